@@ -1,0 +1,96 @@
+"""The REST API at /api/v1/ (DESIGN.md 3.7): bearer tokens, {"items", "count"} lists, and the
+error body {"code", "message", "errors"} in Chinese for every failure."""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from ganchao.common.api_errors import error_response, validation_messages
+from ganchao.common.errors import GanchaoError
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request, token):
+        from ganchao.accounts.services import token_user
+
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="赶超 API",
+    version="1",
+    description="赶超平台接口。认证：POST /api/v1/auth/token 获取令牌，之后在请求头加 Authorization: Bearer <令牌>。",
+    auth=[BearerToken(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc):
+    errors = validation_messages(exc.errors)
+    return error_response(
+        request,
+        422,
+        "invalid",
+        "请求参数有误：" + "；".join(f"{e['field']} {e['message']}" for e in errors),
+        errors,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth(request, exc):
+    return error_response(
+        request,
+        401,
+        "unauthenticated",
+        "未登录或接口令牌无效，请先获取令牌（POST /api/v1/auth/token）",
+    )
+
+
+@api.exception_handler(Http404)
+def on_404(request, exc):
+    return error_response(request, 404, "not_found", "对象不存在或不在您的查看范围内")
+
+
+@api.exception_handler(GanchaoError)
+def on_ganchao(request, exc):
+    return error_response(
+        request,
+        exc.status,
+        exc.code,
+        exc.message,
+        [{"field": e.field, "message": e.message} for e in exc.errors],
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http(request, exc):
+    codes = {
+        400: "bad_request",
+        401: "unauthenticated",
+        403: "forbidden",
+        404: "not_found",
+        409: "conflict",
+        422: "invalid",
+    }
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+
+
+def _register_routers():
+    from ganchao.accounts.api import router as auth_router
+    from ganchao.audit.api import router as audit_router
+    from ganchao.orgs.api import router as orgs_router
+    from ganchao.workcal.api import router as calendar_router
+
+    api.add_router("/", orgs_router)
+    api.add_router("/auth", auth_router)
+    api.add_router("/audit", audit_router)
+    api.add_router("/calendar", calendar_router)
+
+
+_register_routers()

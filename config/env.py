@@ -1,0 +1,151 @@
+"""Strict parsing of Ganchao's environment variables (DESIGN.md 3.2).
+
+A bad value stops start-up with a message naming the variable, instead of a silent default.
+"""
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
+class ConfigError(Exception):
+    """A configuration value that cannot be used; the message names the variable."""
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ConfigError(f"{name}={raw!r}: 只能取 1/0/true/false/yes/no/on/off")
+
+
+def data_dir() -> Path:
+    raw = os.environ.get("GANCHAO_DATA_DIR", "").strip() or "./var"
+    path = Path(raw).expanduser().resolve()
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"GANCHAO_DATA_DIR={raw!r}: 不是目录")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"GANCHAO_DATA_DIR={raw!r}: 无法创建目录（{exc.strerror}）") from exc
+    return path
+
+
+def secret_key(folder: Path) -> str:
+    """The configured key, or one generated on first run and kept in the data folder."""
+    raw = os.environ.get("GANCHAO_SECRET_KEY", "")
+    if raw.strip():
+        if len(raw.strip()) < 32:
+            raise ConfigError("GANCHAO_SECRET_KEY: 至少 32 个字符")
+        return raw.strip()
+    key_file = folder / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def allowed_hosts() -> list[str]:
+    raw = os.environ.get("GANCHAO_ALLOWED_HOSTS", "")
+    hosts = [h.strip() for h in raw.split(",") if h.strip()]
+    for host in hosts:
+        if " " in host or "/" in host:
+            raise ConfigError(f"GANCHAO_ALLOWED_HOSTS: {host!r} 不是合法的主机名")
+    return hosts or ["127.0.0.1", "localhost", "[::1]"]
+
+
+def database(folder: Path) -> dict:
+    raw = os.environ.get("DATABASE_URL", "").strip()
+    if not raw:
+        return _sqlite(folder / "ganchao.sqlite3")
+    parts = urlsplit(raw)
+    if parts.scheme == "sqlite":
+        # sqlite:////abs/path.sqlite3 → path "/abs/path.sqlite3"
+        path = unquote(parts.path)
+        if not path.startswith("/") or path == "/":
+            raise ConfigError(
+                f"DATABASE_URL={raw!r}: SQLite 须写绝对路径，如 sqlite:////srv/ganchao/db.sqlite3"
+            )
+        return _sqlite(Path(path))
+    if parts.scheme in ("postgres", "postgresql"):
+        name = unquote(parts.path.lstrip("/"))
+        if not name:
+            raise ConfigError(f"DATABASE_URL={raw!r}: 缺少数据库名")
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ConfigError(f"DATABASE_URL={raw!r}: 端口号无效") from exc
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "TEST": {"NAME": f"test_{name}"},
+        }
+    raise ConfigError(f"DATABASE_URL={raw!r}: 只支持 sqlite://、postgres:// 或 postgresql://")
+
+
+def _sqlite(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        },
+    }
+
+
+def email() -> dict:
+    raw = os.environ.get("GANCHAO_EMAIL_URL", "").strip()
+    if not raw:
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "ENABLED": False}
+    parts = urlsplit(raw)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend", "ENABLED": True}
+    if parts.scheme not in ("smtp", "smtps", "smtp+tls"):
+        raise ConfigError(
+            f"GANCHAO_EMAIL_URL={raw!r}: 只支持 smtp://、smtps://、smtp+tls://、console://"
+        )
+    if not parts.hostname:
+        raise ConfigError(f"GANCHAO_EMAIL_URL={raw!r}: 缺少服务器地址")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"GANCHAO_EMAIL_URL={raw!r}: 端口号无效") from exc
+    default_port = {"smtp": 25, "smtps": 465, "smtp+tls": 587}[parts.scheme]
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "ENABLED": True,
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port or default_port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+    }
+
+
+def webhook_url() -> str:
+    raw = os.environ.get("GANCHAO_WEBHOOK_URL", "").strip()
+    if raw and urlsplit(raw).scheme not in ("http", "https"):
+        raise ConfigError(f"GANCHAO_WEBHOOK_URL={raw!r}: 须为 http:// 或 https:// 地址")
+    return raw
+
+
+def chromium() -> str:
+    return os.environ.get("GANCHAO_CHROMIUM", "").strip() or "/usr/bin/chromium"

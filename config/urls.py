@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+from config.api import api
+from ganchao.web import views as web_views
+
+urlpatterns = [
+    path("", include("ganchao.web.urls")),
+    path("accounts/", include("ganchao.accounts.urls")),
+    path("orgs/", include("ganchao.orgs.urls")),
+    path("audit/", include("ganchao.audit.urls")),
+    path("calendar/", include("ganchao.workcal.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = web_views.error_403
+handler404 = web_views.error_404
+handler500 = web_views.error_500

@@ -1,0 +1,75 @@
+"""The auditor's audit log, object histories, and chain verification."""
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from ganchao.audit import selectors
+from ganchao.audit.registry import ACTIONS, label
+from ganchao.audit.verify import audit_verify
+from ganchao.common.views import paginate, require_roles, scoped
+from ganchao.orgs.choices import Role
+
+
+def _day(value: str, *, end: bool = False):
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+    if end:
+        day += dt.timedelta(days=1)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def _rows(page):
+    return [{"event": e, "action_label": label(e.action)} for e in page]
+
+
+@login_required
+@scoped
+def event_list(request):
+    params = request.GET
+    events = selectors.event_list(
+        actor=request.user,
+        since=_day(params.get("since", "")),
+        until=_day(params.get("until", ""), end=True),
+        user=params.get("user", "").strip(),
+        unit=params.get("unit", "").strip(),
+        object_type=params.get("object_type", "").strip(),
+        object_id=params.get("object_id", "").strip(),
+        action=params.get("action", ""),
+        q=params.get("q", "").strip(),
+    )
+    page = paginate(request, events, per_page=50)
+    actions = sorted(
+        ((code, str(text)) for code, text in ACTIONS.items()), key=lambda item: item[0]
+    )
+    return render(
+        request,
+        "audit/event_list.html",
+        {"page": page, "rows": _rows(page), "filters": params, "actions": actions},
+    )
+
+
+@login_required
+@scoped
+def object_history(request, object_type: str, object_id: str):
+    events = selectors.object_history(
+        actor=request.user, object_type=object_type, object_id=object_id
+    )
+    page = paginate(request, events, per_page=50)
+    name = page[0].object_name if page.object_list else object_id
+    return render(
+        request,
+        "audit/object_history.html",
+        {"page": page, "rows": _rows(page), "object_name": name},
+    )
+
+
+@login_required
+@require_roles(Role.AUDITOR)
+def verify(request):
+    result = audit_verify() if request.method == "POST" else None
+    return render(request, "audit/verify.html", {"result": result})

@@ -1,0 +1,55 @@
+"""View helpers shared by every app: service errors to 404/403, role checks, paging."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+
+from ganchao.common.errors import Forbidden, NotFound
+from ganchao.orgs.scoping import scope_of
+
+
+def scoped(view):
+    """Turn NotFound into 404 and Forbidden into 403 for page views."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
+
+
+def require_roles(*roles):
+    """Pages for some roles only; everyone else gets 404, as for an object out of scope."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not scope_of(request.user).has(*roles):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def require_staff(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scope_of(request.user).is_staff_user:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def paginate(request, queryset, per_page: int = 50):
+    paginator = Paginator(queryset, per_page)
+    return paginator.get_page(request.GET.get("page"))

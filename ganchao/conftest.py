@@ -1,0 +1,96 @@
+"""Shared fixtures: a small city with named users (STYLE.md: "city admin", "town liaison",
+"outsider" …), a private data folder, and a logged-in client helper."""
+
+import pytest
+from django.db import transaction
+
+from ganchao.orgs import services as org_services
+from ganchao.orgs.choices import Role, UnitType
+
+TEST_PASSWORD = "Gc-test-2026!"
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    settings.DATA_DIR.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "uploads"},
+        },
+    }
+
+
+def make_unit(name, type, parent=None, code="", category=None, aliases=()):
+    with transaction.atomic():
+        return org_services.unit_create(
+            actor=None,
+            name=name,
+            type=type,
+            parent=parent,
+            code=code,
+            category=category,
+            aliases=aliases,
+        )
+
+
+def make_user(username, unit, *roles, password=TEST_PASSWORD, leader=None, must_change=False):
+    with transaction.atomic():
+        user = org_services.user_create(
+            actor=None,
+            username=username,
+            full_name=username,
+            unit=unit,
+            roles=roles,
+            password=password,
+            leader=leader,
+        )
+    if not must_change:
+        user.must_change_password = False
+        user.save(update_fields=["must_change_password"])
+    return user
+
+
+class City:
+    """A small city: two towns with a village each, two departments and the office units."""
+
+    def __init__(self):
+        self.root = make_unit("赶超市", UnitType.CITY, code="C")
+        self.gov_office = make_unit("市政府办公室", UnitType.DEPARTMENT, self.root, code="C001")
+        self.inspection = make_unit("市委督查室", UnitType.DEPARTMENT, self.root, code="C002")
+        self.stats = make_unit(
+            "市统计局", UnitType.DEPARTMENT, self.root, code="C003", aliases=["统计局"]
+        )
+        self.town_a = make_unit("西湖镇", UnitType.TOWN, self.root, code="C101")
+        self.village_a = make_unit("李庄村", UnitType.VILLAGE, self.town_a, code="C101001")
+        self.town_b = make_unit("东山镇", UnitType.TOWN, self.root, code="C102")
+        self.village_b = make_unit("王庄村", UnitType.VILLAGE, self.town_b, code="C102001")
+        with transaction.atomic():
+            self.leader = org_services.leader_create(actor=None, name="周明远", title="副市长")
+            org_services.leader_area_set(actor=None, leader=self.leader, units=[self.town_a])
+        self.admin = make_user("city_admin", self.gov_office, Role.SYSTEM_ADMIN)
+        self.security = make_user("security_admin", self.gov_office, Role.SECURITY_ADMIN)
+        self.auditor = make_user("auditor", self.gov_office, Role.AUDITOR)
+        self.office = make_user("office", self.inspection, Role.OFFICE)
+        self.leader_user = make_user("leader", self.gov_office, Role.LEADER, leader=self.leader)
+        self.liaison_a = make_user("town_a_liaison", self.town_a, Role.LIAISON)
+        self.village_a_user = make_user("village_a_liaison", self.village_a, Role.LIAISON)
+        self.liaison_b = make_user("town_b_liaison", self.town_b, Role.LIAISON)
+
+
+@pytest.fixture
+def city(db):
+    return City()
+
+
+@pytest.fixture
+def login(client):
+    """login(user) → the test client, signed in as that user."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login

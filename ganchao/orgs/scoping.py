@@ -1,0 +1,108 @@
+"""Scope primitives: which units an actor may read and change (DESIGN.md part 1 "Users").
+
+A user reads and changes their own unit's subtree and those of their posts; the supervision
+office reads everything; a leader also reads the subtrees of their current areas; system and
+security administrators manage accounts and units everywhere; the auditor reads only the
+audit log. Computed once per request and cached on the user object.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ganchao.orgs.choices import Role
+
+READ_ALL_ROLES = {Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one actor may see: role set and unit path prefixes."""
+
+    roles: frozenset
+    own_paths: tuple[str, ...]
+    leader_paths: tuple[str, ...]
+    anonymous: bool = False
+
+    def has(self, *roles) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_auditor_only(self) -> bool:
+        return Role.AUDITOR in self.roles
+
+    @property
+    def reads_all(self) -> bool:
+        return bool(self.roles & READ_ALL_ROLES)
+
+    @property
+    def is_staff_user(self) -> bool:
+        """May read the unit directory: every signed-in staff user but the auditor."""
+        return not self.anonymous and not self.is_auditor_only
+
+    @property
+    def read_paths(self) -> tuple[str, ...]:
+        return self.own_paths + self.leader_paths
+
+    def units_q(self, prefix: str = "", *, write: bool = False) -> Q:
+        """A filter on Unit (or on a relation through `prefix`, e.g. "unit__") for the scope."""
+        if self.anonymous or self.is_auditor_only:
+            return Q(pk__in=[])
+        if self.reads_all and not write:
+            return Q()
+        if write and self.has(Role.SYSTEM_ADMIN):
+            return Q()
+        paths = self.own_paths if write else self.read_paths
+        query = Q(pk__in=[])
+        for path in paths:
+            query |= Q(**{f"{prefix}path__startswith": path})
+        return query
+
+    def covers_path(self, path: str, *, write: bool = False) -> bool:
+        if self.anonymous or self.is_auditor_only:
+            return False
+        if (self.reads_all and not write) or (write and self.has(Role.SYSTEM_ADMIN)):
+            return True
+        paths = self.own_paths if write else self.read_paths
+        return any(path.startswith(prefix) for prefix in paths)
+
+
+ANONYMOUS = Scope(frozenset(), (), (), anonymous=True)
+
+
+def scope_of(user) -> Scope:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_ganchao_scope", None)
+    if cached is not None:
+        return cached
+    from ganchao.orgs.models import LeaderArea, Post, RoleGrant
+
+    roles = frozenset(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    own = [user.unit.path] if user.unit_id else []
+    own += list(
+        Post.objects.filter(user=user, active=True, unit__active=True).values_list(
+            "unit__path", flat=True
+        )
+    )
+    leader_paths: list[str] = []
+    if user.leader_id and Role.LEADER in roles:
+        today = timezone.localdate()
+        leader_paths = list(
+            LeaderArea.objects.filter(leader_id=user.leader_id, start_date__lte=today)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+            .values_list("unit__path", flat=True)
+        )
+    scope = Scope(roles, tuple(_minimal(own)), tuple(_minimal(leader_paths)))
+    user._ganchao_scope = scope
+    return scope
+
+
+def _minimal(paths: list[str]) -> list[str]:
+    """Drop paths inside another listed path, so that filters stay short."""
+    result: list[str] = []
+    for path in sorted(set(paths), key=len):
+        if not any(path.startswith(kept) for kept in result):
+            result.append(path)
+    return result

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ganchao.orgs import views
+
+app_name = "orgs"
+urlpatterns = [
+    path("units/", views.unit_tree, name="unit_tree"),
+    path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("units/<int:pk>/toggle/", views.unit_toggle_active, name="unit_toggle"),
+    path("leaders/", views.leader_list, name="leader_list"),
+    path("users/", views.user_list, name="user_list"),
+    path("users/new/", views.user_edit, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user_detail"),
+    path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path("users/<int:pk>/<slug:action>/", views.user_action, name="user_action"),
+]
