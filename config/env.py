@@ -107,6 +107,8 @@ def _sqlite(path: Path) -> dict:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         },
+        # A file, not memory, so that tests with threads and live servers see one database.
+        "TEST": {"NAME": str(path.with_name(f"test_{path.stem}.sqlite3"))},
     }
 
 

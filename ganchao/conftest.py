@@ -1,13 +1,20 @@
 """Shared fixtures: a small city with named users (STYLE.md: "city admin", "town liaison",
 "outsider" …), a private data folder, and a logged-in client helper."""
 
+import os
+
 import pytest
 from django.db import transaction
+from hypothesis import settings as hypothesis_settings
 
 from ganchao.orgs import services as org_services
 from ganchao.orgs.choices import Role, UnitType
 
 TEST_PASSWORD = "Gc-test-2026!"
+
+hypothesis_settings.register_profile("ci", max_examples=50, deadline=None)
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)

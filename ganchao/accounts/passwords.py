@@ -1,5 +1,5 @@
 """Password rules of DESIGN.md part 4: 3 of 4 character classes, not containing the username,
-not one of the last five; the 8-character minimum is Django's own validator."""
+not one of the last five, at least 8 characters."""
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password
@@ -17,6 +17,20 @@ def character_classes(password: str) -> int:
             any(not c.isalnum() for c in password),
         ]
     )
+
+
+class MinimumLengthValidator:
+    def __init__(self, min_length: int = 8):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(
+                _("密码太短，至少包含 %(n)d 个字符") % {"n": self.min_length}, code="password_too_short"
+            )
+
+    def get_help_text(self):
+        return _("至少 %(n)d 个字符") % {"n": self.min_length}
 
 
 class CharacterClassValidator:

@@ -5,7 +5,7 @@ import sys
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, handle_default_options
 
 from ganchao.common.errors import GanchaoError
 
@@ -26,8 +26,16 @@ class UsageError(Exception):
 
 class GanchaoCommand(BaseCommand):
     def run_from_argv(self, argv):
+        """Like Django's, but without closing connections afterwards (the process ends anyway,
+        and tests call the CLI inside their own transaction)."""
+        self._called_from_command_line = True
+        parser = self.create_parser(argv[0], argv[1])
+        options = parser.parse_args(argv[2:])
+        cmd_options = vars(options)
+        args = cmd_options.pop("args", ())
+        handle_default_options(options)
         try:
-            super().run_from_argv(argv)
+            self.execute(*args, **cmd_options)
         except CommandFailed as exc:
             for line in exc.lines:
                 sys.stderr.write(f"{line}\n")

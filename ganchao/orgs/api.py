@@ -186,3 +186,33 @@ def leaders(request):
         }
         for row in selectors.leader_rows(actor=request.user)
     ]
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    unit_code: str | None
+    unit: str | None
+    roles: list[str]
+    active: bool
+
+
+def user_out(user) -> dict:
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name,
+            "unit_code": user.unit.code if user.unit_id else None, "unit": user.unit.name if user.unit_id else None,
+            "roles": sorted(g.role for g in user.role_grants.all()), "active": user.is_active}
+
+
+@router.get("/users", response=list[UserOut], summary="用户列表（本人查看范围内）")
+@paginate(Page)
+def users(request, q: str = "", unit_code: str = "", role: str = "", active: bool | None = None):
+    return [user_out(u) for u in selectors.user_list(actor=request.user, q=q, unit_code=unit_code, role=role, active=active)]
+
+
+@router.get("/users/{user_id}", response=UserOut, summary="用户详情")
+def user_detail(request, user_id: int):
+    try:
+        return user_out(selectors.user_get(actor=request.user, pk=user_id))
+    except NotFound as exc:
+        raise Http404 from exc
