@@ -1,4 +1,5 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from config.api import api
 from ganchao.web import views as web_views
@@ -10,8 +11,13 @@ urlpatterns = [
     path("audit/", include("ganchao.audit.urls")),
     path("calendar/", include("ganchao.workcal.urls")),
     path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 handler403 = web_views.error_403
 handler404 = web_views.error_404
 handler500 = web_views.error_500
+
+urlpatterns += [
+    path("favicon.ico", RedirectView.as_view(url="/static/ganchao/favicon.svg", permanent=True)),
+]

@@ -101,3 +101,47 @@ def login(client):
         return client
 
     return _login
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian chromium for the whole session, driven by Playwright."""
+    from django.conf import settings
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=settings.CHROMIUM_PATH, headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
+    )
+    context.set_default_timeout(15000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def artifacts_dir():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path

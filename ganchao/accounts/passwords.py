@@ -26,7 +26,8 @@ class MinimumLengthValidator:
     def validate(self, password, user=None):
         if len(password) < self.min_length:
             raise ValidationError(
-                _("密码太短，至少包含 %(n)d 个字符") % {"n": self.min_length}, code="password_too_short"
+                _("密码太短，至少包含 %(n)d 个字符") % {"n": self.min_length},
+                code="password_too_short",
             )
 
     def get_help_text(self):

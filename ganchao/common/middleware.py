@@ -78,3 +78,26 @@ class SecurityHeadersMiddleware:
         if request.user.is_authenticated if hasattr(request, "user") else False:
             response.setdefault("Cache-Control", "no-store")
         return response
+
+
+class LanguageMiddleware:
+    """Simplified Chinese unless the user chose another language (cookie set by the switcher).
+
+    The browser's Accept-Language is deliberately ignored: a government PC with an English
+    browser must still get the Chinese interface.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -199,15 +199,26 @@ class UserOut(Schema):
 
 
 def user_out(user) -> dict:
-    return {"id": user.pk, "username": user.username, "full_name": user.full_name,
-            "unit_code": user.unit.code if user.unit_id else None, "unit": user.unit.name if user.unit_id else None,
-            "roles": sorted(g.role for g in user.role_grants.all()), "active": user.is_active}
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "full_name": user.full_name,
+        "unit_code": user.unit.code if user.unit_id else None,
+        "unit": user.unit.name if user.unit_id else None,
+        "roles": sorted(g.role for g in user.role_grants.all()),
+        "active": user.is_active,
+    }
 
 
 @router.get("/users", response=list[UserOut], summary="用户列表（本人查看范围内）")
 @paginate(Page)
 def users(request, q: str = "", unit_code: str = "", role: str = "", active: bool | None = None):
-    return [user_out(u) for u in selectors.user_list(actor=request.user, q=q, unit_code=unit_code, role=role, active=active)]
+    return [
+        user_out(u)
+        for u in selectors.user_list(
+            actor=request.user, q=q, unit_code=unit_code, role=role, active=active
+        )
+    ]
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="用户详情")

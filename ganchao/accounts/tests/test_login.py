@@ -77,8 +77,14 @@ def test_new_account_must_change_password_first(city, client):
     post_login(client, "newcomer", TEST_PASSWORD)
     response = client.get("/orgs/units/")
     assert response.status_code == 302 and response["Location"] == "/accounts/password/"
-    response = client.post("/accounts/password/", {"old_password": TEST_PASSWORD, "new_password": "Brand-new-2026",
-                                                    "new_password2": "Brand-new-2026"})
+    response = client.post(
+        "/accounts/password/",
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password": "Brand-new-2026",
+            "new_password2": "Brand-new-2026",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/orgs/units/").status_code == 200
     user.refresh_from_db()
@@ -110,7 +116,9 @@ def test_expired_password_must_be_changed(city, login):
 )
 def test_password_rules(city, password, message):
     with pytest.raises(ValidationFailed) as info:
-        services.password_change(actor=city.liaison_a, old_password=TEST_PASSWORD, new_password=password)
+        services.password_change(
+            actor=city.liaison_a, old_password=TEST_PASSWORD, new_password=password
+        )
     assert message in info.value.message
 
 
@@ -129,7 +137,9 @@ def test_last_five_passwords_cannot_be_reused(city):
 
 @override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.Argon2PasswordHasher"])
 def test_passwords_are_hashed_with_argon2(city):
-    services.password_reset(actor=city.security, user=city.liaison_a, new_password="Argon-hash-2026")
+    services.password_reset(
+        actor=city.security, user=city.liaison_a, new_password="Argon-hash-2026"
+    )
     city.liaison_a.refresh_from_db()
     assert identify_hasher(city.liaison_a.password).algorithm == "argon2"
 
@@ -193,6 +203,9 @@ def test_token_cli_prints_a_working_token(city, capsys):
 
     assert main(["token", "create", "town_a_liaison"]) == 0
     key = capsys.readouterr().out.strip()
-    assert Client().get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["username"] == "town_a_liaison"
+    assert (
+        Client().get("/api/v1/me", headers={"Authorization": f"Bearer {key}"}).json()["username"]
+        == "town_a_liaison"
+    )
     assert main(["token", "create", "nobody"]) == 1
     assert "不存在" in capsys.readouterr().err

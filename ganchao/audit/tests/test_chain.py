@@ -18,8 +18,12 @@ from ganchao.orgs.models import Unit
 def write_events(n, action="unit.update"):
     for i in range(n):
         with transaction.atomic():
-            audit_record(actor=None, action=action, target=Target("unit", str(i), f"单位{i}"),
-                         changes={"name": {"before": f"旧{i}", "after": f"新{i}"}})
+            audit_record(
+                actor=None,
+                action=action,
+                target=Target("unit", str(i), f"单位{i}"),
+                changes={"name": {"before": f"旧{i}", "after": f"新{i}"}},
+            )
 
 
 def raw(sql, params=()):
@@ -46,7 +50,9 @@ def verify_cli(capsys):
 @pytest.mark.django_db
 def test_service_writes_its_event_in_the_same_transaction(city):
     before = AuditEvent.objects.count()
-    org_services.unit_create(actor=city.admin, name="新区", type=UnitType.DISTRICT, parent=city.root)
+    org_services.unit_create(
+        actor=city.admin, name="新区", type=UnitType.DISTRICT, parent=city.root
+    )
     event = AuditEvent.objects.order_by("-seq").first()
     assert AuditEvent.objects.count() == before + 1
     assert event.action == "unit.create" and event.actor_username == "city_admin"
@@ -58,7 +64,9 @@ def test_service_writes_its_event_in_the_same_transaction(city):
 def test_a_failed_service_leaves_neither_change_nor_event(city):
     before_units, before_events = Unit.objects.count(), AuditEvent.objects.count()
     with pytest.raises(ValidationFailed):
-        org_services.unit_create(actor=city.admin, name="西湖镇", type=UnitType.TOWN, parent=city.root)
+        org_services.unit_create(
+            actor=city.admin, name="西湖镇", type=UnitType.TOWN, parent=city.root
+        )
     assert (Unit.objects.count(), AuditEvent.objects.count()) == (before_units, before_events)
 
 
@@ -71,7 +79,9 @@ def test_when_the_event_cannot_be_written_the_change_fails(city, monkeypatch):
 
     monkeypatch.setattr(services, "audit_record", broken)
     with pytest.raises(RuntimeError):
-        services.unit_create(actor=city.admin, name="新区", type=UnitType.DISTRICT, parent=city.root)
+        services.unit_create(
+            actor=city.admin, name="新区", type=UnitType.DISTRICT, parent=city.root
+        )
     assert not Unit.objects.filter(name="新区").exists()
 
 
@@ -91,7 +101,9 @@ def test_orm_refuses_update_and_delete(city):
 
 @pytest.mark.django_db
 def test_deleting_a_business_object_keeps_its_events(city):
-    unit = org_services.unit_create(actor=None, name="临时园区", type=UnitType.PARK, parent=city.root)
+    unit = org_services.unit_create(
+        actor=None, name="临时园区", type=UnitType.PARK, parent=city.root
+    )
     unit_id = unit.pk
     Unit.objects.filter(pk=unit_id).delete()
     assert AuditEvent.objects.filter(object_type="unit", object_id=str(unit_id)).count() == 1
@@ -134,7 +146,9 @@ def test_deleted_newest_event_is_caught_by_the_head(city, capsys, pg_triggers_of
 
 
 @pytest.mark.django_db
-def test_deleted_newest_event_with_forged_head_is_caught_by_the_checkpoint(city, capsys, pg_triggers_off):
+def test_deleted_newest_event_with_forged_head_is_caught_by_the_checkpoint(
+    city, capsys, pg_triggers_off
+):
     write_events(3)
     audit_checkpoint_export()
     newest = AuditEvent.objects.order_by("-seq").first()

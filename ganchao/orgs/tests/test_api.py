@@ -16,23 +16,36 @@ def api(city):
 
 
 def test_token_endpoint_returns_201_and_a_working_token(city):
-    response = Client().post("/api/v1/auth/token", {"username": "town_a_liaison", "password": TEST_PASSWORD},
-                             content_type="application/json")
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": "town_a_liaison", "password": TEST_PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 201
     token = response.json()["token"]
     me = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/v1/me").json()
-    assert me["username"] == "town_a_liaison" and me["unit_code"] == "C101" and me["roles"] == ["liaison"]
+    assert (
+        me["username"] == "town_a_liaison"
+        and me["unit_code"] == "C101"
+        and me["roles"] == ["liaison"]
+    )
 
 
 def test_token_endpoint_refuses_bad_password_and_locks_after_five(city):
     client = Client()
     for attempt in range(5):
-        response = client.post("/api/v1/auth/token", {"username": "town_a_liaison", "password": "nope-Nope1"},
-                               content_type="application/json")
+        response = client.post(
+            "/api/v1/auth/token",
+            {"username": "town_a_liaison", "password": "nope-Nope1"},
+            content_type="application/json",
+        )
         assert response.status_code == (401 if attempt < 4 else 403)
         assert set(response.json()) == {"code", "message", "errors"}
-    response = client.post("/api/v1/auth/token", {"username": "town_a_liaison", "password": TEST_PASSWORD},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "town_a_liaison", "password": TEST_PASSWORD},
+        content_type="application/json",
+    )
     assert response.status_code == 403 and "锁定" in response.json()["message"]
 
 
@@ -53,7 +66,9 @@ def test_units_list_shape_and_paging(api):
     body = api.get("/api/v1/units?limit=3&offset=1").json()
     assert body["count"] == 8 and len(body["items"]) == 3
     item = api.get("/api/v1/units?q=西湖").json()["items"][0]
-    assert {"id", "code", "name", "type", "parent_code", "category", "aliases", "active"} <= set(item)
+    assert {"id", "code", "name", "type", "parent_code", "category", "aliases", "active"} <= set(
+        item
+    )
     assert item["code"] == "C101" and item["type"] == "town" and item["parent_code"] == "C"
 
 
@@ -61,7 +76,9 @@ def test_units_filters(api):
     towns = api.get("/api/v1/units?type=town").json()
     assert {u["code"] for u in towns["items"]} == {"C101", "C102"}
     assert api.get("/api/v1/units?type=镇").json()["count"] == 2
-    assert {u["code"] for u in api.get("/api/v1/units?parent_code=C101").json()["items"]} == {"C101001"}
+    assert {u["code"] for u in api.get("/api/v1/units?parent_code=C101").json()["items"]} == {
+        "C101001"
+    }
     assert api.get("/api/v1/units?q=统计局").json()["items"][0]["aliases"] == ["统计局"]
 
 
@@ -82,12 +99,18 @@ def test_unit_detail_and_404(api, city):
 def test_leaders_list(api):
     body = api.get("/api/v1/leaders").json()
     assert body["count"] == 1
-    assert body["items"][0]["name"] == "周明远" and body["items"][0]["areas"][0]["unit_code"] == "C101"
+    assert (
+        body["items"][0]["name"] == "周明远" and body["items"][0]["areas"][0]["unit_code"] == "C101"
+    )
 
 
 def test_audit_events_for_the_auditor(city):
     _token, key = token_create(actor=None, user=city.auditor)
-    body = Client(headers={"Authorization": f"Bearer {key}"}).get("/api/v1/audit/events?action=unit.create&limit=2").json()
+    body = (
+        Client(headers={"Authorization": f"Bearer {key}"})
+        .get("/api/v1/audit/events?action=unit.create&limit=2")
+        .json()
+    )
     assert body["count"] == 8 and len(body["items"]) == 2
     assert body["items"][0]["at"].endswith("+08:00")
 

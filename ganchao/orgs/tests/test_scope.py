@@ -15,7 +15,11 @@ def bearer(user):
 
 
 def user_pages(user):
-    return [f"/orgs/users/{user.pk}/", f"/orgs/users/{user.pk}/edit/", f"/audit/history/user/{user.pk}/"]
+    return [
+        f"/orgs/users/{user.pk}/",
+        f"/orgs/users/{user.pk}/edit/",
+        f"/audit/history/user/{user.pk}/",
+    ]
 
 
 def test_town_a_gets_404_for_town_b_user_pages(city, login):
@@ -23,7 +27,12 @@ def test_town_a_gets_404_for_town_b_user_pages(city, login):
     for url in user_pages(city.liaison_b):
         assert client.get(url).status_code == 404, url
     for action in ("toggle", "grant", "reset"):
-        assert client.post(f"/orgs/users/{city.liaison_b.pk}/{action}/", {"role": "office"}).status_code == 404
+        assert (
+            client.post(
+                f"/orgs/users/{city.liaison_b.pk}/{action}/", {"role": "office"}
+            ).status_code
+            == 404
+        )
     city.liaison_b.refresh_from_db()
     assert city.liaison_b.is_active
 
@@ -41,7 +50,12 @@ def test_town_a_gets_404_for_town_b_users_in_the_api(city):
 def test_town_sees_its_own_subtree(city, login):
     client = login(city.liaison_a)
     assert client.get(f"/orgs/users/{city.village_a_user.pk}/").status_code == 200
-    assert Client(headers=bearer(city.liaison_a)).get(f"/api/v1/users/{city.village_a_user.pk}").status_code == 200
+    assert (
+        Client(headers=bearer(city.liaison_a))
+        .get(f"/api/v1/users/{city.village_a_user.pk}")
+        .status_code
+        == 200
+    )
 
 
 def test_village_does_not_see_its_town(city):
@@ -75,13 +89,22 @@ def test_unit_directory_is_readable_by_all_staff(city, login):
     assert response.status_code == 200
     assert "东山镇" in response.content.decode()
     assert "town_b_liaison" not in response.content.decode()  # what town B owns stays hidden
-    assert Client(headers=bearer(city.liaison_a)).get(f"/api/v1/units/{city.town_b.pk}").status_code == 200
+    assert (
+        Client(headers=bearer(city.liaison_a)).get(f"/api/v1/units/{city.town_b.pk}").status_code
+        == 200
+    )
 
 
 def test_auditor_gets_404_for_business_pages_and_sees_the_audit_log(city, login):
     client = login(city.auditor)
-    for url in ["/orgs/units/", f"/orgs/units/{city.town_a.pk}/", "/orgs/leaders/", "/orgs/users/",
-                f"/orgs/users/{city.liaison_a.pk}/", "/calendar/"]:
+    for url in [
+        "/orgs/units/",
+        f"/orgs/units/{city.town_a.pk}/",
+        "/orgs/leaders/",
+        "/orgs/users/",
+        f"/orgs/users/{city.liaison_a.pk}/",
+        "/calendar/",
+    ]:
         assert client.get(url).status_code == 404, url
     response = client.get("/audit/")
     assert response.status_code == 200 and "审计日志" in response.content.decode()

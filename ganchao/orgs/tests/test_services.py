@@ -33,12 +33,16 @@ def test_moving_a_unit_moves_its_subtree(city):
 )
 def test_disallowed_parents_are_refused(city, child, parent_attr, message):
     with pytest.raises(ValidationFailed, match=message):
-        services.unit_create(actor=city.admin, name="试点", type=child, parent=getattr(city, parent_attr))
+        services.unit_create(
+            actor=city.admin, name="试点", type=child, parent=getattr(city, parent_attr)
+        )
 
 
 def test_names_are_unique_among_siblings_only(city):
     with pytest.raises(ValidationFailed, match="已有名为“李庄村”"):
-        services.unit_create(actor=city.admin, name="李庄村", type=UnitType.VILLAGE, parent=city.town_a)
+        services.unit_create(
+            actor=city.admin, name="李庄村", type=UnitType.VILLAGE, parent=city.town_a
+        )
     services.unit_create(actor=city.admin, name="李庄村", type=UnitType.VILLAGE, parent=city.town_b)
 
 
@@ -51,7 +55,9 @@ def test_only_system_admins_change_units(city):
     from ganchao.common.errors import Forbidden
 
     with pytest.raises(Forbidden):
-        services.unit_create(actor=city.office, name="新区", type=UnitType.DISTRICT, parent=city.root)
+        services.unit_create(
+            actor=city.office, name="新区", type=UnitType.DISTRICT, parent=city.root
+        )
 
 
 def test_units_are_deactivated_never_deleted(city):
@@ -75,22 +81,37 @@ def test_admin_roles_are_mutually_exclusive(city, second):
     with pytest.raises(ValidationFailed, match="不能由同一账号兼任"):
         services.role_grant(actor=city.security, user=city.admin, role=second)
     with pytest.raises(ValidationFailed, match="不能由同一账号兼任"):
-        services.user_create(actor=city.admin, username="combo", full_name="兼任", unit=city.gov_office,
-                             roles=[Role.SYSTEM_ADMIN, second])
+        services.user_create(
+            actor=city.admin,
+            username="combo",
+            full_name="兼任",
+            unit=city.gov_office,
+            roles=[Role.SYSTEM_ADMIN, second],
+        )
 
 
 @pytest.mark.parametrize("role", [Role.OFFICE, Role.LEADER])
 def test_office_and_leader_accounts_never_belong_to_the_root(city, role):
     with pytest.raises(ValidationFailed, match="不能属于根单位"):
-        services.user_create(actor=city.admin, username="boss", full_name="某", unit=city.root, roles=[role])
-    user = services.user_create(actor=city.admin, username="boss", full_name="某", unit=city.root, roles=[])
+        services.user_create(
+            actor=city.admin, username="boss", full_name="某", unit=city.root, roles=[role]
+        )
+    user = services.user_create(
+        actor=city.admin, username="boss", full_name="某", unit=city.root, roles=[]
+    )
     with pytest.raises(ValidationFailed, match="不能属于根单位"):
         services.role_grant(actor=city.security, user=user, role=role)
 
 
 def test_new_accounts_must_change_their_password(city):
-    user = services.user_create(actor=city.admin, username="newbie", full_name="新人", unit=city.town_a,
-                                roles=[Role.LIAISON], password="Start-2026-pw")
+    user = services.user_create(
+        actor=city.admin,
+        username="newbie",
+        full_name="新人",
+        unit=city.town_a,
+        roles=[Role.LIAISON],
+        password="Start-2026-pw",
+    )
     assert user.must_change_password and user.check_password("Start-2026-pw")
 
 
@@ -100,7 +121,9 @@ def test_leader_areas_carry_dates(city):
     from django.utils import timezone
 
     change_day = timezone.localdate() + dt.timedelta(days=10)
-    services.leader_area_set(actor=city.admin, leader=city.leader, units=[city.town_b], on=change_day)
+    services.leader_area_set(
+        actor=city.admin, leader=city.leader, units=[city.town_b], on=change_day
+    )
     areas = {a.unit.code: a for a in city.leader.areas.select_related("unit")}
     assert areas["C101"].end_date == change_day - dt.timedelta(days=1)
     assert areas["C102"].start_date == change_day and areas["C102"].end_date is None
@@ -112,4 +135,6 @@ def test_concurrent_edit_is_detected(city):
     version = city.town_a.version
     services.unit_update(actor=city.admin, unit=city.town_a, expected_version=version, sort_order=5)
     with pytest.raises(Conflict, match="已被他人修改"):
-        services.unit_update(actor=city.admin, unit=city.town_a, expected_version=version, sort_order=9)
+        services.unit_update(
+            actor=city.admin, unit=city.town_a, expected_version=version, sort_order=9
+        )
