@@ -21,6 +21,7 @@ for _code, _label in {
     "auth.logout": _("退出登录"),
     "auth.idle_logout": _("超时退出"),
     "auth.password_changed": _("修改密码"),
+    "auth.unlocked": _("解除账号锁定"),
     "auth.password_reset": _("重置密码"),
     "auth.token_created": _("创建接口令牌"),
     "auth.token_revoked": _("吊销接口令牌"),

@@ -20,5 +20,9 @@ class Config(AppConfig):
                 and users_visible(actor=actor).filter(pk=object_id).exists()
             )
 
+        def leader_history(actor, object_id):
+            return scope_of(actor).is_staff_user
+
         register_history_access("unit", unit_history)
+        register_history_access("leader", leader_history)
         register_history_access("user", user_history)

@@ -93,3 +93,33 @@ class RoleForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("原因"), max_length=500, required=False)
+
+
+class LeaderForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    sort_order = forms.IntegerField(label=_("排序"), initial=0)
+
+
+class LeaderAreaForm(forms.Form):
+    units = forms.CharField(
+        label=_("分管单位编码"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text=_("每行或用顿号分隔一个单位编码；留空表示不再分管任何单位"),
+    )
+    on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean_units(self):
+        import re
+
+        codes = [
+            c.strip() for c in re.split(r"[、，,；;\s]+", self.cleaned_data["units"]) if c.strip()
+        ]
+        found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise forms.ValidationError(
+                _("找不到这些单位编码：%(codes)s") % {"codes": "、".join(missing)}
+            )
+        return [found[c] for c in dict.fromkeys(codes)]

@@ -233,3 +233,17 @@ def unit_search(*, actor, q: str, limit: int = 200) -> list[dict]:
         row["trail"] = " / ".join(names.get(i, "?") for i in ids)
         row["type_label"] = UnitType(row["type"]).label
     return rows
+
+
+def leader_get(*, actor, pk) -> Leader:
+    _require_staff(actor)
+    leader = Leader.objects.filter(pk=pk).first()
+    if leader is None:
+        raise NotFound("领导不存在")
+    return leader
+
+
+def leader_area_history(*, actor, leader: Leader) -> list[LeaderArea]:
+    """Every area the leader has held, current ones first, with start and end dates."""
+    _require_staff(actor)
+    return list(leader.areas.select_related("unit").order_by("end_date", "unit__path"))

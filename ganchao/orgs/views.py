@@ -4,16 +4,19 @@ selector or a service, and render."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganchao.accounts.services import password_reset
+from ganchao.accounts.services import account_locked, account_unlock, password_reset
 from ganchao.common.errors import GanchaoError
 from ganchao.common.forms import apply_error
 from ganchao.common.views import paginate, require_roles, require_staff, scoped
 from ganchao.orgs import selectors, services
 from ganchao.orgs.choices import Role, UnitType
 from ganchao.orgs.forms import (
+    LeaderAreaForm,
+    LeaderForm,
     PasswordResetForm,
     ReasonForm,
     RoleForm,
@@ -199,6 +202,7 @@ def user_detail(request, pk: int):
         "role_form": RoleForm(),
         "held_roles": [(r, Role(r).label) for r in Role.values if r in held],
         "reset_form": PasswordResetForm(),
+        "locked": scope.has(*ADMINS) and account_locked(user),
     }
     return render(request, "orgs/user_detail.html", context)
 
@@ -294,6 +298,9 @@ def _run_user_action(request, subject, action: str) -> None:
             messages.success(request, _("已设置临时密码，用户下次登录时须修改。"))
         else:
             messages.error(request, _("请填写临时密码"))
+    elif action == "unlock":
+        account_unlock(actor=request.user, user=subject)
+        messages.success(request, _("已解除锁定，用户可以重新登录。"))
     elif action == "remove-post":
         post = (
             Post.objects.filter(user=subject, pk=request.POST.get("post"))
@@ -303,3 +310,75 @@ def _run_user_action(request, subject, action: str) -> None:
         if post:
             services.post_remove(actor=request.user, post=post)
             messages.success(request, _("兼职已撤销。"))
+
+
+@login_required
+@scoped
+def leader_detail(request, pk: int):
+    leader = selectors.leader_get(actor=request.user, pk=pk)
+    scope = scope_of(request.user)
+    can_edit = scope.has(Role.SYSTEM_ADMIN)
+    history = selectors.leader_area_history(actor=request.user, leader=leader)
+    today = timezone.localdate()
+    current = [
+        a for a in history if a.start_date <= today and (a.end_date is None or a.end_date >= today)
+    ]
+    area_form = LeaderAreaForm(
+        initial={"units": "、".join(a.unit.code for a in current), "on": today}
+    )
+    leader_form = LeaderForm(
+        initial={"name": leader.name, "title": leader.title, "sort_order": leader.sort_order}
+    )
+    if request.method == "POST" and can_edit:
+        if "areas" in request.POST:
+            area_form = LeaderAreaForm(request.POST)
+            if area_form.is_valid():
+                services.leader_area_set(
+                    actor=request.user,
+                    leader=leader,
+                    units=area_form.cleaned_data["units"],
+                    on=area_form.cleaned_data["on"],
+                )
+                messages.success(request, _("分管单位已调整，原分管记录保留其起止日期。"))
+                return redirect("orgs:leader_detail", pk=pk)
+        else:
+            leader_form = LeaderForm(request.POST)
+            if leader_form.is_valid():
+                try:
+                    services.leader_update(
+                        actor=request.user, leader=leader, **leader_form.cleaned_data
+                    )
+                except GanchaoError as exc:
+                    apply_error(leader_form, exc)
+                else:
+                    messages.success(request, _("领导信息已保存。"))
+                    return redirect("orgs:leader_detail", pk=pk)
+    return render(
+        request,
+        "orgs/leader_detail.html",
+        {
+            "leader": leader,
+            "history": history,
+            "current_ids": {a.pk for a in current},
+            "can_edit": can_edit,
+            "area_form": area_form,
+            "form": leader_form,
+        },
+    )
+
+
+@login_required
+@require_roles(Role.SYSTEM_ADMIN)
+def leader_create(request):
+    form = LeaderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leader = services.leader_create(actor=request.user, **form.cleaned_data)
+        except GanchaoError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(
+                request, _("已新增市级领导“%(name)s”，请为其设置分管单位。") % {"name": leader.name}
+            )
+            return redirect("orgs:leader_detail", pk=leader.pk)
+    return render(request, "orgs/leader_form.html", {"form": form})

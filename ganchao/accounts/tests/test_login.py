@@ -209,3 +209,26 @@ def test_token_cli_prints_a_working_token(city, capsys):
     )
     assert main(["token", "create", "nobody"]) == 1
     assert "不存在" in capsys.readouterr().err
+
+
+def test_security_admin_unlocks_a_locked_account(city, client, login):
+    for _ in range(5):
+        post_login(client, "town_a_liaison", "wrong-Password1")
+    admin = login(city.security)
+    page = admin.get(f"/orgs/users/{city.liaison_a.pk}/").content.decode()
+    assert "已被锁定" in page
+    admin.post(f"/orgs/users/{city.liaison_a.pk}/unlock/")
+    assert post_login(Client(), "town_a_liaison", TEST_PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(action="auth.unlocked").exists()
+
+
+def test_a_second_factor_step_plugs_into_the_login_flow(city, settings):
+    """A further step (e.g. an SMS code) runs after the password; until then nobody is logged in."""
+    settings.ROOT_URLCONF = "ganchao.accounts.tests.step_urls"
+    settings.LOGIN_STEPS = ["second_factor"]
+    client = Client()
+    response = post_login(client, "town_a_liaison", TEST_PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/step/"
+    assert "_auth_user_id" not in client.session
+    response = client.get("/step/")
+    assert response.status_code == 302 and client.session["_auth_user_id"] == str(city.liaison_a.pk)

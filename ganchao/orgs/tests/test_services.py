@@ -138,3 +138,31 @@ def test_concurrent_edit_is_detected(city):
         services.unit_update(
             actor=city.admin, unit=city.town_a, expected_version=version, sort_order=9
         )
+
+
+def test_admin_changes_leader_areas_on_the_leader_page(city, login):
+    client = login(city.admin)
+    page = client.get(f"/orgs/leaders/{city.leader.pk}/").content.decode()
+    assert "西湖镇" in page and "分管中" in page
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    client.post(
+        f"/orgs/leaders/{city.leader.pk}/", {"areas": "1", "units": "C101、C102", "on": today}
+    )
+    assert {
+        a.unit.code for a in city.leader.areas.filter(end_date__isnull=True).select_related("unit")
+    } == {"C101", "C102"}
+    response = client.post(
+        f"/orgs/leaders/{city.leader.pk}/", {"areas": "1", "units": "C101、NOPE", "on": today}
+    )
+    assert "找不到这些单位编码：NOPE" in response.content.decode()
+
+
+def test_liaison_reads_but_cannot_change_leader_areas(city, login):
+    client = login(city.liaison_a)
+    assert client.get(f"/orgs/leaders/{city.leader.pk}/").status_code == 200
+    client.post(
+        f"/orgs/leaders/{city.leader.pk}/", {"areas": "1", "units": "C102", "on": "2026-01-01"}
+    )
+    assert {a.unit.code for a in city.leader.areas.select_related("unit")} == {"C101"}
