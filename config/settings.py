@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "ganchao.accounts",
     "ganchao.workcal",
     "ganchao.web",
+    "ganchao.demodata",
+    "ganchao.scheduler",
 ]
 
 MIDDLEWARE = [

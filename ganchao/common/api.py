@@ -17,3 +17,17 @@ LocalDatetime = Annotated[dt.datetime, PlainSerializer(_local, return_type=str |
 
 class Page(LimitOffsetPagination):
     """?limit=&offset= → {"items": [...], "count": N}."""
+
+
+class PageRows:
+    """A queryset seen through `to_row` for @paginate: only the requested page is fetched and
+    converted (a count query plus the page), not every row of a province's 6,000 units."""
+
+    def __init__(self, queryset, to_row):
+        self.queryset, self.to_row = queryset, to_row
+
+    def __len__(self) -> int:
+        return self.queryset.count()
+
+    def __getitem__(self, page: slice) -> list:
+        return [self.to_row(obj) for obj in self.queryset[page]]

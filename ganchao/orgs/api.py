@@ -6,7 +6,7 @@ from django.http import Http404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from ganchao.common.api import Page
+from ganchao.common.api import Page, PageRows
 from ganchao.common.errors import NotFound
 from ganchao.orgs import selectors
 from ganchao.orgs.choices import UNIT_TYPE_BY_WORD
@@ -117,17 +117,15 @@ def units(
 ):
     _staff(request)
     type = UNIT_TYPE_BY_WORD.get(type, type)
-    return [
-        unit_out(u)
-        for u in selectors.unit_list(
-            actor=request.user,
-            q=q,
-            type=type,
-            parent_code=parent_code,
-            category=category,
-            active=active,
-        )
-    ]
+    units = selectors.unit_list(
+        actor=request.user,
+        q=q,
+        type=type,
+        parent_code=parent_code,
+        category=category,
+        active=active,
+    )
+    return PageRows(units, unit_out)
 
 
 @router.get("/units/tree", response=list[TreeNode], summary="单位树")
@@ -213,12 +211,10 @@ def user_out(user) -> dict:
 @router.get("/users", response=list[UserOut], summary="用户列表（本人查看范围内）")
 @paginate(Page)
 def users(request, q: str = "", unit_code: str = "", role: str = "", active: bool | None = None):
-    return [
-        user_out(u)
-        for u in selectors.user_list(
-            actor=request.user, q=q, unit_code=unit_code, role=role, active=active
-        )
-    ]
+    return PageRows(
+        selectors.user_list(actor=request.user, q=q, unit_code=unit_code, role=role, active=active),
+        user_out,
+    )
 
 
 @router.get("/users/{user_id}", response=UserOut, summary="用户详情")

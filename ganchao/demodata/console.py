@@ -1,0 +1,50 @@
+"""Plain-text output of the demo commands: the seed summary and the accounts table."""
+
+import unicodedata
+
+from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS
+from ganchao.demodata.services import AUDIT_TABLES, SeedResult
+from ganchao.orgs.choices import UnitType
+
+
+def seed_summary(result: SeedResult, seconds: float) -> list[str]:
+    data, lines = result.dataset, []
+    if result.reset_tables:
+        lines.append(f"已清空原有业务数据（{len(result.reset_tables)} 张表），所有用户需重新登录。")
+        lines.append(f"审计日志也已清空（{'、'.join(AUDIT_TABLES)}），审计链从 #1 重新开始。")
+        if result.retired_checkpoints:
+            lines.append(f"原审计检查点文件已改名为 {result.retired_checkpoints}")
+    counts, types = data.counts(), result.unit_types
+    by_type = "、".join(
+        f"{UnitType(kind).label} {types[kind]}" for kind in UnitType.values if types.get(kind)
+    )
+    lines += [
+        f"已生成演示数据：{SCALE_LABELS[data.scale]}，种子 {data.seed}，基准日 {data.as_of.isoformat()}",
+        f"  单位 {counts['units']} 个（{by_type}）",
+        f"  单位类别 {counts['categories']} 个，市级领导 {counts['leaders']} 名，"
+        f"分管关系 {counts['leader_areas']} 条",
+        f"  演示账号 {counts['users']} 个，统一密码 {DEMO_PASSWORD}（演示账号免强制改密）",
+        f"  审计事件 #{result.audit_seq}（seed.load），用时 {seconds:.1f} 秒",
+    ]
+    return lines
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def format_table(headers: list[str], rows: list[list[str]]) -> list[str]:
+    widths = [
+        max(display_width(str(cell)) for cell in column)
+        for column in zip(headers, *rows, strict=True)
+    ]
+    rule = "  ".join("-" * width for width in widths)
+    lines = ["  ".join(pad(h, w) for h, w in zip(headers, widths, strict=True)).rstrip(), rule]
+    for row in rows:
+        lines.append("  ".join(pad(str(c), w) for c, w in zip(row, widths, strict=True)).rstrip())
+    return lines

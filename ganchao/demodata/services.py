@@ -1,0 +1,268 @@
+"""Loading the demo data set (DESIGN.md 3.1 `ganchao seed`).
+
+The rows come from `generator.build`; they are written here with bulk inserts in batches
+(per-row services would take hours for a province) inside one transaction, with one audit
+event for the whole batch. Ids are assigned here, so that each unit's materialised path is
+right on insert; PostgreSQL's identity sequences are moved past them afterwards.
+"""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.contrib.auth.hashers import make_password
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ganchao.audit.services import Target, audit_record, checkpoint_path, diff
+from ganchao.common.errors import ValidationFailed
+from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS, Dataset, build
+from ganchao.orgs.models import Leader, LeaderArea, RoleGrant, Unit, UnitCategory, User
+
+BATCH_SIZE = 1000
+SEEDED_MODELS = (UnitCategory, Unit, Leader, LeaderArea, User, RoleGrant)
+# --reset empties every table of Ganchao's own apps, except the administrator-entered
+# working-day calendar, plus the tables that name users: sessions, login attempts, jobs.
+KEPT_APPS = {"ganchao.workcal"}
+ALSO_RESET_APPS = {"django.contrib.sessions", "axes", "django_tasks_db"}
+AUDIT_TABLES = ("audit_auditevent", "audit_audithead")
+
+
+@dataclass
+class SeedResult:
+    """What a load wrote, for the command's summary."""
+
+    dataset: Dataset
+    audit_seq: int
+    reset_tables: list[str] = field(default_factory=list)
+    retired_checkpoints: Path | None = None
+
+    @property
+    def unit_types(self) -> Counter:
+        return Counter(str(row.type) for row in self.dataset.units)
+
+
+def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> SeedResult:
+    """Write the demo data set of (scale, seed, as_of). Refuses a database that already has
+    units unless `reset`, which first empties the business tables and the audit log."""
+    dataset = build(scale, seed, as_of)
+    # One hash for every demo account: Argon2 is deliberately slow.
+    password_hash = make_password(DEMO_PASSWORD)
+    with transaction.atomic():
+        reset_tables = database_reset() if reset else []
+        if Unit.objects.exists():
+            raise ValidationFailed.on(
+                "reset",
+                _("数据库中已有单位数据，未生成演示数据。如要清空后重新生成，请加 --reset。"),
+            )
+        _refuse_taken_usernames(dataset)
+        _write(dataset, password_hash)
+        event = _record_load(dataset, reset)
+    retired = _retire_checkpoints() if reset else None
+    return SeedResult(dataset, event.seq, reset_tables, retired)
+
+
+def _record_load(dataset: Dataset, reset: bool):
+    """The one audit event of a load: its inputs, row counts and the rows' digest."""
+    label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
+    payload = {
+        "scale": dataset.scale,
+        "seed": dataset.seed,
+        "as_of": dataset.as_of,
+        "counts": dataset.counts(),
+        "digest": dataset.digest(),
+        "reset": reset,
+    }
+    return audit_record(
+        actor=None,
+        action="seed.load",
+        target=Target("seed", dataset.scale, label),
+        changes=diff({}, payload),
+    )
+
+
+# ---- reset ----------------------------------------------------------------------------
+
+
+def reset_models() -> list:
+    labels = {
+        config.label
+        for config in apps.get_app_configs()
+        if (config.name.startswith("ganchao.") and config.name not in KEPT_APPS)
+        or config.name in ALSO_RESET_APPS
+    }
+    return [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.app_label in labels and model._meta.managed and not model._meta.proxy
+    ]
+
+
+def database_reset() -> list[str]:
+    """Empty the business tables, the audit log included, inside the caller's transaction.
+
+    Audit events are append-only: the ORM refuses to delete them and PostgreSQL's BEFORE
+    DELETE trigger too. TRUNCATE fires no row triggers, so PostgreSQL empties the tables with
+    one TRUNCATE; SQLite has no triggers and empties them with plain DELETEs.
+    """
+    tables = sorted({model._meta.db_table for model in reset_models()})
+    quoted = [connection.ops.quote_name(table) for table in tables]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Rows inserted earlier in this transaction have deferred foreign-key checks
+            # pending, and TRUNCATE refuses a table with pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(f"TRUNCATE TABLE {', '.join(quoted)} RESTART IDENTITY CASCADE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        else:
+            cursor.execute("PRAGMA defer_foreign_keys = ON")
+            for table in quoted:
+                cursor.execute(f"DELETE FROM {table}")  # table names come from the models
+            placeholders = ", ".join(["%s"] * len(tables))
+            cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({placeholders})", tables)
+    return tables
+
+
+def _retire_checkpoints() -> Path | None:
+    """The old audit checkpoints witness a chain that no longer exists: keep them aside, so
+    that `ganchao audit verify` checks the new chain against its own checkpoints only."""
+    path = checkpoint_path()
+    if not path.exists():
+        return None
+    stamp = timezone.localtime().strftime("%Y%m%dT%H%M%S")
+    retired = path.with_name(f"{path.name}.before-reset-{stamp}")
+    number = 1
+    while retired.exists():
+        number += 1
+        retired = path.with_name(f"{path.name}.before-reset-{stamp}-{number}")
+    path.rename(retired)
+    return retired
+
+
+# ---- writing ----------------------------------------------------------------------------
+
+
+def _refuse_taken_usernames(dataset: Dataset) -> None:
+    wanted = {row.username.lower() for row in dataset.users}
+    taken = sorted(
+        User.objects.annotate(lower=Lower("username"))
+        .filter(lower__in=wanted)
+        .values_list("username", flat=True)
+    )
+    if taken:
+        raise ValidationFailed.on(
+            "username",
+            _("以下用户名已存在，未生成演示数据（可加 --reset 清空后重新生成）：%(names)s")
+            % {"names": "、".join(taken)},
+        )
+
+
+def _next_id(model) -> int:
+    return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+
+
+def _write(dataset: Dataset, password_hash: str) -> None:
+    category_ids = _write_categories(dataset)
+    unit_ids = _write_units(dataset, category_ids)
+    leader_ids = _write_leaders(dataset, unit_ids)
+    _write_users(dataset, unit_ids, leader_ids, password_hash)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), SEEDED_MODELS):
+                cursor.execute(sql)
+
+
+def _write_categories(dataset: Dataset) -> dict[str, int]:
+    """Categories by code; an existing category of the same code or name is reused."""
+    existing = list(UnitCategory.objects.values_list("id", "code", "name"))
+    by_code = {code: pk for pk, code, _name in existing}
+    by_name = {name: pk for pk, _code, name in existing}
+    ids, new, next_id = {}, [], _next_id(UnitCategory)
+    for row in dataset.categories:
+        pk = by_code.get(row.code) or by_name.get(row.name)
+        if pk is None:
+            pk, next_id = next_id, next_id + 1
+            new.append(UnitCategory(id=pk, code=row.code, name=row.name, sort_order=row.sort_order))
+        ids[row.code] = pk
+    UnitCategory.objects.bulk_create(new)
+    return ids
+
+
+def _write_units(dataset: Dataset, category_ids: dict[str, int]) -> dict[str, int]:
+    placed: dict[str, tuple[int, str, int]] = {}  # code → (id, path, depth)
+    units, next_id = [], _next_id(Unit)
+    for row in dataset.units:
+        parent = placed.get(row.parent_code) if row.parent_code else None
+        path = Unit.path_for(parent[1] if parent else "", next_id)
+        depth = parent[2] + 1 if parent else 0
+        placed[row.code] = (next_id, path, depth)
+        units.append(
+            Unit(
+                id=next_id,
+                code=row.code,
+                name=row.name,
+                type=row.type,
+                parent_id=parent[0] if parent else None,
+                category_id=category_ids.get(row.category_code),
+                aliases=list(row.aliases),
+                sort_order=row.sort_order,
+                path=path,
+                depth=depth,
+            )
+        )
+        next_id += 1
+    Unit.objects.bulk_create(units, batch_size=BATCH_SIZE)
+    return {code: value[0] for code, value in placed.items()}
+
+
+def _write_leaders(dataset: Dataset, unit_ids: dict[str, int]) -> dict[str, int]:
+    next_id = _next_id(Leader)
+    leader_ids = {row.key: next_id + offset for offset, row in enumerate(dataset.leaders)}
+    Leader.objects.bulk_create(
+        [
+            Leader(
+                id=leader_ids[row.key], name=row.name, title=row.title, sort_order=row.sort_order
+            )
+            for row in dataset.leaders
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    LeaderArea.objects.bulk_create(
+        [
+            LeaderArea(
+                leader_id=leader_ids[row.leader_key],
+                unit_id=unit_ids[row.unit_code],
+                start_date=row.start_date,
+            )
+            for row in dataset.areas
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    return leader_ids
+
+
+def _write_users(dataset, unit_ids, leader_ids, password_hash) -> None:
+    next_id = _next_id(User)
+    users, grants = [], []
+    for offset, row in enumerate(dataset.users):
+        users.append(
+            User(
+                id=next_id + offset,
+                username=row.username,
+                full_name=row.full_name,
+                unit_id=unit_ids[row.unit_code],
+                leader_id=leader_ids[row.leader_key] if row.leader_key else None,
+                password=password_hash,
+                must_change_password=False,
+                password_policy_exempt=True,
+            )
+        )
+        grants += [RoleGrant(user_id=next_id + offset, role=role) for role in row.roles]
+    User.objects.bulk_create(users, batch_size=BATCH_SIZE)
+    RoleGrant.objects.bulk_create(grants, batch_size=BATCH_SIZE)

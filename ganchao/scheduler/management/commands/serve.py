@@ -1,0 +1,98 @@
+import os
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from gunicorn.app.base import BaseApplication
+
+from ganchao.common.command import GanchaoCommand, UsageError
+
+
+class GanchaoServer(BaseApplication):
+    """gunicorn, configured from code (no gunicorn command-line parsing) to serve
+    config.wsgi:application."""
+
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self):
+        for key, value in self.options.items():
+            if key in self.cfg.settings:  # settings newer than the installed gunicorn are skipped
+                self.cfg.set(key, value)
+
+    def load(self):
+        from config.wsgi import application
+
+        return application
+
+
+def server_options(bind: str, workers: int, threads: int) -> dict:
+    return {
+        "bind": [bind],
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 60,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        # Recycle workers now and then so that a slow leak cannot grow without bound.
+        "max_requests": 2000,
+        "max_requests_jitter": 200,
+        "accesslog": "-",
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "ganchao",
+        # gunicorn ≥ 25.1 would open a control socket under $HOME; two servers would clash.
+        "control_socket_disable": True,
+    }
+
+
+class Command(GanchaoCommand):
+    help = (
+        "生产环境应用服务器（gunicorn，gthread 工作进程）：ganchao serve [--bind 地址:端口] "
+        "[--workers N] [--threads N]。前面应有反向代理（TLS）；数据库须已用 ganchao migrate 准备好。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--bind", default="127.0.0.1:8000", help="监听地址（默认 127.0.0.1:8000）"
+        )
+        parser.add_argument("--workers", default=str(default_workers()), help="工作进程数")
+        parser.add_argument("--threads", default="4", help="每个工作进程的线程数（默认 4）")
+
+    def handle(self, *args, **options):
+        bind = options["bind"].strip()
+        if not bind or (":" not in bind and not bind.startswith("unix:")):
+            raise UsageError(f"--bind “{options['bind']}”应写作 地址:端口，如 127.0.0.1:8000")
+        workers = _positive(options["workers"], "--workers")
+        threads = _positive(options["threads"], "--threads")
+        self.stdout.write(f"数据目录：{settings.DATA_DIR}")
+        pending = _pending_migrations()
+        if pending:
+            self.stderr.write(f"警告：数据库还有 {pending} 个迁移未执行，请先运行 ganchao migrate")
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"在 {bind} 上提供服务：{workers} 个工作进程 × {threads} 个线程")
+        connections.close_all()  # the workers are forked: none may inherit the master's socket
+        GanchaoServer(server_options(bind, workers, threads)).run()
+
+
+def default_workers() -> int:
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def _positive(raw, name: str) -> int:
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = 0
+    if value < 1:
+        raise UsageError(f"{name} “{raw}”应为正整数")
+    return value
+
+
+def _pending_migrations() -> int:
+    connection = connections[DEFAULT_DB_ALIAS]
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
