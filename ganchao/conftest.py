@@ -18,6 +18,15 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
+def _calendar_session_closed():
+    """No cached calendar leaks from one test into the next."""
+    from ganchao.common import workdays
+
+    yield
+    workdays.end_session(force=True)
+
+
+@pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()

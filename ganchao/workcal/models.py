@@ -1,7 +1,11 @@
-"""Administrator overrides of the working-day calendar, and years whose schedule was entered."""
+"""What administrators add to the package's calendar: single-day overrides, and the official
+holiday schedule of years the package does not know (DESIGN.md 3.11)."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from ganchao.workcal.texts import chinese_date
 
 
 class CalendarOverride(models.Model):
@@ -17,7 +21,8 @@ class CalendarOverride(models.Model):
         verbose_name = _("工作日调整")
 
     def __str__(self) -> str:
-        return f"{self.date} {'上班' if self.is_working_day else '休息'}"
+        state = gettext("上班") if self.is_working_day else gettext("休息")
+        return f"{chinese_date(self.date)} {state}"
 
 
 class CalendarYear(models.Model):
@@ -32,4 +37,24 @@ class CalendarYear(models.Model):
         verbose_name = _("已录入节假日安排的年度")
 
     def __str__(self) -> str:
-        return str(self.year)
+        return gettext("%(year)s年") % {"year": self.year}
+
+
+class CalendarScheduleDay(models.Model):
+    """One day of an entered year's official schedule: a holiday, or a make-up working day
+    (调休上班). Days not listed follow Monday–Friday; overrides still win over these."""
+
+    calendar_year = models.ForeignKey(
+        CalendarYear, on_delete=models.CASCADE, related_name="days", verbose_name=_("年度")
+    )
+    date = models.DateField(_("日期"), unique=True)
+    is_working_day = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("节日"), max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("年度节假日安排")
+
+    def __str__(self) -> str:
+        state = gettext("调休上班") if self.is_working_day else gettext("放假")
+        return f"{chinese_date(self.date)} {state} {self.name}".strip()

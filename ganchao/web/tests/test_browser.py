@@ -2,9 +2,18 @@
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD, City
+import datetime as dt
+
+from ganchao.demodata.generator import DEMO_PASSWORD
+from ganchao.demodata.services import demo_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_city():
+    """The demo city exactly as `ganchao demo` seeds it."""
+    return demo_seed(scale="city", seed=1, as_of=dt.date(2026, 11, 29))
 
 
 def log_in(page, username, password):
@@ -14,28 +23,32 @@ def log_in(page, username, password):
     page.get_by_role("button", name="登录").click()
 
 
-def test_liaison_logs_in_and_browses_the_unit_tree(page, artifacts_dir):
-    City()
-    log_in(page, "town_a_liaison", TEST_PASSWORD)
+def test_demo_liaison_logs_in_and_browses_the_unit_tree(page, demo_city, artifacts_dir):
+    log_in(page, "t01_liaison", DEMO_PASSWORD)
     page.wait_for_url("**/")
-    assert page.get_by_text("西湖镇").first.is_visible()
+    assert page.get_by_text("东城街道").first.is_visible()
     page.get_by_role("link", name="单位目录", exact=True).click()
     page.wait_for_url("**/orgs/units/")
-    page.get_by_role("link", name="西湖镇", exact=True).click()
-    assert page.get_by_role("heading", name="西湖镇").is_visible()
-    page.goto("/orgs/units/")
-    page.get_by_label("查找单位").fill("李庄")
-    page.get_by_role("button", name="查找").click()
-    assert page.get_by_role("link", name="李庄村").is_visible()
-    page.goto("/orgs/units/")
+    # towns are listed under the city; their villages load when a town is opened
+    town = page.locator("xpath=//details[summary/a[normalize-space()='东城街道']]")
+    town.locator("summary").first.click(position={"x": 4, "y": 8})  # the disclosure marker, not the link
+    village = town.get_by_role("link", name="工农社区", exact=True)
+    village.wait_for()
+    assert "/orgs/units/" in page.url and page.get_by_role("heading", name="单位目录").is_visible()
     page.screenshot(path=str(artifacts_dir / "unit_tree.png"), full_page=True)
+    village.click()
+    assert page.get_by_role("heading", name="工农社区").is_visible()
+    page.goto("/orgs/units/")
+    page.get_by_label("查找单位").fill("工农")
+    page.get_by_role("button", name="查找").click()
+    result = page.get_by_role("row").filter(has_text="东城街道").get_by_role("link", name="工农社区")
+    assert result.is_visible()
 
 
-def test_five_wrong_passwords_lock_the_account(page):
-    City()
+def test_five_wrong_passwords_lock_the_account(page, demo_city):
     for _ in range(5):
-        log_in(page, "town_a_liaison", "Wrong-pass-1")
-    log_in(page, "town_a_liaison", TEST_PASSWORD)
+        log_in(page, "t01_liaison", "Wrong-pass-1")
+    log_in(page, "t01_liaison", DEMO_PASSWORD)
     assert page.get_by_role("heading", name="账号已锁定").is_visible()
     page.goto("/")
     assert "/accounts/login/" in page.url
