@@ -69,8 +69,8 @@ def database(folder: Path) -> dict:
         return _sqlite(folder / "ganchao.sqlite3")
     parts = urlsplit(raw)
     if parts.scheme == "sqlite":
-        # sqlite:////abs/path.sqlite3 → path "/abs/path.sqlite3"
-        path = unquote(parts.path)
+        # sqlite:////abs/path.sqlite3 → "/abs/path.sqlite3"; three slashes would be relative
+        path = unquote(raw[len("sqlite://") :].split("?", 1)[0])[1:]
         if not path.startswith("/") or path == "/":
             raise ConfigError(
                 f"DATABASE_URL={raw!r}: SQLite 须写绝对路径，如 sqlite:////srv/ganchao/db.sqlite3"

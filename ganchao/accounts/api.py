@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.db import transaction
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganchao.accounts.services import token_create
 from ganchao.common.api_errors import error_response
@@ -39,4 +39,4 @@ def obtain_token(request, payload: Credentials):
         )
     with transaction.atomic():
         _token, key = token_create(actor=user, user=user, name="接口登录")
-    return 201, {"token": key}
+    return Status(201, {"token": key})
