@@ -1,11 +1,15 @@
 from django.urls import path
 
-from ganchao.orgs import views
+from ganchao.orgs import sheet_views, views
 
 app_name = "orgs"
 urlpatterns = [
     path("units/", views.unit_tree, name="unit_tree"),
     path("units/new/", views.unit_edit, name="unit_create"),
+    path("units/import/", sheet_views.unit_import, name="unit_import"),
+    path("units/import/confirm/", sheet_views.unit_import_confirm, name="unit_import_confirm"),
+    path("units/import/template/", sheet_views.unit_template, name="unit_template"),
+    path("units/export/", sheet_views.unit_export, name="unit_export"),
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("units/<int:pk>/children/", views.unit_children, name="unit_children"),
     path("units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),

@@ -46,6 +46,7 @@ NAV = [
         _("系统管理"),
         children=[
             NavEntry(_("用户管理"), "orgs:user_list", admins),
+            NavEntry(_("单位表导入导出"), "orgs:unit_import", system_admin),
             NavEntry(_("工作日历"), "workcal:calendar", staff),
         ],
     ),
@@ -66,8 +67,21 @@ def build_nav(scope, current_path: str) -> list[dict]:
             return {"label": item.label, "children": children} if children else None
         if not item.visible(scope):
             return None
-        url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        return {"label": item.label, "url": url, "active": active}
+        return {"label": item.label, "url": reverse(item.url_name), "active": False}
 
-    return [e for e in (entry(item) for item in NAV) if e]
+    sections = [e for e in (entry(item) for item in NAV) if e]
+    _mark_active(sections, current_path)
+    return sections
+
+
+def _mark_active(sections: list[dict], current_path: str) -> None:
+    """Only the entry whose address is the longest prefix of the current page is active."""
+    leaves = [leaf for section in sections for leaf in (section.get("children") or [section])]
+    matching = [
+        leaf
+        for leaf in leaves
+        if current_path == leaf["url"]
+        or (leaf["url"] != "/" and current_path.startswith(leaf["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda leaf: len(leaf["url"]))["active"] = True

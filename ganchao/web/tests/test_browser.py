@@ -1,8 +1,8 @@
 """Real-browser flows (Playwright driving Debian chromium): login, unit tree, lockout."""
 
-import pytest
-
 import datetime as dt
+
+import pytest
 
 from ganchao.demodata.generator import DEMO_PASSWORD
 from ganchao.demodata.services import demo_seed
@@ -31,7 +31,9 @@ def test_demo_liaison_logs_in_and_browses_the_unit_tree(page, demo_city, artifac
     page.wait_for_url("**/orgs/units/")
     # towns are listed under the city; their villages load when a town is opened
     town = page.locator("xpath=//details[summary/a[normalize-space()='东城街道']]")
-    town.locator("summary").first.click(position={"x": 4, "y": 8})  # the disclosure marker, not the link
+    town.locator("summary").first.click(
+        position={"x": 4, "y": 8}
+    )  # the disclosure marker, not the link
     village = town.get_by_role("link", name="工农社区", exact=True)
     village.wait_for()
     assert "/orgs/units/" in page.url and page.get_by_role("heading", name="单位目录").is_visible()
@@ -41,7 +43,9 @@ def test_demo_liaison_logs_in_and_browses_the_unit_tree(page, demo_city, artifac
     page.goto("/orgs/units/")
     page.get_by_label("查找单位").fill("工农")
     page.get_by_role("button", name="查找").click()
-    result = page.get_by_role("row").filter(has_text="东城街道").get_by_role("link", name="工农社区")
+    result = (
+        page.get_by_role("row").filter(has_text="东城街道").get_by_role("link", name="工农社区")
+    )
     assert result.is_visible()
 
 

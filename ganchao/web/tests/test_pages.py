@@ -136,3 +136,14 @@ def test_admin_deactivates_a_user_who_then_cannot_log_in(city, login):
         "/accounts/login/", {"username": "town_b_liaison", "password": TEST_PASSWORD}
     )
     assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
+
+
+def test_only_the_closest_navigation_entry_is_active(city, login):
+    response = login(city.admin).get("/orgs/units/import/")
+    active = [
+        item["label"]
+        for section in response.context["shell"]["nav"]
+        for item in (section.get("children") or [section])
+        if item["active"]
+    ]
+    assert active == ["单位表导入导出"]
