@@ -10,8 +10,33 @@ def register(code: str, label) -> str:
     return code
 
 
+OBJECT_TYPES: dict[str, str] = {}
+
+
 def label(code: str) -> str:
     return str(ACTIONS.get(code, code))
+
+
+def register_object_type(code: str, name) -> str:
+    OBJECT_TYPES[code] = name
+    return code
+
+
+def object_type_label(code: str) -> str:
+    return str(OBJECT_TYPES.get(code, code))
+
+
+for _code, _name in {
+    "unit": _("单位"),
+    "unitcategory": _("单位类别"),
+    "unitsheet": _("单位表"),
+    "user": _("用户"),
+    "leader": _("市级领导"),
+    "calendaroverride": _("工作日调整"),
+    "calendaryear": _("年度节假日安排"),
+    "seed": _("演示数据"),
+}.items():
+    register_object_type(_code, _name)
 
 
 for _code, _label in {

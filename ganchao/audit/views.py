@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ganchao.audit import selectors
-from ganchao.audit.registry import ACTIONS, label
+from ganchao.audit.registry import ACTIONS, label, object_type_label
 from ganchao.audit.verify import audit_verify
 from ganchao.common.views import paginate, require_roles, scoped
 from ganchao.orgs.choices import Role
@@ -24,7 +24,14 @@ def _day(value: str, *, end: bool = False):
 
 
 def _rows(page):
-    return [{"event": e, "action_label": label(e.action)} for e in page]
+    return [
+        {
+            "event": e,
+            "action_label": label(e.action),
+            "type_label": object_type_label(e.object_type),
+        }
+        for e in page
+    ]
 
 
 @login_required
