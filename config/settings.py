@@ -190,3 +190,4 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
+FORMAT_MODULE_PATH = ["ganchao.formats"]

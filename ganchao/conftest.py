@@ -12,6 +12,10 @@ from ganchao.orgs.choices import Role, UnitType
 
 TEST_PASSWORD = "Gc-test-2026!"
 
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls made there
+# are still synchronous (MACHINE_NOTES.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 hypothesis_settings.register_profile("ci", max_examples=50, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))

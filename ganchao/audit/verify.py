@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from ganchao.audit.chain import GENESIS_HASH, HASHED_FIELDS, checkpoint_signature, event_hash
 from ganchao.audit.models import AuditEvent, AuditHead
@@ -37,18 +38,25 @@ def audit_verify() -> VerifyResult:
         if seq != expected_seq:
             return VerifyResult(
                 checked,
-                f"事件 #{expected_seq} 缺失（下一条是 #{seq}）：事件被删除或重排",
+                _("事件 #%(seq)s 缺失（下一条是 #%(next)s）：事件被删除或重排")
+                % {"seq": expected_seq, "next": seq},
                 expected_seq,
             )
         if event["prev_hash"] != prev_hash:
             return VerifyResult(
                 checked,
-                f"事件 #{seq}（{event['action']}）的前序哈希与事件 #{seq - 1} 不符：事件被删除、插入或重排",
+                _(
+                    "事件 #%(seq)s（%(action)s）的前序哈希与事件 #%(prev)s 不符：事件被删除、插入或重排"
+                )
+                % {"seq": seq, "action": event["action"], "prev": seq - 1},
                 seq,
             )
         if event_hash(event) != event["hash"]:
             return VerifyResult(
-                checked, f"事件 #{seq}（{event['action']}）的内容与其哈希不符：事件被修改", seq
+                checked,
+                _("事件 #%(seq)s（%(action)s）的内容与其哈希不符：事件被修改")
+                % {"seq": seq, "action": event["action"]},
+                seq,
             )
         prev_hash, expected_seq, last = event["hash"], seq + 1, event
         checked += 1
@@ -57,12 +65,15 @@ def audit_verify() -> VerifyResult:
     if head is not None and head.last_seq != last_seq:
         return VerifyResult(
             checked,
-            f"链头记录最后一条为 #{head.last_seq}，而库中最后一条为 #{last_seq}：最新事件被删除",
+            _("链头记录最后一条为 #%(head)s，而库中最后一条为 #%(last)s：最新事件被删除")
+            % {"head": head.last_seq, "last": last_seq},
             last_seq + 1,
         )
     if head is not None and last and head.last_hash != last["hash"]:
         return VerifyResult(
-            checked, f"事件 #{last_seq} 的哈希与链头记录不符：最新事件被修改", last_seq
+            checked,
+            _("事件 #%(seq)s 的哈希与链头记录不符：最新事件被修改") % {"seq": last_seq},
+            last_seq,
         )
     return _check_checkpoints(checked, last_seq)
 
@@ -79,13 +90,20 @@ def _check_checkpoints(checked: int, last_seq: int) -> VerifyResult:
             entry = json.loads(line)
             seq, hash_value, sig = int(entry["seq"]), str(entry["hash"]), str(entry["sig"])
         except (ValueError, KeyError, TypeError):
-            return VerifyResult(checked, f"检查点文件 {path} 第 {number} 行无法解析")
+            return VerifyResult(
+                checked,
+                _("检查点文件 %(path)s 第 %(line)s 行无法解析") % {"path": path, "line": number},
+            )
         if sig != checkpoint_signature(settings.SECRET_KEY, seq, hash_value):
-            return VerifyResult(checked, f"检查点文件 {path} 第 {number} 行签名无效")
+            return VerifyResult(
+                checked,
+                _("检查点文件 %(path)s 第 %(line)s 行签名无效") % {"path": path, "line": number},
+            )
         if seq > last_seq:
             return VerifyResult(
                 checked,
-                f"检查点记录了事件 #{seq}，而库中最后一条为 #{last_seq}：最新事件被删除",
+                _("检查点记录了事件 #%(seq)s，而库中最后一条为 #%(last)s：最新事件被删除")
+                % {"seq": seq, "last": last_seq},
                 last_seq + 1,
             )
         hashes_needed[seq] = hash_value
@@ -93,6 +111,8 @@ def _check_checkpoints(checked: int, last_seq: int) -> VerifyResult:
     for seq, hash_value in sorted(hashes_needed.items()):
         if stored.get(seq) != hash_value:
             return VerifyResult(
-                checked, f"事件 #{seq} 与检查点记录的哈希不符：事件被修改或替换", seq
+                checked,
+                _("事件 #%(seq)s 与检查点记录的哈希不符：事件被修改或替换") % {"seq": seq},
+                seq,
             )
     return VerifyResult(checked)
