@@ -84,6 +84,7 @@ def on_http(request, exc):
 def _register_routers():
     from ganchao.accounts.api import router as auth_router
     from ganchao.audit.api import router as audit_router
+    from ganchao.goals.api import router as goals_router
     from ganchao.orgs.api import router as orgs_router
     from ganchao.workcal.api import router as calendar_router
 
@@ -91,6 +92,7 @@ def _register_routers():
     api.add_router("/auth", auth_router)
     api.add_router("/audit", audit_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/", goals_router)
 
 
 _register_routers()

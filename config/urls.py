@@ -10,6 +10,9 @@ urlpatterns = [
     path("orgs/", include("ganchao.orgs.urls")),
     path("audit/", include("ganchao.audit.urls")),
     path("calendar/", include("ganchao.workcal.urls")),
+    path("supervision/", include("ganchao.supervision.urls")),
+    path("notifications/", include("ganchao.notifications.urls")),
+    path("goals/", include("ganchao.goals.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

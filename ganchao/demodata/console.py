@@ -4,6 +4,7 @@ import unicodedata
 
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS
 from ganchao.demodata.services import AUDIT_TABLES, SeedResult
+from ganchao.goals.choices import ItemType
 from ganchao.orgs.choices import UnitType
 
 
@@ -24,9 +25,29 @@ def seed_summary(result: SeedResult, seconds: float) -> list[str]:
         f"  单位类别 {counts['categories']} 个，市级领导 {counts['leaders']} 名，"
         f"分管关系 {counts['leader_areas']} 条",
         f"  演示账号 {counts['users']} 个，统一密码 {DEMO_PASSWORD}（演示账号免强制改密）",
+        *plan_summary(result),
         f"  审计事件 #{result.audit_seq}（seed.load），用时 {seconds:.1f} 秒",
     ]
     return lines
+
+
+def plan_summary(result: SeedResult) -> list[str]:
+    """The plans' lines of the seed summary (盯着干)."""
+    plans = result.plans
+    counts = plans.counts
+    if not counts["plans"]:
+        return []
+    kinds = {kind: counts[str(kind)] for kind in ItemType}
+    return [
+        f"  {plans.year} 年度计划 {counts['plans']} 个：目标 {kinds[ItemType.GOAL]} 个、"
+        f"指标 {kinds[ItemType.INDICATOR]} 个、任务 {kinds[ItemType.TASK]} 个、"
+        f"节点 {counts['milestones']} 个",
+        f"  任务分解 {counts['assignments']} 条，进展报送 {counts['progress_reports']} 条"
+        f"（节点完成 {counts['milestone_completions']} 条）",
+        "  红黄绿灯已按基准日计算"
+        if result.statuses_computed
+        else "  红黄绿灯将在下一次 ganchao tick 时计算",
+    ]
 
 
 def display_width(text: str) -> int:

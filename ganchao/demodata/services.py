@@ -22,7 +22,15 @@ from django.utils.translation import gettext as _
 
 from ganchao.audit.services import Target, audit_record, checkpoint_path, diff
 from ganchao.common.errors import ValidationFailed
+from ganchao.common.workdays import current_calendar
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS, Dataset, build
+from ganchao.demodata.goals_writer import (
+    COUNT_KEYS,
+    PLAN_MODELS,
+    PlansWritten,
+    recompute_statuses,
+    write_plans,
+)
 from ganchao.orgs.models import Leader, LeaderArea, RoleGrant, Unit, UnitCategory, User
 
 BATCH_SIZE = 1000
@@ -42,6 +50,8 @@ class SeedResult:
     audit_seq: int
     reset_tables: list[str] = field(default_factory=list)
     retired_checkpoints: Path | None = None
+    plans: PlansWritten = field(default_factory=PlansWritten)
+    statuses_computed: bool = False
 
     @property
     def unit_types(self) -> Counter:
@@ -62,21 +72,25 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
                 _("数据库中已有单位数据，未生成演示数据。如要清空后重新生成，请加 --reset。"),
             )
         _refuse_taken_usernames(dataset)
-        _write(dataset, password_hash)
-        event = _record_load(dataset, reset)
+        plans = _write(dataset, password_hash)
+        event = _record_load(dataset, reset, plans)
     retired = _retire_checkpoints() if reset else None
-    return SeedResult(dataset, event.seq, reset_tables, retired)
+    # Computed statuses are derived data, not audited: filled after the load commits.
+    computed = recompute_statuses(plans.plan_ids, as_of)
+    return SeedResult(dataset, event.seq, reset_tables, retired, plans, computed)
 
 
-def _record_load(dataset: Dataset, reset: bool):
-    """The one audit event of a load: its inputs, row counts and the rows' digest."""
+def _record_load(dataset: Dataset, reset: bool, plans: PlansWritten):
+    """The one audit event of a load: its inputs, row counts and the rows' digests (the
+    units, leaders and accounts; the plans with their reports)."""
     label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
     payload = {
         "scale": dataset.scale,
         "seed": dataset.seed,
         "as_of": dataset.as_of,
-        "counts": dataset.counts(),
+        "counts": dataset.counts() | {key: plans.counts[key] for key in COUNT_KEYS},
         "digest": dataset.digest(),
+        "plan_digest": plans.digest,
         "reset": reset,
     }
     return audit_record(
@@ -167,15 +181,18 @@ def _next_id(model) -> int:
     return (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
 
 
-def _write(dataset: Dataset, password_hash: str) -> None:
+def _write(dataset: Dataset, password_hash: str) -> PlansWritten:
     category_ids = _write_categories(dataset)
     unit_ids = _write_units(dataset, category_ids)
     leader_ids = _write_leaders(dataset, unit_ids)
     _write_users(dataset, unit_ids, leader_ids, password_hash)
+    plans = write_plans(dataset, unit_ids, leader_ids, current_calendar())
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for sql in connection.ops.sequence_reset_sql(no_style(), SEEDED_MODELS):
+            models = SEEDED_MODELS + PLAN_MODELS
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+    return plans
 
 
 def _write_categories(dataset: Dataset) -> dict[str, int]:

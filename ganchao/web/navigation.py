@@ -21,6 +21,19 @@ def staff(scope):
     return scope.is_staff_user
 
 
+def office_or_leader(scope):
+    return scope.has(Role.OFFICE, Role.LEADER)
+
+
+def office(scope):
+    return scope.has(Role.OFFICE)
+
+
+def unit_user(scope):
+    """Users who report for their units (联络员, 单位负责人)."""
+    return scope.has(Role.LIAISON, Role.UNIT_HEAD)
+
+
 def admins(scope):
     return scope.has(Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
 
@@ -36,6 +49,24 @@ def auditor(scope):
 NAV = [
     NavEntry(_("首页"), "web:home", staff),
     NavEntry(
+        _("督查督办"),
+        children=[
+            NavEntry(_("提醒与催办"), "supervision:alert_list", staff),
+            NavEntry(_("我的消息"), "notifications:inbox", staff),
+        ],
+    ),
+    NavEntry(
+        _("盯着干"),
+        children=[
+            NavEntry(_("目标体系"), "goals:tree", staff),
+            NavEntry(_("领导视图"), "goals:leader_view", office_or_leader),
+            NavEntry(_("我的工作台"), "goals:workbench", unit_user),
+            NavEntry(_("进展审核"), "goals:review_queue", office),
+            NavEntry(_("目标调整审批"), "goals:adjustment_list", office),
+            NavEntry(_("目标表导入导出"), "goals:goals_sheets", office),
+        ],
+    ),
+    NavEntry(
         _("单位与领导"),
         children=[
             NavEntry(_("单位目录"), "orgs:unit_tree", staff),
@@ -48,6 +79,7 @@ NAV = [
             NavEntry(_("用户管理"), "orgs:user_list", admins),
             NavEntry(_("单位表导入导出"), "orgs:unit_import", system_admin),
             NavEntry(_("工作日历"), "workcal:calendar", staff),
+            NavEntry(_("发送失败的消息"), "notifications:failed", system_admin),
         ],
     ),
     NavEntry(

@@ -6,22 +6,36 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
+from django.urls import reverse
 
 import ganchao
+from ganchao.common.views import scoped
+from ganchao.goals import dashboards, tree_selectors, tree_views
 from ganchao.orgs import selectors as org_selectors
+from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 
 
 @login_required
+@scoped
 def home(request):
+    """The 驾驶舱 for the office and leaders; for everyone else their unit's assignments."""
     scope = scope_of(request.user)
     if scope.is_auditor_only:
         return redirect("audit:event_list")
+    if scope.has(Role.OFFICE, Role.LEADER):
+        return render(request, "goals/dashboard.html", tree_views.dashboard_context(request))
     context = {
         "overview": org_selectors.unit_overview(actor=request.user),
         "my_unit": request.user.unit,
         "leaders": org_selectors.leader_rows(actor=request.user)[:12],
     }
+    plan = tree_selectors.plan_for_page(actor=request.user)
+    if plan is not None and scope.own_paths:
+        context["plan"] = plan
+        context["goals"] = dashboards.unit_summary(actor=request.user, plan=plan)
+        context["tree_url"] = f"{reverse('goals:tree')}?plan={plan.pk}"
+        tree_views.add_item_links(context["goals"]["worst"])
     return render(request, "web/home.html", context)
 
 

@@ -1,0 +1,231 @@
+"""The 驾驶舱 (home dashboard of the office and leaders) and the unit summary on other users' home
+page: aggregations in the database over the plan's items, assignments and monthly statuses,
+returned as plain rows. A fixed number of queries whatever the data size.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, FloatField, Q, Sum
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from ganchao.goals.choices import ItemType, Role, Status
+from ganchao.goals.models import Assignment, Item, MonthlyStatus, Plan
+from ganchao.goals.selectors import visible_assignments_q
+from ganchao.goals.tree_selectors import (
+    ASSIGNMENT_ROW_FIELDS,
+    COLOURED_ROLES,
+    ON_TRACK,
+    STATUS_RANK,
+    _in_scope_q,
+    leader_row,
+    percent_text,
+    status_badge,
+    status_rank,
+)
+from ganchao.orgs.scoping import scope_of
+
+LAGGING_UNITS = 10
+HEATMAP_UNITS = 12
+WORST_ROWS = 10
+
+
+def dashboard_items(*, actor, plan: Plan):
+    """Indicators and tasks of the plan the actor reads directly."""
+    items = Item.objects.filter(plan=plan).exclude(type=ItemType.GOAL)
+    condition = _in_scope_q(actor)
+    return items if condition is None else items.filter(condition)
+
+
+def dashboard_assignments(*, actor, plan: Plan):
+    """Lead and responsible assignments of the plan the actor may see."""
+    rows = Assignment.objects.filter(item__plan=plan, role__in=COLOURED_ROLES)
+    condition = visible_assignments_q(actor)
+    return rows if condition is None else rows.filter(condition)
+
+
+def _ratio(weights: dict[str, Decimal]) -> Decimal | None:
+    started = {s: w for s, w in weights.items() if s and s != Status.NOT_STARTED}
+    total = sum(started.values(), Decimal(0))
+    if not total:
+        return None
+    return sum((w for s, w in started.items() if s in ON_TRACK), Decimal(0)) / total
+
+
+def status_summary(items) -> dict:
+    """Counts by status and the weighted on-track ratio of an item queryset (one query)."""
+    rows = items.order_by().values("status").annotate(n=Count("id"), w=Sum("weight"))
+    counts = {r["status"]: r["n"] for r in rows}
+    weights = {r["status"]: r["w"] or Decimal(0) for r in rows}
+    return {
+        "counts": [{**status_badge(s), "n": counts.get(s, 0)} for s in STATUS_RANK],
+        "total": sum(counts.values()),
+        "ratio": _ratio(weights),
+    }
+
+
+def monthly_series(assignments, year: int) -> list[dict]:
+    """Per month of the plan year: the on-track ratio of the items (their lead assignments),
+    red and not-reported counts, and the share of reports on time (one query)."""
+    rows = (
+        MonthlyStatus.objects.filter(assignment__in=assignments.values("id"), month__year=year)
+        .values("month", "status", "assignment__role")
+        .annotate(
+            n=Count("id"),
+            w=Sum("assignment__item__weight"),
+            on_time=Count("id", filter=Q(reported_on_time=True)),
+            due=Count("id", filter=Q(reported_on_time__isnull=False)),
+        )
+        .order_by("month")
+    )
+    months: dict[dt.date, dict] = {}
+    for row in rows:
+        month = months.setdefault(
+            row["month"],
+            {
+                "month": row["month"],
+                "weights": {},
+                "red": 0,
+                "not_reported": 0,
+                "on_time": 0,
+                "due": 0,
+            },
+        )
+        month["on_time"] += row["on_time"]
+        month["due"] += row["due"]
+        if row["assignment__role"] == Role.LEAD:
+            month["weights"][row["status"]] = month["weights"].get(row["status"], 0) + (
+                row["w"] or 0
+            )
+            month["red"] += row["n"] if row["status"] == Status.RED else 0
+            month["not_reported"] += row["n"] if row["status"] == Status.NOT_REPORTED else 0
+    series = []
+    for month in months.values():
+        ratio = _ratio(month.pop("weights"))
+        punctual = Decimal(month["on_time"]) / month["due"] if month["due"] else None
+        series.append(
+            {**month, "ratio": ratio, "punctual": punctual, "label": f"{month['month'].month}月"}
+        )
+    return series
+
+
+def lagging_units(assignments, limit: int = LAGGING_UNITS) -> list[dict]:
+    """Units with the most red, then yellow assignments (one query)."""
+    rows = (
+        assignments.filter(status__in=[Status.RED, Status.YELLOW])
+        .order_by()
+        .values("unit_id", "unit__code", "unit__name", "unit__path")
+        .annotate(
+            red=Count("id", filter=Q(status=Status.RED)),
+            yellow=Count("id", filter=Q(status=Status.YELLOW)),
+        )
+        .order_by("-red", "-yellow", "unit__path")[:limit]
+    )
+    return [
+        {"code": r["unit__code"], "name": r["unit__name"], "red": r["red"], "yellow": r["yellow"]}
+        for r in rows
+    ]
+
+
+def punctuality_heatmap(assignments, year: int, limit: int = HEATMAP_UNITS) -> dict:
+    """Units × months: share of reports on time, for the units with the lowest share over the
+    year (two queries)."""
+    statuses = MonthlyStatus.objects.filter(
+        assignment__in=assignments.values("id"), month__year=year, reported_on_time__isnull=False
+    )
+    worst = list(
+        statuses.order_by()
+        .values("assignment__unit_id", "assignment__unit__code", "assignment__unit__name")
+        .annotate(total=Count("id"), on_time=Count("id", filter=Q(reported_on_time=True)))
+        .annotate(share=Cast("on_time", FloatField()) / Cast("total", FloatField()))
+        .order_by("share", "-total", "assignment__unit__code")[:limit]
+    )
+    unit_ids = [u["assignment__unit_id"] for u in worst]
+    cells = (
+        statuses.filter(assignment__unit_id__in=unit_ids)
+        .order_by()
+        .values("assignment__unit_id", "month")
+        .annotate(total=Count("id"), on_time=Count("id", filter=Q(reported_on_time=True)))
+    )
+    months = sorted({c["month"] for c in cells})
+    index = {u: i for i, u in enumerate(unit_ids)}
+    return {
+        "units": [
+            {"code": u["assignment__unit__code"], "name": u["assignment__unit__name"]}
+            for u in worst
+        ],
+        "months": [f"{m.month}月" for m in months],
+        "cells": [
+            [
+                months.index(c["month"]),
+                index[c["assignment__unit_id"]],
+                round(100 * c["on_time"] / c["total"]),
+            ]
+            for c in cells
+        ],
+    }
+
+
+def _previous_month(series: list[dict], today: dt.date) -> dict | None:
+    """The latest monthly point before the current month (the comparison for trends)."""
+    earlier = [m for m in series if m["month"] < today.replace(day=1)]
+    return earlier[-1] if earlier else None
+
+
+def _trend(now, before, *, percent: bool = False) -> dict | None:
+    """The change since last month: percentage points for a ratio, a count otherwise."""
+    if now is None or before is None:
+        return None
+    delta = now - before
+    text = f"{delta * 100:+.1f} 个百分点" if percent else f"{delta:+d}"
+    return {"delta": delta, "up": delta > 0, "down": delta < 0, "text": text}
+
+
+def dashboard(*, actor, plan: Plan, today: dt.date | None = None) -> dict:
+    """Everything the 驾驶舱 shows, as plain rows and numbers."""
+    today = today or timezone.localdate()
+    items = dashboard_items(actor=actor, plan=plan)
+    assignments = dashboard_assignments(actor=actor, plan=plan)
+    summary = status_summary(items)
+    series = monthly_series(assignments, plan.year)
+    last = _previous_month(series, today)
+    counts = {c["status"]: c["n"] for c in summary["counts"]}
+    return {
+        "summary": summary,
+        "ratio_text": percent_text(summary["ratio"]),
+        "ratio_trend": _trend(summary["ratio"], last and last["ratio"], percent=True),
+        "red_trend": _trend(counts[Status.RED], last and last["red"]),
+        "not_reported_trend": _trend(counts[Status.NOT_REPORTED], last and last["not_reported"]),
+        "last_month": last,
+        "series": series,
+        "lagging": lagging_units(assignments),
+        "heatmap": punctuality_heatmap(assignments, plan.year),
+    }
+
+
+def unit_summary(*, actor, plan: Plan) -> dict:
+    """For a unit user's home: counts by status of their own units' assignments and the ones
+    that lag most (two queries)."""
+    scope = scope_of(actor)
+    own = Q(pk__in=[])
+    for path in scope.own_paths:
+        own |= Q(unit__path__startswith=path)
+    assignments = Assignment.objects.filter(item__plan=plan, role__in=COLOURED_ROLES).filter(own)
+    counts = dict(
+        assignments.order_by()
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    worst = (
+        assignments.filter(status__in=[Status.RED, Status.NOT_REPORTED, Status.YELLOW])
+        .annotate(rank=status_rank())
+        .order_by("rank", "red_since", "item__sort_key", "unit__path")
+        .values(*ASSIGNMENT_ROW_FIELDS)[:WORST_ROWS]
+    )
+    return {
+        "counts": [{**status_badge(s), "n": counts.get(s, 0)} for s in STATUS_RANK],
+        "total": sum(counts.values()),
+        "worst": [leader_row(row) for row in worst],
+    }

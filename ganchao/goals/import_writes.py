@@ -1,0 +1,167 @@
+"""Writing a checked goal sheet in bulk: a fixed number of queries per tree level whatever the
+file's size, and one audit event for the batch (with the file's SHA-256 and the row counts).
+Called by imports.py inside its transaction, only for a sheet without errors."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ganchao.audit.services import Target, audit_record
+from ganchao.goals.choices import PlanState
+from ganchao.goals.models import Assignment, Item, Milestone, Plan
+from ganchao.goals.sheet_rows import ITEM_FIELDS
+
+ASSIGNMENT_FIELDS = [
+    "role",
+    "target",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "weight",
+    "responsible_person",
+    "contact",
+    "contact_phone",
+]
+BATCH = 500
+
+
+def write_goal_sheet(*, actor, owner, result) -> None:
+    work = result.work
+    plan = work.plan
+    if plan is None:
+        plan = Plan.objects.create(owner=owner, year=result.year, state=PlanState.DRAFT)
+        result.plan_id = plan.pk
+    now = timezone.now()
+    touched = [
+        d for d in work.desired.values() if d.row is not None and (d.stored is None or d.changes)
+    ]
+    pks = _write_items(plan, work, touched, now)
+    _write_leaders(work, touched, pks)
+    _write_milestones(work, touched, pks)
+    _write_assignments(work, touched, pks, now)
+    audit_record(
+        actor=actor,
+        action="goal.import",
+        target=Target("goalsheet", result.sha256, result.filename or _("目标任务分解表")),
+        changes=_audit_changes(plan, result),
+    )
+
+
+def _write_items(plan, work, touched, now) -> dict[str, int]:
+    """Insert the new items a level at a time (a parent before its children), update the rest."""
+    pks = {code: stored["id"] for code, stored in work.stored.items()}
+    new = [d for d in touched if d.stored is None]
+    for depth in sorted({d.code.count(".") for d in new}):
+        level = [d for d in new if d.code.count(".") == depth]
+        objects = [
+            Item(
+                plan=plan,
+                parent_id=pks.get(d.code.rpartition(".")[0]),
+                code=d.code,
+                sort_key=Item.sort_key_for(d.code),
+                **d.values,
+            )
+            for d in level
+        ]
+        for desired, item in zip(
+            level, Item.objects.bulk_create(objects, batch_size=BATCH), strict=True
+        ):
+            pks[desired.code] = item.pk
+    changed = [d for d in touched if d.stored is not None]
+    fields = sorted(
+        {name for d in changed for name in ITEM_FIELDS if d.stored[name] != d.values[name]}
+    )
+    if changed:
+        objects = [
+            Item(pk=d.stored["id"], updated_at=now, **{n: d.values[n] for n in ITEM_FIELDS})
+            for d in changed
+        ]
+        Item.objects.bulk_update(objects, [*fields, "updated_at"], batch_size=BATCH)
+    return pks
+
+
+def _write_leaders(work, touched, pks) -> None:
+    through = Item.leaders.through
+    stale, fresh = [], []
+    for d in touched:
+        pk = pks[d.code]
+        before = set(work.stored_leaders.get(pk, [])) if d.stored else set()
+        after = set(d.leaders)
+        stale += [(pk, leader) for leader in before - after]
+        fresh += [
+            through(item_id=pk, leader_id=leader) for leader in d.leaders if leader not in before
+        ]
+    if stale:
+        by_item: dict[int, list[int]] = {}
+        for pk, leader in stale:
+            by_item.setdefault(pk, []).append(leader)
+        for pk, leaders in by_item.items():
+            through.objects.filter(item_id=pk, leader_id__in=leaders).delete()
+    through.objects.bulk_create(fresh, batch_size=BATCH)
+
+
+def _write_milestones(work, touched, pks) -> None:
+    new, changed = [], []
+    for d in touched:
+        pk = pks[d.code]
+        stored = work.stored_milestones.get(pk, []) if d.stored else []
+        for position, (day, text) in enumerate(d.milestones, start=1):
+            if position <= len(stored):
+                before = stored[position - 1]
+                if (before["due_date"], before["description"]) != (day, text):
+                    changed.append(Milestone(pk=before["id"], due_date=day, description=text))
+            else:
+                new.append(Milestone(item_id=pk, position=position, due_date=day, description=text))
+    Milestone.objects.bulk_update(changed, ["due_date", "description"], batch_size=BATCH)
+    Milestone.objects.bulk_create(new, batch_size=BATCH)
+
+
+def _write_assignments(work, touched, pks, now) -> None:
+    new, changed = [], []
+    for d in touched:
+        pk = pks[d.code]
+        stored = work.stored_assignments.get(pk, {}) if d.stored else {}
+        for unit, values in d.assignments.items():
+            fields = {name: values[name] for name in ASSIGNMENT_FIELDS}
+            before = stored.get(unit)
+            if before is None:
+                new.append(Assignment(item_id=pk, unit_id=unit, **fields))
+            elif any(before[name] != fields[name] for name in ASSIGNMENT_FIELDS):
+                changed.append(Assignment(pk=before["id"], updated_at=now, **fields))
+    Assignment.objects.bulk_update(changed, [*ASSIGNMENT_FIELDS, "updated_at"], batch_size=BATCH)
+    Assignment.objects.bulk_create(new, batch_size=BATCH)
+
+
+def _audit_changes(plan, result) -> dict:
+    return {
+        "file": {
+            "before": None,
+            "after": {"name": result.filename, "sha256": result.sha256, "rows": result.rows},
+        },
+        "plan": {
+            "before": None,
+            "after": {
+                "id": plan.pk,
+                "year": plan.year,
+                "owner": result.owner_code,
+                "created": result.plan_created,
+            },
+        },
+        "summary": {
+            "before": None,
+            "after": {
+                "created": len(result.created),
+                "updated": len(result.updated),
+                "unchanged": result.unchanged,
+            },
+        },
+        "created": {"before": None, "after": [row["code"] for row in result.created]},
+        "updated": {
+            "before": {
+                row["code"]: {h: old for h, old, _new in row["changes"]} for row in result.updated
+            },
+            "after": {
+                row["code"]: {h: new for h, _old, new in row["changes"]} for row in result.updated
+            },
+        },
+    }

@@ -1,0 +1,483 @@
+"""Reads for the write side of 盯着干: plans, items, assignments, reports, evidence and target
+adjustments, each scoped to the actor ("missing" and "not yours" are the same NotFound) and
+fetched in a fixed number of queries whatever the data size.
+
+Visibility (DESIGN.md part 1 "Users", 3.7):
+- the office and administrators read everything;
+- an assignment is visible to users whose read scope covers its unit (a leader's areas
+  included), to a leader named on its item (Item.leaders), and to users of the item's
+  data-source unit;
+- an item is visible when any of its assignments is; a goal when any item below it is.
+"""
+
+import datetime as dt
+
+from django.db.models import Case, CharField, DateField, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.utils import timezone
+
+from ganchao.common import workdays
+from ganchao.common.errors import NotFound
+from ganchao.goals import periods
+from ganchao.goals.choices import (
+    COUNTING_REPORT_STATES,
+    AdjustmentState,
+    ItemType,
+    PlanState,
+    ReportState,
+    Role,
+)
+from ganchao.goals.models import (
+    Assignment,
+    Evidence,
+    Item,
+    MilestoneCompletion,
+    Plan,
+    ProgressReport,
+    TargetAdjustment,
+)
+from ganchao.orgs.choices import Role as OrgRole
+from ganchao.orgs.scoping import scope_of
+
+NOT_FOUND = "内容不存在或不在您的查看范围内"
+
+
+# ---- scope ---------------------------------------------------------------------------------
+
+
+def visible_assignments_q(actor, prefix: str = "") -> Q | None:
+    """A filter on Assignment (through `prefix`) for what the actor reads; None = everything."""
+    scope = scope_of(actor)
+    if not scope.is_staff_user:
+        return Q(pk__in=[])
+    if scope.reads_all:
+        return None
+    condition = scope.units_q(f"{prefix}unit__")
+    condition |= scope.units_q(f"{prefix}item__data_source_unit__")
+    if actor.leader_id and scope.has(OrgRole.LEADER):
+        named = Item.leaders.through.objects.filter(
+            item_id=OuterRef(f"{prefix}item_id"), leader_id=actor.leader_id
+        )
+        condition |= Q(Exists(named))
+    return condition
+
+
+def _visible_assignments(actor):
+    condition = visible_assignments_q(actor)
+    assignments = Assignment.objects.all()
+    return assignments if condition is None else assignments.filter(condition)
+
+
+def own_assignments_q(actor) -> Q:
+    """Assignments the actor reports for: their own units' and their data-source items'."""
+    scope = scope_of(actor)
+    if scope.anonymous or scope.is_auditor_only or not scope.own_paths:
+        return Q(pk__in=[])
+    query = Q(pk__in=[])
+    for path in scope.own_paths:
+        query |= Q(unit__path__startswith=path) | Q(item__data_source_unit__path__startswith=path)
+    return query
+
+
+def plans_visible(actor):
+    """Plans of the root units (they concern every unit) and of units in the actor's scope."""
+    scope = scope_of(actor)
+    if not scope.is_staff_user:
+        return Plan.objects.none()
+    return (
+        Plan.objects.filter(Q(owner__parent__isnull=True) | scope.units_q("owner__"))
+        .select_related("owner")
+        .order_by("-year", "owner__path")
+    )
+
+
+def plan_get(actor, pk) -> Plan:
+    plan = plans_visible(actor).filter(pk=pk).first()
+    if plan is None:
+        raise NotFound(NOT_FOUND)
+    return plan
+
+
+def item_get(actor, pk) -> Item:
+    item = (
+        Item.objects.select_related("plan__owner", "parent", "data_source_unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None or not _item_visible(actor, item):
+        raise NotFound(NOT_FOUND)
+    return item
+
+
+def _item_visible(actor, item: Item) -> bool:
+    condition = visible_assignments_q(actor, "")
+    if condition is None:
+        return True
+    visible = Assignment.objects.filter(condition, item__plan_id=item.plan_id)
+    if item.type == ItemType.GOAL or item.children.exists():
+        prefix = f"{item.sort_key}."
+        return visible.filter(
+            Q(item_id=item.pk) | Q(item__sort_key__startswith=prefix)
+        ).exists()
+    return visible.filter(item_id=item.pk).exists()
+
+
+def assignment_get(actor, pk) -> Assignment:
+    assignment = (
+        _visible_assignments(actor)
+        .select_related("item__plan", "item__data_source_unit", "unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise NotFound(NOT_FOUND)
+    return assignment
+
+
+def report_get(actor, pk) -> ProgressReport:
+    condition = visible_assignments_q(actor, "assignment__")
+    reports = ProgressReport.objects.select_related(
+        "assignment__item__plan", "assignment__item__data_source_unit", "assignment__unit"
+    )
+    if condition is not None:
+        reports = reports.filter(condition)
+    report = reports.filter(pk=pk).first()
+    if report is None:
+        raise NotFound(NOT_FOUND)
+    return report
+
+
+def evidence_get(actor, pk) -> Evidence:
+    condition = visible_assignments_q(actor, "report__assignment__")
+    evidence = Evidence.objects.select_related("report__assignment__unit")
+    if condition is not None:
+        evidence = evidence.filter(condition)
+    found = evidence.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(NOT_FOUND)
+    return found
+
+
+def adjustment_get(actor, pk) -> TargetAdjustment:
+    adjustment = (
+        TargetAdjustment.objects.select_related(
+            "item__plan", "assignment__unit", "milestone", "requested_by", "decided_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if adjustment is None:
+        raise NotFound(NOT_FOUND)
+    if adjustment.assignment_id:
+        assignment_get(actor, adjustment.assignment_id)
+    else:
+        item_get(actor, adjustment.item_id)
+    return adjustment
+
+
+# ---- reports ---------------------------------------------------------------------------------
+
+
+def _report_prefetch():
+    return [
+        Prefetch("evidence", queryset=Evidence.objects.order_by("pk")),
+        Prefetch(
+            "completions",
+            queryset=MilestoneCompletion.objects.select_related("milestone").order_by(
+                "milestone__position"
+            ),
+        ),
+    ]
+
+
+def reports_for_assignment(actor, assignment: Assignment, *, limit: int | None = None):
+    """Every version of the assignment's reports, newest period and version first."""
+    assignment_get(actor, assignment.pk)
+    reports = (
+        ProgressReport.objects.filter(assignment=assignment)
+        .select_related("submitted_by", "reviewed_by")
+        .prefetch_related(*_report_prefetch())
+        .order_by("-period_end", "-revision")
+    )
+    return reports[:limit] if limit else reports
+
+
+def report_versions(report: ProgressReport):
+    return (
+        ProgressReport.objects.filter(assignment_id=report.assignment_id, period=report.period)
+        .select_related("submitted_by", "reviewed_by")
+        .prefetch_related(*_report_prefetch())
+        .order_by("-revision")
+    )
+
+
+def current_report(assignment: Assignment, period_code: str) -> ProgressReport | None:
+    return (
+        ProgressReport.objects.filter(assignment=assignment, period=period_code, is_current=True)
+        .prefetch_related(*_report_prefetch())
+        .first()
+    )
+
+
+def completed_milestones(assignment: Assignment) -> dict[int, dt.date]:
+    """Milestone id → the date reported, from the assignment's current counting reports."""
+    rows = MilestoneCompletion.objects.filter(
+        report__assignment=assignment,
+        report__is_current=True,
+        report__state__in=COUNTING_REPORT_STATES,
+    ).values_list("milestone_id", "completed_on")
+    done: dict[int, dt.date] = {}
+    for milestone_id, day in rows:
+        done[milestone_id] = min(day, done.get(milestone_id, day))
+    return done
+
+
+def reports_for_review(actor):
+    """The office's queue: submitted current reports, oldest submission first."""
+    if not scope_of(actor).has(OrgRole.OFFICE):
+        return ProgressReport.objects.none()
+    return (
+        ProgressReport.objects.filter(state=ReportState.SUBMITTED, is_current=True)
+        .select_related("assignment__item__plan", "assignment__unit", "submitted_by")
+        .prefetch_related(*_report_prefetch())
+        .order_by("submitted_at", "pk")
+    )
+
+
+# ---- the workbench ---------------------------------------------------------------------------
+
+
+def reporting_period(plan: Plan, frequency: str, today: dt.date) -> periods.Period:
+    """The period a unit reports now: the latest of the plan year that has ended by `today`, or
+    the first one while none has ended."""
+    ended = [p for p in periods.periods_of_year(plan.year, frequency) if p.end < today]
+    return ended[-1] if ended else periods.periods_of_year(plan.year, frequency)[0]
+
+
+def _period_cases(plans, today, cal):
+    """Case expressions giving each assignment its reporting period code and due date."""
+    period_whens, due_whens = [], []
+    for plan in plans:
+        for frequency in ("monthly", "quarterly"):
+            period = reporting_period(plan, frequency, today)
+            due = periods.due_date(period, cal, plan.report_due_working_days)
+            match = Q(item__plan_id=plan.pk, item__frequency=frequency)
+            period_whens.append(When(match, then=Value(period.code)))
+            due_whens.append(When(match, then=Value(due)))
+    period_case = Case(*period_whens, default=Value(""), output_field=CharField())
+    due_case = Case(*due_whens, default=Value(None), output_field=DateField())
+    return period_case, due_case
+
+
+def assignments_for_workbench(actor, *, today: dt.date | None = None, late_only: bool = False):
+    """The actor's units' lead and responsible assignments on issued plans, each annotated with
+    its reporting period (`due_period`), that period's due date (`due_on`) and the current
+    report's state and id for that period (`report_state`, `report_id`)."""
+    today = today or timezone.localdate()
+    plans = list(Plan.objects.filter(state=PlanState.ISSUED, year__gte=today.year - 1))
+    assignments = Assignment.objects.filter(
+        own_assignments_q(actor),
+        item__plan__in=plans,
+        role__in=(Role.LEAD, Role.RESPONSIBLE),
+        item__type__in=(ItemType.INDICATOR, ItemType.TASK),
+    )
+    if not plans:
+        return assignments.none()
+    period_case, due_case = _period_cases(plans, today, workdays.current_calendar())
+    current = ProgressReport.objects.filter(
+        assignment_id=OuterRef("pk"), period=OuterRef("due_period"), is_current=True
+    )
+    rows = (
+        assignments.annotate(due_period=period_case, due_on=due_case)
+        .annotate(
+            report_state=Subquery(current.values("state")[:1]),
+            report_id=Subquery(current.values("pk")[:1]),
+        )
+        .select_related("item__plan", "unit")
+        .order_by("due_on", "item__plan_id", "item__sort_key", "unit__path")
+    )
+    if late_only:
+        rows = rows.filter(due_on__lt=today).exclude(report_state__in=COUNTING_REPORT_STATES)
+    return rows
+
+
+def workbench_reports(actor, state: str, *, limit: int = 50):
+    """The actor's current reports in one state (returned, or drafts), newest first."""
+    return (
+        ProgressReport.objects.filter(is_current=True, state=state)
+        .filter(assignment__in=Assignment.objects.filter(own_assignments_q(actor)))
+        .select_related("assignment__item__plan", "assignment__unit", "reviewed_by")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def _alert_list():
+    """督查督办's scoped alert list, when that part is installed."""
+    try:
+        from ganchao.supervision import selectors as supervision_selectors
+    except ImportError:
+        return None
+    return getattr(supervision_selectors, "alert_list", None)
+
+
+def recent_alerts(actor, *, limit: int = 10) -> list:
+    """The actor's units' recent alerts (提醒、催办 …), newest first."""
+    alert_list = _alert_list()
+    if alert_list is None:
+        return []
+    own = Assignment.objects.filter(own_assignments_q(actor)).values("pk")
+    return list(alert_list(actor=actor).filter(assignment__in=own)[:limit])
+
+
+def alerts_for_assignments(actor, assignments, *, limit: int = 20) -> list:
+    """Recent alerts of the given assignments within the actor's scope (one query)."""
+    alert_list = _alert_list()
+    if alert_list is None or not assignments:
+        return []
+    ids = [assignment.pk for assignment in assignments]
+    return list(alert_list(actor=actor).filter(assignment_id__in=ids)[:limit])
+
+
+# ---- adjustments -----------------------------------------------------------------------------
+
+
+def adjustments_pending(actor):
+    """Requests awaiting a decision: all of them for the office, the own units' for others."""
+    pending = TargetAdjustment.objects.filter(state=AdjustmentState.REQUESTED).select_related(
+        "item__plan", "assignment__unit", "milestone", "requested_by"
+    )
+    if scope_of(actor).has(OrgRole.OFFICE):
+        return pending.order_by("created_at", "pk")
+    return pending.filter(
+        assignment__in=Assignment.objects.filter(own_assignments_q(actor))
+    ).order_by("created_at", "pk")
+
+
+def adjustments_of_item(actor, item: Item):
+    condition = visible_assignments_q(actor, "assignment__")
+    adjustments = TargetAdjustment.objects.filter(item=item).select_related(
+        "assignment__unit", "milestone", "requested_by", "decided_by"
+    )
+    if condition is not None:
+        adjustments = adjustments.filter(Q(assignment__isnull=True) | condition)
+    return adjustments.order_by("-created_at", "-pk")
+
+
+# ---- the item page ---------------------------------------------------------------------------
+
+TARGET_LABELS = {
+    "target": "目标值",
+    "q1": "一季度",
+    "q2": "二季度",
+    "q3": "三季度",
+    "q4": "四季度",
+}
+
+
+def _originals(adjustments) -> dict[tuple, str]:
+    """(assignment id or None, field, milestone id or None) → the value before the first
+    approved adjustment, so that the page can show original beside adjusted."""
+    originals: dict[tuple, str] = {}
+    approved = [a for a in adjustments if a.state == AdjustmentState.APPROVED]
+    for adjustment in sorted(approved, key=lambda a: (a.decided_at or a.created_at, a.pk)):
+        key = (adjustment.assignment_id, adjustment.field, adjustment.milestone_id)
+        originals.setdefault(key, adjustment.old_value)
+    return originals
+
+
+def target_rows(holder, assignment_id, originals) -> list[dict]:
+    rows = []
+    for field, label in TARGET_LABELS.items():
+        value = getattr(holder, field)
+        original = originals.get((assignment_id, field, None))
+        rows.append({"label": label, "value": value, "original": original})
+    return rows
+
+
+def expected_series(item: Item, holder, year: int) -> list:
+    """Expected values at each month's end by the status rules (DESIGN.md 3.8)."""
+    from ganchao.goals import status_rules as rules
+
+    staged = tuple(getattr(holder, q) for q in ("q1", "q2", "q3", "q4"))
+    spec = rules.Spec(
+        year=year,
+        frequency=item.frequency,
+        nature=item.nature,
+        direction=item.direction,
+        target=holder.target,
+        staged=staged if all(v is not None for v in staged) else None,
+    )
+    ends = rules.period_ends(year, "monthly")
+    return [rules.expected_value(spec, end) for end in ends]
+
+
+def actual_series(reports, year: int) -> list:
+    """Each month's reported value (current, counting versions) or None."""
+    values: list = [None] * 12
+    for report in reports:
+        if report.is_current and report.state in COUNTING_REPORT_STATES and report.value is not None:
+            if report.period_end.year == year:
+                values[report.period_end.month - 1] = report.value
+    return values
+
+
+def item_page(actor, item: Item) -> dict:
+    """Everything the item page shows, in a fixed number of queries."""
+    condition = visible_assignments_q(actor)
+    assignments = item.assignments.select_related("unit").order_by("role", "unit__path")
+    if condition is not None:
+        assignments = assignments.filter(condition)
+    assignments = list(assignments)
+    milestones = list(item.milestones.order_by("position"))
+    adjustments = list(adjustments_of_item(actor, item))
+    originals = _originals(adjustments)
+    reports = list(
+        ProgressReport.objects.filter(assignment__in=[a.pk for a in assignments])
+        .select_related("assignment__unit", "submitted_by", "reviewed_by")
+        .prefetch_related(*_report_prefetch())
+        .order_by("-period_end", "assignment__unit__path", "-revision")[:200]
+    )
+    lead = next((a for a in assignments if a.role == Role.LEAD), assignments[0] if assignments else None)
+    done: dict[int, dt.date] = {}
+    for report in reports:
+        if lead and report.assignment_id == lead.pk and report.is_current and report.state in COUNTING_REPORT_STATES:
+            for completion in report.completions.all():
+                done[completion.milestone_id] = min(completion.completed_on, done.get(completion.milestone_id, completion.completed_on))
+    chart = None
+    if item.type == ItemType.INDICATOR and lead is not None:
+        lead_reports = [r for r in reports if r.assignment_id == lead.pk]
+        chart = {
+            "months": [f"{m}月" for m in range(1, 13)],
+            "expected": [_float(v) for v in expected_series(item, lead, item.plan.year)],
+            "actual": [_float(v) for v in actual_series(lead_reports, item.plan.year)],
+            "unit": item.measure_unit,
+            "lead": lead.unit.name,
+        }
+    return {
+        "assignments": assignments,
+        "lead": lead,
+        "milestones": [
+            {
+                "milestone": m,
+                "completed_on": done.get(m.pk),
+                "original": originals.get((None, "milestone_date", m.pk))
+                or next(
+                    (v for (a, f, mid), v in originals.items() if f == "milestone_date" and mid == m.pk),
+                    None,
+                ),
+            }
+            for m in milestones
+        ],
+        "item_targets": target_rows(item, None, originals) if item.type == ItemType.INDICATOR else [],
+        "assignment_targets": [
+            {"assignment": a, "rows": target_rows(a, a.pk, originals)}
+            for a in assignments
+            if item.type == ItemType.INDICATOR and a.role != Role.COOPERATING
+        ],
+        "reports": reports,
+        "adjustments": adjustments,
+        "chart": chart,
+    }
+
+
+def _float(value):
+    return None if value is None else float(round(value, 4))

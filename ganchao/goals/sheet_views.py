@@ -1,0 +1,200 @@
+"""Pages for the goal sheet and the report-values sheet: upload → preview (nothing written) →
+confirm, and the downloads. The goal sheet is the supervision office's; report values may also
+be imported by the data-source units of the plan's items (统计局). Everyone else gets 404.
+
+The uploaded file waits under DATA_DIR/imports, named by its SHA-256 (as for the unit sheet),
+so that the confirm imports exactly the previewed file.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from ganchao.common.views import require_roles
+from ganchao.goals import exports
+from ganchao.goals.imports import goal_sheet_import
+from ganchao.goals.models import Plan
+from ganchao.goals.report_imports import may_import_reports, report_sheet_import
+from ganchao.orgs.choices import Role
+from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.sheet_views import (
+    MAX_UPLOAD_BYTES,
+    XLSX_TYPE,
+    _keep_upload,
+    _kept_upload,
+    _upload_dir,
+    _xlsx,
+)
+
+PREVIEW_ROWS = 200
+
+
+class SheetUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("选择 .xlsx 文件"),
+        help_text=gettext_lazy("只接受 .xlsx 文件，不超过 20 MB。上传后先预览，确认后才会导入。"),
+        error_messages={
+            "required": gettext_lazy("请选择要上传的 .xlsx 文件"),
+            "empty": gettext_lazy("文件是空的，请重新选择 .xlsx 文件"),
+        },
+        widget=forms.FileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件超过 20 MB，请分成几个文件导入"))
+        return upload
+
+
+def _plan_or_404(plan_id: int) -> Plan:
+    plan = Plan.objects.select_related("owner").filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def _preview_context(result, filename: str) -> dict:
+    return {
+        "result": result,
+        "filename": filename,
+        "summary": result.summary_lines(),
+        "created": result.created[:PREVIEW_ROWS],
+        "updated": result.updated[:PREVIEW_ROWS],
+        "more_created": max(len(result.created) - PREVIEW_ROWS, 0),
+        "more_updated": max(len(result.updated) - PREVIEW_ROWS, 0),
+        "warnings": result.warnings[: PREVIEW_ROWS * 5],
+        "more_warnings": max(len(result.warnings) - PREVIEW_ROWS * 5, 0),
+    }
+
+
+SHEETS = {
+    "goals": {
+        "title": gettext_lazy("导入目标任务分解表"),
+        "confirm": "goals:goals_sheet_import_confirm",
+        "again": "goals:goals_sheet_import",
+        "noun": gettext_lazy("目标任务"),
+    },
+    "reports": {
+        "title": gettext_lazy("导入进展数据"),
+        "confirm": "goals:goals_report_import_confirm",
+        "again": "goals:goals_report_import",
+        "noun": gettext_lazy("进展报送"),
+    },
+}
+
+
+def _run(kind: str, request, plan: Plan, data: bytes, filename: str, dry_run: bool):
+    if kind == "goals":
+        return goal_sheet_import(
+            actor=request.user,
+            data=data,
+            year=plan.year,
+            owner_code=plan.owner.code,
+            filename=filename,
+            dry_run=dry_run,
+        )
+    return report_sheet_import(
+        actor=request.user, data=data, plan=plan, filename=filename, dry_run=dry_run
+    )
+
+
+def _upload_page(kind: str, request, plan: Plan):
+    bound = request.method == "POST"
+    form = SheetUploadForm(request.POST if bound else None, request.FILES if bound else None)
+    context = {"form": form, "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
+    if bound and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        result = _run(kind, request, plan, data, upload.name, dry_run=True)
+        if not result.errors:
+            _keep_upload(result.sha256, data)
+        context.update(_preview_context(result, upload.name))
+        context["form"] = SheetUploadForm()
+    return render(request, "goals/sheet_import.html", context)
+
+
+def _confirm(kind: str, request, plan: Plan):
+    digest = request.POST.get("digest", "")
+    filename = request.POST.get("filename", "")[:200]
+    data = _kept_upload(digest)
+    if data is None:
+        messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
+        return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
+    result = _run(kind, request, plan, data, filename, dry_run=False)
+    if result.errors:
+        context = {"form": SheetUploadForm(), "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
+        context["changed_since_preview"] = True
+        context.update(_preview_context(result, filename))
+        return render(request, "goals/sheet_import.html", context)
+    (_upload_dir() / f"{digest}.xlsx").unlink(missing_ok=True)
+    messages.success(
+        request, _("已导入（%(summary)s）。") % {"summary": "；".join(result.summary_lines())}
+    )
+    return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
+
+
+@login_required
+@require_roles(Role.OFFICE)
+@require_GET
+def sheet_index(request):
+    plans = Plan.objects.select_related("owner").order_by("-year", "owner__path")
+    return render(request, "goals/sheet_index.html", {"plans": plans})
+
+
+@login_required
+@require_roles(Role.OFFICE)
+def goal_import(request, plan_id: int):
+    return _upload_page("goals", request, _plan_or_404(plan_id))
+
+
+@login_required
+@require_roles(Role.OFFICE)
+@require_POST
+def goal_import_confirm(request, plan_id: int):
+    return _confirm("goals", request, _plan_or_404(plan_id))
+
+
+@login_required
+@require_roles(Role.OFFICE)
+@require_GET
+def goal_export(request, plan_id: int):
+    plan = _plan_or_404(plan_id)
+    return _xlsx(exports.goal_sheet_export(plan), exports.export_filename(plan))
+
+
+@login_required
+@require_roles(Role.OFFICE)
+@require_GET
+def goal_template(request):
+    return _xlsx(exports.goal_sheet_template(), exports.export_filename())
+
+
+def _report_plan(request, plan_id: int) -> Plan:
+    plan = _plan_or_404(plan_id)
+    if not scope_of(request.user).is_staff_user or not may_import_reports(request.user, plan):
+        raise Http404
+    return plan
+
+
+@login_required
+def report_import(request, plan_id: int):
+    return _upload_page("reports", request, _report_plan(request, plan_id))
+
+
+@login_required
+@require_POST
+def report_import_confirm(request, plan_id: int):
+    return _confirm("reports", request, _report_plan(request, plan_id))
+
+
+@login_required
+@require_GET
+def report_template(request, plan_id: int):
+    plan = _report_plan(request, plan_id)
+    return _xlsx(exports.report_sheet_template(plan), exports.report_template_filename(plan))

@@ -1,0 +1,388 @@
+"""The status recompute: evaluates the rules (ganchao.goals.status_rules) for assignments and
+stores the derived fields of assignments, items, goal nodes and plans, plus MonthlyStatus rows.
+
+Derived data, not audited. A plan is loaded in a fixed number of queries whatever its size
+(plans, assignments, milestones, completions, reports streamed, existing monthly rows, items),
+and written with bulk_update / bulk_create.
+
+DESIGN.md 3.9: the stored current status is written only when `at` is not before the last
+tick; MonthlyStatus rows (the status as of each completed month's end) are only ever added,
+never changed, so a tick never edits what another created.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from ganchao.common import workdays
+from ganchao.goals import status_rules as rules
+from ganchao.goals.choices import (
+    COUNTING_REPORT_STATES,
+    Frequency,
+    ItemType,
+    Role,
+    Status,
+)
+from ganchao.goals.models import (
+    Assignment,
+    Item,
+    MilestoneCompletion,
+    MonthlyStatus,
+    Plan,
+    ProgressReport,
+)
+
+FOUR_PLACES = Decimal("0.0001")
+CHUNK = 2000
+ON_TRACK = {Status.GREEN, Status.DONE}
+ASSIGNMENT_FIELDS = [
+    "id",
+    "item_id",
+    "unit_id",
+    "role",
+    "target",
+    "q1",
+    "q2",
+    "q3",
+    "q4",
+    "item__plan_id",
+    "item__type",
+    "item__nature",
+    "item__direction",
+    "item__frequency",
+    "item__target",
+    "item__q1",
+    "item__q2",
+    "item__q3",
+    "item__q4",
+]
+
+
+@dataclass
+class Outcome:
+    """The evaluation of one assignment at `at` (returned to the tick for its alerts)."""
+
+    assignment_id: int
+    item_id: int
+    unit_id: int
+    role: str
+    spec: rules.Spec
+    result: rules.Result | None  # None for cooperating units
+    reported_ends: frozenset  # period ends with a counting report
+
+
+def thresholds_of(plan: Plan) -> rules.Thresholds:
+    return rules.Thresholds(
+        yellow_gap=Decimal(plan.yellow_gap),
+        red_overdue_days=plan.red_overdue_working_days,
+        due_working_days=plan.report_due_working_days,
+    )
+
+
+def _moment(at: dt.datetime | None) -> dt.datetime:
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        raise ValueError("status recompute needs an aware datetime")
+    return at
+
+
+def recompute_plan(plan: Plan, *, at: dt.datetime | None = None) -> list[Outcome]:
+    """Recompute every assignment of `plan` as of `at` and the plan's items and goal nodes."""
+    at = _moment(at)
+    return _recompute(plan, {"item__plan_id": plan.pk}, at)
+
+
+def recompute_assignments(assignment_ids: Iterable[int], *, at: dt.datetime | None = None):
+    """Recompute the given assignments (e.g. after a report) and their plans' aggregates."""
+    at = _moment(at)
+    ids = sorted(set(assignment_ids))
+    by_plan: dict[int, list[int]] = defaultdict(list)
+    for start in range(0, len(ids), CHUNK):
+        rows = Assignment.objects.filter(id__in=ids[start : start + CHUNK]).values_list(
+            "id", "item__plan_id"
+        )
+        for assignment_id, plan_id in rows:
+            by_plan[plan_id].append(assignment_id)
+    outcomes: list[Outcome] = []
+    for plan in Plan.objects.filter(id__in=list(by_plan)):
+        for start in range(0, len(by_plan[plan.pk]), CHUNK):
+            chunk = by_plan[plan.pk][start : start + CHUNK]
+            outcomes += _recompute(plan, {"id__in": chunk}, at)
+    return outcomes
+
+
+def _recompute(plan: Plan, assignment_filter: dict, at: dt.datetime) -> list[Outcome]:
+    from ganchao.scheduler.services import last_tick_at
+
+    cal = workdays.current_calendar()
+    thresholds = thresholds_of(plan)
+    day = timezone.localtime(at).date()
+    data = _load(plan, assignment_filter)
+    outcomes = [_evaluate(plan, row, data, day, cal, thresholds) for row in data.assignments]
+    last_tick = last_tick_at()
+    with transaction.atomic():
+        _add_monthly(plan, outcomes, data, at, cal, thresholds)
+        if last_tick is None or at >= last_tick:
+            _store_assignments(outcomes)
+            _store_items(plan, outcomes)
+            _store_goals(plan)
+            Plan.objects.filter(pk=plan.pk).update(last_status_at=at)
+    return outcomes
+
+
+# ---- loading -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Data:
+    assignments: list[tuple]
+    milestones: dict[int, list[tuple[int, dt.date]]]  # item → [(milestone id, due)]
+    completions: dict[tuple[int, int], dt.date]  # (assignment, milestone) → earliest date
+    reports: dict[int, dict[dt.date, tuple]]  # assignment → period end → (value, submitted_at)
+
+
+def _load(plan: Plan, assignment_filter: dict) -> _Data:
+    assignments = list(
+        Assignment.objects.filter(**assignment_filter)
+        .filter(item__plan_id=plan.pk)
+        .order_by("id")
+        .values_list(*ASSIGNMENT_FIELDS)
+    )
+    [row[0] for row in assignments]
+    report_filter = {f"assignment__{key}": value for key, value in assignment_filter.items()}
+    milestones: dict[int, list] = defaultdict(list)
+    task_items = {row[1] for row in assignments if row[10] == ItemType.TASK}
+    from ganchao.goals.models import Milestone
+
+    for item_id, milestone_id, due in (
+        Milestone.objects.filter(item__plan_id=plan.pk, item__type=ItemType.TASK)
+        .order_by("item_id", "position")
+        .values_list("item_id", "id", "due_date")
+    ):
+        if item_id in task_items:
+            milestones[item_id].append((milestone_id, due))
+    completions: dict[tuple[int, int], dt.date] = {}
+    for assignment_id, milestone_id, done_on in (
+        MilestoneCompletion.objects.filter(
+            report__state__in=COUNTING_REPORT_STATES, report__assignment__item__plan_id=plan.pk
+        )
+        .filter(**{f"report__{key}": value for key, value in report_filter.items()})
+        .values_list("report__assignment_id", "milestone_id", "completed_on")
+        .iterator(chunk_size=5000)
+    ):
+        key = (assignment_id, milestone_id)
+        if key not in completions or done_on < completions[key]:
+            completions[key] = done_on
+    return _Data(assignments, milestones, completions, _load_reports(plan, report_filter))
+
+
+def _load_reports(plan: Plan, report_filter: dict) -> dict[int, dict[dt.date, tuple]]:
+    """The counting report per assignment and period: its latest counting version's value and
+    its first submission time (for reported_on_time)."""
+    reports: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
+    rows = (
+        ProgressReport.objects.filter(
+            state__in=COUNTING_REPORT_STATES, assignment__item__plan_id=plan.pk
+        )
+        .filter(**report_filter)
+        .order_by("assignment_id", "period_end", "revision")
+        .values_list("assignment_id", "period_end", "value", "submitted_at", "late")
+        .iterator(chunk_size=10000)
+    )
+    for assignment_id, period_end, value, submitted_at, late in rows:
+        periods = reports[assignment_id]
+        first = periods.get(period_end)
+        if first is None:
+            periods[period_end] = (value, submitted_at, late)
+        else:
+            periods[period_end] = (value, first[1], first[2])
+    return reports
+
+
+# ---- evaluating ----------------------------------------------------------------------------
+
+
+def _staged(values) -> tuple | None:
+    return tuple(Decimal(v) for v in values) if all(v is not None for v in values) else None
+
+
+def spec_of(plan: Plan, row: tuple, milestones, completions) -> rules.Spec:
+    (assignment_id, item_id, _unit, _role, target, q1, q2, q3, q4) = row[:9]
+    (_plan, item_type, nature, direction, frequency, i_target, i1, i2, i3, i4) = row[9:]
+    own = target is not None
+    if item_type == ItemType.TASK:
+        states = tuple(
+            rules.MilestoneState(due, completions.get((assignment_id, mid)))
+            for mid, due in milestones.get(item_id, ())
+        )
+        return rules.Spec(plan.year, frequency, is_task=True, milestones=states)
+    return rules.Spec(
+        plan.year,
+        frequency,
+        nature=nature,
+        direction=direction,
+        target=target if own else i_target,
+        staged=_staged((q1, q2, q3, q4) if own else (i1, i2, i3, i4)),
+    )
+
+
+def _evaluate(plan, row, data: _Data, day, cal, thresholds) -> Outcome:
+    spec = spec_of(plan, row, data.milestones, data.completions)
+    periods = data.reports.get(row[0], {})
+    reported = frozenset(periods)
+    result = None
+    if row[3] != Role.COOPERATING:
+        reports = [rules.Report(end, value) for end, (value, _s, _l) in periods.items()]
+        result = rules.evaluate(spec, reports, day, cal, thresholds)
+    return Outcome(row[0], row[1], row[2], row[3], spec, result, reported)
+
+
+def period_code(end: dt.date | None, frequency: str) -> str:
+    if end is None:
+        return ""
+    if frequency == Frequency.QUARTERLY:
+        return f"{end.year}-Q{(end.month - 1) // 3 + 1}"
+    return f"{end.year}-{end.month:02d}"
+
+
+def _quantize(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(FOUR_PLACES)
+
+
+# ---- storing -------------------------------------------------------------------------------
+
+
+def _store_assignments(outcomes: list[Outcome]) -> None:
+    changed = []
+    for outcome in outcomes:
+        result = outcome.result
+        assignment = Assignment(id=outcome.assignment_id)
+        assignment.status = result.status if result else ""
+        assignment.expected = _quantize(result.expected) if result else None
+        assignment.actual = _quantize(result.actual) if result else None
+        assignment.red_since = result.red_since if result else None
+        assignment.stale = result.stale if result else False
+        assignment.status_period = (
+            period_code(result.period_end, outcome.spec.frequency) if result else ""
+        )
+        changed.append(assignment)
+    Assignment.objects.bulk_update(
+        changed,
+        ["status", "expected", "actual", "red_since", "stale", "status_period"],
+        batch_size=1000,
+    )
+
+
+def _store_items(plan: Plan, outcomes: list[Outcome]) -> None:
+    items = []
+    for outcome in outcomes:
+        if outcome.role != Role.LEAD or outcome.result is None:
+            continue
+        result = outcome.result
+        item = Item(id=outcome.item_id, status=result.status, stale=result.stale)
+        item.expected, item.actual = _quantize(result.expected), _quantize(result.actual)
+        items.append(item)
+    Item.objects.bulk_update(items, ["status", "expected", "actual", "stale"], batch_size=1000)
+
+
+def _store_goals(plan: Plan) -> None:
+    """Counts of items by status and the weighted on-track ratio for every goal node."""
+    rows = list(
+        Item.objects.filter(plan_id=plan.pk).values_list(
+            "id", "parent_id", "type", "status", "weight"
+        )
+    )
+    parent_of = {row[0]: row[1] for row in rows}
+    counts: dict[int, dict[str, int]] = defaultdict(dict)
+    weights: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for item_id, _parent, item_type, status, weight in rows:
+        if item_type == ItemType.GOAL or not status:
+            continue
+        ancestor = parent_of[item_id]
+        while ancestor is not None:
+            counts[ancestor][status] = counts[ancestor].get(status, 0) + 1
+            if status != Status.NOT_STARTED:
+                weights[ancestor][1] += weight
+                if status in ON_TRACK:
+                    weights[ancestor][0] += weight
+            ancestor = parent_of[ancestor]
+    goals = []
+    for item_id, _parent, item_type, _status, _weight in rows:
+        if item_type != ItemType.GOAL:
+            continue
+        on_track, total = weights.get(item_id, (0, 0))
+        ratio = (Decimal(on_track) / Decimal(total)).quantize(FOUR_PLACES) if total else None
+        goals.append(Item(id=item_id, status_counts=counts.get(item_id, {}), on_track_ratio=ratio))
+    Item.objects.bulk_update(goals, ["status_counts", "on_track_ratio"], batch_size=1000)
+
+
+# ---- monthly history -----------------------------------------------------------------------
+
+
+def completed_month_ends(year: int, at: dt.datetime) -> list[dt.date]:
+    """Ends of the months of `year` that are over at `at` (23:59:59 of the last day counts)."""
+    local = timezone.localtime(at)
+    ends = []
+    for month in range(1, 13):
+        end = dt.date(year, month, _calendar.monthrange(year, month)[1])
+        if local.date() > end or (local.date() == end and local.time() >= dt.time(23, 59, 59)):
+            ends.append(end)
+    return ends
+
+
+def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
+    months = completed_month_ends(plan.year, at)
+    if not months or not outcomes:
+        return
+    ids = [o.assignment_id for o in outcomes if o.result is not None]
+    existing = set()
+    for start in range(0, len(ids), CHUNK):
+        existing.update(
+            MonthlyStatus.objects.filter(
+                assignment_id__in=ids[start : start + CHUNK], month__gte=months[0]
+            ).values_list("assignment_id", "month")
+        )
+    new_rows = []
+    for outcome in outcomes:
+        if outcome.result is None:
+            continue
+        periods = data.reports.get(outcome.assignment_id, {})
+        reports = [rules.Report(end, value) for end, (value, _s, _l) in periods.items()]
+        for month_end in months:
+            if (outcome.assignment_id, month_end) in existing:
+                continue
+            result = rules.evaluate(outcome.spec, reports, month_end, cal, thresholds)
+            on_time = _reported_on_time(outcome.spec, periods, month_end, cal, thresholds)
+            new_rows.append(
+                MonthlyStatus(
+                    assignment_id=outcome.assignment_id,
+                    month=month_end,
+                    status=result.status,
+                    reported_on_time=on_time,
+                )
+            )
+    MonthlyStatus.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
+
+
+def _reported_on_time(spec, periods, month_end: dt.date, cal, thresholds) -> bool | None:
+    """For the period whose report fell due in that month: submitted by the end of its due
+    day and not marked late. None when no report fell due that month."""
+    for end in rules.period_ends(spec.year, spec.frequency):
+        due = rules.report_due(end, cal, thresholds)
+        if (due.year, due.month) == (month_end.year, month_end.month):
+            found = periods.get(end)
+            if found is None:
+                return False
+            _value, submitted_at, late = found
+            if late:
+                return False
+            return submitted_at is None or timezone.localtime(submitted_at).date() <= due
+    return None

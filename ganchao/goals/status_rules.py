@@ -1,0 +1,279 @@
+"""The status rules (红黄绿灯, DESIGN.md 3.8) as pure functions: plain inputs, plain outputs.
+
+No Django and no database: the recompute (ganchao.goals.status) loads the rows, turns them into
+the dataclasses below and stores what `evaluate` returns. The working-day calendar is passed
+in (anything with `add_working_days` and `working_days_between`, e.g. a WorkCalendar).
+
+Definitions that the design leaves open, fixed here:
+
+- A *counting report* is, for one data period, the latest version in state submitted or
+  accepted; the caller passes one `Report(period_end, value)` per period. A returned or draft
+  version is simply not passed.
+- The report for period `p` "is due by d" when its due day (the Nth working day after the
+  period's end) is on or before date(d); it stays on time until 23:59:59 of that day, so on
+  the due day itself it already counts (the worked example evaluates April on 11 May).
+- Done for 正向 累计值 looks at the counting reports of periods that have ended by date(d);
+  done for 逆向 or 水平值 needs the report of the period ending 31 December (December or Q4).
+- `red_since` for an indicator: walk back from `t` over consecutive due periods whose own
+  evaluation (that period's report against E at that period's end) is red; `red_since` is
+  the due day of the earliest period of that run. A missing report, a green or a yellow
+  evaluation ends the run. For a task: among the milestones that are red at d, the earliest
+  day on which one's overdue count first exceeded the threshold, i.e. the working day
+  `add_working_days(due, threshold + 1)`. None unless the status is red.
+- `stale`: the two latest due periods (t and the one before it) both lack a counting report.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+GREEN = "green"
+YELLOW = "yellow"
+RED = "red"
+NOT_REPORTED = "not_reported"
+NOT_STARTED = "not_started"
+DONE = "done"
+
+POSITIVE = "positive"
+NEGATIVE = "negative"
+CUMULATIVE = "cumulative"
+LEVEL = "level"
+MONTHLY = "monthly"
+QUARTERLY = "quarterly"
+
+TINY = Decimal("1e-9")
+QUARTER_ENDS = ((3, 31), (6, 30), (9, 30), (12, 31))
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Plan settings (DESIGN.md 3.8); these are the defaults."""
+
+    yellow_gap: Decimal = Decimal("0.1")
+    red_overdue_days: int = 5
+    due_working_days: int = 5
+
+
+@dataclass(frozen=True)
+class Report:
+    """The counting report of one data period: its end and its value (None for a task)."""
+
+    period_end: dt.date
+    value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class MilestoneState:
+    """A milestone's due date and the date it was reported complete (None while open)."""
+
+    due: dt.date
+    completed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What the rules need of an assignment: its item's kind and its effective targets."""
+
+    year: int
+    frequency: str = MONTHLY
+    is_task: bool = False
+    nature: str = CUMULATIVE
+    direction: str = POSITIVE
+    target: Decimal | None = None
+    staged: tuple[Decimal, Decimal, Decimal, Decimal] | None = None
+    milestones: tuple[MilestoneState, ...] = ()
+
+
+@dataclass(frozen=True)
+class Result:
+    status: str
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+    period_end: dt.date | None = None  # t, the end of the period used
+    red_since: dt.date | None = None
+    stale: bool = False
+
+
+# ---- periods -------------------------------------------------------------------------------
+
+
+def period_ends(year: int, frequency: str) -> list[dt.date]:
+    months = (3, 6, 9, 12) if frequency == QUARTERLY else range(1, 13)
+    return [dt.date(year, m, _calendar.monthrange(year, m)[1]) for m in months]
+
+
+def report_due(period_end: dt.date, cal, thresholds: Thresholds = Thresholds()) -> dt.date:
+    return cal.add_working_days(period_end, thresholds.due_working_days)
+
+
+def due_period_ends(spec: Spec, day: dt.date, cal, thresholds: Thresholds) -> list[dt.date]:
+    """Ends of the plan year's periods whose report is due by `day`, oldest first."""
+    result = []
+    for end in period_ends(spec.year, spec.frequency):
+        if report_due(end, cal, thresholds) > day:
+            break
+        result.append(end)
+    return result
+
+
+# ---- expected value ------------------------------------------------------------------------
+
+
+def elapsed(day: dt.date) -> int:
+    """Days from 31 December of the previous year to `day` (31 January → 31)."""
+    return (day - dt.date(day.year - 1, 12, 31)).days
+
+
+def expected_value(spec: Spec, t: dt.date) -> Decimal | None:
+    """E at `t` (DESIGN.md 3.8); None when the assignment has no target."""
+    if spec.nature == LEVEL:
+        if spec.staged is not None:
+            return Decimal(spec.staged[(t.month - 1) // 3])
+        return None if spec.target is None else Decimal(spec.target)
+    x = elapsed(t)
+    if spec.staged is not None:
+        points = [(0, Decimal(0))]
+        for (month, day), value in zip(QUARTER_ENDS, spec.staged, strict=True):
+            points.append((elapsed(dt.date(t.year, month, day)), Decimal(value)))
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if x <= x1:
+                return y0 + (y1 - y0) * Decimal(x - x0) / Decimal(x1 - x0)
+        return points[-1][1]
+    if spec.target is None:
+        return None
+    days_in_year = 366 if _calendar.isleap(t.year) else 365
+    return Decimal(spec.target) * Decimal(x) / Decimal(days_in_year)
+
+
+def meets(value: Decimal, bar: Decimal, direction: str) -> bool:
+    return value <= bar if direction == NEGATIVE else value >= bar
+
+
+def colour(actual: Decimal, expected: Decimal, direction: str, thresholds: Thresholds) -> str:
+    if meets(actual, expected, direction):
+        return GREEN
+    gap = abs(actual - expected) / max(abs(expected), TINY)
+    return YELLOW if gap <= thresholds.yellow_gap else RED
+
+
+# ---- indicators ----------------------------------------------------------------------------
+
+
+def indicator_done(spec: Spec, by_end: dict[dt.date, Report], day: dt.date) -> Report | None:
+    """The report that makes the assignment done by `day`, or None."""
+    if spec.target is None:
+        return None
+    target = Decimal(spec.target)
+    if spec.nature == CUMULATIVE and spec.direction == POSITIVE:
+        for end in sorted(by_end):
+            report = by_end[end]
+            if end <= day and report.value is not None and report.value >= target:
+                return report
+        return None
+    final = by_end.get(dt.date(spec.year, 12, 31))
+    if final is None or final.period_end > day or final.value is None:
+        return None
+    return final if meets(final.value, target, spec.direction) else None
+
+
+def _period_colour(spec: Spec, report: Report | None, thresholds: Thresholds) -> str | None:
+    if report is None or report.value is None:
+        return None
+    expected = expected_value(spec, report.period_end)
+    if expected is None:
+        return None
+    return colour(Decimal(report.value), expected, spec.direction, thresholds)
+
+
+def _indicator_red_since(spec, by_end, due_ends, cal, thresholds) -> dt.date | None:
+    since = None
+    for end in reversed(due_ends):
+        if _period_colour(spec, by_end.get(end), thresholds) != RED:
+            break
+        since = report_due(end, cal, thresholds)
+    return since
+
+
+def evaluate_indicator(
+    spec: Spec, reports, day: dt.date, cal, thresholds: Thresholds = Thresholds()
+) -> Result:
+    by_end = {report.period_end: report for report in reports}
+    due_ends = due_period_ends(spec, day, cal, thresholds)
+    t = due_ends[-1] if due_ends else None
+    stale = len(due_ends) >= 2 and not any(end in by_end for end in due_ends[-2:])
+    expected = expected_value(spec, t) if t else None
+    current = by_end.get(t) if t else None
+    actual = current.value if current else None
+    done = indicator_done(spec, by_end, day)
+    if done is not None:
+        return Result(DONE, expected, actual if current else done.value, t, stale=stale)
+    if t is None:
+        return Result(NOT_STARTED)
+    if current is None or actual is None or expected is None:
+        status = NOT_REPORTED if current is None or actual is None else GREEN
+        return Result(status, expected, actual, t, stale=stale)
+    status = colour(Decimal(actual), expected, spec.direction, thresholds)
+    red_since = (
+        _indicator_red_since(spec, by_end, due_ends, cal, thresholds) if status == RED else None
+    )
+    return Result(status, expected, actual, t, red_since, stale)
+
+
+# ---- tasks ---------------------------------------------------------------------------------
+
+
+def overdue_days(milestone: MilestoneState, day: dt.date, cal) -> int | None:
+    """Working days w with due < w ≤ day for a milestone still open at `day`; None if it is
+    complete by then or not yet past due."""
+    if milestone.completed_on is not None and milestone.completed_on <= day:
+        return None
+    if milestone.due >= day:
+        return None
+    return cal.working_days_between(milestone.due, day)
+
+
+def task_colour(
+    spec: Spec, day: dt.date, cal, thresholds: Thresholds
+) -> tuple[str, dt.date | None]:
+    counts = [(m, overdue_days(m, day, cal)) for m in spec.milestones]
+    late = [(m, n) for m, n in counts if n is not None]
+    red = [m for m, n in late if n > thresholds.red_overdue_days]
+    if red:
+        since = min(cal.add_working_days(m.due, thresholds.red_overdue_days + 1) for m in red)
+        return RED, since
+    return (YELLOW if late else GREEN), None
+
+
+def task_done(spec: Spec, day: dt.date) -> bool:
+    return bool(spec.milestones) and all(
+        m.completed_on is not None and m.completed_on <= day for m in spec.milestones
+    )
+
+
+def evaluate_task(
+    spec: Spec, reports, day: dt.date, cal, thresholds: Thresholds = Thresholds()
+) -> Result:
+    ends = {report.period_end for report in reports}
+    due_ends = due_period_ends(spec, day, cal, thresholds)
+    t = due_ends[-1] if due_ends else None
+    stale = len(due_ends) >= 2 and not any(end in ends for end in due_ends[-2:])
+    if task_done(spec, day):
+        return Result(DONE, period_end=t, stale=stale)
+    if t is None:
+        return Result(NOT_STARTED)
+    if t not in ends:
+        return Result(NOT_REPORTED, period_end=t, stale=stale)
+    status, since = task_colour(spec, day, cal, thresholds)
+    return Result(status, period_end=t, red_since=since, stale=stale)
+
+
+def evaluate(
+    spec: Spec, reports, day: dt.date, cal, thresholds: Thresholds = Thresholds()
+) -> Result:
+    """The status of one assignment at date(d) = `day` (DESIGN.md 3.8)."""
+    if spec.is_task:
+        return evaluate_task(spec, reports, day, cal, thresholds)
+    return evaluate_indicator(spec, reports, day, cal, thresholds)

@@ -1,0 +1,441 @@
+"""Reads for the goal tree page (目标体系) and the leader view (领导视图), scoped to the actor.
+
+A unit user sees the items assigned to units in their scope and the goals above them; a leader
+also sees the items of their areas and those they are named on (Item.leaders); the office and
+administrators see everything. Every function runs a fixed number of queries whatever the size
+of the plan and returns plain rows (dicts), never model instances.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from ganchao.common.errors import NotFound
+from ganchao.goals import selectors as goal_selectors
+from ganchao.goals.choices import ItemType, PlanState, Role, Status
+from ganchao.goals.models import Assignment, Item, Plan
+from ganchao.goals.selectors import visible_assignments_q
+from ganchao.goals.tree import plan_tree
+from ganchao.orgs.choices import Role as OrgRole
+from ganchao.orgs.models import Leader, LeaderArea, Unit
+from ganchao.orgs.scoping import scope_of
+
+# Worst first: what a leader must look at before anything else.
+STATUS_RANK = [
+    Status.RED,
+    Status.NOT_REPORTED,
+    Status.YELLOW,
+    Status.GREEN,
+    Status.NOT_STARTED,
+    Status.DONE,
+]
+LIGHT = {
+    Status.GREEN: "green",
+    Status.DONE: "green",
+    Status.YELLOW: "yellow",
+    Status.RED: "red",
+    Status.NOT_REPORTED: "grey",
+    Status.NOT_STARTED: "grey",
+}
+ON_TRACK = {Status.GREEN, Status.DONE}
+COLOURED_ROLES = (Role.LEAD, Role.RESPONSIBLE)
+ITEM_FIELDS = (
+    "id",
+    "parent_id",
+    "code",
+    "sort_key",
+    "name",
+    "type",
+    "category",
+    "measure_unit",
+    "target",
+    "direction",
+    "status",
+    "expected",
+    "actual",
+    "stale",
+    "weight",
+    "deadline",
+)
+
+
+def status_badge(status: str) -> dict:
+    """A status as a light and a word (never colour alone); blank = not yet computed."""
+    if not status:
+        return {"status": "", "light": "grey", "label": "暂无状态"}
+    return {"status": status, "light": LIGHT[status], "label": str(Status(status).label)}
+
+
+def number_text(value) -> str:
+    """4200.0000 → "4,200"; 4153.8462 → "4,153.85"; None → ""."""
+    if value is None:
+        return ""
+    rounded = Decimal(value).quantize(Decimal("0.01")).normalize()
+    return f"{rounded:,f}"
+
+
+def progress_percent(expected, actual, direction: str = "positive") -> int | None:
+    """How far the actual value is along to the expected one, for a bar (0–100)."""
+    if expected is None or actual is None:
+        return None
+    if direction == "negative":
+        ratio = Decimal(1) if actual <= expected else (expected / actual if actual else Decimal(0))
+    elif expected <= 0:
+        ratio = Decimal(1) if actual >= expected else Decimal(0)
+    else:
+        ratio = actual / expected
+    return int(max(Decimal(0), min(Decimal(1), ratio)) * 100)
+
+
+def ratio_of(rows) -> Decimal | None:
+    """DESIGN.md 3.8 on-track ratio Σ w·[green or done] / Σ w over the items that have started."""
+    started = [r for r in rows if r["status"] and r["status"] != Status.NOT_STARTED]
+    total = sum((r["weight"] for r in started), Decimal(0))
+    if not total:
+        return None
+    return sum((r["weight"] for r in started if r["status"] in ON_TRACK), Decimal(0)) / total
+
+
+def percent_text(ratio) -> str:
+    return "—" if ratio is None else f"{(ratio * 100).quantize(Decimal('0.1'))}%"
+
+
+def status_rank() -> Case:
+    """An expression ordering statuses worst first (STATUS_RANK), blank last."""
+    return Case(
+        *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_RANK)],
+        default=Value(len(STATUS_RANK)),
+        output_field=IntegerField(),
+    )
+
+
+# ---------------------------------------------------------------------------- plans
+
+
+def plans_visible(*, actor):
+    return goal_selectors.plans_visible(actor)
+
+
+def plan_for_page(*, actor, plan_id=None, today: dt.date | None = None) -> Plan | None:
+    """The plan asked for, or this year's plan of the root unit (else the newest visible)."""
+    plans = plans_visible(actor=actor)
+    if plan_id:
+        plan = plans.filter(pk=plan_id).first()
+        if plan is None:
+            raise NotFound("计划不存在或不在您的查看范围内")
+        return plan
+    year = (today or timezone.localdate()).year
+    current = plans.filter(year=year).exclude(state=PlanState.DRAFT).order_by("owner__depth")
+    return (
+        current.first() or plans.filter(year=year).order_by("owner__depth").first() or plans.first()
+    )
+
+
+def plan_choices(*, actor) -> list[dict]:
+    return [
+        {"id": p.pk, "label": f"{p.owner.name} {p} （{p.get_state_display()}）"}
+        for p in plans_visible(actor=actor)
+    ]
+
+
+# ---------------------------------------------------------------------------- scope on items
+
+
+def _in_scope_q(actor) -> Q | None:
+    """A filter on Item for what the actor reads directly (an assignment they may see);
+    None when they read everything. Visibility is the workflow selectors' rule."""
+    condition = visible_assignments_q(actor)
+    if condition is None:
+        return None
+    return Q(Exists(Assignment.objects.filter(condition, item=OuterRef("pk"))))
+
+
+def _ancestor_codes(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts))]
+
+
+def _with_ancestors(rows: list[dict], wanted: set[int]) -> list[dict]:
+    """Rows whose id is wanted, plus every ancestor of those (by dotted code), in tree order."""
+    codes = {r["code"] for r in rows if r["id"] in wanted}
+    keep = set(codes)
+    for code in codes:
+        keep.update(_ancestor_codes(code))
+    return [r for r in rows if r["code"] in keep]
+
+
+def scoped_item_rows(*, actor, plan: Plan) -> list[dict]:
+    """The plan's items the actor may read, as rows in tree order (one query)."""
+    items = Item.objects.filter(plan=plan).order_by("sort_key")
+    condition = _in_scope_q(actor)
+    if condition is None:
+        return list(items.values(*ITEM_FIELDS))
+    rows = list(
+        items.annotate(in_scope=ExpressionWrapper(condition, output_field=BooleanField())).values(
+            *ITEM_FIELDS, "in_scope"
+        )
+    )
+    return _with_ancestors(rows, {r["id"] for r in rows if r["in_scope"]})
+
+
+# ---------------------------------------------------------------------------- the tree page
+
+
+def _lead_units(plan: Plan) -> dict[int, dict]:
+    rows = Assignment.objects.filter(item__plan=plan, role=Role.LEAD).values(
+        "item_id", "unit__code", "unit__name", "red_since"
+    )
+    return {r["item_id"]: r for r in rows}
+
+
+def _leader_names(plan: Plan) -> dict[int, list[str]]:
+    names: dict[int, list[str]] = {}
+    through = Item.leaders.through.objects.filter(item__plan=plan).order_by("leader__sort_order")
+    for row in through.values("item_id", "leader__name"):
+        names.setdefault(row["item_id"], []).append(row["leader__name"])
+    return names
+
+
+def leader_area_paths(leader_id, today=None) -> list[str]:
+    today = today or timezone.localdate()
+    areas = LeaderArea.objects.filter(leader_id=leader_id, start_date__lte=today).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=today)
+    )
+    return list(areas.values_list("unit__path", flat=True))
+
+
+def _paths_q(paths, prefix="unit__") -> Q:
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{prefix}path__startswith": path})
+    return query
+
+
+def _unit_item_ids(plan: Plan, unit_code: str) -> set[int]:
+    unit = Unit.objects.filter(code=unit_code).values("path").first()
+    if unit is None:
+        return set()
+    return set(
+        Assignment.objects.filter(item__plan=plan, unit__path__startswith=unit["path"])
+        .values_list("item_id", flat=True)
+        .distinct()
+    )
+
+
+def _leader_item_ids(plan: Plan, leader_id: int) -> set[int]:
+    paths = leader_area_paths(leader_id)
+    in_areas = Assignment.objects.filter(item=OuterRef("pk")).filter(_paths_q(paths))
+    return set(
+        Item.objects.filter(plan=plan)
+        .filter(Q(Exists(in_areas)) | Q(leaders=leader_id))
+        .values_list("id", flat=True)
+        .distinct()
+    )
+
+
+def _decorate(row: dict, leads: dict, leaders: dict) -> dict:
+    lead = leads.get(row["id"]) or {}
+    row.update(status_badge(row["status"]) if row["type"] != ItemType.GOAL else {})
+    row.update(
+        type_label=str(ItemType(row["type"]).label),
+        depth=row["code"].count("."),
+        is_goal=row["type"] == ItemType.GOAL,
+        lead_unit=lead.get("unit__name", ""),
+        lead_unit_code=lead.get("unit__code", ""),
+        red_since=lead.get("red_since"),
+        leaders="、".join(leaders.get(row["id"], [])),
+        expected_text=number_text(row["expected"]),
+        actual_text=number_text(row["actual"]),
+        target_text=number_text(row["target"]),
+        percent=progress_percent(row["expected"], row["actual"], row["direction"]),
+    )
+    return row
+
+
+def _goal_summaries(rows: list[dict]) -> None:
+    """Counts by status and the on-track ratio of each goal node over its descendant items."""
+    for goal in (r for r in rows if r["is_goal"]):
+        prefix = goal["code"] + "."
+        below = [r for r in rows if not r["is_goal"] and r["code"].startswith(prefix)]
+        goal["counts"] = [
+            {**status_badge(s), "n": n}
+            for s in STATUS_RANK
+            if (n := sum(1 for r in below if r["status"] == s))
+        ]
+        goal["ratio"] = ratio_of(below)
+        goal["ratio_text"] = percent_text(goal["ratio"])
+        goal["item_count"] = len(below)
+
+
+def tree_page_rows(
+    *,
+    actor,
+    plan: Plan,
+    category: str = "",
+    unit_code: str = "",
+    leader_id: int | None = None,
+    status: str = "",
+    q: str = "",
+) -> list[dict]:
+    """The plan's tree as flat rows in 编号 order (depth, counts, progress), filtered.
+
+    Goal counts and ratios cover the items left by the category, unit and leader filters, so
+    that filtering by status or searching hides rows without changing the figures.
+    """
+    rows = scoped_item_rows(actor=actor, plan=plan)
+    leads, leaders = _lead_units(plan), _leader_names(plan)
+    rows = [_decorate(row, leads, leaders) for row in rows]
+    keep = {r["id"] for r in rows if not r["is_goal"]}
+    if category:
+        keep &= {r["id"] for r in rows if r["category"] == category}
+    if unit_code:
+        keep &= _unit_item_ids(plan, unit_code)
+    if leader_id:
+        keep &= _leader_item_ids(plan, leader_id)
+    if category or unit_code or leader_id:
+        rows = _with_ancestors(rows, keep)
+    _goal_summaries(rows)
+    shown = {r["id"] for r in rows}
+    if status:
+        shown &= {r["id"] for r in rows if not r["is_goal"] and r["status"] == status}
+    if q:
+        shown &= _search(rows, q)
+    if status or q:
+        rows = _with_ancestors(rows, shown)
+    return rows
+
+
+def _search(rows: list[dict], q: str) -> set[int]:
+    """Rows whose name or code contains q, and everything below a matching node."""
+    needle = q.strip().lower()
+    hits = [r for r in rows if needle in r["name"].lower() or r["code"].startswith(needle)]
+    prefixes = tuple(r["code"] + "." for r in hits)
+    return {r["id"] for r in hits} | {r["id"] for r in rows if r["code"].startswith(prefixes)}
+
+
+def tree_filter_options(*, plan: Plan, rows_all_codes=None) -> dict:
+    """Choices for the filters: categories and lead units of the plan, leaders, statuses."""
+    categories = sorted(
+        set(Item.objects.filter(plan=plan).exclude(category="").values_list("category", flat=True))
+    )
+    units = (
+        Assignment.objects.filter(item__plan=plan, role=Role.LEAD)
+        .values_list("unit__code", "unit__name")
+        .order_by("unit__path")
+        .distinct()
+    )
+    leaders = Leader.objects.filter(active=True).values_list("id", "name")
+    return {
+        "categories": categories,
+        "units": [{"code": c, "name": n} for c, n in units],
+        "leaders": [{"id": i, "name": n} for i, n in leaders],
+        "statuses": [status_badge(s) for s in STATUS_RANK],
+    }
+
+
+# ---------------------------------------------------------------------------- leader view
+
+
+ASSIGNMENT_ROW_FIELDS = (
+    "id",
+    "item_id",
+    "item__code",
+    "item__name",
+    "item__type",
+    "item__measure_unit",
+    "item__direction",
+    "unit__name",
+    "unit__code",
+    "role",
+    "status",
+    "expected",
+    "actual",
+    "red_since",
+    "stale",
+)
+
+
+def leader_assignments(*, actor, leader_id: int, plan: Plan):
+    """Assignments (lead and responsible) in the leader's areas or on items they are named on,
+    worst first, then the longest red spell, then 编号. A queryset of plain rows to page."""
+    paths = leader_area_paths(leader_id)
+    named = Item.leaders.through.objects.filter(item_id=OuterRef("item_id"), leader_id=leader_id)
+    rows = Assignment.objects.filter(item__plan=plan, role__in=COLOURED_ROLES).filter(
+        _paths_q(paths) | Q(Exists(named))
+    )
+    condition = visible_assignments_q(actor)
+    if condition is not None:
+        rows = rows.filter(condition)
+    return (
+        rows.annotate(rank=status_rank())
+        .order_by("rank", "red_since", "item__sort_key", "unit__path")
+        .values(*ASSIGNMENT_ROW_FIELDS)
+    )
+
+
+def leader_row(row: dict) -> dict:
+    return {
+        **row,
+        **status_badge(row["status"]),
+        "role_label": str(Role(row["role"]).label),
+        "expected_text": number_text(row["expected"]),
+        "actual_text": number_text(row["actual"]),
+        "percent": progress_percent(row["expected"], row["actual"], row["item__direction"]),
+    }
+
+
+def leader_counts(queryset) -> list[dict]:
+    """Counts by status of a leader_assignments queryset (one aggregate query)."""
+    counts = dict(
+        queryset.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return [{**status_badge(s), "n": counts.get(s, 0)} for s in STATUS_RANK]
+
+
+def leaders_for_actor(*, actor) -> list[dict]:
+    """Leaders the actor may pick in the leader view: every active leader for the office and
+    admins, only themselves for a leader."""
+    scope = scope_of(actor)
+    if scope.reads_all:
+        return [
+            {"id": i, "name": n, "title": t}
+            for i, n, t in Leader.objects.filter(active=True).values_list("id", "name", "title")
+        ]
+    if actor.leader_id and scope.has(OrgRole.LEADER):
+        return [{"id": actor.leader_id, "name": actor.leader.name, "title": actor.leader.title}]
+    return []
+
+
+# ---------------------------------------------------------------------------- API tree
+
+
+def tree_nodes(*, actor, plan: Plan) -> list[dict]:
+    """The /plans/{id}/tree shape (DESIGN.md 3.7, ganchao.goals.tree) over what the actor may
+    read: everything for the office, else the items they read and the goals above them."""
+    if _in_scope_q(actor) is None:
+        return plan_tree(plan)
+    ids = [row["id"] for row in scoped_item_rows(actor=actor, plan=plan)]
+    return plan_tree(plan, Item.objects.filter(plan=plan, pk__in=ids))
+
+
+def subtree_of(nodes: list[dict], item_id: int) -> dict | None:
+    for node in nodes:
+        if node["id"] == item_id:
+            return node
+        found = subtree_of(node["children"], item_id)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,37 @@
+"""Pages of 盯着干 (namespace "goals"): the write side here, the read pages from tree_urls."""
+
+from django.urls import include, path
+
+from ganchao.goals import views
+
+app_name = "goals"
+urlpatterns = [
+    path("workbench/", views.workbench, name="workbench"),
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/issue/", views.plan_issue, name="plan_issue"),
+    path("items/<int:pk>/", views.item_detail, name="item_detail"),
+    path("items/<int:pk>/adjustments/new/", views.adjustment_request, name="adjustment_request"),
+    path(
+        "assignments/<int:pk>/report/<str:period>/", views.report_form, name="report_form"
+    ),
+    path(
+        "assignments/<int:pk>/report/<str:period>/save/", views.report_save, name="report_save"
+    ),
+    path(
+        "assignments/<int:pk>/report/<str:period>/submit/",
+        views.report_submit,
+        name="report_submit",
+    ),
+    path("reports/review/", views.review_queue, name="review_queue"),
+    path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
+    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("reports/<int:pk>/correct/", views.report_correct, name="report_correct"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("adjustments/", views.adjustment_list, name="adjustment_list"),
+    path("adjustments/<int:pk>/approve/", views.adjustment_approve, name="adjustment_approve"),
+    path("adjustments/<int:pk>/reject/", views.adjustment_reject, name="adjustment_reject"),
+    path("", include("ganchao.goals.tree_urls")),
+    path("", include("ganchao.goals.sheet_urls")),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ganchao.supervision import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("alerts/", views.alert_list, name="alert_list"),
+    path("alerts/<int:pk>/", views.alert_detail, name="alert_detail"),
+    path("alerts/<int:pk>/respond/", views.alert_respond, name="alert_respond"),
+]
