@@ -174,7 +174,7 @@ class AssignmentReports:
 
     def _period(self, period: Period, due: dt.date, value, latest: bool) -> list[ReportRow]:
         rng = self.rng
-        missing = 0.6 if self.profile == "silent" else 0.025 + (0.05 if latest else 0)
+        missing = 0.6 if self.profile == "silent" else 0.025 + (0.03 if latest else 0)
         if rng.random() < missing:
             return []
         late = rng.random() < (0.15 if self.profile in ("lagging", "serious") else 0.07)
@@ -242,12 +242,15 @@ class AssignmentReports:
     # ---- milestones -------------------------------------------------------------------------
 
     def _complete(self, reports: list[ReportRow]) -> None:
-        """Each milestone done is reported in the first counting report whose period covers
-        its completion date; one never reported stays open."""
+        """Each milestone done is reported in the first counting report submitted after it
+        (a report also tells what was done since its period ended); one never reported stays
+        open."""
         counting = [r for r in reports if r.is_current and r.state != ReportState.RETURNED]
         for milestone in self.milestones:
             done_on = self._completed_on(milestone)
-            report = next((r for r in counting if done_on and r.period_end >= done_on), None)
+            report = next(
+                (r for r in counting if done_on and r.submitted_at.date() > done_on), None
+            )
             if report is not None:
                 report.completions.append((milestone.position, done_on))
         done = {m.position: m.description for m in self.milestones}

@@ -8,8 +8,10 @@ class Config(AppConfig):
     def ready(self):
         from ganchao.audit.selectors import register_history_access
         from ganchao.common.errors import NotFound
-        from ganchao.goals import service_base  # noqa: F401  (registers the audit codes)
-        from ganchao.goals import selectors
+        from ganchao.goals import (
+            selectors,
+            service_base,  # noqa: F401  (registers the audit codes)
+        )
 
         def item_history(actor, object_id):
             if not str(object_id).isdigit():

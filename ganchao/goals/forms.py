@@ -26,12 +26,16 @@ class ReportForm(forms.Form):
 
     value = forms.CharField(label=_("本期数值"), required=False, max_length=40)
     narrative = forms.CharField(
-        label=_("进展说明"), required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+        label=_("进展说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=5000,
     )
     files = MultipleFileField(
         label=_("佐证材料"),
         required=False,
-        help_text=_("可上传 %(types)s，每个文件不超过 20 MB，可一次选择多个文件") % {"types": ACCEPTED_TEXT},
+        help_text=_("可上传 %(types)s，每个文件不超过 20 MB，可一次选择多个文件")
+        % {"types": ACCEPTED_TEXT},
     )
     reason = forms.CharField(label=_("更正原因"), required=False, max_length=1000)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -60,9 +64,7 @@ class ReportForm(forms.Form):
 
     def completions(self) -> dict:
         data = self.cleaned_data
-        return {
-            m.pk: data[f"date_{m.pk}"] for m in self.milestones if data.get(f"done_{m.pk}")
-        }
+        return {m.pk: data[f"date_{m.pk}"] for m in self.milestones if data.get(f"done_{m.pk}")}
 
     def milestone_rows(self) -> list[dict]:
         return [
@@ -72,18 +74,24 @@ class ReportForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("理由"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
 class AdjustmentRequestForm(forms.Form):
     field = forms.ChoiceField(label=_("调整内容"), choices=AdjustmentField.choices)
-    milestone = forms.TypedChoiceField(label=_("节点"), required=False, coerce=int, empty_value=None)
+    milestone = forms.TypedChoiceField(
+        label=_("节点"), required=False, coerce=int, empty_value=None
+    )
     new_value = forms.CharField(label=_("调整后的数值"), required=False, max_length=40)
     new_date = forms.DateField(
         label=_("调整后的节点时间"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    reason = forms.CharField(label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(
+        label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
     def __init__(self, *args, milestones=(), fields=None, **kwargs):
         super().__init__(*args, **kwargs)

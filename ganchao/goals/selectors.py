@@ -12,7 +12,18 @@ Visibility (DESIGN.md part 1 "Users", 3.7):
 
 import datetime as dt
 
-from django.db.models import Case, CharField, DateField, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from ganchao.common import workdays
@@ -115,9 +126,7 @@ def _item_visible(actor, item: Item) -> bool:
     visible = Assignment.objects.filter(condition, item__plan_id=item.plan_id)
     if item.type == ItemType.GOAL or item.children.exists():
         prefix = f"{item.sort_key}."
-        return visible.filter(
-            Q(item_id=item.pk) | Q(item__sort_key__startswith=prefix)
-        ).exists()
+        return visible.filter(Q(item_id=item.pk) | Q(item__sort_key__startswith=prefix)).exists()
     return visible.filter(item_id=item.pk).exists()
 
 
@@ -296,7 +305,10 @@ def assignments_for_workbench(actor, *, today: dt.date | None = None, late_only:
         .order_by("due_on", "item__plan_id", "item__sort_key", "unit__path")
     )
     if late_only:
-        rows = rows.filter(due_on__lt=today).exclude(report_state__in=COUNTING_REPORT_STATES)
+        not_counting = (ReportState.DRAFT, ReportState.RETURNED)
+        rows = rows.filter(due_on__lt=today).filter(
+            Q(report_state__isnull=True) | Q(report_state__in=not_counting)
+        )
     return rows
 
 
@@ -414,9 +426,12 @@ def actual_series(reports, year: int) -> list:
     """Each month's reported value (current, counting versions) or None."""
     values: list = [None] * 12
     for report in reports:
-        if report.is_current and report.state in COUNTING_REPORT_STATES and report.value is not None:
-            if report.period_end.year == year:
-                values[report.period_end.month - 1] = report.value
+        if (
+            report.is_current
+            and report.state in COUNTING_REPORT_STATES
+            and report.value is not None
+        ) and report.period_end.year == year:
+            values[report.period_end.month - 1] = report.value
     return values
 
 
@@ -436,12 +451,22 @@ def item_page(actor, item: Item) -> dict:
         .prefetch_related(*_report_prefetch())
         .order_by("-period_end", "assignment__unit__path", "-revision")[:200]
     )
-    lead = next((a for a in assignments if a.role == Role.LEAD), assignments[0] if assignments else None)
+    lead = next(
+        (a for a in assignments if a.role == Role.LEAD), assignments[0] if assignments else None
+    )
     done: dict[int, dt.date] = {}
     for report in reports:
-        if lead and report.assignment_id == lead.pk and report.is_current and report.state in COUNTING_REPORT_STATES:
+        if (
+            lead
+            and report.assignment_id == lead.pk
+            and report.is_current
+            and report.state in COUNTING_REPORT_STATES
+        ):
             for completion in report.completions.all():
-                done[completion.milestone_id] = min(completion.completed_on, done.get(completion.milestone_id, completion.completed_on))
+                done[completion.milestone_id] = min(
+                    completion.completed_on,
+                    done.get(completion.milestone_id, completion.completed_on),
+                )
     chart = None
     if item.type == ItemType.INDICATOR and lead is not None:
         lead_reports = [r for r in reports if r.assignment_id == lead.pk]
@@ -461,13 +486,19 @@ def item_page(actor, item: Item) -> dict:
                 "completed_on": done.get(m.pk),
                 "original": originals.get((None, "milestone_date", m.pk))
                 or next(
-                    (v for (a, f, mid), v in originals.items() if f == "milestone_date" and mid == m.pk),
+                    (
+                        v
+                        for (a, f, mid), v in originals.items()
+                        if f == "milestone_date" and mid == m.pk
+                    ),
                     None,
                 ),
             }
             for m in milestones
         ],
-        "item_targets": target_rows(item, None, originals) if item.type == ItemType.INDICATOR else [],
+        "item_targets": target_rows(item, None, originals)
+        if item.type == ItemType.INDICATOR
+        else [],
         "assignment_targets": [
             {"assignment": a, "rows": target_rows(a, a.pk, originals)}
             for a in assignments

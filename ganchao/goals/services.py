@@ -83,7 +83,9 @@ def _milestone_snapshot(item) -> list[str]:
 
 
 @transaction.atomic
-def plan_create(*, actor, owner, year: int, name: str = "", report_due_working_days: int = 5) -> Plan:
+def plan_create(
+    *, actor, owner, year: int, name: str = "", report_due_working_days: int = 5
+) -> Plan:
     require_office(actor)
     if not 2000 <= int(year) <= 2100:
         raise ValidationFailed.on("year", _("年度须在 2000 至 2100 之间"))
@@ -159,7 +161,9 @@ def _clean_targets(values: dict, nature: str, *, prefix: str = "") -> dict:
         "q3": _("三季度目标"),
         "q4": _("四季度目标"),
     }
-    cleaned = {name: to_decimal(values.get(name), prefix + name, labels[name]) for name in TARGET_FIELDS}
+    cleaned = {
+        name: to_decimal(values.get(name), prefix + name, labels[name]) for name in TARGET_FIELDS
+    }
     staged = [cleaned[q] for q in ("q1", "q2", "q3", "q4")]
     given = [v is not None for v in staged]
     if any(given) and not all(given):
@@ -199,7 +203,9 @@ def _check_placement(plan: Plan, code: str, type: str) -> Item | None:
         return None
     parent = Item.objects.filter(plan=plan, code=code.rsplit(".", 1)[0]).first()
     if parent is None:
-        raise ValidationFailed.on("code", _("上级编号“%(code)s”不存在") % {"code": code.rsplit(".", 1)[0]})
+        raise ValidationFailed.on(
+            "code", _("上级编号“%(code)s”不存在") % {"code": code.rsplit(".", 1)[0]}
+        )
     allowed = {ItemType.GOAL: set(ItemType.values), ItemType.TASK: {ItemType.TASK}}
     if type not in allowed.get(parent.type, set()):
         raise ValidationFailed.on(
@@ -260,9 +266,13 @@ def item_create(*, actor, plan: Plan, code: str, type: str, milestones=(), **val
         plan=plan, parent=parent, code=code, sort_key=Item.sort_key_for(code), type=type, **cleaned
     )
     for position, (day, description) in enumerate(steps, start=1):
-        Milestone.objects.create(item=item, position=position, due_date=day, description=description)
+        Milestone.objects.create(
+            item=item, position=position, due_date=day, description=description
+        )
     after = {**_snapshot(item, ITEM_FIELDS), "code": code, "milestones": _milestone_snapshot(item)}
-    audit_record(actor=actor, action="item.create", target=Target.of(item, "item"), changes=diff({}, after))
+    audit_record(
+        actor=actor, action="item.create", target=Target.of(item, "item"), changes=diff({}, after)
+    )
     return item
 
 
@@ -280,7 +290,9 @@ def item_update(
     cleaned = _item_values(merged, item.type)
     issued = item.plan.state != PlanState.DRAFT
     if issued and any(cleaned[f] != getattr(item, f) for f in TARGET_FIELDS):
-        raise ValidationFailed.on("target", _("计划已下达，目标值和分季度目标%(how)s") % {"how": VIA_ADJUSTMENT})
+        raise ValidationFailed.on(
+            "target", _("计划已下达，目标值和分季度目标%(how)s") % {"how": VIA_ADJUSTMENT}
+        )
     for name, value in cleaned.items():
         setattr(item, name, value)
     if milestones is not None:
@@ -298,13 +310,13 @@ def item_update(
 
 def _replace_milestones(item: Item, steps, issued: bool) -> None:
     existing = list(item.milestones.order_by("position"))
-    if issued:
-        if len(steps) != len(existing) or any(
-            day != m.due_date for (day, _d), m in zip(steps, existing, strict=False)
-        ):
-            raise ValidationFailed.on(
-                "milestones", _("计划已下达，节点时间%(how)s") % {"how": VIA_ADJUSTMENT}
-            )
+    if issued and (
+        len(steps) != len(existing)
+        or any(day != m.due_date for (day, _d), m in zip(steps, existing, strict=False))
+    ):
+        raise ValidationFailed.on(
+            "milestones", _("计划已下达，节点时间%(how)s") % {"how": VIA_ADJUSTMENT}
+        )
     for position, (day, description) in enumerate(steps, start=1):
         if position <= len(existing):
             milestone = existing[position - 1]
@@ -312,7 +324,9 @@ def _replace_milestones(item: Item, steps, issued: bool) -> None:
                 milestone.due_date, milestone.description = day, description
                 milestone.save(update_fields=["due_date", "description"])
         else:
-            Milestone.objects.create(item=item, position=position, due_date=day, description=description)
+            Milestone.objects.create(
+                item=item, position=position, due_date=day, description=description
+            )
     for milestone in existing[len(steps) :]:
         if milestone.completions.exists():
             raise ValidationFailed.on(
@@ -375,7 +389,9 @@ def assignment_create(*, actor, item: Item, unit, **values) -> Assignment:
         with transaction.atomic():
             assignment = Assignment.objects.create(item=item, unit=unit, **cleaned)
     except IntegrityError:
-        raise ValidationFailed.on("unit", _("%(unit)s已承担该项目标任务") % {"unit": unit.name}) from None
+        raise ValidationFailed.on(
+            "unit", _("%(unit)s已承担该项目标任务") % {"unit": unit.name}
+        ) from None
     audit_record(
         actor=actor,
         action="assignment.create",
@@ -391,8 +407,10 @@ def assignment_update(
     *, actor, assignment: Assignment, expected_version: int | None = None, **values
 ) -> Assignment:
     require_office(actor)
-    assignment = Assignment.objects.select_for_update().select_related("item__plan", "unit").get(
-        pk=assignment.pk
+    assignment = (
+        Assignment.objects.select_for_update()
+        .select_related("item__plan", "unit")
+        .get(pk=assignment.pk)
     )
     check_version(assignment, expected_version, _("任务分解"))
     item = assignment.item
@@ -403,7 +421,9 @@ def assignment_update(
     _check_single_lead(item, cleaned["role"], assignment)
     issued = item.plan.state != PlanState.DRAFT
     if issued and any(cleaned[f] != getattr(assignment, f) for f in TARGET_FIELDS):
-        raise ValidationFailed.on("target", _("计划已下达，目标值和分季度目标%(how)s") % {"how": VIA_ADJUSTMENT})
+        raise ValidationFailed.on(
+            "target", _("计划已下达，目标值和分季度目标%(how)s") % {"how": VIA_ADJUSTMENT}
+        )
     for name, value in cleaned.items():
         setattr(assignment, name, value)
     changes = diff(before, _snapshot(assignment, ASSIGNMENT_FIELDS))

@@ -50,7 +50,8 @@ def _check_subject(actor, item, assignment, milestone, field) -> None:
         raise ValidationFailed.on("field", _("请选择调整内容"))
     if item.plan.state != PlanState.ISSUED:
         raise ValidationFailed.on(
-            "field", _("计划状态为“%(state)s”，无需办理目标调整") % {"state": item.plan.get_state_display()}
+            "field",
+            _("计划状态为“%(state)s”，无需办理目标调整") % {"state": item.plan.get_state_display()},
         )
     if assignment is None and not is_office(actor):
         raise Forbidden(_("目标任务本身的目标只能由督查室申请调整"))
@@ -78,9 +79,10 @@ def _new_value(item, assignment, milestone, field, raw):
     if old == value:
         raise ValidationFailed.on("new_value", _("调整后的数值与原值相同"))
     staged = [value if q == field else getattr(holder, q) for q in QUARTERS]
-    if item.nature == Nature.CUMULATIVE and all(v is not None for v in staged):
-        if any(later < earlier for earlier, later in zip(staged, staged[1:], strict=False)):
-            raise ValidationFailed.on("new_value", _("调整后累计值的分季度目标不能逐季减少"))
+    complete = all(v is not None for v in staged)
+    decreasing = complete and any(b < a for a, b in zip(staged, staged[1:], strict=False))
+    if item.nature == Nature.CUMULATIVE and decreasing:
+        raise ValidationFailed.on("new_value", _("调整后累计值的分季度目标不能逐季减少"))
     return old, value
 
 
@@ -97,7 +99,9 @@ def adjustment_request(
 ) -> TargetAdjustment:
     item = Item.objects.select_related("plan").get(pk=item.pk)
     if assignment is not None:
-        assignment = Assignment.objects.select_related("unit", "item__data_source_unit").get(pk=assignment.pk)
+        assignment = Assignment.objects.select_related("unit", "item__data_source_unit").get(
+            pk=assignment.pk
+        )
         if assignment.item_id != item.pk:
             raise ValidationFailed.on("assignment", _("任务分解不属于该目标任务"))
     _check_subject(actor, item, assignment, milestone, field)
@@ -106,7 +110,11 @@ def adjustment_request(
         raise ValidationFailed.on("reason", _("请填写调整理由"))
     old, new = _new_value(item, assignment, milestone, field, new_value)
     pending = TargetAdjustment.objects.filter(
-        item=item, assignment=assignment, milestone=milestone, field=field, state=AdjustmentState.REQUESTED
+        item=item,
+        assignment=assignment,
+        milestone=milestone,
+        field=field,
+        state=AdjustmentState.REQUESTED,
     )
     if pending.exists():
         raise ValidationFailed.on("field", _("同一内容已有待审批的调整申请，请等待审批结果"))
@@ -124,7 +132,10 @@ def adjustment_request(
         actor=actor,
         action="adjustment.request",
         target=Target.of(adjustment, "adjustment"),
-        changes=diff({}, {"field": field, "old_value": adjustment.old_value, "new_value": adjustment.new_value}),
+        changes=diff(
+            {},
+            {"field": field, "old_value": adjustment.old_value, "new_value": adjustment.new_value},
+        ),
         reason=reason,
     )
     return adjustment
@@ -146,7 +157,11 @@ def _apply(adjustment: TargetAdjustment) -> tuple[dict, dict, list[int]]:
         before = {"milestone_date": milestone.due_date}
         milestone.due_date = dt.date.fromisoformat(adjustment.new_value)
         milestone.save(update_fields=["due_date"])
-        return before, {"milestone_date": milestone.due_date}, list(item.assignments.values_list("pk", flat=True))
+        return (
+            before,
+            {"milestone_date": milestone.due_date},
+            list(item.assignments.values_list("pk", flat=True)),
+        )
     holder_model = Assignment if adjustment.assignment_id else Item
     holder = holder_model.objects.select_for_update().get(pk=adjustment.assignment_id or item.pk)
     field = adjustment.field
@@ -154,7 +169,11 @@ def _apply(adjustment: TargetAdjustment) -> tuple[dict, dict, list[int]]:
     setattr(holder, field, to_decimal(adjustment.new_value, "new_value", _("调整后的数值")))
     holder.version += 1
     holder.save(update_fields=[field, "version", "updated_at"])
-    affected = [holder.pk] if adjustment.assignment_id else list(item.assignments.values_list("pk", flat=True))
+    affected = (
+        [holder.pk]
+        if adjustment.assignment_id
+        else list(item.assignments.values_list("pk", flat=True))
+    )
     return before, {field: getattr(holder, field)}, affected
 
 
@@ -182,7 +201,9 @@ def adjustment_approve(
         actor=actor,
         action="adjustment.approve",
         target=Target.of(adjustment, "adjustment"),
-        changes=diff({"state": AdjustmentState.REQUESTED, **before}, {"state": adjustment.state, **after}),
+        changes=diff(
+            {"state": AdjustmentState.REQUESTED, **before}, {"state": adjustment.state, **after}
+        ),
         reason=adjustment.decision_reason,
     )
     recompute(affected)

@@ -45,7 +45,9 @@ def _lock_assignment(assignment) -> Assignment:
 def _lock_report(report) -> ProgressReport:
     return (
         ProgressReport.objects.select_for_update()
-        .select_related("assignment__item__plan", "assignment__item__data_source_unit", "assignment__unit")
+        .select_related(
+            "assignment__item__plan", "assignment__item__data_source_unit", "assignment__unit"
+        )
         .get(pk=report.pk)
     )
 
@@ -248,7 +250,11 @@ def report_save_and_submit(
 ) -> ProgressReport:
     """The report form's 报送 button: save what was typed, then submit it, in one transaction."""
     report = report_save_draft(
-        actor=actor, assignment=assignment, period=period, expected_version=expected_version, **values
+        actor=actor,
+        assignment=assignment,
+        period=period,
+        expected_version=expected_version,
+        **values,
     )
     return report_submit(actor=actor, report=report, expected_version=report.version, at=at)
 
@@ -276,7 +282,9 @@ def report_accept(*, actor, report, expected_version: int | None = None) -> Prog
 
 
 @transaction.atomic
-def report_return(*, actor, report, reason: str, expected_version: int | None = None) -> ProgressReport:
+def report_return(
+    *, actor, report, reason: str, expected_version: int | None = None
+) -> ProgressReport:
     """Submitted → returned (退回) with a reason, by the office; it counts as not submitted."""
     require_office(actor)
     reason = (reason or "").strip()
@@ -334,7 +342,9 @@ def report_correct(
     latest = ProgressReport.objects.filter(assignment=assignment, period=original.period).aggregate(
         top=Max("revision")
     )["top"]
-    ProgressReport.objects.filter(pk=original.pk).update(is_current=False, version=original.version + 1)
+    ProgressReport.objects.filter(pk=original.pk).update(
+        is_current=False, version=original.version + 1
+    )
     correction = ProgressReport.objects.create(
         assignment=assignment,
         period=original.period,
@@ -356,8 +366,16 @@ def report_correct(
         action="report.correct",
         target=_target(correction),
         changes=diff(
-            {"revision": original.revision, "value": original.value, "narrative": original.narrative},
-            {"revision": correction.revision, "value": correction.value, "narrative": correction.narrative},
+            {
+                "revision": original.revision,
+                "value": original.value,
+                "narrative": original.narrative,
+            },
+            {
+                "revision": correction.revision,
+                "value": correction.value,
+                "narrative": correction.narrative,
+            },
         ),
         reason=reason,
     )

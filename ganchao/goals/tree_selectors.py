@@ -146,7 +146,11 @@ def plan_for_page(*, actor, plan_id=None, today: dt.date | None = None) -> Plan 
 
 def plan_choices(*, actor) -> list[dict]:
     return [
-        {"id": p.pk, "label": f"{p.owner.name} {p} （{p.get_state_display()}）"}
+        {
+            "id": p.pk,
+            "label": f"{p.year}年 {p.owner.name}"
+            + ("" if p.state == PlanState.ISSUED else f"（{p.get_state_display()}）"),
+        }
         for p in plans_visible(actor=actor)
     ]
 

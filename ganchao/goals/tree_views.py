@@ -61,17 +61,10 @@ def goal_tree(request):
             rows=add_item_links(rows, "id"),
             item_count=sum(1 for r in rows if not r["is_goal"]),
             options=tree_selectors.tree_filter_options(plan=plan),
-            provisional=bool(_provisional_years(plan.year)),
         )
     context["filters"] = filters
     context["filtered"] = any(filters.values())
     return render(request, "goals/tree.html", context)
-
-
-def _provisional_years(year: int) -> set[int]:
-    from ganchao.common import workdays
-
-    return {y for y in (year, year + 1) if workdays.is_provisional_year(y)}
 
 
 @login_required

@@ -13,12 +13,8 @@ urlpatterns = [
     path("plans/<int:pk>/issue/", views.plan_issue, name="plan_issue"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/adjustments/new/", views.adjustment_request, name="adjustment_request"),
-    path(
-        "assignments/<int:pk>/report/<str:period>/", views.report_form, name="report_form"
-    ),
-    path(
-        "assignments/<int:pk>/report/<str:period>/save/", views.report_save, name="report_save"
-    ),
+    path("assignments/<int:pk>/report/<str:period>/", views.report_form, name="report_form"),
+    path("assignments/<int:pk>/report/<str:period>/save/", views.report_save, name="report_save"),
     path(
         "assignments/<int:pk>/report/<str:period>/submit/",
         views.report_submit,

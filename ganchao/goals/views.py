@@ -44,11 +44,15 @@ def workbench(request):
             ReportState.SUBMITTED,
             ReportState.ACCEPTED,
         )
-        assignment.state_label = ReportState(assignment.report_state).label if assignment.report_state else _("未填报")
+        assignment.state_label = (
+            ReportState(assignment.report_state).label if assignment.report_state else _("未填报")
+        )
     context = {
         "page": page,
         "late_only": late_only,
-        "late_count": selectors.assignments_for_workbench(request.user, today=today, late_only=True).count(),
+        "late_count": selectors.assignments_for_workbench(
+            request.user, today=today, late_only=True
+        ).count(),
         "returned": selectors.workbench_reports(request.user, ReportState.RETURNED),
         "drafts": selectors.workbench_reports(request.user, ReportState.DRAFT),
         "alerts": selectors.recent_alerts(request.user),
@@ -61,7 +65,11 @@ def workbench(request):
 
 
 def _form_for(request, assignment, report, *, correcting=False, data=None):
-    milestones = list(assignment.item.milestones.order_by("position")) if assignment.item.type == ItemType.TASK else []
+    milestones = (
+        list(assignment.item.milestones.order_by("position"))
+        if assignment.item.type == ItemType.TASK
+        else []
+    )
     initial = {"version": report.version if report else 0}
     if report is not None:
         initial.update(value=_plain(report.value), narrative=report.narrative)
@@ -86,14 +94,22 @@ def _plain(value):
 
 def _period_or_404(assignment, text):
     period = periods.parse_period(text)
-    if period is None or period.frequency != assignment.item.frequency or period.year != assignment.item.plan.year:
+    if (
+        period is None
+        or period.frequency != assignment.item.frequency
+        or period.year != assignment.item.plan.year
+    ):
         raise Http404(_("数据期间不存在"))
     return period
 
 
 def _report_context(request, assignment, period, report, form):
     item = assignment.item
-    expected = selectors.expected_series(item, assignment, item.plan.year)[period.end.month - 1] if item.type == ItemType.INDICATOR else None
+    expected = (
+        selectors.expected_series(item, assignment, item.plan.year)[period.end.month - 1]
+        if item.type == ItemType.INDICATOR
+        else None
+    )
     due = periods.due_date(period, workdays.current_calendar(), item.plan.report_due_working_days)
     return {
         "assignment": assignment,
@@ -106,8 +122,11 @@ def _report_context(request, assignment, period, report, form):
         "badge": status_badge(assignment.status),
         "history": selectors.report_versions(report) if report else [],
         "recent": selectors.reports_for_assignment(request.user, assignment, limit=6),
-        "can_edit": may_report(request.user, assignment) and (report is None or report.state in (ReportState.DRAFT, ReportState.RETURNED)),
-        "can_correct": may_report(request.user, assignment) and report is not None and report.state == ReportState.ACCEPTED,
+        "can_edit": may_report(request.user, assignment)
+        and (report is None or report.state in (ReportState.DRAFT, ReportState.RETURNED)),
+        "can_correct": may_report(request.user, assignment)
+        and report is not None
+        and report.state == ReportState.ACCEPTED,
         "staged": [assignment.q1, assignment.q2, assignment.q3, assignment.q4],
     }
 
@@ -121,7 +140,11 @@ def report_form(request, pk: int, period: str):
     report = selectors.current_report(assignment, parsed.code)
     correcting = report is not None and report.state == ReportState.ACCEPTED
     form = _form_for(request, assignment, report, correcting=correcting)
-    return render(request, "goals/report_form.html", _report_context(request, assignment, parsed, report, form))
+    return render(
+        request,
+        "goals/report_form.html",
+        _report_context(request, assignment, parsed, report, form),
+    )
 
 
 def _handle_report_post(request, pk: int, period: str, *, submit: bool):
@@ -159,7 +182,9 @@ def _save_report(request, assignment, period, form, submit):
         report_services.evidence_add(actor=request.user, report=report, upload=upload)
     if submit:
         report.refresh_from_db()
-        report = report_services.report_submit(actor=request.user, report=report, expected_version=report.version)
+        report = report_services.report_submit(
+            actor=request.user, report=report, expected_version=report.version
+        )
     return report
 
 
@@ -224,16 +249,23 @@ def _review(request, pk, action):
     data = form.cleaned_data
     try:
         if action == "accept":
-            report_services.report_accept(actor=request.user, report=report, expected_version=data.get("version"))
+            report_services.report_accept(
+                actor=request.user, report=report, expected_version=data.get("version")
+            )
             messages.success(request, _("已审核通过：%(name)s") % {"name": report})
         else:
             report_services.report_return(
-                actor=request.user, report=report, reason=data.get("reason", ""), expected_version=data.get("version")
+                actor=request.user,
+                report=report,
+                reason=data.get("reason", ""),
+                expected_version=data.get("version"),
             )
             messages.success(request, _("已退回：%(name)s") % {"name": report})
     except GanchaoError as error:
         messages.error(request, error.message)
-    return redirect(request.POST.get("next") if _safe_next(request) else reverse("goals:review_queue"))
+    return redirect(
+        request.POST.get("next") if _safe_next(request) else reverse("goals:review_queue")
+    )
 
 
 def _safe_next(request) -> bool:
@@ -267,8 +299,18 @@ def evidence_download(request, pk: int):
     try:
         handle = report_services.evidence_open(actor=request.user, evidence=evidence)
     except Conflict as error:
-        return render(request, "goals/evidence_refused.html", {"message": error.message, "evidence": evidence}, status=409)
-    response = FileResponse(handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type)
+        return render(
+            request,
+            "goals/evidence_refused.html",
+            {"message": error.message, "evidence": evidence},
+            status=409,
+        )
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -283,8 +325,12 @@ def item_detail(request, pk: int):
     item = selectors.item_get(request.user, pk)
     data = selectors.item_page(request.user, item)
     for assignment in data["assignments"]:
-        assignment.badge = status_badge(assignment.status) if assignment.role != Role.COOPERATING else None
-        assignment.can_adjust = item.type != ItemType.GOAL and may_request_adjustment(request.user, assignment)
+        assignment.badge = (
+            status_badge(assignment.status) if assignment.role != Role.COOPERATING else None
+        )
+        assignment.can_adjust = item.type != ItemType.GOAL and may_request_adjustment(
+            request.user, assignment
+        )
     context = {
         "item": item,
         "plan": item.plan,
@@ -302,7 +348,9 @@ def item_detail(request, pk: int):
 
 def _adjustable_fields(item, assignment) -> list[str]:
     fields = []
-    if item.type == ItemType.INDICATOR and (assignment is None or assignment.role != Role.COOPERATING):
+    if item.type == ItemType.INDICATOR and (
+        assignment is None or assignment.role != Role.COOPERATING
+    ):
         fields += ["target", "q1", "q2", "q3", "q4"]
     if item.milestones.exists():
         fields.append(AdjustmentField.MILESTONE_DATE)
@@ -315,17 +363,31 @@ def _adjustable_fields(item, assignment) -> list[str]:
 def adjustment_request(request, pk: int):
     item = selectors.item_get(request.user, pk)
     assignment_id = request.GET.get("assignment") or request.POST.get("assignment")
-    assignment = selectors.assignment_get(request.user, assignment_id) if str(assignment_id or "").isdigit() else None
+    assignment = (
+        selectors.assignment_get(request.user, assignment_id)
+        if str(assignment_id or "").isdigit()
+        else None
+    )
     if assignment is not None and assignment.item_id != item.pk:
         raise Http404
-    if not (is_office(request.user) if assignment is None else may_request_adjustment(request.user, assignment)):
+    if not (
+        is_office(request.user)
+        if assignment is None
+        else may_request_adjustment(request.user, assignment)
+    ):
         raise Http404
     milestones = list(item.milestones.order_by("position"))
-    form = AdjustmentRequestForm(request.POST or None, milestones=milestones, fields=_adjustable_fields(item, assignment))
+    form = AdjustmentRequestForm(
+        request.POST or None, milestones=milestones, fields=_adjustable_fields(item, assignment)
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         is_date = data["field"] == AdjustmentField.MILESTONE_DATE
-        milestone = next((m for m in milestones if m.pk == data.get("milestone")), None) if is_date else None
+        milestone = (
+            next((m for m in milestones if m.pk == data.get("milestone")), None)
+            if is_date
+            else None
+        )
         try:
             adjustment_services.adjustment_request(
                 actor=request.user,
@@ -342,7 +404,9 @@ def adjustment_request(request, pk: int):
             messages.success(request, _("调整申请已提交，等待督查室审批"))
             return redirect("goals:item_detail", pk=item.pk)
     context = {"item": item, "assignment": assignment, "form": form}
-    return render(request, "goals/adjustment_request.html", context, status=422 if form.errors else 200)
+    return render(
+        request, "goals/adjustment_request.html", context, status=422 if form.errors else 200
+    )
 
 
 @login_required
@@ -360,12 +424,18 @@ def _decide(request, pk, approve: bool):
     try:
         if approve:
             adjustment_services.adjustment_approve(
-                actor=request.user, adjustment=adjustment, reason=data.get("reason", ""), expected_version=data.get("version")
+                actor=request.user,
+                adjustment=adjustment,
+                reason=data.get("reason", ""),
+                expected_version=data.get("version"),
             )
             messages.success(request, _("已批准调整：%(name)s") % {"name": adjustment})
         else:
             adjustment_services.adjustment_reject(
-                actor=request.user, adjustment=adjustment, reason=data.get("reason", ""), expected_version=data.get("version")
+                actor=request.user,
+                adjustment=adjustment,
+                reason=data.get("reason", ""),
+                expected_version=data.get("version"),
             )
             messages.success(request, _("已不予批准：%(name)s") % {"name": adjustment})
     except GanchaoError as error:
@@ -397,7 +467,11 @@ def adjustment_reject(request, pk: int):
 def plan_list(request):
     plans = selectors.plans_visible(request.user)
     form = PlanForm(initial={"year": timezone.localdate().year + 1, "report_due_working_days": 5})
-    return render(request, "goals/plan_list.html", {"plans": plans, "form": form, "is_office": is_office(request.user)})
+    return render(
+        request,
+        "goals/plan_list.html",
+        {"plans": plans, "form": form, "is_office": is_office(request.user)},
+    )
 
 
 @login_required
@@ -416,7 +490,12 @@ def plan_create(request):
             messages.success(request, _("已新建%(plan)s（草稿）") % {"plan": plan})
             return redirect("goals:plan_detail", pk=plan.pk)
     plans = selectors.plans_visible(request.user)
-    return render(request, "goals/plan_list.html", {"plans": plans, "form": form, "is_office": True}, status=422)
+    return render(
+        request,
+        "goals/plan_list.html",
+        {"plans": plans, "form": form, "is_office": True},
+        status=422,
+    )
 
 
 @login_required
@@ -441,10 +520,15 @@ def plan_issue(request, pk: int):
     plan = selectors.plan_get(request.user, pk)
     version = request.POST.get("version", "")
     try:
-        plan_services.plan_issue(actor=request.user, plan=plan, expected_version=int(version) if version.isdigit() else None)
+        plan_services.plan_issue(
+            actor=request.user,
+            plan=plan,
+            expected_version=int(version) if version.isdigit() else None,
+        )
     except GanchaoError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("计划已下达；此后目标值、分季度目标和节点时间的变化须通过目标调整办理"))
+        messages.success(
+            request, _("计划已下达；此后目标值、分季度目标和节点时间的变化须通过目标调整办理")
+        )
     return redirect("goals:plan_detail", pk=plan.pk)
-

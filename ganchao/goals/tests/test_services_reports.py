@@ -43,12 +43,16 @@ def draft(city, tree, value="4200", **kwargs):
 def test_save_draft_then_submit_then_accept(city, tree):
     report = draft(city, tree)
     assert (report.state, report.revision, report.value) == (ReportState.DRAFT, 1, Decimal("4200"))
-    report = reports.report_submit(actor=city.liaison_a, report=report, expected_version=report.version)
+    report = reports.report_submit(
+        actor=city.liaison_a, report=report, expected_version=report.version
+    )
     assert report.state == ReportState.SUBMITTED and report.submitted_by == city.liaison_a
     report = reports.report_accept(actor=city.office, report=report)
     assert report.state == ReportState.ACCEPTED and report.reviewed_by == city.office
     actions = list(
-        AuditEvent.objects.filter(object_type="report").order_by("seq").values_list("action", flat=True)
+        AuditEvent.objects.filter(object_type="report")
+        .order_by("seq")
+        .values_list("action", flat=True)
     )
     assert actions == ["report.save_draft", "report.submit", "report.accept"]
 
@@ -163,7 +167,11 @@ def test_correction_makes_revision_two_and_keeps_revision_one(city, tree):
     correction = reports.report_correct(
         actor=city.liaison_a, report=accepted, value="4100", reason="统计局反馈修正", today=TODAY
     )
-    assert (correction.revision, correction.state, correction.is_current) == (2, ReportState.SUBMITTED, True)
+    assert (correction.revision, correction.state, correction.is_current) == (
+        2,
+        ReportState.SUBMITTED,
+        True,
+    )
     first = ProgressReport.objects.get(pk=accepted.pk)
     assert (first.revision, first.value, first.state, first.is_current) == (
         1,
@@ -202,7 +210,11 @@ def test_task_reports_milestone_completions(city, tree):
         )
     with pytest.raises(ValidationFailed, match="只报送进展说明"):
         reports.report_save_draft(
-            actor=city.liaison_a, assignment=tree.task_lead, period="2026-05", value="3", today=TODAY
+            actor=city.liaison_a,
+            assignment=tree.task_lead,
+            period="2026-05",
+            value="3",
+            today=TODAY,
         )
 
 

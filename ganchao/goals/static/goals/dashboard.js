@@ -29,6 +29,7 @@
     yAxis: { type: "category", inverse: true, data: data.status.map(function (s) { return s.name; }) },
     series: [{
       type: "bar",
+      barMaxWidth: 26,
       data: data.status.map(function (s) {
         return { value: s.value, url: s.url, itemStyle: { color: s.status === "not_started" ? "#98a2b3" : COLOURS[s.light] } };
       }),
@@ -56,9 +57,9 @@
     yAxis: { type: "category", inverse: true, data: data.lagging.map(function (u) { return u.name; }),
              axisLabel: { width: 100, overflow: "truncate" } },
     series: [
-      { name: "严重滞后", type: "bar", stack: "n", itemStyle: { color: COLOURS.red },
+      { name: "严重滞后", type: "bar", stack: "n", barMaxWidth: 26, itemStyle: { color: COLOURS.red },
         data: data.lagging.map(function (u) { return { value: u.red, url: u.url }; }) },
-      { name: "滞后", type: "bar", stack: "n", itemStyle: { color: COLOURS.yellow },
+      { name: "滞后", type: "bar", stack: "n", barMaxWidth: 26, itemStyle: { color: COLOURS.yellow },
         data: data.lagging.map(function (u) { return { value: u.yellow, url: u.url }; }) }
     ]
   }, function (event) { go(event.data && event.data.url); });
