@@ -282,7 +282,7 @@ def item_update(
 ) -> Item:
     """Change an item's fields (and, with `milestones`, its milestones matched by position)."""
     require_office(actor)
-    item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
     check_version(item, expected_version, _("目标任务"))
     _require_open(item.plan)
     before = {**_snapshot(item, ITEM_FIELDS), "milestones": _milestone_snapshot(item)}
@@ -377,7 +377,7 @@ def assignment_create(*, actor, item: Item, unit, **values) -> Assignment:
     """Bind an item to a unit. An indicator's lead and responsible units carry their own targets
     (the item's when none are given)."""
     require_office(actor)
-    item = Item.objects.select_for_update().select_related("plan").get(pk=item.pk)
+    item = Item.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
     _require_open(item.plan)
     if item.type == ItemType.GOAL:
         raise ValidationFailed.on("item", _("目标只作归类，请分解到其下的指标或任务"))
@@ -408,7 +408,7 @@ def assignment_update(
 ) -> Assignment:
     require_office(actor)
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("item__plan", "unit")
         .get(pk=assignment.pk)
     )

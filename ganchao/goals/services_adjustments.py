@@ -143,7 +143,7 @@ def adjustment_request(
 
 def _lock(adjustment) -> TargetAdjustment:
     return (
-        TargetAdjustment.objects.select_for_update()
+        TargetAdjustment.objects.select_for_update(of=("self",))
         .select_related("item__plan", "assignment", "milestone")
         .get(pk=adjustment.pk)
     )

@@ -36,7 +36,7 @@ EDITABLE = {ReportState.DRAFT, ReportState.RETURNED}
 
 def _lock_assignment(assignment) -> Assignment:
     return (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("item__plan", "item__data_source_unit", "unit")
         .get(pk=assignment.pk)
     )
@@ -44,7 +44,7 @@ def _lock_assignment(assignment) -> Assignment:
 
 def _lock_report(report) -> ProgressReport:
     return (
-        ProgressReport.objects.select_for_update()
+        ProgressReport.objects.select_for_update(of=("self",))
         .select_related(
             "assignment__item__plan", "assignment__item__data_source_unit", "assignment__unit"
         )

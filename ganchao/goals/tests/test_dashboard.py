@@ -87,7 +87,8 @@ def test_office_home_is_the_dashboard_with_links_behind_the_charts(city, login, 
     assert f'href="{tree_url}&status=red"' in text
     charts = response.context["charts"]
     assert charts["lagging"][0]["url"] == f"{tree_url}&unit=C102"
-    assert {s["status"]: s["url"] for s in charts["status"]}["yellow"] == f"{tree_url}&status=yellow"
+    status_urls = {s["status"]: s["url"] for s in charts["status"]}
+    assert status_urls["yellow"] == f"{tree_url}&status=yellow"
     assert charts["heatmap"]["urls"][0] == f"{tree_url}&unit=C101"
 
 
