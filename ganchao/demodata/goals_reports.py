@@ -188,9 +188,9 @@ class AssignmentReports:
         if rng.random() >= RETURN_SHARE:
             self._review(first, reviewed, ReportState.ACCEPTED)
             return [first]
-        return self._returned(first, period, due, value, reviewed)
+        return self._returned(first, period, due, value, reviewed, latest)
 
-    def _returned(self, first, period, due, value, reviewed) -> list[ReportRow]:
+    def _returned(self, first, period, due, value, reviewed, latest) -> list[ReportRow]:
         rng = self.rng
         reason = rng.choice(goals_names.RETURN_REASONS)
         if value is not None and reason == goals_names.RETURN_REASONS[0]:
@@ -198,8 +198,8 @@ class AssignmentReports:
         self._review(first, reviewed, ReportState.RETURNED)
         first.return_reason = reason
         again = self.cal.add_working_days(reviewed, rng.randint(1, 3))
-        if again > self.as_of:
-            return [first]
+        if again > self.as_of or (latest and rng.random() < PENDING_SHARE):
+            return [first]  # not corrected yet
         first.is_current = False
         second = self._report(period, 2, value, again, due)
         checked = self.cal.add_working_days(again, rng.randint(1, 2))

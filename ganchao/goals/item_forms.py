@@ -9,11 +9,24 @@ from ganchao.common.errors import ValidationFailed
 from ganchao.goals.choices import Direction, Frequency, ItemType, Nature, Role
 from ganchao.goals.service_base import to_decimal
 from ganchao.orgs.models import Unit
-from ganchao.orgs.references import Unresolved, UnitResolver
+from ganchao.orgs.references import UnitResolver, Unresolved
 
 QUARTERS = ("q1", "q2", "q3", "q4")
 TARGETS = ("target", *QUARTERS)
 DATE_INPUT = {"type": "date"}
+
+
+def date_input():
+    """<input type="date"> wants ISO dates whatever the locale's display format is."""
+    return forms.DateInput(format="%Y-%m-%d", attrs=DATE_INPUT)
+
+
+class PlainMessages:
+    """ "请填写名称" instead of Django's generic message for a missing required field."""
+
+    def _name_required(self):
+        for field in self.fields.values():
+            field.error_messages["required"] = _("请填写%(label)s") % {"label": field.label}
 
 
 def plain_number(value) -> str:
@@ -65,7 +78,7 @@ def _number(label, **kwargs):
     return NumberField(label=label, **kwargs)
 
 
-class ItemForm(forms.Form):
+class ItemForm(PlainMessages, forms.Form):
     """A goal, an indicator or a task; the fields shown depend on the type."""
 
     code = forms.CharField(
@@ -99,9 +112,7 @@ class ItemForm(forms.Form):
     q2 = _number(_("二季度目标"))
     q3 = _number(_("三季度目标"))
     q4 = _number(_("四季度目标"))
-    deadline = forms.DateField(
-        label=_("完成时限"), required=False, widget=forms.DateInput(attrs=DATE_INPUT)
-    )
+    deadline = forms.DateField(label=_("完成时限"), required=False, widget=date_input())
     data_source_unit = UnitField(label=_("数据来源单位"), required=False)
     lead_unit = UnitField(label=_("牵头单位"), required=False)
     weight = NumberField(label=_("权重"), required=True, initial="1")
@@ -125,6 +136,7 @@ class ItemForm(forms.Form):
 
     def __init__(self, *args, item_type: str, creating: bool, resolver=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._name_required()
         self.item_type = item_type
         drop = set()
         if item_type != ItemType.INDICATOR:
@@ -160,9 +172,7 @@ class ItemForm(forms.Form):
 class MilestoneRowForm(forms.Form):
     """One milestone: a date and what is to be done by then. A blank row is ignored."""
 
-    due_date = forms.DateField(
-        label=_("节点时间"), required=False, widget=forms.DateInput(attrs=DATE_INPUT)
-    )
+    due_date = forms.DateField(label=_("节点时间"), required=False, widget=date_input())
     description = forms.CharField(label=_("节点内容"), max_length=500, required=False)
 
     def clean(self):
@@ -216,20 +226,16 @@ def milestone_steps(formset) -> list[tuple]:
     return [
         (form.cleaned_data["due_date"], form.cleaned_data["description"].strip())
         for form in formset.forms
-        if form.cleaned_data
-        and not form.cleaned_data.get("DELETE")
-        and not form.is_blank()
+        if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank()
     ]
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(PlainMessages, forms.Form):
     """A unit's part in an item: role, own targets (indicators) and the people named."""
 
     unit = UnitField(label=_("单位"))
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices, initial=Role.RESPONSIBLE)
-    target = _number(
-        _("目标值"), help_text=_("牵头单位和责任单位承担的目标；不填则承担本项的目标")
-    )
+    target = _number(_("目标值"), help_text=_("牵头单位和责任单位承担的目标；不填则承担本项的目标"))
     q1 = _number(_("一季度目标"))
     q2 = _number(_("二季度目标"))
     q3 = _number(_("三季度目标"))
@@ -243,6 +249,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, item, creating: bool, resolver=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self._name_required()
         if creating:
             del self.fields["version"]
             self.fields["unit"].resolver = resolver

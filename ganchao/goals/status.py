@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ganchao.common import workdays
@@ -41,6 +41,7 @@ from ganchao.goals.models import (
 )
 
 FOUR_PLACES = Decimal("0.0001")
+DERIVED_COLUMNS = ["status", "expected", "actual", "red_since", "stale", "status_period"]
 CHUNK = 2000
 ON_TRACK = {Status.GREEN, Status.DONE}
 ASSIGNMENT_FIELDS = [
@@ -63,6 +64,13 @@ ASSIGNMENT_FIELDS = [
     "item__q2",
     "item__q3",
     "item__q4",
+    # the stored derived fields, so that only changed rows are written
+    "status",
+    "expected",
+    "actual",
+    "red_since",
+    "stale",
+    "status_period",
 ]
 
 
@@ -77,6 +85,7 @@ class Outcome:
     spec: rules.Spec
     result: rules.Result | None  # None for cooperating units
     reported_ends: frozenset  # period ends with a counting report
+    stored: tuple = ()  # status, expected, actual, red_since, stale, status_period as stored
 
 
 def thresholds_of(plan: Plan) -> rules.Thresholds:
@@ -216,7 +225,7 @@ def _staged(values) -> tuple | None:
 
 def spec_of(plan: Plan, row: tuple, milestones, completions) -> rules.Spec:
     (assignment_id, item_id, _unit, _role, target, q1, q2, q3, q4) = row[:9]
-    (_plan, item_type, nature, direction, frequency, i_target, i1, i2, i3, i4) = row[9:]
+    (_plan, item_type, nature, direction, frequency, i_target, i1, i2, i3, i4) = row[9:19]
     own = target is not None
     if item_type == ItemType.TASK:
         states = tuple(
@@ -242,7 +251,7 @@ def _evaluate(plan, row, data: _Data, day, cal, thresholds) -> Outcome:
     if row[3] != Role.COOPERATING:
         reports = [rules.Report(end, value) for end, (value, _s, _l) in periods.items()]
         result = rules.evaluate(spec, reports, day, cal, thresholds)
-    return Outcome(row[0], row[1], row[2], row[3], spec, result, reported)
+    return Outcome(row[0], row[1], row[2], row[3], spec, result, reported, tuple(row[19:]))
 
 
 def period_code(end: dt.date | None, frequency: str) -> str:
@@ -260,37 +269,50 @@ def _quantize(value) -> Decimal | None:
 # ---- storing -------------------------------------------------------------------------------
 
 
-def _store_assignments(outcomes: list[Outcome]) -> None:
-    changed = []
-    for outcome in outcomes:
-        result = outcome.result
-        assignment = Assignment(id=outcome.assignment_id)
-        assignment.status = result.status if result else ""
-        assignment.expected = _quantize(result.expected) if result else None
-        assignment.actual = _quantize(result.actual) if result else None
-        assignment.red_since = result.red_since if result else None
-        assignment.stale = result.stale if result else False
-        assignment.status_period = (
-            period_code(result.period_end, outcome.spec.frequency) if result else ""
-        )
-        changed.append(assignment)
-    Assignment.objects.bulk_update(
-        changed,
-        ["status", "expected", "actual", "red_since", "stale", "status_period"],
-        batch_size=1000,
+def derived_fields(outcome: Outcome) -> tuple:
+    """(status, expected, actual, red_since, stale, status_period) to store."""
+    result = outcome.result
+    if result is None:
+        return ("", None, None, None, False, "")
+    return (
+        result.status,
+        _quantize(result.expected),
+        _quantize(result.actual),
+        result.red_since,
+        result.stale,
+        period_code(result.period_end, outcome.spec.frequency),
     )
 
 
+def _write_rows(table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Portable `UPDATE … WHERE id = %s` for many rows at once (executemany): Django's
+    bulk_update builds CASE expressions that take minutes for a province's 40,000 rows."""
+    if not rows:
+        return
+    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    sql = f"UPDATE {connection.ops.quote_name(table)} SET {assignments} WHERE id = %s"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
+
+
+def _store_assignments(outcomes: list[Outcome]) -> None:
+    rows = []
+    for outcome in outcomes:
+        values = derived_fields(outcome)
+        if values != outcome.stored:
+            rows.append((*values, outcome.assignment_id))
+    _write_rows(Assignment._meta.db_table, DERIVED_COLUMNS, rows)
+
+
 def _store_items(plan: Plan, outcomes: list[Outcome]) -> None:
-    items = []
+    rows = []
     for outcome in outcomes:
         if outcome.role != Role.LEAD or outcome.result is None:
             continue
-        result = outcome.result
-        item = Item(id=outcome.item_id, status=result.status, stale=result.stale)
-        item.expected, item.actual = _quantize(result.expected), _quantize(result.actual)
-        items.append(item)
-    Item.objects.bulk_update(items, ["status", "expected", "actual", "stale"], batch_size=1000)
+        status, expected, actual, _since, stale, _period = derived_fields(outcome)
+        rows.append((status, expected, actual, stale, outcome.item_id))
+    _write_rows(Item._meta.db_table, ["status", "expected", "actual", "stale"], rows)
 
 
 def _store_goals(plan: Plan) -> None:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from ganchao.goals import views
+from ganchao.goals import item_views, views
 
 app_name = "goals"
 urlpatterns = [
@@ -28,6 +28,12 @@ urlpatterns = [
     path("adjustments/", views.adjustment_list, name="adjustment_list"),
     path("adjustments/<int:pk>/approve/", views.adjustment_approve, name="adjustment_approve"),
     path("adjustments/<int:pk>/reject/", views.adjustment_reject, name="adjustment_reject"),
+    # building the goal tree (the office): item_views.py
+    path("plans/<int:pk>/items/new/<str:type>/", item_views.item_create, name="item_create"),
+    path("items/<int:pk>/edit/", item_views.item_edit, name="item_edit"),
+    path("items/<int:pk>/milestones/", item_views.item_milestones, name="item_milestones"),
+    path("items/<int:pk>/assignments/", item_views.item_assignments, name="item_assignments"),
+    path("assignments/<int:pk>/edit/", item_views.assignment_edit, name="assignment_edit"),
     path("", include("ganchao.goals.tree_urls")),
     path("", include("ganchao.goals.sheet_urls")),
 ]
