@@ -48,19 +48,14 @@ def auditor(scope):
 
 NAV = [
     NavEntry(_("首页"), "web:home", staff),
-    NavEntry(
-        _("督查督办"),
-        children=[
-            NavEntry(_("提醒与催办"), "supervision:alert_list", staff),
-            NavEntry(_("我的消息"), "notifications:inbox", staff),
-        ],
-    ),
+    NavEntry(_("我的消息"), "notifications:inbox", staff),
     NavEntry(
         _("盯着干"),
         children=[
+            NavEntry(_("我的工作台"), "goals:workbench", unit_user),
             NavEntry(_("目标体系"), "goals:tree", staff),
             NavEntry(_("领导视图"), "goals:leader_view", office_or_leader),
-            NavEntry(_("我的工作台"), "goals:workbench", unit_user),
+            NavEntry(_("提醒与催办"), "supervision:alert_list", staff),
             NavEntry(_("进展审核"), "goals:review_queue", office),
             NavEntry(_("目标调整审批"), "goals:adjustment_list", office),
             NavEntry(_("目标表导入导出"), "goals:goals_sheets", office),
