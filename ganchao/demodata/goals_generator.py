@@ -1,7 +1,7 @@
 """The demo plan of each city (盯着干) as plain rows: a pure function of (scale, seed, as-of).
 
 Like `generator`, nothing here touches the database or the clock. Each city's plan is built
-from `goals_names.GOALS` with its own random stream (`ganchao-plan:{seed}:{city}`), separate
+from `goals_catalogue.GOALS` with its own random stream (`ganchao-plan:{seed}:{city}`), separate
 from the unit generator's, so that adding to the plan never changes unit codes or names.
 Reports come from `goals_reports`.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ganchao.common.workcalendar import SHANGHAI
-from ganchao.demodata import goals_names, names
+from ganchao.demodata import goals_catalogue, goals_names, names
 from ganchao.demodata.generator import Dataset, UnitRow
 from ganchao.goals.choices import Direction, Frequency, ItemType, Nature, PlanState
 from ganchao.goals.choices import Role as AssignmentRole
@@ -211,7 +211,7 @@ class PlanBuilder:
         self.taken = set(context.taken_names)
 
     def build(self) -> CityPlan:
-        for g_number, goal in enumerate(goals_names.GOALS, start=1):
+        for g_number, goal in enumerate(goals_catalogue.GOALS, start=1):
             g_code = str(g_number)
             self.add_item(ItemRow(g_code, None, goal.name, ItemType.GOAL, goal.category))
             for s_number, sub in enumerate(goal.subgoals, start=1):
@@ -220,7 +220,7 @@ class PlanBuilder:
                 self._leaves(code, sub, goal.category)
         return self.city
 
-    def _leaves(self, parent: str, sub: goals_names.SubGoal, category: str) -> None:
+    def _leaves(self, parent: str, sub: goals_catalogue.SubGoal, category: str) -> None:
         every = self.shape.keep_every
         number = 0
         for index, spec in enumerate(sub.indicators):
@@ -233,9 +233,9 @@ class PlanBuilder:
                 number += 1
                 TaskBuilder(self, f"{parent}.{number}", parent, category, spec).build()
 
-    def _project(self) -> goals_names.TaskSpec:
+    def _project(self) -> goals_catalogue.TaskSpec:
         pattern, lead = self.rng.choice(goals_names.PROJECT_PATTERNS)
-        return goals_names.TaskSpec(pattern, lead, "P", False)
+        return goals_catalogue.TaskSpec(pattern, lead, "P", False)
 
     # ---- shared helpers ---------------------------------------------------------------------
 
@@ -387,7 +387,7 @@ class IndicatorBuilder:
         return [max(round(w / total, self.places), floor) for w in weights]
 
     def _near(self, target: float) -> float:
-        step = max(abs(target) * 0.03, 10 ** -self.places)
+        step = max(abs(target) * 0.03, 10**-self.places)
         value = target + self.rng.choice((-1, 0, 0, 1)) * step
         if self.spec.unit == "%" and target <= 100:
             value = min(value, 100.0)

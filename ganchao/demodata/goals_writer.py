@@ -86,7 +86,8 @@ class CityWriter:
     """Writes one city's plan at a time, with ids from the shared counters."""
 
     def __init__(self, ids: Ids, unit_ids, leader_ids, user_ids):
-        self.ids, self.unit_ids, self.leader_ids, self.user_ids = ids, unit_ids, leader_ids, user_ids
+        self.ids, self.unit_ids = ids, unit_ids
+        self.leader_ids, self.user_ids = leader_ids, user_ids
 
     def write(self, city: CityPlan, reports, counts: Counter, digest) -> int:
         for row in (city.plan, *city.items, *city.milestones, *city.assignments):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ganchao.common.workcalendar import WorkCalendar
-from ganchao.demodata import goals_names, names
+from ganchao.demodata import goals_catalogue, names
 from ganchao.demodata.generator import build
 from ganchao.demodata.goals_generator import build_city_plan, city_contexts
 from ganchao.demodata.goals_reports import city_reports, due_periods, expected_value
@@ -32,7 +32,7 @@ def city():
 
 def test_the_catalogue_names_only_departments_that_exist():
     slugs = {dept.slug for dept in names.DEPARTMENTS}
-    for goal in goals_names.GOALS:
+    for goal in goals_catalogue.GOALS:
         for sub in goal.subgoals:
             for spec in sub.indicators:
                 assert {spec.lead, spec.source} <= slugs, spec.name
@@ -142,7 +142,7 @@ def test_reports_cover_only_periods_due_by_the_as_of_date(city):
     roles = {(a.item_code, a.unit_code): a.role for a in plan.assignments}
     for report in reports:
         assert roles[(report.item_code, report.unit_code)] != Role.COOPERATING
-        due = dict((p.code, d) for p, d in due_periods(items[report.item_code], CAL, AS_OF))
+        due = {p.code: d for p, d in due_periods(items[report.item_code], CAL, AS_OF)}
         assert report.period in due
         assert report.submitted_at.date() <= AS_OF
         assert report.late == (report.submitted_at.date() > due[report.period])

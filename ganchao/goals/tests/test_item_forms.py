@@ -2,6 +2,7 @@
 office only (others 404), nothing written on bad input, targets frozen after issue."""
 
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
@@ -292,3 +293,31 @@ def test_assignment_editor_query_count(city, login, django_assert_max_num_querie
         Assignment.objects.create(item=tree.indicator, unit=unit, role=Role.COOPERATING)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+JUNK = ["", " ", "abc", "1e400", "NaN", "-Infinity", "1,2,3", "x" * 600, "2026-02-30", "0", "-5"]
+JUNK += ["C101", "西湖镇/", "/", "赶超市/西湖镇/李庄村", "\x00", "lead", "9" * 30, "1.0.1", "<b>"]
+FIELDS = ["code", "name", "measure_unit", "direction", "nature", "target", "q1", "q2", "q4"]
+FIELDS += ["deadline", "data_source_unit", "lead_unit", "weight", "version", "unit", "role"]
+FIELDS += ["contact_phone", "ms-TOTAL_FORMS", "ms-INITIAL_FORMS", "ms-0-due_date"]
+FIELDS += ["ms-0-description", "ms-1-due_date", "ms-1-DELETE"]
+
+
+def test_no_input_gives_a_server_error(city, issued, login):
+    """Junk in every field of every page: errors or success, never a 500."""
+    rnd = random.Random(2026)
+    client = login(city.office)
+    urls = [
+        new_url(issued, "goal"),
+        new_url(issued, "indicator", issued.goal),
+        new_url(issued, "task", issued.task),
+        f"/goals/items/{issued.indicator.pk}/edit/",
+        f"/goals/items/{issued.task.pk}/milestones/",
+        f"/goals/items/{issued.indicator.pk}/assignments/",
+        f"/goals/assignments/{issued.ind_resp.pk}/edit/",
+    ]
+    for url in urls:
+        for _ in range(8):
+            data = {name: rnd.choice(JUNK) for name in FIELDS if rnd.random() < 0.7}
+            response = client.post(url, data)
+            assert response.status_code in (302, 422), (url, data)
