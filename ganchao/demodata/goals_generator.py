@@ -339,11 +339,16 @@ class IndicatorBuilder:
         self._cooperating(lead, source)
 
     def _stretch(self, target: float) -> Decimal | None:
+        """力争值: from the catalogue, or 5 % above the target for some cumulative ones; none
+        when rounding leaves it no higher than the target."""
+        stretch = None
         if self.spec.stretch is not None:
-            return decimal(self.value(self.spec.stretch), self.places)
-        if self.spec.cumulative and not self.spec.negative and self.rng.random() < 0.15:
-            return decimal(target * 1.05, self.places)
-        return None
+            stretch = self.value(self.spec.stretch)
+        elif self.spec.cumulative and not self.spec.negative and self.rng.random() < 0.15:
+            stretch = target * 1.05
+        if stretch is None or round(stretch, self.places) <= target:
+            return None
+        return decimal(stretch, self.places)
 
     def _quarters(self, baseline: float, target: float) -> list[float] | None:
         spec = self.spec

@@ -116,6 +116,13 @@ def test_town_targets_of_cumulative_indicators_add_up_to_about_the_item_target(c
             assert low - rounding <= total <= high + rounding, code
 
 
+def test_stretch_targets_lie_beyond_the_target(city):
+    _data, plan, _reports = city
+    stretched = [item for item in plan.items if item.stretch_target is not None]
+    assert len(stretched) >= 8
+    assert all(item.stretch_target > item.target for item in stretched)
+
+
 def test_staged_targets_of_cumulative_indicators_rise_to_the_target(city):
     _data, plan, _reports = city
     staged = [i for i in plan.items if i.quarters and i.nature == Nature.CUMULATIVE]
