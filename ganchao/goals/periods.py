@@ -40,7 +40,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年第{self.index}季度" if self.quarterly else f"{self.year}年{self.index}月"
+        return (
+            f"{self.year}年第{self.index}季度" if self.quarterly else f"{self.year}年{self.index}月"
+        )
 
     def __str__(self) -> str:
         return self.code
@@ -73,7 +75,9 @@ def due_date(period: Period, cal, due_working_days: int = 5) -> dt.date:
     return cal.add_working_days(period.end, due_working_days)
 
 
-def latest_due_period(year: int, frequency: str, day: dt.date, cal, due_working_days: int = 5) -> Period | None:
+def latest_due_period(
+    year: int, frequency: str, day: dt.date, cal, due_working_days: int = 5
+) -> Period | None:
     """The latest period of the plan year whose report is due by `day` (inclusive), or None.
 
     `t` in DESIGN.md 3.8 is this period's end. Reports stay on time until 23:59:59 of the due
