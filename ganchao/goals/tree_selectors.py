@@ -138,10 +138,24 @@ def plan_for_page(*, actor, plan_id=None, today: dt.date | None = None) -> Plan 
             raise NotFound("计划不存在或不在您的查看范围内")
         return plan
     year = (today or timezone.localdate()).year
-    current = plans.filter(year=year).exclude(state=PlanState.DRAFT).order_by("owner__depth")
+    current = plans.filter(year=year).exclude(state=PlanState.DRAFT)
+    own = _own_plan(actor, current)
+    if own is not None:
+        return own
+    current = current.order_by("owner__depth")
     return (
         current.first() or plans.filter(year=year).order_by("owner__depth").first() or plans.first()
     )
+
+
+def _own_plan(actor, plans) -> Plan | None:
+    """The plan of the actor's own city (the deepest plan owner above their unit), if any:
+    in a province, a city's office sees its city's plan first."""
+    unit = getattr(actor, "unit", None)
+    if unit is None:
+        return None
+    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
+    return plans.filter(owner_id__in=ancestor_ids).order_by("-owner__depth").first()
 
 
 def plan_choices(*, actor) -> list[dict]:

@@ -14,6 +14,8 @@ from django.utils import timezone
 from ganchao.orgs.choices import Role
 
 READ_ALL_ROLES = {Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
+# Always true, and unlike an empty Q() it survives being OR-ed with another condition.
+EVERYTHING = ~Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -49,10 +51,8 @@ class Scope:
         """A filter on Unit (or on a relation through `prefix`, e.g. "unit__") for the scope."""
         if self.anonymous or self.is_auditor_only:
             return Q(pk__in=[])
-        if self.reads_all and not write:
-            return Q()
-        if write and self.has(Role.SYSTEM_ADMIN):
-            return Q()
+        if (self.reads_all and not write) or (write and self.has(Role.SYSTEM_ADMIN)):
+            return EVERYTHING
         paths = self.own_paths if write else self.read_paths
         query = Q(pk__in=[])
         for path in paths:

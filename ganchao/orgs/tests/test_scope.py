@@ -124,3 +124,13 @@ def test_only_admins_manage_users(city, login):
     assert login(city.liaison_a).get("/orgs/users/").status_code == 404
     assert login(city.liaison_a).get("/orgs/users/new/").status_code == 404
     assert login(city.admin).get("/orgs/users/").status_code == 200
+
+
+def test_read_all_scope_survives_being_combined_with_another_condition(city):
+    from django.db.models import Q
+
+    from ganchao.orgs.models import Unit
+    from ganchao.orgs.scoping import scope_of
+
+    combined = Unit.objects.filter(Q(parent__isnull=True) | scope_of(city.office).units_q())
+    assert combined.count() == Unit.objects.count()
