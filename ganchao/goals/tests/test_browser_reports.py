@@ -31,6 +31,7 @@ def test_submit_return_and_see_the_reason(page, city, artifacts_dir, tmp_path):
     page.goto("/goals/workbench/")
     page.screenshot(path=str(artifacts_dir / "goals_workbench.png"), full_page=True)
     row = page.locator("#workbench-rows tr", has_text="新增城镇就业")
+    before_light = row.locator(".gc-light").inner_text().strip()
     row.get_by_role("link", name="填报").click()
     page.get_by_label("本期数值").fill("9,800")
     page.get_by_label("进展说明").fill("十月新增就业800人")
@@ -43,6 +44,10 @@ def test_submit_return_and_see_the_reason(page, city, artifacts_dir, tmp_path):
         .get_by_text("已报送")
         .is_visible()
     )
+    # the light was blank (never computed) and is now set by the rules on submission
+    light = page.locator("#workbench-rows tr", has_text="新增城镇就业").locator(".gc-light")
+    assert before_light == "暂无状态"
+    assert light.inner_text().strip() in {"正常", "滞后", "严重滞后", "未报送", "已完成"}
     report = ProgressReport.objects.get(assignment=tree.ind_lead, period="2026-10")
     assert report.evidence.count() == 1
 
