@@ -19,3 +19,6 @@ class Trigger(models.TextChoices):
     REPORT_LATE = "report_late", _("逾期未报送")
     RED_TEN_DAYS = "red_ten_days", _("严重滞后满10个工作日")
     URGE_UNANSWERED = "urge_unanswered", _("催办未回应")
+    MATTER_RESPONSE_DUE_SOON = "matter_response_due_soon", _("督办事项反馈期限将至")
+    MATTER_RECEIPT_LATE = "matter_receipt_late", _("督办事项逾期未签收")
+    MATTER_RESPONSE_LATE = "matter_response_late", _("督办事项逾期未反馈")
