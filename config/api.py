@@ -85,7 +85,9 @@ def _register_routers():
     from ganchao.accounts.api import router as auth_router
     from ganchao.audit.api import router as audit_router
     from ganchao.goals.api import router as goals_router
+    from ganchao.ladder.api import router as ladder_router
     from ganchao.orgs.api import router as orgs_router
+    from ganchao.visits.api import router as visits_router
     from ganchao.workcal.api import router as calendar_router
 
     api.add_router("/", orgs_router)
@@ -93,6 +95,8 @@ def _register_routers():
     api.add_router("/audit", audit_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/", goals_router)
+    api.add_router("/", ladder_router)
+    api.add_router("/", visits_router)
 
 
 _register_routers()

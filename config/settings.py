@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "ganchao.workcal",
     "ganchao.goals",
     "ganchao.supervision",
+    "ganchao.visits",
+    "ganchao.ladder",
     "ganchao.notifications",
     "ganchao.web",
     "ganchao.demodata",

@@ -11,8 +11,10 @@ urlpatterns = [
     path("audit/", include("ganchao.audit.urls")),
     path("calendar/", include("ganchao.workcal.urls")),
     path("supervision/", include("ganchao.supervision.urls")),
+    path("ladder/", include("ganchao.ladder.urls")),
     path("notifications/", include("ganchao.notifications.urls")),
     path("goals/", include("ganchao.goals.urls")),
+    path("visits/", include("ganchao.visits.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -62,6 +62,20 @@ NAV = [
         ],
     ),
     NavEntry(
+        _("领着干"),
+        children=[
+            NavEntry(_("督办事项"), "supervision:matter_list", staff),
+            NavEntry(_("我的待办"), "supervision:matter_inbox", unit_user),
+            NavEntry(_("写批示 / 新建事项"), "supervision:matter_new", office_or_leader),
+            NavEntry(_("督办台"), "ladder:desk", office),
+            NavEntry(_("督办单"), "ladder:notice_list", staff),
+            NavEntry(_("约谈"), "ladder:talk_list", office_or_leader),
+            NavEntry(_("调研督导"), "visits:visit_list", staff),
+            NavEntry(_("督导与指导"), "visits:leader_list", office_or_leader),
+            NavEntry(_("基层负担监测"), "visits:burden", office),
+        ],
+    ),
+    NavEntry(
         _("单位与领导"),
         children=[
             NavEntry(_("单位目录"), "orgs:unit_tree", staff),
