@@ -98,6 +98,11 @@ def dashboard_context(request) -> dict:
     context.update(data)
     context["tree_url"] = f"{tree}?plan={plan.pk}"
     context["charts"] = _chart_payload(data, context["tree_url"])
+    if scope_of(request.user).has(Role.OFFICE):
+        from ganchao.visits import burden
+
+        summary = burden.burden_summary(actor=request.user, year=timezone.localdate().year)
+        context["burden_chart"] = burden.chart_data(summary)
     return context
 
 

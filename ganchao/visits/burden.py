@@ -256,3 +256,20 @@ def _unit_row(unit: dict, tally: _Tally, repeated: dict, threshold: int) -> dict
         "duplicates": sum(c["duplicates"] for c in months),
         "over_months": sum(1 for c in months if c["over"]),
     }
+
+
+def chart_data(summary: dict) -> dict:
+    """What the burden chart partial draws: totals per kind per month and units over the line."""
+    months = summary["by_month"]
+    return {
+        "year": summary["year"],
+        "threshold": summary["threshold"],
+        "months": [f"{m['month']}月" for m in months],
+        "series": [
+            {"name": str(label), "data": [m[value] for m in months]}
+            for value, label in RequestKind.choices
+        ],
+        "duplicates": [m["duplicates"] for m in months],
+        "units_over": [m["units_over"] for m in months],
+        "url": f"/visits/burden/?year={summary['year']}&over=1",
+    }

@@ -227,7 +227,7 @@ def burden_page(request):
         rows = [row for row in rows if row["over_months"]]
     context = {
         "summary": summary,
-        "burden_chart": chart_data(summary),
+        "burden_chart": burden.chart_data(summary),
         "page": paginate(request, rows),
         "filters": params,
         "year": year,
@@ -237,23 +237,6 @@ def burden_page(request):
         "over_units": sum(1 for row in summary["rows"] if row["over_months"]),
     }
     return render(request, "visits/burden.html", context)
-
-
-def chart_data(summary: dict) -> dict:
-    """What the burden chart partial draws: totals per kind per month and units over the line."""
-    months = summary["by_month"]
-    return {
-        "year": summary["year"],
-        "threshold": summary["threshold"],
-        "months": [f"{m['month']}月" for m in months],
-        "series": [
-            {"name": str(label), "data": [m[value] for m in months]}
-            for value, label in RequestKind.choices
-        ],
-        "duplicates": [m["duplicates"] for m in months],
-        "units_over": [m["units_over"] for m in months],
-        "url": f"/visits/burden/?year={summary['year']}&over=1",
-    }
 
 
 @login_required

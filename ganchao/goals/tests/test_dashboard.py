@@ -130,3 +130,12 @@ def test_home_runs_a_fixed_number_of_queries(city, login, user):
             _month(assignment, month, Status.YELLOW, on_time=month % 2 == 0, year=year)
     client = login(getattr(city, user))
     assert _queries(client, {"plan": small.plan.pk}) == _queries(client, {"plan": large.plan.pk})
+
+
+def test_office_dashboard_shows_the_burden_meter(city, login):
+    from ganchao.goals.tests.factories import make_plan
+
+    make_plan(city)
+    text = login(city.office).get("/").content.decode()
+    assert 'id="burden-chart"' in text and "基层负担" in text
+    assert 'id="burden-chart"' not in login(city.leader_user).get("/").content.decode()
