@@ -20,7 +20,7 @@ from ganchao.orgs.choices import GRASSROOTS_TYPES, Role, UnitType
 from ganchao.orgs.models import Leader
 from ganchao.orgs.scoping import scope_of
 from ganchao.visits import burden, forms, selectors, services
-from ganchao.visits.choices import RequestKind, VisitKind
+from ganchao.visits.choices import VisitKind
 from ganchao.visits.models import BurdenRequest
 
 
