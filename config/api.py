@@ -87,6 +87,7 @@ def _register_routers():
     from ganchao.goals.api import router as goals_router
     from ganchao.ladder.api import router as ladder_router
     from ganchao.orgs.api import router as orgs_router
+    from ganchao.supervision.matter_api import router as matters_router
     from ganchao.visits.api import router as visits_router
     from ganchao.workcal.api import router as calendar_router
 
@@ -97,6 +98,7 @@ def _register_routers():
     api.add_router("/", goals_router)
     api.add_router("/", ladder_router)
     api.add_router("/", visits_router)
+    api.add_router("/", matters_router)
 
 
 _register_routers()
