@@ -88,6 +88,7 @@ def _register_routers():
     from ganchao.ladder.api import router as ladder_router
     from ganchao.orgs.api import router as orgs_router
     from ganchao.supervision.matter_api import router as matters_router
+    from ganchao.supervision.scorecard_api import router as scorecards_router
     from ganchao.visits.api import router as visits_router
     from ganchao.workcal.api import router as calendar_router
 
@@ -99,6 +100,7 @@ def _register_routers():
     api.add_router("/", ladder_router)
     api.add_router("/", visits_router)
     api.add_router("/", matters_router)
+    api.add_router("/", scorecards_router)
 
 
 _register_routers()

@@ -68,6 +68,7 @@ NAV = [
             NavEntry(_("我的待办"), "supervision:matter_inbox", unit_user),
             NavEntry(_("写批示 / 新建事项"), "supervision:matter_new", office_or_leader),
             NavEntry(_("督办台"), "ladder:desk", office),
+            NavEntry(_("督办记分卡"), "supervision:scorecard_units", staff),
             NavEntry(_("督办单"), "ladder:notice_list", staff),
             NavEntry(_("约谈"), "ladder:talk_list", office_or_leader),
             NavEntry(_("调研督导"), "visits:visit_list", staff),
