@@ -32,7 +32,9 @@ class NoticeOut(Schema):
     cause_key: str
     unit_code: str
     unit: str
+    subject: str
     assignment_id: int | None
+    matter_id: int | None
     title: str
     reason: str
     content: str
@@ -70,7 +72,9 @@ def notice_out(notice: SupervisionNotice, *, with_responses: bool = False) -> di
         "cause_key": notice.cause_key,
         "unit_code": notice.unit.code,
         "unit": notice.unit.name,
+        "subject": notice.subject_kind,
         "assignment_id": notice.assignment_id,
+        "matter_id": notice.matter_id,
         "title": notice.title,
         "reason": notice.reason,
         "content": notice.content,

@@ -1,7 +1,8 @@
 """The tick's part of levels 3–5 (DESIGN.md 3.9), as of the tick's `at`, insert-only:
 
 - 督办 proposals: an assignment red for 10 working days since its red spell began
-  (`red_since` as the rules evaluate it at `at`), or a 催办 not answered by its response due.
+  (`red_since` as the rules evaluate it at `at`), or a 催办 not answered by its response due;
+  for matters the same two causes (ganchao.ladder.matters).
 - 通报 listings: an issued 督办单 without an accepted response by its due date, dated at that
   due date; the leader in charge of the unit is told.
 - 约谈 proposals: each 通报 of a unit after its first in the same calendar year.
@@ -24,6 +25,7 @@ from ganchao.audit.services import audit_record
 from ganchao.common import workdays
 from ganchao.goals import status_rules as rules
 from ganchao.goals.status import recompute_assignments
+from ganchao.ladder import matters
 from ganchao.ladder.choices import OPEN_STATES, NoticeState, TalkState
 from ganchao.ladder.documents import plain_date
 from ganchao.ladder.models import BulletinListing, SupervisionNotice, TalkProposal
@@ -33,7 +35,7 @@ from ganchao.orgs.models import LeaderArea, Unit, User
 from ganchao.supervision.choices import Level, Trigger
 from ganchao.supervision.models import Alert
 
-RED_WORKING_DAYS = 10
+RED_WORKING_DAYS = matters.RED_WORKING_DAYS
 LADDER_ORDER = 200  # after the status scan (100), before the audit checkpoint (1000)
 
 register("ladder.escalate", _("自动提出督办、通报、约谈"))
@@ -41,12 +43,15 @@ register("ladder.escalate", _("自动提出督办、通报、约谈"))
 
 @dataclass(frozen=True)
 class Proposal:
+    """One cause of a 督办 proposal; its subject is an assignment or a matter."""
+
     trigger: str
     cause_key: str
-    assignment_id: int
+    assignment_id: int | None
     unit_id: int
     reason: str
     urge_id: int | None = None
+    matter_id: int | None = None
 
 
 def ladder_scan(at: dt.datetime) -> str:
@@ -67,13 +72,21 @@ def proposals_raise(*, at: dt.datetime) -> list[SupervisionNotice]:
     cal = workdays.current_calendar()
     day = timezone.localtime(at).date()
     found = red_spell_causes(at, day, cal) + unanswered_urge_causes(at, day)
+    found += matters.unanswered_urge_causes(at, day, Proposal)
+    found += matters.red_causes(at, cal, Proposal)
     if not found:
         return []
-    labels = _labels({p.assignment_id for p in found})
+    labels = _labels({p.assignment_id for p in found if p.assignment_id})
+    matter_subjects = matters.subjects({p.matter_id for p in found if p.matter_id})
     with transaction.atomic():
-        created = [
-            row for row in (_insert_proposal(p, labels[p.assignment_id], at) for p in found) if row
-        ]
+        created = []
+        for p in found:
+            if p.matter_id:
+                row = _insert_matter_proposal(p, matter_subjects[p.matter_id], at)
+            else:
+                row = _insert_proposal(p, labels[p.assignment_id], at)
+            if row:
+                created.append(row)
         if created:
             audit_record(
                 actor=None,
@@ -195,6 +208,36 @@ def _insert_proposal(p: Proposal, label: str, at) -> SupervisionNotice | None:
         title=_("关于督促推进“%(item)s”的督办单") % {"item": label[:250]},
         content=content,
     )
+    return _save_proposal(row)
+
+
+def _insert_matter_proposal(p: Proposal, matter, at) -> SupervisionNotice | None:
+    unit_name = Unit.objects.filter(pk=p.unit_id).values_list("name", flat=True).first() or ""
+    title, days = matter.title, matters.tier_working_days(matter)
+    if days:
+        within = _("于本督办单签发之日起%(n)d个工作日内") % {"n": days}
+    else:
+        within = _("于本督办单规定的回复期限内")
+    content = _(
+        "%(unit)s：\n督办事项“%(title)s”%(reason)s请高度重视，认真分析原因，采取有力措施抓紧办理，"
+        "并%(within)s将办理情况书面报告督查室。"
+    ) % {"unit": unit_name, "title": title, "reason": p.reason, "within": within}
+    row = SupervisionNotice(
+        state=NoticeState.PROPOSED,
+        trigger=p.trigger,
+        cause_key=p.cause_key,
+        matter_id=p.matter_id,
+        urge_id=p.urge_id,
+        unit_id=p.unit_id,
+        proposed_at=at,
+        reason=_("督办事项“%(title)s”%(reason)s") % {"title": title, "reason": p.reason},
+        title=_("关于督促办理“%(title)s”的督办单") % {"title": title[:250]},
+        content=content,
+    )
+    return _save_proposal(row)
+
+
+def _save_proposal(row: SupervisionNotice) -> SupervisionNotice | None:
     try:
         with transaction.atomic():
             row.save(force_insert=True)

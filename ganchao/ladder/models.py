@@ -3,8 +3,8 @@ counter, 通报 listings and 约谈 proposals.
 
 A 督办单 starts as a proposal written by the tick for one cause (trigger, subject, cause key);
 the unique constraint makes each cause fire at most once, and a dismissed proposal keeps its
-row, so it closes its cause. The subject is an assignment today; matters will add their own
-nullable foreign key and constraint.
+row, so it closes its cause. The subject is an assignment or a supervised matter (exactly one
+of the two foreign keys), each kind with its own conditional unique constraint.
 """
 
 from django.conf import settings
@@ -50,6 +50,13 @@ class SupervisionNotice(models.Model):
         on_delete=models.PROTECT,
         related_name="supervision_notices",
     )
+    matter = models.ForeignKey(
+        "supervision.Matter",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervision_notices",
+    )
     urge = models.ForeignKey(
         "supervision.Alert",
         null=True,
@@ -87,6 +94,16 @@ class SupervisionNotice(models.Model):
                 condition=Q(assignment__isnull=False),
                 name="notice_assignment_cause_unique",
             ),
+            models.UniqueConstraint(
+                fields=["trigger", "matter", "cause_key"],
+                condition=Q(matter__isnull=False),
+                name="notice_matter_cause_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=False, matter__isnull=True)
+                | Q(assignment__isnull=True, matter__isnull=False),
+                name="notice_one_subject",
+            ),
         ]
         indexes = [models.Index(fields=["state", "response_due"], name="notice_state_due_idx")]
         ordering = ["-proposed_at", "-id"]
@@ -94,6 +111,10 @@ class SupervisionNotice(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"{self.title}（{self.get_state_display()}）"
+
+    @property
+    def subject_kind(self) -> str:
+        return "matter" if self.matter_id else "assignment"
 
 
 class NoticeResponse(models.Model):

@@ -20,7 +20,7 @@ DESK_ROWS = 50
 def notices_visible(actor):
     scope = scope_of(actor)
     query = SupervisionNotice.objects.filter(scope.units_q("unit__")).select_related(
-        "unit", "assignment__item", "bulletin"
+        "unit", "assignment__item", "matter", "bulletin"
     )
     if not scope.has(Role.OFFICE):
         query = query.filter(state__in=VISIBLE_TO_UNITS)
@@ -95,7 +95,7 @@ def desk(*, actor, today: dt.date) -> dict:
         ),
         "bulletins": list(
             BulletinListing.objects.filter(year=today.year)
-            .select_related("unit", "leader", "notice")
+            .select_related("unit", "leader", "notice__assignment__item", "notice__matter")
             .order_by("-dated", "-id")[:DESK_ROWS]
         ),
         "talks": list(

@@ -25,6 +25,7 @@ from ganchao.ladder.choices import (
     ResponseState,
 )
 from ganchao.ladder.documents import document_number, plain_date
+from ganchao.ladder.matters import notice_response_due as matter_notice_due
 from ganchao.ladder.models import DocumentCounter, NoticeResponse, SupervisionNotice, TalkProposal
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
@@ -87,7 +88,7 @@ def _notice_for_change(actor, notice_id: int, verb: str, *, office: bool) -> Sup
     scope = scope_of(actor)
     notice = (
         SupervisionNotice.objects.select_for_update(of=("self",))
-        .select_related("unit", "assignment__item")
+        .select_related("unit", "assignment__item", "matter")
         .filter(pk=notice_id)
         .first()
     )
@@ -124,7 +125,9 @@ def _move(notice: SupervisionNotice, verb: str) -> str:
 def notice_issue(
     *, actor, notice_id: int, content: str | None = None, at: dt.datetime | None = None
 ) -> SupervisionNotice:
-    """The office issues a proposed 督办单: 文号, response due in 5 working days, the unit told."""
+    """The office issues a proposed 督办单: 文号 from the one yearly counter (assignments and
+    matters alike), response due in 5 working days — for a matter min(its tier deadline, 5
+    working days) — and the unit told."""
     at = _now(at)
     notice = _notice_for_change(actor, notice_id, "issue", office=True)
     if content is not None:
@@ -135,9 +138,11 @@ def notice_issue(
     notice.number_year, notice.number_seq = day.year, seq
     notice.number = document_number(DocumentType.NOTICE, day.year, seq)
     notice.issued_at, notice.issued_by, notice.issuer_unit_id = at, actor, actor.unit_id
-    notice.response_due = workdays.current_calendar().add_working_days(
-        day, NOTICE_RESPONSE_WORKING_DAYS
-    )
+    cal = workdays.current_calendar()
+    if notice.matter_id:
+        notice.response_due = matter_notice_due(notice.matter, at, cal)
+    else:
+        notice.response_due = cal.add_working_days(day, NOTICE_RESPONSE_WORKING_DAYS)
     notice.save(
         update_fields=[
             "state", "content", "number", "number_year", "number_seq", "issued_at",
