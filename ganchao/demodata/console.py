@@ -26,6 +26,7 @@ def seed_summary(result: SeedResult, seconds: float) -> list[str]:
         f"分管关系 {counts['leader_areas']} 条",
         f"  演示账号 {counts['users']} 个，统一密码 {DEMO_PASSWORD}（演示账号免强制改密）",
         *plan_summary(result),
+        *matter_summary(result),
         f"  审计事件 #{result.audit_seq}（seed.load），用时 {seconds:.1f} 秒",
     ]
     return lines
@@ -47,6 +48,21 @@ def plan_summary(result: SeedResult) -> list[str]:
         "  红黄绿灯已按基准日计算"
         if result.statuses_computed
         else "  红黄绿灯将在下一次 ganchao tick 时计算",
+    ]
+
+
+def matter_summary(result: SeedResult) -> list[str]:
+    """The matters' lines of the seed summary (领着干)."""
+    c = result.matters.counts
+    if not c["matters"]:
+        return []
+    return [
+        f"  督办事项 {c['matters']} 件（交办与转办 {c['matter_hops']} 条，反馈 {c['matter_feedbacks']} 条，"
+        f"延期 {c['matter_extensions']} 条，办理记录 {c['matter_events']} 条，催办 {c['alerts']} 条）",
+        f"  督办单 {c['supervision_notices']} 份（书面回复 {c['notice_responses']} 份），"
+        f"通报 {c['bulletins']} 条，约谈 {c['talks']} 次",
+        f"  调研督导 {c['field_visits']} 次（发现问题 {c['findings']} 个，指导事项 {c['guidance']} 条，"
+        f"要求事项 {c['demands']} 条），下发要求登记 {c['burden_requests']} 条",
     ]
 
 

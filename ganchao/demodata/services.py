@@ -31,6 +31,12 @@ from ganchao.demodata.goals_writer import (
     recompute_statuses,
     write_plans,
 )
+from ganchao.demodata.matters_writer import (
+    MATTER_COUNT_KEYS,
+    MATTER_MODELS,
+    MattersWritten,
+    write_matters,
+)
 from ganchao.orgs.models import Leader, LeaderArea, RoleGrant, Unit, UnitCategory, User
 
 BATCH_SIZE = 1000
@@ -52,6 +58,7 @@ class SeedResult:
     retired_checkpoints: Path | None = None
     plans: PlansWritten = field(default_factory=PlansWritten)
     statuses_computed: bool = False
+    matters: MattersWritten = field(default_factory=MattersWritten)
 
     @property
     def unit_types(self) -> Counter:
@@ -73,14 +80,27 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
             )
         _refuse_taken_usernames(dataset)
         plans = _write(dataset, password_hash)
-        event = _record_load(dataset, reset, plans)
+        # Computed statuses are derived data, not audited; the matters need them (instructions
+        # on red and yellow items, 督办单 for red assignments), so they are filled first.
+        computed = recompute_statuses(plans.plan_ids, as_of)
+        matters = _write_matters(dataset, plans)
+        event = _record_load(dataset, reset, plans, matters)
     retired = _retire_checkpoints() if reset else None
-    # Computed statuses are derived data, not audited: filled after the load commits.
-    computed = recompute_statuses(plans.plan_ids, as_of)
-    return SeedResult(dataset, event.seq, reset_tables, retired, plans, computed)
+    return SeedResult(dataset, event.seq, reset_tables, retired, plans, computed, matters)
 
 
-def _record_load(dataset: Dataset, reset: bool, plans: PlansWritten):
+def _write_matters(dataset: Dataset, plans: PlansWritten) -> MattersWritten:
+    written = write_matters(
+        dataset.scale, dataset.seed, dataset.as_of, plans.plan_ids, current_calendar()
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), MATTER_MODELS):
+                cursor.execute(sql)
+    return written
+
+
+def _record_load(dataset: Dataset, reset: bool, plans: PlansWritten, matters: MattersWritten):
     """The one audit event of a load: its inputs, row counts and the rows' digests (the
     units, leaders and accounts; the plans with their reports)."""
     label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
@@ -88,9 +108,12 @@ def _record_load(dataset: Dataset, reset: bool, plans: PlansWritten):
         "scale": dataset.scale,
         "seed": dataset.seed,
         "as_of": dataset.as_of,
-        "counts": dataset.counts() | {key: plans.counts[key] for key in COUNT_KEYS},
+        "counts": dataset.counts()
+        | {key: plans.counts[key] for key in COUNT_KEYS}
+        | {key: matters.counts[key] for key in MATTER_COUNT_KEYS},
         "digest": dataset.digest(),
         "plan_digest": plans.digest,
+        "matter_digest": matters.digest,
         "reset": reset,
     }
     return audit_record(

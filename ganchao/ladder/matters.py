@@ -87,6 +87,8 @@ def unanswered_urge_causes(at: dt.datetime, day: dt.date, proposal) -> list:
         Alert.objects.filter(
             level=Level.URGE, at__lte=at, response_due__lt=day, matter__isnull=False
         )
+        # a matter already completed or closed out needs no 督办 any more
+        .filter(matter__state__in=OPEN_STATES)
         .filter(~Exists(SupervisionNotice.objects.filter(urge=OuterRef("pk"))))
         .values_list(
             "pk", "matter_id", "unit_id", "trigger", "cause_key", "at", "response_due",
