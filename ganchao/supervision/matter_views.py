@@ -436,8 +436,11 @@ def matter_reopen(request, pk: int):
 # ---- writing an instruction ------------------------------------------------------------------
 
 
-def _item_initial(request, item) -> dict:
+def _item_initial(request, item, report=None) -> dict:
+    """Defaults for an instruction on a goal item, or on one unit's report of it."""
     lead = item.assignments.filter(role=GoalRole.LEAD).select_related("unit").first()
+    if report is not None:
+        lead = report.assignment
     source = (
         Source.INSTRUCTION
         if request.user.leader_id and _is_leader(request.user)
@@ -446,7 +449,8 @@ def _item_initial(request, item) -> dict:
     return {
         "item": item.pk,
         "source": source,
-        "title": f"{item.code} {item.name}",
+        "title": f"{item.code} {item.name}"
+        + (_("（%(period)s报送）") % {"period": report.period} if report is not None else ""),
         "lead_unit": lead.unit_id if lead else None,
     }
 
@@ -461,13 +465,17 @@ def _is_leader(user) -> bool:
 @require_roles(Role.OFFICE, Role.LEADER)
 @scoped
 def matter_new(request):
-    item = None
+    item, report = None, None
     item_pk = request.POST.get("item") or request.GET.get("item")
-    if item_pk:
-        try:
+    report_pk = request.POST.get("report") or request.GET.get("report")
+    try:
+        if report_pk:
+            report = goal_selectors.report_get(request.user, int(report_pk))
+            item = report.assignment.item
+        elif item_pk:
             item = goal_selectors.item_get(request.user, int(item_pk))
-        except ValueError as exc:
-            raise Http404 from exc
+    except ValueError as exc:
+        raise Http404 from exc
     if request.method == "POST":
         form = mf.MatterForm(request.POST)
         if form.is_valid():
@@ -480,6 +488,7 @@ def matter_new(request):
                     source=d["source"],
                     urgency=d["urgency"],
                     item=item,
+                    report=report,
                     milestones=d["milestones"],
                     lead=(d["lead_unit"], d["lead_person"]),
                     cooperating=form.cooperating(),
@@ -491,8 +500,8 @@ def matter_new(request):
                 return redirect("supervision:matter_detail", pk=matter.pk)
         status = 422
     else:
-        form = mf.MatterForm(initial=_item_initial(request, item) if item else {})
+        form = mf.MatterForm(initial=_item_initial(request, item, report) if item else {})
         status = 200
     form.fields["item"].widget = django_forms.HiddenInput()
-    context = {"form": form, "item": item}
+    context = {"form": form, "item": item, "report": report}
     return render(request, "supervision/matter_form.html", context, status=status)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ganchao.goals.choices import Status
 from ganchao.goals.models import Item
-from ganchao.goals.tests.factories import make_plan
+from ganchao.goals.tests.factories import make_plan, make_report
 from ganchao.supervision.matter_choices import MatterState, Source, Urgency
 from ganchao.supervision.matter_services import matter_create, matter_instruct
 from ganchao.supervision.matter_steps import (
@@ -440,3 +440,33 @@ def test_instruction_on_a_goal_item(city, login):
     matter = Matter.objects.get()
     assert matter.item_id == tree.indicator.pk and matter.source == Source.INSTRUCTION
     assert matter.leader == city.leader
+
+
+def test_instruction_on_a_units_report(city, login):
+    tree = make_plan(city)
+    report = make_report(tree.ind_resp, "2026-04", value=800, state="submitted")
+    leader = login(city.leader_user)
+    item_page = leader.get(f"/goals/items/{tree.indicator.pk}/").content.decode()
+    assert f"/supervision/matters/new/?report={report.pk}" in item_page
+    url = f"/supervision/matters/new/?report={report.pk}"
+    page = leader.get(url)
+    form = page.context["form"]
+    assert form.initial["lead_unit"] == tree.ind_resp.unit_id
+    assert "2026-04" in form.initial["title"] and "2026-04的进展报送" in page.content.decode()
+    response = leader.post(
+        url,
+        {
+            **{k: v for k, v in form.initial.items() if v is not None},
+            "content": "四月数据明显偏低，请说明原因并提出追赶措施。",
+            "urgency": Urgency.URGENT,
+            "lead_person": "王镇长",
+        },
+    )
+    assert response.status_code == 302
+    matter = Matter.objects.get()
+    assert matter.report_id == report.pk and matter.item_id == tree.indicator.pk
+    # a report the user may not see is a 404
+    assert (
+        login(city.liaison_b).get(f"/supervision/matters/new/?report={report.pk}").status_code
+        == 404
+    )
