@@ -1,9 +1,12 @@
 """Shared fixtures: a small city with named users (STYLE.md: "city admin", "town liaison",
 "outsider" …), a private data folder, and a logged-in client helper."""
 
+import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
@@ -19,6 +22,31 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 hypothesis_settings.register_profile("ci", max_examples=50, deadline=None)
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# The day the fixed-year fixtures (2026 plans, "the October report was due in early November")
+# were written for. Tests whose meaning depends on "today" ask for `pinned_clock`.
+PINNED_NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@pytest.fixture
+def pinned_clock():
+    """The wall clock reads PINNED_NOW (and keeps ticking) for the whole test, the live server
+    thread included. List it before fixtures that create data stamped with "now"."""
+    with time_machine.travel(PINNED_NOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _shifted_clock():
+    """GANCHAO_TEST_NOW="2027-01-05T10:00+08:00" runs the whole suite as if on that date, to find
+    tests that pass only on some dates (`pinned_clock` still wins inside a test)."""
+    raw = os.environ.get("GANCHAO_TEST_NOW", "").strip()
+    if not raw:
+        yield
+        return
+    with time_machine.travel(dt.datetime.fromisoformat(raw), tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

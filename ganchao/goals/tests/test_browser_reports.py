@@ -20,7 +20,8 @@ def log_in(page, username):
     page.wait_for_url("**/")
 
 
-def test_submit_return_and_see_the_reason(page, city, artifacts_dir, tmp_path):
+def test_submit_return_and_see_the_reason(pinned_clock, page, city, artifacts_dir, tmp_path):
+    # the workbench offers the report due now: 2026-10 on 2026-11-29
     tree = make_plan(city)
     for month in range(1, 10):
         make_report(tree.ind_lead, f"2026-{month:02d}", value=1000 * month, state="accepted")

@@ -14,7 +14,8 @@ STATUSES = [Status.GREEN, Status.GREEN, Status.YELLOW, Status.RED, Status.NOT_RE
 
 
 @pytest.fixture
-def plan(city):
+def plan(pinned_clock, city):
+    """This year's plan with monthly lights up to last month, "this year" being 2026-11."""
     tree = make_plan(city, year=dt.date.today().year, extra_indicators=12)
     for n, assignment in enumerate(Assignment.objects.filter(item__plan=tree.plan)):
         status = STATUSES[n % len(STATUSES)]
@@ -42,7 +43,7 @@ def log_in(page, username):
     page.wait_for_url("**/")
 
 
-def test_office_opens_dashboard_tree_and_an_item(page, city, plan, artifacts_dir):
+def test_office_opens_dashboard_tree_and_an_item(pinned_clock, page, city, plan, artifacts_dir):
     log_in(page, "office")
     assert page.get_by_role("heading", name="驾驶舱").first.is_visible()
     page.locator("#chart-status canvas").first.wait_for()
