@@ -297,7 +297,7 @@ def test_desk_notice_page_and_api_show_the_subject(city, login):
     assert (row["subject"], row["matter_id"], row["assignment_id"]) == ("matter", matter.pk, None)
 
 
-def test_desk_queries_do_not_grow_with_matter_notices(city, login):
+def test_desk_queries_do_not_grow_with_matter_notices(city, login, pinned_clock):
     client = login(city.office)
     _plan, (lead,) = red_assignments(city)
     services.notice_issue(actor=city.office, notice_id=propose(lead).pk, at=at("2026-06-01 09:00"))

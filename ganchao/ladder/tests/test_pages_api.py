@@ -34,7 +34,7 @@ def desk_queries(client) -> int:
     return len(ctx.captured_queries)
 
 
-def test_desk_query_count_does_not_grow_with_the_data(city, login):
+def test_desk_query_count_does_not_grow_with_the_data(city, login, pinned_clock):
     client = login(city.office)
     _plan, leads = red_assignments(city, [city.town_a, city.town_b, city.village_a])
     populate(city, leads[:1])
@@ -72,7 +72,7 @@ def test_unit_sees_and_answers_its_notice_others_get_404(city, login):
     assert other.get("/ladder/notices/999999/").status_code == 404
 
 
-def test_office_issues_and_dismisses_from_the_pages(city, login):
+def test_office_issues_and_dismisses_from_the_pages(city, login, pinned_clock):
     _plan, leads = red_assignments(city)
     first, second = propose(leads[0]), propose(leads[0], "other")
     client = login(city.office)
