@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ganchao.common.middleware.RequestContextMiddleware",
+    "ganchao.common.middleware.NulCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ganchao.common.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

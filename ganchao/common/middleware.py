@@ -101,3 +101,30 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NulCharacterMiddleware:
+    """Remove NUL characters from query and form parameters.
+
+    No field of Ganchao holds a NUL, and PostgreSQL refuses one in any text value, so a stray
+    %00 in a filter or form field would otherwise become a server error instead of a no-match.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            request.GET = _without_nul(request.GET)
+        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
+            if any("\x00" in value for values in request.POST.lists() for value in values[1]):
+                request.POST = _without_nul(request.POST)
+        return self.get_response(request)
+
+
+def _without_nul(query):
+    cleaned = query.copy()
+    for key, values in query.lists():
+        cleaned.setlist(key, [value.replace("\x00", "") for value in values])
+    cleaned._mutable = False
+    return cleaned

@@ -83,7 +83,7 @@ def own_unit_ids(actor) -> set[int]:
 
 def _matter_for_change(actor, matter_id) -> Matter:
     matter = (
-        Matter.objects.select_for_update()
+        Matter.objects.select_for_update(of=("self",))
         .filter(visible_q(actor), pk=matter_id)
         .select_related("leader", "lead_unit")
         .first()

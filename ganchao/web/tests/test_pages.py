@@ -147,3 +147,13 @@ def test_only_the_closest_navigation_entry_is_active(city, login):
         if item["active"]
     ]
     assert active == ["单位表导入导出"]
+
+
+def test_nul_characters_in_filters_and_forms_are_not_server_errors(city, login):
+    client = login(city.admin)
+    assert client.get("/orgs/users/?q=ab%00c&unit=C1%0001").status_code == 200
+    assert client.get("/orgs/units/?q=%00").status_code == 200
+    response = client.post(
+        "/orgs/users/new/", {"username": "x\x00y", "full_name": "王\x00", "unit": "C101"}
+    )
+    assert response.status_code in (200, 302)
