@@ -116,9 +116,13 @@ class NulCharacterMiddleware:
     def __call__(self, request):
         if "%00" in request.META.get("QUERY_STRING", ""):
             request.GET = _without_nul(request.GET)
-        if request.method == "POST" and request.content_type == "application/x-www-form-urlencoded":
-            if any("\x00" in value for values in request.POST.lists() for value in values[1]):
-                request.POST = _without_nul(request.POST)
+        is_form = request.content_type == "application/x-www-form-urlencoded"
+        if (
+            request.method == "POST"
+            and is_form
+            and any("\x00" in value for _key, values in request.POST.lists() for value in values)
+        ):
+            request.POST = _without_nul(request.POST)
         return self.get_response(request)
 
 
