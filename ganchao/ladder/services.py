@@ -9,7 +9,6 @@ it. Each verb is one transaction with its audit event; refused transitions say w
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,8 +28,8 @@ from ganchao.ladder.matters import notice_response_due as matter_notice_due
 from ganchao.ladder.models import DocumentCounter, NoticeResponse, SupervisionNotice, TalkProposal
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
-from ganchao.orgs.models import User
 from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.selectors import unit_contacts
 
 NOTICE_RESPONSE_WORKING_DAYS = 5
 MAX_TEXT = 5000
@@ -343,18 +342,7 @@ def talk_dismiss(
 
 def unit_users(unit_ids: set[int]) -> dict[int, list]:
     """Liaisons and unit heads of each unit (own unit or an active post)."""
-    users = (
-        User.objects.filter(is_active=True, role_grants__role__in=UNIT_ROLES)
-        .filter(Q(unit_id__in=unit_ids) | Q(posts__unit_id__in=unit_ids, posts__active=True))
-        .distinct()
-        .prefetch_related("posts")
-    )
-    by_unit: dict[int, list] = {}
-    for user in users:
-        units = {user.unit_id} | {p.unit_id for p in user.posts.all() if p.active}
-        for unit_id in units & unit_ids:
-            by_unit.setdefault(unit_id, []).append(user)
-    return by_unit
+    return unit_contacts(unit_ids, UNIT_ROLES)
 
 
 def notify_unit(notice: SupervisionNotice, title: str, body: str, at) -> None:

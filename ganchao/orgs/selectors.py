@@ -247,3 +247,24 @@ def leader_area_history(*, actor, leader: Leader) -> list[LeaderArea]:
     """Every area the leader has held, current ones first, with start and end dates."""
     _require_staff(actor)
     return list(leader.areas.select_related("unit").order_by("end_date", "unit__path"))
+
+
+UNIT_CONTACT_ROLES = (Role.LIAISON, Role.UNIT_HEAD)
+
+
+def unit_contacts(unit_ids, roles=UNIT_CONTACT_ROLES) -> dict[int, list[User]]:
+    """The active users holding `roles` in each unit, by their own unit or an active post
+    (the people a reminder, an instruction or a notice for that unit goes to). Two queries."""
+    unit_ids = set(unit_ids)
+    users = (
+        User.objects.filter(is_active=True, role_grants__role__in=roles)
+        .filter(Q(unit_id__in=unit_ids) | Q(posts__unit_id__in=unit_ids, posts__active=True))
+        .distinct()
+        .prefetch_related("posts")
+    )
+    by_unit: dict[int, list[User]] = {}
+    for user in users:
+        units = {user.unit_id} | {p.unit_id for p in user.posts.all() if p.active}
+        for unit_id in units & unit_ids:
+            by_unit.setdefault(unit_id, []).append(user)
+    return by_unit

@@ -23,6 +23,7 @@ from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import Unit, User
 from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.selectors import unit_contacts
 from ganchao.supervision import matter_rules as rules
 from ganchao.supervision.matter_choices import (
     MATTER_TRANSITIONS,
@@ -182,19 +183,7 @@ def _save(matter: Matter, *fields: str) -> None:
 
 
 def unit_users(unit_ids) -> dict[int, list]:
-    unit_ids = set(unit_ids)
-    users = (
-        User.objects.filter(is_active=True, role_grants__role__in=NOTIFIED_ROLES)
-        .filter(Q(unit_id__in=unit_ids) | Q(posts__unit_id__in=unit_ids, posts__active=True))
-        .distinct()
-        .prefetch_related("posts")
-    )
-    by_unit: dict[int, list] = {}
-    for user in users:
-        units = {user.unit_id} | {p.unit_id for p in user.posts.all() if p.active}
-        for unit_id in units & unit_ids:
-            by_unit.setdefault(unit_id, []).append(user)
-    return by_unit
+    return unit_contacts(unit_ids, NOTIFIED_ROLES)
 
 
 def _notify_units(matter, unit_ids, title, body, at) -> None:

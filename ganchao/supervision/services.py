@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +24,8 @@ from ganchao.goals.models import Assignment
 from ganchao.goals.status import Outcome, period_code, thresholds_of
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
-from ganchao.orgs.models import User
 from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.selectors import unit_contacts
 from ganchao.supervision.choices import Level, Trigger
 from ganchao.supervision.models import Alert
 
@@ -175,18 +174,7 @@ def _message(cause: Cause, label: str) -> str:
 
 
 def _notify(alerts: list[Alert], at) -> None:
-    unit_ids = {a.unit_id for a in alerts}
-    users = (
-        User.objects.filter(is_active=True, role_grants__role__in=NOTIFIED_ROLES)
-        .filter(Q(unit_id__in=unit_ids) | Q(posts__unit_id__in=unit_ids, posts__active=True))
-        .distinct()
-        .prefetch_related("posts")
-    )
-    by_unit: dict[int, list] = {}
-    for user in users:
-        units = {user.unit_id} | {p.unit_id for p in user.posts.all() if p.active}
-        for unit_id in units & unit_ids:
-            by_unit.setdefault(unit_id, []).append(user)
+    by_unit = unit_contacts({a.unit_id for a in alerts}, NOTIFIED_ROLES)
     entries = []
     for alert in alerts:
         title = f"{alert.get_level_display()}：{alert.get_trigger_display()}"
