@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ganchao.supervision",
     "ganchao.visits",
     "ganchao.ladder",
+    "ganchao.assessment",
     "ganchao.notifications",
     "ganchao.web",
     "ganchao.demodata",

@@ -1,0 +1,329 @@
+"""The assessment engine (DESIGN.md 3.10) as pure functions: plain inputs, plain outputs.
+
+No Django and no database: the selectors gather a scheme's inputs into the dataclasses below,
+`score_units` turns them into ranked results. All arithmetic is exact Decimal; only grade,
+rank, ties and gaps use the total rounded half up to 2 places.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HALF = Decimal("0.5")
+CENT = Decimal("0.01")
+
+INDICATORS = "indicators"
+MILESTONES = "milestones"
+SUPERVISION = "supervision"
+MANUAL = "manual"
+
+RATIO = "ratio"
+LINEAR_FLOOR = "linear_floor"
+ALL_OR_NOTHING = "all_or_nothing"
+
+POSITIVE = "positive"
+NEGATIVE = "negative"
+
+EXCELLENT = "优秀"
+GOOD = "良好"
+PASS = "合格"
+FAIL = "不合格"
+
+URGE = "urge"  # 催办
+NOTICE = "notice"  # issued 督办单
+BULLETIN = "bulletin"  # 通报
+TALK = "talk"  # held 约谈
+SUPERVISION_PENALTY = {URGE: Decimal(1), NOTICE: Decimal(2), BULLETIN: Decimal(3), TALK: Decimal(5)}
+
+
+def round2(value: Decimal) -> Decimal:
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def clamp(value: Decimal, low: Decimal = ZERO, high: Decimal = ONE) -> Decimal:
+    return max(low, min(high, value))
+
+
+# ---- inputs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Component:
+    code: str
+    name: str
+    kind: str
+    points: Decimal
+    method: str = RATIO
+    floor: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Scheme:
+    components: tuple[Component, ...]
+    bonus_cap: Decimal = Decimal(5)
+    excellent: Decimal = Decimal(90)
+    good: Decimal = Decimal(80)
+    passing: Decimal = Decimal(60)
+    excellent_share: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    cutoff: dt.date  # milestone completions after it count as open
+
+    def contains(self, day: dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One assignment on an indicator: E and a at the end of the period (a None: no report)."""
+
+    ref: str
+    weight: Decimal
+    direction: str
+    expected: Decimal | None
+    actual: Decimal | None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    ref: str
+    due: dt.date
+    completed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A ladder event: kind URGE / NOTICE / BULLETIN / TALK on its date."""
+
+    ref: str
+    kind: str
+    day: dt.date
+
+
+@dataclass(frozen=True)
+class Item:
+    """An approved bonus or deduction item, or a veto item (points unused)."""
+
+    ref: str
+    points: Decimal
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    code: str
+    name: str
+    indicators: tuple[Indicator, ...] = ()
+    milestones: tuple[Milestone, ...] = ()
+    events: tuple[Event, ...] = ()
+    manual: dict[str, Decimal] = field(default_factory=dict)
+    bonuses: tuple[Item, ...] = ()
+    deductions: tuple[Item, ...] = ()
+    vetoes: tuple[Item, ...] = ()
+
+
+# ---- outputs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComponentScore:
+    code: str
+    name: str
+    kind: str
+    points: Decimal
+    score: Decimal
+    details: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitScore:
+    code: str
+    name: str
+    components: tuple[ComponentScore, ...]
+    bonus: Decimal
+    deduction: Decimal
+    veto: bool
+    total: Decimal  # exact
+
+    @property
+    def shown_total(self) -> Decimal:
+        return round2(self.total)
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    score: UnitScore
+    rank: int
+    grade: str
+    gap: Decimal  # the first's rounded total − own rounded total
+
+
+# ---- components ----------------------------------------------------------------------------
+
+
+def indicator_completion(direction: str, expected: Decimal | None, actual: Decimal | None):
+    """c for one assignment; no report (or no E) gives 0."""
+    if actual is None or expected is None:
+        return ZERO
+    if direction == NEGATIVE:
+        if actual <= expected:
+            return ONE
+        if actual == 0:  # then E < 0: E/a tends to −∞, clamped to 0
+            return ZERO
+        return clamp(expected / actual)
+    if expected <= 0:
+        return ONE if actual >= expected else ZERO
+    return clamp(actual / expected)
+
+
+def method_credit(c: Decimal, method: str, floor: Decimal = ZERO) -> Decimal:
+    if method == ALL_OR_NOTHING:
+        return ONE if c >= 1 else ZERO
+    if method == LINEAR_FLOOR:
+        if floor >= 1:  # (c − 1)/0 is undefined: a floor of 1 is all or nothing
+            return ONE if c >= 1 else ZERO
+        return ZERO if c < floor else (c - floor) / (ONE - floor)
+    return c
+
+
+def indicators_score(component: Component, items) -> tuple[Decimal, tuple[dict, ...]]:
+    weights = sum((i.weight for i in items), ZERO)
+    if not items or weights <= 0:
+        return component.points, ()
+    score, details = ZERO, []
+    for item in items:
+        c = indicator_completion(item.direction, item.expected, item.actual)
+        credit = method_credit(c, component.method, component.floor)
+        part = component.points * item.weight / weights * credit
+        score += part
+        details.append(
+            {
+                "ref": item.ref,
+                "weight": item.weight,
+                "expected": item.expected,
+                "actual": item.actual,
+                "c": c,
+                "credit": credit,
+                "score": part,
+            }
+        )
+    return score, tuple(details)
+
+
+def milestone_credit(milestone: Milestone, cutoff: dt.date) -> Decimal:
+    done = milestone.completed_on
+    if done is None or done > cutoff:
+        return ZERO
+    return ONE if done <= milestone.due else HALF
+
+
+def milestones_score(component: Component, items, period: Period):
+    due = [m for m in items if period.contains(m.due)]
+    if not due:
+        return component.points, ()
+    credits = [(m, milestone_credit(m, period.cutoff)) for m in due]
+    total = sum((credit for _m, credit in credits), ZERO)
+    details = tuple(
+        {"ref": m.ref, "due": m.due, "completed_on": m.completed_on, "credit": credit}
+        for m, credit in credits
+    )
+    return component.points * total / len(due), details
+
+
+def supervision_score(component: Component, events, period: Period):
+    counted = [e for e in events if period.contains(e.day)]
+    penalty = sum((SUPERVISION_PENALTY[e.kind] for e in counted), ZERO)
+    details = tuple(
+        {"ref": e.ref, "kind": e.kind, "day": e.day, "penalty": SUPERVISION_PENALTY[e.kind]}
+        for e in counted
+    )
+    return max(ZERO, component.points - penalty), details
+
+
+def manual_score(component: Component, manual: dict[str, Decimal]):
+    value = manual.get(component.code)
+    if value is None:
+        return ZERO, ()
+    return clamp(Decimal(value), ZERO, component.points), ({"entered": Decimal(value)},)
+
+
+def component_score(component: Component, unit: UnitInput, period: Period) -> ComponentScore:
+    if component.kind == INDICATORS:
+        score, details = indicators_score(component, unit.indicators)
+    elif component.kind == MILESTONES:
+        score, details = milestones_score(component, unit.milestones, period)
+    elif component.kind == SUPERVISION:
+        score, details = supervision_score(component, unit.events, period)
+    else:
+        score, details = manual_score(component, unit.manual)
+    return ComponentScore(
+        component.code, component.name, component.kind, component.points, score, details
+    )
+
+
+# ---- totals, grades and ranks --------------------------------------------------------------
+
+
+def score_unit(scheme: Scheme, unit: UnitInput, period: Period) -> UnitScore:
+    components = tuple(component_score(c, unit, period) for c in scheme.components)
+    bonus = min(sum((b.points for b in unit.bonuses), ZERO), scheme.bonus_cap)
+    deduction = sum((d.points for d in unit.deductions), ZERO)
+    subtotal = sum((c.score for c in components), ZERO)
+    total = max(ZERO, subtotal + bonus - deduction)
+    return UnitScore(unit.code, unit.name, components, bonus, deduction, bool(unit.vetoes), total)
+
+
+def base_grade(scheme: Scheme, score: UnitScore) -> str:
+    if score.veto:
+        return FAIL
+    total = score.shown_total
+    if total >= scheme.excellent:
+        return EXCELLENT
+    if total >= scheme.good:
+        return GOOD
+    return PASS if total >= scheme.passing else FAIL
+
+
+def ranks(scores: list[UnitScore]) -> dict[str, int]:
+    """Ties share a rank (1, 2, 2, 4); veto units below every other, among themselves by total."""
+    clean = [s.shown_total for s in scores if not s.veto]
+    vetoed = [s.shown_total for s in scores if s.veto]
+    result = {}
+    for s in scores:
+        pool = vetoed if s.veto else clean
+        above = sum(1 for t in pool if t > s.shown_total)
+        result[s.code] = 1 + above + (len(clean) if s.veto else 0)
+    return result
+
+
+def capped_grades(scheme: Scheme, scores: list[UnitScore], grades: dict[str, str]):
+    """At most floor(share × n) 优秀; those beyond in rank order become 良好, ties together."""
+    if scheme.excellent_share is None:
+        return grades
+    limit = math.floor(Decimal(scheme.excellent_share) * len(scores))
+    excellent = [s.shown_total for s in scores if grades[s.code] == EXCELLENT]
+    capped = dict(grades)
+    for s in scores:
+        at_or_above = sum(1 for t in excellent if t >= s.shown_total)
+        if grades[s.code] == EXCELLENT and at_or_above > limit:
+            capped[s.code] = GOOD
+    return capped
+
+
+def score_units(scheme: Scheme, units, period: Period) -> list[UnitResult]:
+    """Every unit of one category scored, graded and ranked; ordered by rank, then unit code."""
+    scores = [score_unit(scheme, unit, period) for unit in units]
+    rank_of = ranks(scores)
+    grades = capped_grades(scheme, scores, {s.code: base_grade(scheme, s) for s in scores})
+    ordered = sorted(scores, key=lambda s: (rank_of[s.code], s.code))
+    first = ordered[0].shown_total if ordered else ZERO
+    return [UnitResult(s, rank_of[s.code], grades[s.code], first - s.shown_total) for s in ordered]

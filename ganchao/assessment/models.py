@@ -1,0 +1,152 @@
+"""Assessment schemes (考核方案) and their components, bonus / deduction / veto items, manual
+scores, and published results (DESIGN.md 3.10).
+
+A scheme keeps a stable `code` across versions (`scheme_version`); a published Result is a
+frozen snapshot that is never edited: a recomputation makes the next `result_revision`.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType, SchemeState
+from ganchao.common.models import TimeStamped
+
+POINTS = {"max_digits": 8, "decimal_places": 2}
+
+
+class Scheme(TimeStamped):
+    """One version of an assessment scheme for a unit category and a period type."""
+
+    code = models.CharField(_("方案编码"), max_length=64)
+    name = models.CharField(_("方案名称"), max_length=200)
+    category = models.ForeignKey(
+        "orgs.UnitCategory",
+        verbose_name=_("单位类别"),
+        on_delete=models.PROTECT,
+        related_name="schemes",
+    )
+    period_type = models.CharField(_("考核周期"), max_length=16, choices=PeriodType.choices)
+    scheme_version = models.PositiveIntegerField(_("方案版本"), default=1)
+    bonus_cap = models.DecimalField(_("加分上限"), default=5, **POINTS)
+    excellent_threshold = models.DecimalField(_("优秀分数线"), default=90, **POINTS)
+    good_threshold = models.DecimalField(_("良好分数线"), default=80, **POINTS)
+    pass_threshold = models.DecimalField(_("合格分数线"), default=60, **POINTS)
+    excellent_share = models.DecimalField(
+        _("优秀比例上限"), max_digits=5, decimal_places=4, null=True, blank=True
+    )
+    state = models.CharField(
+        _("状态"), max_length=16, choices=SchemeState.choices, default=SchemeState.ACTIVE
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "scheme_version"], name="scheme_code_version_unique"
+            )
+        ]
+        ordering = ["code", "-scheme_version"]
+        verbose_name = _("考核方案")
+
+    def __str__(self) -> str:
+        return f"{self.name}（第{self.scheme_version}版）"
+
+
+class Component(models.Model):
+    """A component of a scheme (组成项) with its points and scoring method."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="components")
+    code = models.CharField(_("组成项编码"), max_length=64)
+    name = models.CharField(_("组成项"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=ComponentKind.choices)
+    points = models.DecimalField(_("分值"), **POINTS)
+    method = models.CharField(
+        _("计分方法"), max_length=16, choices=Method.choices, default=Method.RATIO
+    )
+    floor = models.DecimalField(_("保底完成率"), max_digits=6, decimal_places=4, default=0)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="component_scheme_code_unique")
+        ]
+        ordering = ["scheme", "position", "id"]
+        verbose_name = _("考核组成项")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.points}分）"
+
+
+class ScoreItem(TimeStamped):
+    """A bonus (加分), deduction (扣分) or veto (一票否决) item of a unit for one period; only
+    approved items count. Items belong to the scheme code, whatever its version."""
+
+    scheme_code = models.CharField(_("方案编码"), max_length=64)
+    period = models.CharField(_("考核期间"), max_length=8)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="score_items")
+    kind = models.CharField(_("类型"), max_length=16, choices=ItemKind.choices)
+    points = models.DecimalField(_("分值"), default=0, **POINTS)
+    reason = models.CharField(_("事由"), max_length=300)
+    approved = models.BooleanField(_("已审定"), default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["scheme_code", "period"], name="score_item_period_idx")]
+        verbose_name = _("加减分及否决事项")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.get_kind_display()} {self.reason}"
+
+
+class ManualScore(TimeStamped):
+    """A score entered or imported for a manual component (leaders' evaluation, survey)."""
+
+    scheme_code = models.CharField(_("方案编码"), max_length=64)
+    component_code = models.CharField(_("组成项编码"), max_length=64)
+    period = models.CharField(_("考核期间"), max_length=8)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="manual_scores")
+    score = models.DecimalField(_("得分"), **POINTS)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme_code", "component_code", "period", "unit"],
+                name="manual_score_unique",
+            )
+        ]
+        verbose_name = _("评议得分")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.component_code} {self.score}"
+
+
+class Result(models.Model):
+    """A published, frozen result of a scheme for one period; never edited after creation.
+
+    `snapshot` holds every unit's breakdown (unit names as they were); `differences` lists what
+    changed against the previous revision."""
+
+    scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="results")
+    scheme_code = models.CharField(_("方案编码"), max_length=64)
+    scheme_version = models.PositiveIntegerField(_("方案版本"))
+    period = models.CharField(_("考核期间"), max_length=8)
+    result_revision = models.PositiveIntegerField(_("结果版本"))
+    cutoff = models.DateField(_("截止日期"))
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    snapshot = models.JSONField(_("结果快照"))
+    differences = models.JSONField(_("与上一版本的差异"), default=list, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scheme_code", "period", "result_revision"],
+                name="result_revision_unique",
+            )
+        ]
+        ordering = ["scheme_code", "period", "-result_revision"]
+        verbose_name = _("考核结果")
+
+    def __str__(self) -> str:
+        return f"{self.scheme_code} {self.period} 第{self.result_revision}版"

@@ -1,0 +1,269 @@
+"""Reads of the assessment: a scheme's inputs gathered from goals and the ladder in a fixed
+number of queries (never one per unit), draft results, and published results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ganchao.assessment import engine
+from ganchao.assessment.models import ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.periods import AssessmentPeriod
+from ganchao.assessment.snapshot import snapshot_rows
+from ganchao.common import workdays
+from ganchao.common.errors import NotFound
+from ganchao.goals import status_rules as rules
+from ganchao.goals.choices import COUNTING_REPORT_STATES, ItemType, PlanState, Role
+from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion, ProgressReport
+from ganchao.ladder.choices import TalkState
+from ganchao.ladder.models import BulletinListing, SupervisionNotice, TalkProposal
+from ganchao.orgs.models import LeaderArea, Unit
+from ganchao.supervision.choices import Level
+from ganchao.supervision.models import Alert
+
+CUTOFF_WORKING_DAYS = 5
+SCORED_ROLES = Q(role=Role.LEAD) | Q(role=Role.RESPONSIBLE, target__isnull=False)
+
+
+def scheme_get(code: str, version: int | None = None) -> Scheme:
+    """The scheme by code: the given version, or the latest one."""
+    schemes = Scheme.objects.select_related("category").filter(code=code)
+    if version is not None:
+        schemes = schemes.filter(scheme_version=version)
+    scheme = schemes.order_by("-scheme_version").first()
+    if scheme is None:
+        suffix = f"第{version}版" if version is not None else ""
+        raise NotFound(f"考核方案“{code}”{suffix}不存在")
+    return scheme
+
+
+def default_cutoff(period: AssessmentPeriod) -> dt.date:
+    return workdays.add_working_days(period.end, CUTOFF_WORKING_DAYS)
+
+
+def engine_scheme(scheme: Scheme) -> engine.Scheme:
+    components = tuple(
+        engine.Component(c.code, c.name, c.kind, c.points, c.method, c.floor)
+        for c in scheme.components.all()
+    )
+    return engine.Scheme(
+        components,
+        bonus_cap=scheme.bonus_cap,
+        excellent=scheme.excellent_threshold,
+        good=scheme.good_threshold,
+        passing=scheme.pass_threshold,
+        excellent_share=scheme.excellent_share,
+    )
+
+
+def category_units(scheme: Scheme) -> list[Unit]:
+    return list(Unit.objects.filter(category_id=scheme.category_id, active=True).order_by("code"))
+
+
+def leader_areas(unit_ids, day: dt.date) -> dict[int, list[str]]:
+    rows = (
+        LeaderArea.objects.filter(unit_id__in=unit_ids, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .order_by("leader__name")
+        .values_list("unit_id", "leader__name")
+    )
+    result: dict[int, list[str]] = defaultdict(list)
+    for unit_id, name in rows:
+        result[unit_id].append(name)
+    return result
+
+
+# ---- indicators ----------------------------------------------------------------------------
+
+
+def _latest_end(year: int, frequency: str, day: dt.date) -> dt.date | None:
+    ends = [end for end in rules.period_ends(year, frequency) if end <= day]
+    return ends[-1] if ends else None
+
+
+def _spec(assignment: Assignment) -> rules.Spec:
+    item = assignment.item
+    own = assignment.target is not None
+    source = assignment if own else item
+    staged = (source.q1, source.q2, source.q3, source.q4)
+    return rules.Spec(
+        item.plan.year,
+        item.frequency,
+        nature=item.nature,
+        direction=item.direction,
+        target=source.target,
+        staged=tuple(Decimal(v) for v in staged) if all(v is not None for v in staged) else None,
+    )
+
+
+def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.Indicator]]:
+    assignments = list(
+        Assignment.objects.filter(SCORED_ROLES, unit_id__in=unit_ids)
+        .filter(item__type=ItemType.INDICATOR, item__plan__year=period.year)
+        .exclude(item__plan__state=PlanState.DRAFT)
+        .select_related("item__plan")
+        .order_by("item__sort_key", "id")
+    )
+    values: dict[tuple[int, dt.date], Decimal | None] = {}
+    for assignment_id, end, value in (
+        ProgressReport.objects.filter(
+            assignment__in=[a.pk for a in assignments],
+            state__in=COUNTING_REPORT_STATES,
+            period_end__lte=period.end,
+        )
+        .order_by("assignment_id", "period_end", "revision")
+        .values_list("assignment_id", "period_end", "value")
+    ):
+        values[(assignment_id, end)] = value  # the latest counting revision wins
+    result: dict[int, list[engine.Indicator]] = defaultdict(list)
+    for assignment in assignments:
+        t = _latest_end(period.year, assignment.item.frequency, period.end)
+        if t is None:
+            continue
+        spec = _spec(assignment)
+        result[assignment.unit_id].append(
+            engine.Indicator(
+                f"{assignment.item.code} {assignment.item.name}",
+                assignment.weight,
+                assignment.item.direction,
+                rules.expected_value(spec, t),
+                values.get((assignment.pk, t)),
+            )
+        )
+    return result
+
+
+# ---- milestones and ladder events ----------------------------------------------------------
+
+
+def _milestone_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.Milestone]]:
+    rows = (
+        Assignment.objects.filter(SCORED_ROLES, unit_id__in=unit_ids, item__type=ItemType.TASK)
+        .exclude(item__plan__state=PlanState.DRAFT)
+        .values_list("id", "item_id", "unit_id")
+    )
+    unit_of: dict[int, int] = {}
+    by_item: dict[int, list[int]] = defaultdict(list)
+    for assignment_id, item_id, unit_id in rows:
+        by_item[item_id].append(assignment_id)
+        unit_of[assignment_id] = unit_id
+    milestones = list(
+        Milestone.objects.filter(
+            item_id__in=list(by_item), due_date__gte=period.start, due_date__lte=period.end
+        )
+        .select_related("item")
+        .order_by("due_date", "id")
+    )
+    done: dict[tuple[int, int], dt.date] = {}
+    for assignment_id, milestone_id, day in MilestoneCompletion.objects.filter(
+        milestone__in=[m.pk for m in milestones],
+        report__assignment_id__in=list(unit_of),
+        report__state__in=COUNTING_REPORT_STATES,
+    ).values_list("report__assignment_id", "milestone_id", "completed_on"):
+        key = (assignment_id, milestone_id)
+        done[key] = min(day, done.get(key, day))
+    result: dict[int, list[engine.Milestone]] = defaultdict(list)
+    for milestone in milestones:
+        for assignment_id in by_item[milestone.item_id]:
+            ref = f"{milestone.item.code} {milestone.description}"
+            result[unit_of[assignment_id]].append(
+                engine.Milestone(ref, milestone.due_date, done.get((assignment_id, milestone.pk)))
+            )
+    return result
+
+
+def _event_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.Event]]:
+    between = (period.start, period.end)
+    sources = [
+        (engine.URGE, Alert.objects.filter(level=Level.URGE, at__date__range=between), "at"),
+        (
+            engine.NOTICE,
+            SupervisionNotice.objects.filter(issued_at__date__range=between),
+            "issued_at",
+        ),
+        (engine.BULLETIN, BulletinListing.objects.filter(dated__range=between), "dated"),
+        (
+            engine.TALK,
+            TalkProposal.objects.filter(state=TalkState.HELD, held_on__range=between),
+            "held_on",
+        ),
+    ]
+    result: dict[int, list[engine.Event]] = defaultdict(list)
+    for kind, queryset, field in sources:
+        rows = queryset.filter(unit_id__in=unit_ids).order_by(field, "id")
+        for pk, unit_id, moment in rows.values_list("id", "unit_id", field):
+            day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+            result[unit_id].append(engine.Event(f"{kind}:{pk}", kind, day))
+    return result
+
+
+# ---- items and manual scores ---------------------------------------------------------------
+
+
+def _items(scheme: Scheme, period: AssessmentPeriod, unit_ids):
+    result: dict[tuple[int, str], list[engine.Item]] = defaultdict(list)
+    for pk, unit_id, kind, points, reason in (
+        ScoreItem.objects.filter(
+            scheme_code=scheme.code, period=period.code, approved=True, unit_id__in=unit_ids
+        )
+        .order_by("id")
+        .values_list("id", "unit_id", "kind", "points", "reason")
+    ):
+        result[(unit_id, kind)].append(engine.Item(f"item:{pk}", points, reason))
+    return result
+
+
+def _manual(scheme: Scheme, period: AssessmentPeriod, unit_ids):
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for unit_id, code, score in ManualScore.objects.filter(
+        scheme_code=scheme.code, period=period.code, unit_id__in=unit_ids
+    ).values_list("unit_id", "component_code", "score"):
+        result[unit_id][code] = score
+    return result
+
+
+def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engine.UnitInput]:
+    ids = [u.pk for u in units]
+    indicators = _indicator_inputs(ids, period)
+    milestones = _milestone_inputs(ids, period)
+    events = _event_inputs(ids, period)
+    items = _items(scheme, period, ids)
+    manual = _manual(scheme, period, ids)
+    return [
+        engine.UnitInput(
+            unit.code,
+            unit.name,
+            tuple(indicators[unit.pk]),
+            tuple(milestones[unit.pk]),
+            tuple(events[unit.pk]),
+            manual[unit.pk],
+            tuple(items[(unit.pk, "bonus")]),
+            tuple(items[(unit.pk, "deduction")]),
+            tuple(items[(unit.pk, "veto")]),
+        )
+        for unit in units
+    ]
+
+
+def draft_results(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None):
+    """(rows, cutoff): every unit's result as snapshot rows, computed now, not stored."""
+    cutoff = cutoff or default_cutoff(period)
+    units = category_units(scheme)
+    inputs = scoring_inputs(scheme, period, units)
+    window = engine.Period(period.start, period.end, cutoff)
+    results = engine.score_units(engine_scheme(scheme), inputs, window)
+    leaders = leader_areas([u.pk for u in units], period.end)
+    leaders_by_code = {u.code: leaders.get(u.pk, []) for u in units}
+    return snapshot_rows(results, leaders_by_code), cutoff
+
+
+def latest_result(scheme_code: str, period_code: str) -> Result | None:
+    return (
+        Result.objects.filter(scheme_code=scheme_code, period=period_code)
+        .order_by("-result_revision")
+        .first()
+    )

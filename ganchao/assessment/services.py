@@ -1,0 +1,196 @@
+"""Writes of the assessment: schemes (points checked to sum to 100), bonus / deduction / veto
+items, manual scores, and publication of frozen results. Each is one transaction with its
+audit event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ganchao.assessment import selectors
+from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType
+from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse
+from ganchao.assessment.snapshot import differences
+from ganchao.audit.registry import register, register_object_type
+from ganchao.audit.services import Target, audit_record
+from ganchao.common.errors import ValidationFailed
+
+SCHEME_CREATE = register("assessment.scheme_create", _("创建考核方案"))
+ITEM_ADD = register("assessment.item_add", _("登记加减分或否决事项"))
+MANUAL_SET = register("assessment.manual_set", _("录入评议得分"))
+RESULT_PUBLISH = register("assessment.result_publish", _("发布考核结果"))
+register_object_type("scheme", _("考核方案"))
+register_object_type("scoreitem", _("加减分及否决事项"))
+register_object_type("manualscore", _("评议得分"))
+register_object_type("result", _("考核结果"))
+
+HUNDRED = Decimal(100)
+
+
+def _decimal(value, field: str) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError) as exc:
+        raise ValidationFailed.on(field, f"{field}：不是数字") from exc
+
+
+def scheme_check_points(scheme: Scheme) -> None:
+    """Component points must sum to 100 (DESIGN.md 3.10)."""
+    total = sum((c.points for c in scheme.components.all()), Decimal(0))
+    if total != HUNDRED:
+        raise ValidationFailed.on("components", f"组成项分值合计为 {total}，应为 100")
+
+
+def _component_rows(components) -> list[Component]:
+    rows = []
+    for position, spec in enumerate(components):
+        kind, method = spec["kind"], spec.get("method", Method.RATIO)
+        if kind not in ComponentKind.values or method not in Method.values:
+            raise ValidationFailed.on("components", f"组成项“{spec['name']}”的类型或方法无效")
+        floor = _decimal(spec.get("floor", 0), "保底完成率")
+        if not Decimal(0) <= floor <= 1:
+            raise ValidationFailed.on("components", "保底完成率应在 0 至 1 之间")
+        rows.append(
+            Component(
+                code=spec["code"],
+                name=spec["name"],
+                kind=kind,
+                points=_decimal(spec["points"], "分值"),
+                method=method,
+                floor=floor,
+                position=position,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def scheme_create(
+    *, actor, code: str, name: str, category, period_type: str, components, **settings
+) -> Scheme:
+    """A new version of the scheme `code` (version 1, or one past the latest)."""
+    if period_type not in PeriodType.values:
+        raise ValidationFailed.on("period_type", "考核周期应为年度、季度或月度")
+    latest = Scheme.objects.filter(code=code).order_by("-scheme_version").first()
+    version = latest.scheme_version + 1 if latest else 1
+    scheme = Scheme.objects.create(
+        code=code,
+        name=name,
+        category=category,
+        period_type=period_type,
+        scheme_version=version,
+        **settings,
+    )
+    rows = _component_rows(components)
+    for row in rows:
+        row.scheme = scheme
+    Component.objects.bulk_create(rows)
+    scheme_check_points(scheme)
+    audit_record(
+        actor=actor,
+        action=SCHEME_CREATE,
+        target=Target("scheme", str(scheme.pk), str(scheme)),
+        changes={"after": {"code": code, "scheme_version": version, "components": components}},
+    )
+    return scheme
+
+
+def period_of(scheme: Scheme, text: str) -> AssessmentPeriod:
+    period = parse(text, scheme.period_type)
+    if period is None:
+        raise ValidationFailed.on("period", mismatch_message(text, scheme.period_type))
+    return period
+
+
+@transaction.atomic
+def score_item_add(
+    *, actor, scheme: Scheme, period: str, unit, kind: str, points, reason: str, approved=False
+) -> ScoreItem:
+    if kind not in ItemKind.values:
+        raise ValidationFailed.on("kind", "事项类型应为加分、扣分或一票否决")
+    points = _decimal(points, "分值")
+    if points < 0:
+        raise ValidationFailed.on("points", "分值不能为负数")
+    item = ScoreItem.objects.create(
+        scheme_code=scheme.code,
+        period=period_of(scheme, period).code,
+        unit=unit,
+        kind=kind,
+        points=points,
+        reason=reason,
+        approved=approved,
+    )
+    audit_record(
+        actor=actor,
+        action=ITEM_ADD,
+        target=Target("scoreitem", str(item.pk), str(item)),
+        changes={"after": {"kind": kind, "points": points, "approved": approved}},
+    )
+    return item
+
+
+@transaction.atomic
+def manual_score_set(*, actor, scheme: Scheme, component_code: str, period: str, unit, score):
+    component = scheme.components.filter(code=component_code, kind=ComponentKind.MANUAL).first()
+    if component is None:
+        raise ValidationFailed.on("component", f"组成项“{component_code}”不是评议打分项")
+    score = _decimal(score, "得分")
+    if not Decimal(0) <= score <= component.points:
+        raise ValidationFailed.on("score", f"得分应在 0 至 {component.points} 之间")
+    row, _created = ManualScore.objects.update_or_create(
+        scheme_code=scheme.code,
+        component_code=component_code,
+        period=period_of(scheme, period).code,
+        unit=unit,
+        defaults={"score": score},
+    )
+    audit_record(
+        actor=actor,
+        action=MANUAL_SET,
+        target=Target("manualscore", str(row.pk), str(row)),
+        changes={"after": {"score": score}},
+    )
+    return row
+
+
+@transaction.atomic
+def result_publish(
+    *, actor, scheme: Scheme, period: str, cutoff: dt.date | None = None
+) -> tuple[Result | None, list[dict]]:
+    """Freeze the current computation as the next result revision. Returns (None, []) when it
+    equals the latest published revision (nothing to publish)."""
+    span = period_of(scheme, period)
+    rows, cutoff = selectors.draft_results(scheme, span, cutoff)
+    previous = (
+        Result.objects.select_for_update()
+        .filter(scheme_code=scheme.code, period=span.code)
+        .order_by("-result_revision")
+        .first()
+    )
+    changes = differences(previous.snapshot, rows) if previous else []
+    if previous and not changes and previous.scheme_version == scheme.scheme_version:
+        return None, []
+    result = Result.objects.create(
+        scheme=scheme,
+        scheme_code=scheme.code,
+        scheme_version=scheme.scheme_version,
+        period=span.code,
+        result_revision=previous.result_revision + 1 if previous else 1,
+        cutoff=cutoff,
+        published_at=timezone.now(),
+        published_by=actor,
+        snapshot=rows,
+        differences=changes,
+    )
+    audit_record(
+        actor=actor,
+        action=RESULT_PUBLISH,
+        target=Target("result", str(result.pk), str(result)),
+        changes={"after": {"result_revision": result.result_revision, "differences": changes}},
+    )
+    return result, changes

@@ -1,0 +1,89 @@
+"""Engine results as plain JSON rows (the frozen snapshot of a Result) and the differences
+between two snapshots. Pure functions."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ganchao.assessment import engine
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+def _two(value: Decimal) -> str:
+    return str(engine.round2(value))
+
+
+def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
+    """One row per unit, ordered by rank then unit code, with unit names as they are now."""
+    return [
+        {
+            "unit_code": r.score.code,
+            "unit": r.score.name,
+            "leaders": leaders_by_code.get(r.score.code, []),
+            "rank": r.rank,
+            "total": _two(r.score.total),
+            "total_exact": str(r.score.total),
+            "grade": r.grade,
+            "veto": r.score.veto,
+            "gap": _two(r.gap),
+            "bonus": _two(r.score.bonus),
+            "deduction": _two(r.score.deduction),
+            "components": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "kind": c.kind,
+                    "points": _two(c.points),
+                    "score": _two(c.score),
+                    "score_exact": str(c.score),
+                    "details": [_plain(d) for d in c.details],
+                }
+                for c in r.score.components
+            ],
+        }
+        for r in results
+    ]
+
+
+COMPARED = ("rank", "total", "grade", "veto", "bonus", "deduction")
+
+
+def _flat(row: dict) -> dict[str, object]:
+    values = {field: row[field] for field in COMPARED}
+    for component in row["components"]:
+        values[f"component:{component['code']}"] = component["score"]
+    return values
+
+
+def differences(before: list[dict], after: list[dict]) -> list[dict]:
+    """What changed per unit and field (shown values), in unit code order."""
+    old = {row["unit_code"]: row for row in before}
+    new = {row["unit_code"]: row for row in after}
+    changes = []
+    for code in sorted(set(old) | set(new)):
+        was, now = old.get(code), new.get(code)
+        if was is None or now is None:
+            field = "added" if was is None else "removed"
+            changes.append({"unit_code": code, "unit": (now or was)["unit"], "field": field})
+            continue
+        flat_was, flat_now = _flat(was), _flat(now)
+        for field in sorted(set(flat_was) | set(flat_now)):
+            if flat_was.get(field) != flat_now.get(field):
+                changes.append(
+                    {
+                        "unit_code": code,
+                        "unit": now["unit"],
+                        "field": field,
+                        "before": flat_was.get(field),
+                        "after": flat_now.get(field),
+                    }
+                )
+    return changes

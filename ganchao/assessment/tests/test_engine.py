@@ -1,0 +1,209 @@
+"""The assessment engine (DESIGN.md 3.10): issue 5's worked example and properties."""
+
+import datetime as dt
+from decimal import Decimal as D
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ganchao.assessment import engine as e
+
+SCHEME = e.Scheme(
+    components=(
+        e.Component("IND", "指标完成", e.INDICATORS, D(50), e.RATIO),
+        e.Component("MS", "节点完成", e.MILESTONES, D(30)),
+        e.Component("SUP", "督办情况", e.SUPERVISION, D(20)),
+    ),
+    bonus_cap=D(5),
+)
+Q2 = e.Period(dt.date(2026, 4, 1), dt.date(2026, 6, 30), cutoff=dt.date(2026, 7, 7))
+
+
+def ind(ref, weight, expected, actual, direction=e.POSITIVE):
+    return e.Indicator(ref, D(weight), direction, D(expected), D(actual))
+
+
+def worked_example_units():
+    a = e.UnitInput(
+        "A",
+        "甲镇",
+        indicators=(ind("I1", 2, 100, 105), ind("I2", 1, 100, 80)),
+        milestones=(
+            e.Milestone("M1", dt.date(2026, 4, 10), dt.date(2026, 4, 9)),
+            e.Milestone("M2", dt.date(2026, 5, 10), dt.date(2026, 5, 10)),
+            e.Milestone("M3", dt.date(2026, 6, 10), dt.date(2026, 6, 1)),
+            e.Milestone("M4", dt.date(2026, 6, 20), dt.date(2026, 6, 25)),
+        ),
+        events=(
+            e.Event("催办1", e.URGE, dt.date(2026, 5, 3)),
+            e.Event("督办1", e.NOTICE, dt.date(2026, 5, 20)),
+        ),
+        bonuses=(e.Item("省级表彰", D(1)),),
+    )
+    b = e.UnitInput(
+        "B",
+        "乙镇",
+        indicators=(ind("I3", 1, 200, 200),),
+        milestones=(
+            e.Milestone("M5", dt.date(2026, 4, 30), dt.date(2026, 4, 30)),
+            e.Milestone("M6", dt.date(2026, 6, 30), dt.date(2026, 6, 2)),
+        ),
+        deductions=(e.Item("扣分", D(2)),),
+    )
+    c = e.UnitInput(
+        "C",
+        "丙镇",
+        indicators=(ind("I4", 1, 100, 50),),
+        events=(
+            e.Event("催办2", e.URGE, dt.date(2026, 3, 2)),
+            e.Event("督办2", e.NOTICE, dt.date(2026, 3, 20)),
+            e.Event("通报1", e.BULLETIN, dt.date(2026, 4, 8)),
+        ),
+        vetoes=(e.Item("一票否决", D(0)),),
+    )
+    return [a, b, c]
+
+
+def test_issue_worked_example():
+    results = {r.score.code: r for r in e.score_units(SCHEME, worked_example_units(), Q2)}
+    a, b, c = results["A"], results["B"], results["C"]
+    shown = {comp.code: e.round2(comp.score) for comp in a.score.components}
+    assert shown == {"IND": D("46.67"), "MS": D("26.25"), "SUP": D("17.00")}
+    assert a.score.components[0].score == D(50) * 2 / 3 + D(50) / 3 * D("0.8")
+    assert a.score.bonus == 1
+    assert (a.score.shown_total, a.grade, a.rank) == (D("90.92"), "优秀", 2)
+    assert (b.score.shown_total, b.grade, b.rank) == (D("98.00"), "优秀", 1)
+    assert [e.round2(comp.score) for comp in c.score.components] == [D(25), D(30), D(17)]
+    assert (c.score.shown_total, c.grade, c.rank, c.score.veto) == (D("72.00"), "不合格", 3, True)
+    assert [r.score.code for r in e.score_units(SCHEME, worked_example_units(), Q2)] == [
+        "B", "A", "C"
+    ]  # fmt: skip
+    assert a.gap == D("7.08") and b.gap == 0
+
+
+def test_indicator_completion_rules():
+    assert e.indicator_completion(e.POSITIVE, D(100), D(105)) == 1
+    assert e.indicator_completion(e.POSITIVE, D(0), D(0)) == 1
+    assert e.indicator_completion(e.POSITIVE, D(-5), D(-6)) == 0
+    assert e.indicator_completion(e.NEGATIVE, D(10), D(8)) == 1
+    assert e.indicator_completion(e.NEGATIVE, D(10), D(20)) == D("0.5")
+    assert e.indicator_completion(e.POSITIVE, D(10), None) == 0
+
+
+def test_methods():
+    assert e.method_credit(D("0.9"), e.LINEAR_FLOOR, D("0.6")) == D("0.75")
+    assert e.method_credit(D("0.5"), e.LINEAR_FLOOR, D("0.6")) == 0
+    assert e.method_credit(D("0.99"), e.ALL_OR_NOTHING) == 0
+    assert e.method_credit(D(1), e.ALL_OR_NOTHING) == 1
+
+
+def test_no_assignment_and_no_milestone_give_full_points():
+    result = e.score_units(SCHEME, [e.UnitInput("X", "某镇")], Q2)[0]
+    assert result.score.total == 100
+
+
+def test_completion_after_cutoff_counts_as_open():
+    unit = e.UnitInput(
+        "X", "某镇", milestones=(e.Milestone("M", dt.date(2026, 6, 1), dt.date(2026, 7, 8)),)
+    )
+    assert e.score_units(SCHEME, [unit], Q2)[0].score.components[1].score == 0
+
+
+def test_ties_share_a_rank_and_share_cap_demotes_ties_together():
+    scheme = e.Scheme(SCHEME.components, excellent_share=D("0.5"))
+    units = [
+        e.UnitInput("U1", "一", deductions=(e.Item("d", D(1)),)),
+        e.UnitInput("U2", "二", deductions=(e.Item("d", D(5)),)),
+        e.UnitInput("U3", "三", deductions=(e.Item("d", D(5)),)),
+        e.UnitInput("U4", "四", deductions=(e.Item("d", D(30)),)),
+    ]
+    results = e.score_units(scheme, units, Q2)
+    assert [(r.score.code, r.rank, r.grade) for r in results] == [
+        ("U1", 1, "优秀"), ("U2", 2, "良好"), ("U3", 2, "良好"), ("U4", 4, "合格"),
+    ]  # fmt: skip
+
+
+money = st.decimals(min_value=0, max_value=200, places=2, allow_nan=False, allow_infinity=False)
+day_in_2026 = st.dates(min_value=dt.date(2026, 1, 1), max_value=dt.date(2026, 12, 31))
+
+
+@st.composite
+def unit_inputs(draw, code):
+    indicators = tuple(
+        e.Indicator(
+            f"I{i}",
+            draw(st.decimals(min_value="0.1", max_value=5, places=1)),
+            draw(st.sampled_from([e.POSITIVE, e.NEGATIVE])),
+            draw(st.decimals(min_value=-50, max_value=200, places=2)),
+            draw(st.none() | money),
+        )
+        for i in range(draw(st.integers(0, 3)))
+    )
+    milestones = tuple(
+        e.Milestone(f"M{i}", draw(day_in_2026), draw(st.none() | day_in_2026))
+        for i in range(draw(st.integers(0, 4)))
+    )
+    events = tuple(
+        e.Event(f"E{i}", draw(st.sampled_from(list(e.SUPERVISION_PENALTY))), draw(day_in_2026))
+        for i in range(draw(st.integers(0, 6)))
+    )
+
+    def items(prefix, most):
+        count = draw(st.integers(0, 3))
+        return tuple(
+            e.Item(f"{prefix}{i}", draw(st.decimals(min_value=0, max_value=most, places=2)))
+            for i in range(count)
+        )
+
+    return e.UnitInput(
+        code,
+        code,
+        indicators,
+        milestones,
+        events,
+        manual={"MAN": draw(money)},
+        bonuses=items("B", 10),
+        deductions=items("D", 40),
+        vetoes=items("V", 0) if draw(st.booleans()) else (),
+    )
+
+
+PROPERTY_SCHEME = e.Scheme(
+    components=(
+        e.Component("IND", "指标", e.INDICATORS, D(40), e.LINEAR_FLOOR, D("0.6")),
+        e.Component("MS", "节点", e.MILESTONES, D(20)),
+        e.Component("SUP", "督办", e.SUPERVISION, D(20)),
+        e.Component("MAN", "评议", e.MANUAL, D(20)),
+    ),
+    excellent_share=D("0.3"),
+)
+
+
+@st.composite
+def categories(draw):
+    count = draw(st.integers(1, 6))
+    return [draw(unit_inputs(f"U{i}")) for i in range(count)]
+
+
+@given(categories())
+def test_properties(units):
+    results = e.score_units(PROPERTY_SCHEME, units, Q2)
+    cap = PROPERTY_SCHEME.bonus_cap
+    for r in results:
+        assert 0 <= r.score.total <= 100 + cap
+    # the ranking agrees with the rounded totals (veto units apart)
+    for x in results:
+        for y in results:
+            if x.score.veto == y.score.veto:
+                if x.score.shown_total > y.score.shown_total:
+                    assert x.rank < y.rank
+                if x.score.shown_total == y.score.shown_total:
+                    assert x.rank == y.rank
+            if y.score.veto and not x.score.veto:
+                assert x.rank < y.rank
+        if x.score.veto:
+            assert x.grade == "不合格"
+    assert e.score_units(PROPERTY_SCHEME, units, Q2) == results
+    assert [r.rank for r in results] == sorted(r.rank for r in results)
+    excellent = sum(1 for r in results if r.grade == "优秀")
+    assert excellent <= int(PROPERTY_SCHEME.excellent_share * len(results))
