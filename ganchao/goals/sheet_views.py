@@ -15,6 +15,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from ganchao.common.uploads import (
+    MAX_UPLOAD_BYTES,
+    XLSX_TYPE,
+    discard_upload,
+    keep_upload,
+    kept_upload,
+    xlsx_response,
+)
 from ganchao.common.views import require_roles
 from ganchao.goals import exports
 from ganchao.goals.imports import goal_sheet_import
@@ -22,14 +30,6 @@ from ganchao.goals.models import Plan
 from ganchao.goals.report_imports import may_import_reports, report_sheet_import
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
-from ganchao.orgs.sheet_views import (
-    MAX_UPLOAD_BYTES,
-    XLSX_TYPE,
-    _keep_upload,
-    _kept_upload,
-    _upload_dir,
-    _xlsx,
-)
 
 PREVIEW_ROWS = 200
 
@@ -113,7 +113,7 @@ def _upload_page(kind: str, request, plan: Plan):
         data = upload.read()
         result = _run(kind, request, plan, data, upload.name, dry_run=True)
         if not result.errors:
-            _keep_upload(result.sha256, data)
+            keep_upload(result.sha256, data)
         context.update(_preview_context(result, upload.name))
         context["form"] = SheetUploadForm()
     return render(request, "goals/sheet_import.html", context)
@@ -122,7 +122,7 @@ def _upload_page(kind: str, request, plan: Plan):
 def _confirm(kind: str, request, plan: Plan):
     digest = request.POST.get("digest", "")
     filename = request.POST.get("filename", "")[:200]
-    data = _kept_upload(digest)
+    data = kept_upload(digest)
     if data is None:
         messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
         return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
@@ -132,7 +132,7 @@ def _confirm(kind: str, request, plan: Plan):
         context["changed_since_preview"] = True
         context.update(_preview_context(result, filename))
         return render(request, "goals/sheet_import.html", context)
-    (_upload_dir() / f"{digest}.xlsx").unlink(missing_ok=True)
+    discard_upload(digest)
     messages.success(
         request, _("已导入（%(summary)s）。") % {"summary": "；".join(result.summary_lines())}
     )
@@ -165,14 +165,14 @@ def goal_import_confirm(request, plan_id: int):
 @require_GET
 def goal_export(request, plan_id: int):
     plan = _plan_or_404(plan_id)
-    return _xlsx(exports.goal_sheet_export(plan), exports.export_filename(plan))
+    return xlsx_response(exports.goal_sheet_export(plan), exports.export_filename(plan))
 
 
 @login_required
 @require_roles(Role.OFFICE)
 @require_GET
 def goal_template(request):
-    return _xlsx(exports.goal_sheet_template(), exports.export_filename())
+    return xlsx_response(exports.goal_sheet_template(), exports.export_filename())
 
 
 def _report_plan(request, plan_id: int) -> Plan:
@@ -197,4 +197,6 @@ def report_import_confirm(request, plan_id: int):
 @require_GET
 def report_template(request, plan_id: int):
     plan = _report_plan(request, plan_id)
-    return _xlsx(exports.report_sheet_template(plan), exports.report_template_filename(plan))
+    return xlsx_response(
+        exports.report_sheet_template(plan), exports.report_template_filename(plan)
+    )
