@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", include("ganchao.notifications.urls")),
     path("goals/", include("ganchao.goals.urls")),
     path("visits/", include("ganchao.visits.urls")),
+    path("assessment/", include("ganchao.assessment.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

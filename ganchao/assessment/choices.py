@@ -42,3 +42,17 @@ SCHEME_TRANSITIONS = {
     SchemeState.ACTIVE: {SchemeState.RETIRED},
     SchemeState.RETIRED: set(),
 }
+
+
+class AppealState(models.TextChoices):
+    SUBMITTED = "submitted", _("待处理")
+    ACCEPTED = "accepted", _("已采纳")
+    REJECTED = "rejected", _("不予采纳")
+
+
+APPEAL_TRANSITIONS = {
+    AppealState.SUBMITTED: {AppealState.ACCEPTED, AppealState.REJECTED},
+    AppealState.ACCEPTED: set(),
+    AppealState.REJECTED: set(),
+}
+APPEAL_WINDOW_WORKING_DAYS = 5

@@ -91,6 +91,7 @@ class Indicator:
     direction: str
     expected: Decimal | None
     actual: Decimal | None
+    key: str = ""  # "assignment:<id>", for the drill-down to reports and evidence
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ class Milestone:
     ref: str
     due: dt.date
     completed_on: dt.date | None = None
+    key: str = ""  # "assignment:<id>/milestone:<id>"
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,16 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Adjustment:
+    """An accepted appeal: the component's score becomes `score`; the computed one is kept."""
+
+    ref: str
+    component: str  # component code
+    score: Decimal
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class UnitInput:
     code: str
     name: str
@@ -129,6 +141,7 @@ class UnitInput:
     bonuses: tuple[Item, ...] = ()
     deductions: tuple[Item, ...] = ()
     vetoes: tuple[Item, ...] = ()
+    adjustments: tuple[Adjustment, ...] = ()
 
 
 # ---- outputs -------------------------------------------------------------------------------
@@ -208,6 +221,7 @@ def indicators_score(component: Component, items) -> tuple[Decimal, tuple[dict, 
         details.append(
             {
                 "ref": item.ref,
+                "key": item.key,
                 "weight": item.weight,
                 "expected": item.expected,
                 "actual": item.actual,
@@ -233,7 +247,7 @@ def milestones_score(component: Component, items, period: Period):
     credits = [(m, milestone_credit(m, period.cutoff)) for m in due]
     total = sum((credit for _m, credit in credits), ZERO)
     details = tuple(
-        {"ref": m.ref, "due": m.due, "completed_on": m.completed_on, "credit": credit}
+        {"ref": m.ref, "key": m.key, "due": m.due, "completed_on": m.completed_on, "credit": credit}
         for m, credit in credits
     )
     return component.points * total / len(due), details
@@ -265,6 +279,13 @@ def component_score(component: Component, unit: UnitInput, period: Period) -> Co
         score, details = supervision_score(component, unit.events, period)
     else:
         score, details = manual_score(component, unit.manual)
+    adjusted = [a for a in unit.adjustments if a.component == component.code]
+    if adjusted:  # the latest accepted appeal wins; the computed score stays on record
+        last = adjusted[-1]
+        details = details + (
+            {"appeal": last.ref, "original": score, "adjusted": last.score, "reason": last.reason},
+        )
+        score = clamp(Decimal(last.score), ZERO, component.points)
     return ComponentScore(
         component.code, component.name, component.kind, component.points, score, details
     )

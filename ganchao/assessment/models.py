@@ -9,7 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType, SchemeState
+from ganchao.assessment.choices import (
+    AppealState,
+    ComponentKind,
+    ItemKind,
+    Method,
+    PeriodType,
+    SchemeState,
+)
 from ganchao.common.models import TimeStamped
 
 POINTS = {"max_digits": 8, "decimal_places": 2}
@@ -150,3 +157,160 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scheme_code} {self.period} 第{self.result_revision}版"
+
+
+class Benchmark(TimeStamped):
+    """对标一流: a first-class value of an indicator — a benchmark city or region, its value,
+    the year it was reached, where it comes from and how it is defined. Kept per indicator;
+    several benchmarks of one indicator (a province's best, a national leader) are allowed."""
+
+    item = models.ForeignKey(
+        "goals.Item",
+        verbose_name=_("指标"),
+        on_delete=models.PROTECT,
+        related_name="benchmarks",
+    )
+    region = models.CharField(_("标杆地区"), max_length=100)
+    value = models.DecimalField(_("标杆值"), max_digits=20, decimal_places=4)
+    year = models.PositiveIntegerField(_("年份"))
+    source = models.CharField(_("数据来源"), max_length=200)
+    definition = models.CharField(_("口径说明"), max_length=500, blank=True)
+    active = models.BooleanField(_("有效"), default=True)
+
+    class Meta:
+        ordering = ["item", "-year", "region"]
+        verbose_name = _("对标值")
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.value}"
+
+
+class Appeal(TimeStamped):
+    """申诉: a unit contests one component of a published result within the window; the
+    office accepts it with an adjusted score (the original stays on record and on the page) or
+    rejects it with a reason. An accepted appeal makes the next result revision."""
+
+    scheme_code = models.CharField(_("方案编码"), max_length=64)
+    period = models.CharField(_("考核期间"), max_length=8)
+    result = models.ForeignKey(
+        Result, verbose_name=_("申诉针对的结果"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="appeals")
+    component_code = models.CharField(_("组成项编码"), max_length=64)
+    component_name = models.CharField(_("组成项"), max_length=100)
+    original_score = models.DecimalField(_("原得分"), **POINTS)
+    requested_score = models.DecimalField(_("申请调整为"), null=True, blank=True, **POINTS)
+    reason = models.TextField(_("申诉理由"))
+    state = models.CharField(
+        _("状态"), max_length=16, choices=AppealState.choices, default=AppealState.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("提出时间"))
+    adjusted_score = models.DecimalField(_("调整后得分"), null=True, blank=True, **POINTS)
+    decision = models.TextField(_("处理意见"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    revision_made = models.PositiveIntegerField(_("形成结果版本"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [models.Index(fields=["scheme_code", "period"], name="appeal_period_idx")]
+        verbose_name = _("考核申诉")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.component_name} 申诉"
+
+
+class AppealEvidence(models.Model):
+    """A supporting file of an appeal: type checked by content, hashed on upload."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("申诉材料")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class PublicRelease(models.Model):
+    """The office's choice to show a scheme's results of a period on the public ranking page
+    (the latest published revision is shown); withdrawing deletes nothing but sets
+    `withdrawn_at`."""
+
+    scheme_code = models.CharField(_("方案编码"), max_length=64)
+    period = models.CharField(_("考核期间"), max_length=8)
+    released_at = models.DateTimeField(_("公开时间"))
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scheme_code", "period"], name="public_release_unique")
+        ]
+        verbose_name = _("公开发布")
+
+    def __str__(self) -> str:
+        return f"{self.scheme_code} {self.period}"
+
+
+class BulletinIssue(models.Model):
+    """A bulletin (通报) of a scheme's period: its 文号 is taken once from the gap-free counter
+    when first issued; generating the document again reuses it. A later result revision gets
+    its own issue (and number) only when the office issues it again."""
+
+    scheme_code = models.CharField(_("方案编码"), max_length=64)
+    period = models.CharField(_("考核期间"), max_length=8)
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="bulletins")
+    year = models.PositiveIntegerField(_("年度"))
+    sequence = models.PositiveIntegerField(_("序号"))
+    number = models.CharField(_("文号"), max_length=40)
+    issued_on = models.DateField(_("成文日期"))
+    issued_at = models.DateTimeField(_("生成时间"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["result"], name="bulletin_issue_result_unique"),
+            models.UniqueConstraint(fields=["year", "sequence"], name="bulletin_issue_seq_unique"),
+        ]
+        ordering = ["-issued_at"]
+        verbose_name = _("考核通报")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class BulletinTemplate(models.Model):
+    """The office's own .docx template of the bulletin (replacing the built-in one); the
+    latest active row is used."""
+
+    file = models.FileField(upload_to="templates/")
+    original_name = models.CharField(_("文件名"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("通报模板")
+
+    def __str__(self) -> str:
+        return self.original_name

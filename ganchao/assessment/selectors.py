@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ganchao.assessment import engine
-from ganchao.assessment.models import ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.choices import AppealState
+from ganchao.assessment.models import Appeal, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod
 from ganchao.assessment.snapshot import snapshot_rows
 from ganchao.common import workdays
@@ -132,6 +133,7 @@ def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engi
                 assignment.item.direction,
                 rules.expected_value(spec, t),
                 values.get((assignment.pk, t)),
+                f"assignment:{assignment.pk}",
             )
         )
     return result
@@ -171,7 +173,12 @@ def _milestone_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engi
         for assignment_id in by_item[milestone.item_id]:
             ref = f"{milestone.item.code} {milestone.description}"
             result[unit_of[assignment_id]].append(
-                engine.Milestone(ref, milestone.due_date, done.get((assignment_id, milestone.pk)))
+                engine.Milestone(
+                    ref,
+                    milestone.due_date,
+                    done.get((assignment_id, milestone.pk)),
+                    f"assignment:{assignment_id}/milestone:{milestone.pk}",
+                )
             )
     return result
 
@@ -226,6 +233,23 @@ def _manual(scheme: Scheme, period: AssessmentPeriod, unit_ids):
     return result
 
 
+def _adjustments(scheme: Scheme, period: AssessmentPeriod, unit_ids):
+    """Accepted appeals, oldest decision first (the engine applies the latest per component)."""
+    result: dict[int, list[engine.Adjustment]] = defaultdict(list)
+    for pk, unit_id, component, score, decision in (
+        Appeal.objects.filter(
+            scheme_code=scheme.code,
+            period=period.code,
+            state=AppealState.ACCEPTED,
+            unit_id__in=unit_ids,
+        )
+        .order_by("decided_at", "id")
+        .values_list("id", "unit_id", "component_code", "adjusted_score", "decision")
+    ):
+        result[unit_id].append(engine.Adjustment(f"appeal:{pk}", component, score, decision))
+    return result
+
+
 def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engine.UnitInput]:
     ids = [u.pk for u in units]
     indicators = _indicator_inputs(ids, period)
@@ -233,6 +257,7 @@ def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engi
     events = _event_inputs(ids, period)
     items = _items(scheme, period, ids)
     manual = _manual(scheme, period, ids)
+    adjustments = _adjustments(scheme, period, ids)
     return [
         engine.UnitInput(
             unit.code,
@@ -244,6 +269,7 @@ def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engi
             tuple(items[(unit.pk, "bonus")]),
             tuple(items[(unit.pk, "deduction")]),
             tuple(items[(unit.pk, "veto")]),
+            tuple(adjustments[unit.pk]),
         )
         for unit in units
     ]
