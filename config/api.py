@@ -83,6 +83,7 @@ def on_http(request, exc):
 
 def _register_routers():
     from ganchao.accounts.api import router as auth_router
+    from ganchao.assessment.api import router as assessment_router
     from ganchao.audit.api import router as audit_router
     from ganchao.goals.api import router as goals_router
     from ganchao.ladder.api import router as ladder_router
@@ -101,6 +102,7 @@ def _register_routers():
     api.add_router("/", visits_router)
     api.add_router("/", matters_router)
     api.add_router("/", scorecards_router)
+    api.add_router("/", assessment_router)
 
 
 _register_routers()

@@ -42,6 +42,8 @@ class Scenario:
         self.a = make_unit("甲镇", UnitType.TOWN, root, code="T01", category=self.category)
         self.b = make_unit("乙镇", UnitType.TOWN, root, code="T02", category=self.category)
         self.c = make_unit("丙镇", UnitType.TOWN, root, code="T03", category=self.category)
+        # the office's own unit (office and leader accounts may not sit in the root); no category
+        self.office_unit = make_unit("市委督查室", UnitType.DEPARTMENT, root, code="D90")
         with transaction.atomic():
             self.scheme = services.scheme_create(
                 actor=None,

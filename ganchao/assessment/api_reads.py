@@ -1,0 +1,131 @@
+"""Reads behind the assessment API, scoped to the actor: plain dicts in the API's shapes."""
+
+from ganchao.assessment import permissions, selectors
+from ganchao.assessment.models import Result, Scheme
+from ganchao.assessment.services import period_of
+from ganchao.common.errors import NotFound
+from ganchao.orgs.models import Unit
+
+NO_RESULT = "该期间尚无已发布的考核结果"
+
+
+def _readable(actor) -> None:
+    if not permissions.sees_rankings(actor):
+        raise NotFound("对象不存在或不在您的查看范围内")
+
+
+def schemes(actor, *, code: str = ""):
+    _readable(actor)
+    rows = Scheme.objects.select_related("category").prefetch_related("components")
+    return rows.filter(code=code) if code else rows.order_by("code", "-scheme_version")
+
+
+def scheme_out(scheme: Scheme) -> dict:
+    return {
+        "id": scheme.pk,
+        "code": scheme.code,
+        "name": scheme.name,
+        "category_code": scheme.category.code,
+        "category": scheme.category.name,
+        "period_type": scheme.period_type,
+        "scheme_version": scheme.scheme_version,
+        "state": scheme.state,
+        "bonus_cap": str(scheme.bonus_cap),
+        "components": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "points": str(c.points),
+                "method": c.method,
+                "floor": str(c.floor),
+            }
+            for c in scheme.components.all()
+        ],
+    }
+
+
+def _rows(actor, code: str, period: str, *, draft: bool):
+    """(scheme, period, rows, published Result or None) for the actor."""
+    _readable(actor)
+    scheme = selectors.scheme_get(code)
+    span = period_of(scheme, period)
+    if draft:
+        if not permissions.sees_drafts(actor):
+            raise NotFound("对象不存在或不在您的查看范围内")
+        rows, cutoff = selectors.draft_results(scheme, span)
+        return scheme, span, rows, None, cutoff
+    published = selectors.latest_result(scheme.code, span.code)
+    if published is None:
+        raise NotFound(NO_RESULT)
+    return scheme, span, published.snapshot, published, published.cutoff
+
+
+def _ranking_row(row: dict) -> dict:
+    return {
+        "unit_code": row["unit_code"],
+        "unit": row["unit"],
+        "rank": int(row["rank"]),
+        "total": row["total"],
+        "grade": row["grade"],
+        "veto": bool(row["veto"]),
+        "gap": row["gap"],
+        "components": [
+            {key: c[key] for key in ("code", "name", "points", "score")} for c in row["components"]
+        ],
+    }
+
+
+def result(actor, code: str, period: str, *, draft: bool) -> dict:
+    scheme, span, rows, published, cutoff = _rows(actor, code, period, draft=draft)
+    ordered = sorted(rows, key=lambda row: (row["rank"], row["unit_code"]))
+    return {
+        "scheme_code": scheme.code,
+        "scheme_version": published.scheme_version if published else scheme.scheme_version,
+        "period": span.code,
+        "draft": published is None,
+        "result_revision": published.result_revision if published else None,
+        "published_at": published.published_at if published else None,
+        "cutoff": cutoff,
+        "items": [_ranking_row(row) for row in ordered],
+    }
+
+
+def revisions(actor, code: str, period: str) -> list[dict]:
+    _readable(actor)
+    scheme = selectors.scheme_get(code)
+    span = period_of(scheme, period)
+    results = Result.objects.filter(scheme_code=scheme.code, period=span.code).order_by(
+        "result_revision"
+    )
+    return [
+        {
+            "result_revision": r.result_revision,
+            "scheme_version": r.scheme_version,
+            "published_at": r.published_at,
+            "cutoff": r.cutoff,
+            "differences": r.differences,
+        }
+        for r in results
+    ]
+
+
+def breakdown(actor, code: str, period: str, unit_code: str, *, draft: bool) -> dict:
+    scheme, span, rows, published, _cutoff = _rows(actor, code, period, draft=draft)
+    row = next((r for r in rows if r["unit_code"] == unit_code), None)
+    unit = Unit.objects.filter(code=unit_code).first()
+    if row is None or unit is None or not permissions.sees_breakdown(actor, unit):
+        raise NotFound("对象不存在或不在您的查看范围内")
+    return {
+        **_ranking_row(row),
+        "scheme_code": scheme.code,
+        "period": span.code,
+        "result_revision": published.result_revision if published else None,
+        "bonus": row["bonus"],
+        "deduction": row["deduction"],
+        "leaders": row.get("leaders", []),
+        "components": [
+            {key: c[key] for key in ("code", "name", "kind", "points", "score", "details")}
+            for c in row["components"]
+        ],
+    }
