@@ -207,3 +207,30 @@ def test_properties(units):
     assert [r.rank for r in results] == sorted(r.rank for r in results)
     excellent = sum(1 for r in results if r.grade == "优秀")
     assert excellent <= int(PROPERTY_SCHEME.excellent_share * len(results))
+
+
+def test_accepted_appeal_replaces_a_component_and_keeps_the_computed_score():
+    a, b, c = worked_example_units()
+    appealed = e.UnitInput(
+        a.code,
+        a.name,
+        a.indicators,
+        a.milestones,
+        a.events,
+        bonuses=a.bonuses,
+        adjustments=(
+            e.Adjustment("appeal:1", "MS", D(28), "第一次"),
+            e.Adjustment("appeal:2", "MS", D(30), "节点延期经批准"),
+        ),
+    )
+    results = {r.score.code: r for r in e.score_units(SCHEME, [appealed, b, c], Q2)}
+    milestones = results["A"].score.components[1]
+    assert milestones.score == D(30)  # the latest accepted appeal wins
+    assert milestones.details[-1] == {
+        "appeal": "appeal:2",
+        "original": D("26.25"),
+        "adjusted": D(30),
+        "reason": "节点延期经批准",
+    }
+    assert results["A"].score.shown_total == D("94.67")
+    assert results["B"].rank == 1 and results["A"].gap == D("3.33")
