@@ -1,0 +1,84 @@
+/* 对标一流 charts. The data comes from the page (json_script); ECharts is loaded from the
+   chart element's data-echarts-src unless the page already has it.
+   - #benchmark-gaps-chart: a unit's value as a percentage of each benchmark, with a 100 % line;
+   - #benchmark-chart: one indicator, each unit's value with the benchmarks as mark lines. */
+(function () {
+  "use strict";
+  var FONT = { fontFamily: "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif" };
+  var GREEN = "#067647", RED = "#b42318", BLUE = "#1d4ed8";
+
+  function read(id) {
+    var holder = document.getElementById(id);
+    return holder ? JSON.parse(holder.textContent) : null;
+  }
+
+  function gapsOption(rows) {
+    var shown = rows.filter(function (r) { return r.percent !== null; });
+    return {
+      grid: { left: 10, right: 50, top: 24, bottom: 10, containLabel: true },
+      tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + "%"; } },
+      xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", inverse: true,
+               axisLabel: { width: 160, overflow: "truncate" },
+               data: shown.map(function (r) { return r.indicator + "（" + r.region + "）"; }) },
+      series: [{
+        type: "bar", barMaxWidth: 18,
+        label: { show: true, position: "right", formatter: "{c}%" },
+        data: shown.map(function (r) {
+          return { value: parseFloat(r.percent), itemStyle: { color: r.reached ? GREEN : RED } };
+        }),
+        markLine: { symbol: "none", lineStyle: { color: "#475467", type: "dashed" },
+                    label: { position: "start", formatter: "100%" }, data: [{ xAxis: 100 }] }
+      }]
+    };
+  }
+
+  function indicatorOption(data) {
+    return {
+      grid: { left: 10, right: 60, top: 50, bottom: 10, containLabel: true },
+      tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "未报送" : v + " " + data.unit; } },
+      xAxis: { type: "value", name: data.unit },
+      yAxis: { type: "category", inverse: true, data: data.names,
+               axisLabel: { width: 120, overflow: "truncate" } },
+      series: [{
+        type: "bar", barMaxWidth: 18, itemStyle: { color: BLUE }, data: data.values,
+        markLine: { symbol: "none", lineStyle: { color: RED, type: "dashed" },
+                    label: { position: "start", formatter: "{b}\n{c}" },
+                    data: data.lines.map(function (l) { return { name: l.name, xAxis: l.value }; }) }
+      }]
+    };
+  }
+
+  function draw() {
+    var charts = [];
+    [["benchmark-gaps-chart", "benchmark-gaps-data", gapsOption],
+     ["benchmark-chart", "benchmark-chart-data", indicatorOption]].forEach(function (spec) {
+      var element = document.getElementById(spec[0]);
+      var data = read(spec[1]);
+      if (!element || !data) { return; }
+      var chart = echarts.init(element, null, { renderer: "canvas" });
+      var option = spec[2](data);
+      option.textStyle = FONT;
+      option.animation = false;
+      chart.setOption(option);
+      charts.push(chart);
+    });
+    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  }
+
+  function start() {
+    if (window.echarts) { draw(); return; }
+    var element = document.querySelector("[data-echarts-src]");
+    if (!element) { return; }
+    var script = document.createElement("script");
+    script.src = element.getAttribute("data-echarts-src");
+    script.onload = draw;
+    document.head.appendChild(script);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
