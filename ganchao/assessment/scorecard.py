@@ -1,0 +1,264 @@
+"""One unit's scorecard (单位考核得分卡) as plain dicts: every component with its method, its
+numbers and the items or events behind every point, each linked to the page that shows it
+(reports and evidence, 督办单, alerts). A fixed number of queries per page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from ganchao.assessment.choices import ComponentKind, ItemKind, Method
+from ganchao.assessment.league import GRADE_TONES, Standing, unit_row, unit_trend
+from ganchao.assessment.models import Component, ScoreItem
+from ganchao.goals.models import Assignment
+from ganchao.ladder.models import BulletinListing
+
+EVENT_LABELS = {
+    "urge": ("催办", "supervision:alert_detail"),
+    "notice": ("督办单", "ladder:notice_detail"),
+    "bulletin": ("通报", "ladder:notice_detail"),
+    "talk": ("约谈", "ladder:talk_list"),
+}
+
+
+def shown(value, places: str = "0.01") -> str:
+    """A number as shown on the page, rounded half up."""
+    if value in (None, ""):
+        return ""
+    return str(Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
+def plain(value) -> str:
+    """A measured value without trailing zeros (at most 4 places)."""
+    if value in (None, ""):
+        return ""
+    number = Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
+    return f"{number:f}"
+
+
+def percent(value) -> str:
+    if value in (None, ""):
+        return ""
+    return f"{shown(Decimal(str(value)) * 100)}%"
+
+
+def _day(text) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _id(ref: str, prefix: str) -> int | None:
+    for part in (ref or "").split("/"):
+        kind, _sep, number = part.partition(":")
+        if kind == prefix and number.isdigit():
+            return int(number)
+    return None
+
+
+# ---- links -----------------------------------------------------------------------------------
+
+
+def _links(row: dict) -> dict[str, dict[int, int]]:
+    """assignment id → item id, and 通报 id → its 督办单 id: two queries at most."""
+    assignments, bulletins = set(), set()
+    for component in row["components"]:
+        for detail in component["details"]:
+            if _id(detail.get("key", ""), "assignment"):
+                assignments.add(_id(detail["key"], "assignment"))
+            if _id(detail.get("ref", ""), "bulletin"):
+                bulletins.add(_id(detail["ref"], "bulletin"))
+    items = dict(Assignment.objects.filter(pk__in=assignments).values_list("id", "item_id"))
+    notices = dict(BulletinListing.objects.filter(pk__in=bulletins).values_list("id", "notice_id"))
+    return {"items": items, "notices": notices}
+
+
+def _item_url(key: str, links, anchor: str) -> str:
+    item = links["items"].get(_id(key, "assignment"))
+    if not item:
+        return ""
+    url = reverse("goals:item_detail", args=[item])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _event_url(ref: str, kind: str, links) -> str:
+    number = _id(ref, kind)
+    if kind == "talk":
+        return reverse("ladder:talk_list")
+    if kind == "bulletin":
+        number = links["notices"].get(number)
+    return reverse(EVENT_LABELS[kind][1], args=[number]) if number else ""
+
+
+# ---- details per kind ------------------------------------------------------------------------
+
+
+def _indicator(detail: dict, links) -> dict:
+    return {
+        "ref": detail["ref"],
+        "url": _item_url(detail.get("key", ""), links, "reports"),
+        "weight": plain(detail["weight"]),
+        "expected": plain(detail["expected"]),
+        "actual": plain(detail["actual"]),
+        "reported": detail["actual"] is not None,
+        "c": percent(detail["c"]),
+        "credit": percent(detail["credit"]),
+        "score": shown(detail["score"]),
+    }
+
+
+def _milestone_state(detail: dict) -> tuple[str, str]:
+    credit = Decimal(str(detail["credit"]))
+    if credit == 1:
+        return _("按时完成"), "green"
+    if credit > 0:
+        return _("逾期完成"), "yellow"
+    if detail.get("completed_on"):
+        return _("截止日后完成，按未完成计"), "red"
+    return _("未完成"), "red"
+
+
+def _milestone(detail: dict, links) -> dict:
+    state, tone = _milestone_state(detail)
+    return {
+        "ref": detail["ref"],
+        "url": _item_url(detail.get("key", ""), links, ""),
+        "due": _day(detail["due"]),
+        "completed_on": _day(detail.get("completed_on")),
+        "state": state,
+        "tone": tone,
+        "credit": plain(detail["credit"]),
+    }
+
+
+def _event(detail: dict, links) -> dict:
+    kind = detail["kind"]
+    return {
+        "label": _(EVENT_LABELS[kind][0]),
+        "day": _day(detail["day"]),
+        "penalty": plain(detail["penalty"]),
+        "url": _event_url(detail["ref"], kind, links),
+    }
+
+
+def _method_text(component: Component | None) -> str:
+    if component is None or component.kind != ComponentKind.INDICATORS:
+        return ""
+    if component.method == Method.LINEAR_FLOOR:
+        return _("设保底线性：完成率低于 %(f)s 不得分，其上按比例计分") % {
+            "f": percent(component.floor)
+        }
+    return str(Method(component.method).label)
+
+
+def _formula(part: dict, details: list[dict]) -> str:
+    points, score, kind = shown(part["points"]), part["score"], part["kind"]
+    if kind == ComponentKind.INDICATORS:
+        if not details:
+            return _("本期没有考核指标，得满分 %(p)s") % {"p": points}
+        return _("各指标得分 = 分值 %(p)s × 权重占比 × 计分系数，合计 %(s)s") % {
+            "p": points,
+            "s": score,
+        }
+    if kind == ComponentKind.MILESTONES:
+        if not details:
+            return _("本期没有到期节点，得满分 %(p)s") % {"p": points}
+        total = sum((Decimal(str(d["credit"])) for d in details), Decimal(0))
+        values = {"p": points, "c": plain(total), "n": len(details), "s": score}
+        return _("%(p)s × %(c)s ÷ %(n)s 个到期节点 = %(s)s") % values
+    if kind == ComponentKind.SUPERVISION:
+        penalty = sum((Decimal(str(d["penalty"])) for d in details), Decimal(0))
+        return _("%(p)s − 扣分 %(d)s = %(s)s（不低于 0）") % {
+            "p": points,
+            "d": plain(penalty),
+            "s": score,
+        }
+    entered = [d for d in details if "entered" in d]
+    if entered:
+        return _("录入得分 %(e)s") % {"e": plain(entered[0]["entered"])}
+    return _("未录入，计 0 分")
+
+
+def _appeal(details: list[dict]) -> dict | None:
+    for detail in details:
+        if "appeal" in detail:
+            return {
+                "ref": detail["appeal"],
+                "original": shown(detail["original"]),
+                "adjusted": shown(detail["adjusted"]),
+                "reason": detail.get("reason", ""),
+            }
+    return None
+
+
+BUILDERS = {
+    ComponentKind.INDICATORS: _indicator,
+    ComponentKind.MILESTONES: _milestone,
+    ComponentKind.SUPERVISION: _event,
+}
+
+
+def _component(part: dict, meta: Component | None, links) -> dict:
+    details = [d for d in part["details"] if "appeal" not in d]
+    build = BUILDERS.get(part["kind"])
+    return {
+        "code": part["code"],
+        "name": part["name"],
+        "kind": part["kind"],
+        "kind_label": str(ComponentKind(part["kind"]).label)
+        if part["kind"] in ComponentKind.values
+        else part["kind"],
+        "points": part["points"],
+        "score": part["score"],
+        "method": _method_text(meta),
+        "formula": _formula(part, details),
+        "details": [build(d, links) for d in details] if build else [],
+        "appeal": _appeal(part["details"]),
+    }
+
+
+def _score_items(data: Standing, unit_code: str) -> list[dict]:
+    """Approved bonus, deduction and veto items of the unit; for a published result only those
+    registered before publication."""
+    items = ScoreItem.objects.filter(
+        scheme_code=data.scheme.code,
+        period=data.period.code,
+        unit__code=unit_code,
+        approved=True,
+    )
+    if data.result is not None:
+        items = items.filter(created_at__lte=data.result["published_at"])
+    labels = dict(ItemKind.choices)
+    return [
+        {"kind": kind, "label": labels[kind], "points": plain(points), "reason": reason}
+        for kind, points, reason in items.order_by("kind", "id").values_list(
+            "kind", "points", "reason"
+        )
+    ]
+
+
+def scorecard(data: Standing, unit_code: str) -> dict:
+    """The unit's standing, trend and point-by-point breakdown."""
+    row = unit_row(data, unit_code)
+    scheme_id = data.result["scheme_id"] if data.result else data.scheme.pk
+    metas = {c.code: c for c in Component.objects.filter(scheme_id=scheme_id)}
+    links = _links(row)
+    return {
+        "unit_code": unit_code,
+        "unit": row["unit"],
+        "leaders": row.get("leaders", []),
+        "rank": row["rank"],
+        "count": len(data.rows),
+        "total": row["total"],
+        "grade": row["grade"],
+        "tone": GRADE_TONES.get(row["grade"], "grey"),
+        "veto": row["veto"],
+        "gap": row["gap"],
+        "bonus": row["bonus"],
+        "deduction": row["deduction"],
+        "trend": unit_trend(data, unit_code),
+        "components": [_component(c, metas.get(c["code"]), links) for c in row["components"]],
+        "items": _score_items(data, unit_code),
+    }

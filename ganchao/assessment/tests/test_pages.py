@@ -1,0 +1,108 @@
+"""Pages of 比着干: who sees what (404 outside one's reach), friendly messages for bad query
+parameters, the .xlsx downloads, scorecards and "我的考核"."""
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from ganchao.assessment.tests.league_support import people, quarters  # noqa: F401
+
+LEAGUE = "/assessment/league/"
+Q2 = "/assessment/scorecards/TOWNS/2026-Q2/"
+
+
+def text(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["office", "leader", "liaison_a"])
+def test_league_renders_the_latest_published_period(login, people, quarters, who):  # noqa: F811
+    response = login(getattr(people, who)).get(LEAGUE)
+    assert response.status_code == 200
+    body = text(response)
+    assert "乡镇季度考核 · 2026年第三季度" in body
+    assert "较上期上升1位" in body and "近3期排名：1、2、1" in body
+    assert "相加可能与总分相差" in body
+
+
+def test_league_shows_gap_grade_words_and_veto(login, people, quarters):  # noqa: F811
+    body = text(login(people.office).get(LEAGUE, {"scheme": "TOWNS", "period": "2026-Q2"}))
+    assert "90.92" in body and "7.08" in body and "优秀" in body and "一票否决" in body
+    assert f"{Q2}T01/" in body
+
+
+def test_league_links_only_the_units_a_liaison_may_open(login, people, quarters):  # noqa: F811
+    body = text(login(people.liaison_a).get(LEAGUE))
+    assert "/assessment/scorecards/TOWNS/2026-Q3/T01/" in body
+    assert "/assessment/scorecards/TOWNS/2026-Q3/T02/" not in body
+
+
+def test_league_is_not_for_anonymous_or_the_auditor(client, login, people, quarters):  # noqa: F811
+    assert client.get(LEAGUE).status_code == 302
+    assert login(people.auditor).get(LEAGUE).status_code == 404
+
+
+def test_drafts_are_for_office_and_leaders_only(login, people, quarters):  # noqa: F811
+    params = {"scheme": "TOWNS", "period": "2026-Q4", "draft": "1"}
+    assert "按当前数据实时计算" in text(login(people.leader).get(LEAGUE, params))
+    body = text(login(people.liaison_a).get(LEAGUE, params))
+    assert "按当前数据实时计算" not in body and "该期间尚无已发布的考核结果" in body
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"scheme": "TOWNS", "period": "2026-13"}, "考核期间“2026-13”与方案的考核周期（季度）不符"),
+        ({"scheme": "NOPE"}, "未找到考核方案“NOPE”"),
+        ({"scheme": "TOWNS", "period": "2027-Q1"}, "该期间尚无已发布的考核结果"),
+    ],
+)
+def test_bad_parameters_get_a_message_not_an_error(login, people, quarters, params, message):  # noqa: F811
+    response = login(people.office).get(LEAGUE, params)
+    assert response.status_code == 200 and message in text(response)
+
+
+def test_empty_league_says_what_to_do_next(login, people):  # noqa: F811
+    assert "前往考核方案" in text(login(people.office).get(LEAGUE))
+
+
+def test_xlsx_downloads_open_and_hold_the_rows(login, people, quarters):  # noqa: F811
+    client = login(people.liaison_a)
+    params = {"scheme": "TOWNS", "period": "2026-Q2"}
+    ranking = client.get("/assessment/league/ranking.xlsx", params)
+    assert ranking.status_code == 200
+    lines = list(load_workbook(io.BytesIO(ranking.content)).active.iter_rows(values_only=True))
+    assert lines[0][:6] == ("排名", "单位编码", "单位", "总分", "等次", "一票否决")
+    assert [line[2] for line in lines[1:]] == ["乙镇", "甲镇", "丙镇"]
+    breakdown = client.get("/assessment/league/breakdown.xlsx", params)
+    sheet = load_workbook(io.BytesIO(breakdown.content)).active
+    assert sheet.max_row > 10 and sheet["B2"].value == "T02"
+    assert client.get("/assessment/league/ranking.xlsx", {"scheme": "NOPE"}).status_code == 404
+
+
+def test_scorecard_drills_down_for_office_and_own_unit(login, people, quarters):  # noqa: F811
+    body = text(login(people.office).get(f"{Q2}T01/"))
+    assert "甲镇 考核得分卡" in body and "30.00 × 3.5 ÷ 4 个到期节点 = 26.25" in body
+    assert "/goals/items/" in body and "/ladder/notices/" in body and "省级表彰" in body
+    assert "trend-data" in body and "trend-table" in body
+    assert "对本项提出申诉" not in body  # the office judges appeals, it does not make them
+    liaison = login(people.liaison_a)
+    own = text(liaison.get(f"{Q2}T01/"))
+    assert "对本项提出申诉" in own and "result=" in own and "component=IND" in own
+    assert liaison.get(f"{Q2}T02/").status_code == 404
+    assert liaison.get(f"{Q2}T01/?draft=1").status_code == 404
+    assert liaison.get(f"{Q2}NOPE/").status_code == 404
+
+
+def test_scorecard_draft_for_leader(login, people, quarters):  # noqa: F811
+    response = login(people.leader).get("/assessment/scorecards/TOWNS/2026-Q4/T03/?draft=1")
+    assert response.status_code == 200 and "尚未发布" in text(response)
+    assert "对本项提出申诉" not in text(response)
+
+
+def test_my_scorecard(login, people, quarters):  # noqa: F811
+    response = login(people.liaison_a).get("/assessment/my/")
+    assert response.status_code == 302
+    assert response["Location"] == "/assessment/scorecards/TOWNS/2026-Q3/T01/"
+    assert "尚未归入考核类别" in text(login(people.office).get("/assessment/my/"))
