@@ -166,6 +166,7 @@ class UnitScore:
     deduction: Decimal
     veto: bool
     total: Decimal  # exact
+    items: tuple[dict, ...] = ()  # the bonus, deduction and veto items behind the figures
 
     @property
     def shown_total(self) -> Decimal:
@@ -300,7 +301,15 @@ def score_unit(scheme: Scheme, unit: UnitInput, period: Period) -> UnitScore:
     deduction = sum((d.points for d in unit.deductions), ZERO)
     subtotal = sum((c.score for c in components), ZERO)
     total = max(ZERO, subtotal + bonus - deduction)
-    return UnitScore(unit.code, unit.name, components, bonus, deduction, bool(unit.vetoes), total)
+    items = tuple(
+        {"ref": item.ref, "kind": kind, "points": item.points, "reason": item.reason}
+        for kind, group in (("bonus", unit.bonuses), ("deduction", unit.deductions))
+        + (("veto", unit.vetoes),)
+        for item in group
+    )
+    return UnitScore(
+        unit.code, unit.name, components, bonus, deduction, bool(unit.vetoes), total, items
+    )
 
 
 def base_grade(scheme: Scheme, score: UnitScore) -> str:

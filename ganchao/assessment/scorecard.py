@@ -219,9 +219,21 @@ def _component(part: dict, meta: Component | None, links) -> dict:
     }
 
 
-def _score_items(data: Standing, unit_code: str) -> list[dict]:
-    """Approved bonus, deduction and veto items of the unit; for a published result only those
-    registered before publication."""
+def _score_items(data: Standing, row: dict) -> list[dict]:
+    """The bonus, deduction and veto items behind the figures: frozen in the snapshot (results
+    published before snapshots kept them fall back to the items approved before publication)."""
+    labels = dict(ItemKind.choices)
+    if "items" in row:
+        return [
+            {
+                "kind": item["kind"],
+                "label": labels.get(item["kind"], item["kind"]),
+                "points": plain(Decimal(item["points"])),
+                "reason": item["reason"],
+            }
+            for item in sorted(row["items"], key=lambda i: list(labels).index(i["kind"]))
+        ]
+    unit_code = row["unit_code"]
     items = ScoreItem.objects.filter(
         scheme_code=data.scheme.code,
         period=data.period.code,
@@ -230,7 +242,6 @@ def _score_items(data: Standing, unit_code: str) -> list[dict]:
     )
     if data.result is not None:
         items = items.filter(created_at__lte=data.result["published_at"])
-    labels = dict(ItemKind.choices)
     return [
         {"kind": kind, "label": labels[kind], "points": plain(points), "reason": reason}
         for kind, points, reason in items.order_by("kind", "id").values_list(
@@ -260,5 +271,5 @@ def scorecard(data: Standing, unit_code: str) -> dict:
         "deduction": row["deduction"],
         "trend": unit_trend(data, unit_code),
         "components": [_component(c, metas.get(c["code"]), links) for c in row["components"]],
-        "items": _score_items(data, unit_code),
+        "items": _score_items(data, row),
     }

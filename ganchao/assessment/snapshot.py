@@ -36,6 +36,7 @@ def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
             "gap": _two(r.gap),
             "bonus": _two(r.score.bonus),
             "deduction": _two(r.score.deduction),
+            "items": [_plain(item) for item in r.score.items],
             "components": [
                 {
                     "code": c.code,

@@ -4,8 +4,10 @@ parameters, the .xlsx downloads, scorecards and "我的考核"."""
 import io
 
 import pytest
+from django.db import transaction
 from openpyxl import load_workbook
 
+from ganchao.assessment import services
 from ganchao.assessment.tests.league_support import people, quarters  # noqa: F401
 
 LEAGUE = "/assessment/league/"
@@ -106,3 +108,15 @@ def test_my_scorecard(login, people, quarters):  # noqa: F811
     assert response.status_code == 302
     assert response["Location"] == "/assessment/scorecards/TOWNS/2026-Q3/T01/"
     assert "尚未归入考核类别" in text(login(people.office).get("/assessment/my/"))
+
+
+def test_published_scorecard_lists_the_items_frozen_with_it(login, people, quarters, scenario):  # noqa: F811
+    with transaction.atomic():
+        services.score_item_add(
+            actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.a, kind="bonus",
+            points=2, reason="事后登记的表彰", approved=True,
+        )  # fmt: skip
+    body = text(login(people.office).get(f"{Q2}T01/"))
+    assert "省级表彰" in body and "事后登记的表彰" not in body
+    draft = text(login(people.office).get(f"{Q2}T01/?draft=1"))
+    assert "事后登记的表彰" in draft
