@@ -77,6 +77,17 @@ NAV = [
         ],
     ),
     NavEntry(
+        _("比着干"),
+        children=[
+            NavEntry(_("考核排行榜"), "assessment:league", staff),
+            NavEntry(_("我的考核"), "assessment:my_scorecard", unit_user),
+            NavEntry(_("对标一流"), "assessment:benchmark_list", staff),
+            NavEntry(_("考核申诉"), "assessment:appeal_list", staff),
+            NavEntry(_("考核方案"), "assessment:scheme_list", staff),
+            NavEntry(_("公开的考核结果"), "assessment:public_index", office),
+        ],
+    ),
+    NavEntry(
         _("单位与领导"),
         children=[
             NavEntry(_("单位目录"), "orgs:unit_tree", staff),
