@@ -6,6 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -88,8 +89,9 @@ def bulletin_download(request, pk: int):
         BulletinIssue.objects.select_related("result__scheme__category"), pk=pk
     )
     try:
-        content = bulletin.issue_document(issue)
-    except ValidationFailed as exc:
+        with transaction.atomic():
+            content = services_bulletins.issued_document(issue)
+    except (ValidationFailed, Conflict) as exc:
         messages.error(request, _("通报未生成：%(error)s") % {"error": exc.message})
         return redirect("assessment:bulletin_list")
     return docx_response(content, bulletin.issue_filename(issue))

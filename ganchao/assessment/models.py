@@ -282,6 +282,10 @@ class BulletinIssue(models.Model):
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The document as issued: later downloads serve these bytes, not a fresh rendering with
+    # today's lagging items or another template.
+    document = models.FileField(upload_to="bulletins/%Y/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [

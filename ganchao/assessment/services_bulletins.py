@@ -115,7 +115,26 @@ def bulletin_generate(*, actor, scheme_code: str, period: str, at=None) -> Gener
     if created:
         issue = _issue_create(actor, result, at or timezone.now())
     issue.result = result
-    return Generated(issue, created, bulletin.issue_document(issue))
+    return Generated(issue, created, issued_document(issue))
+
+
+def issued_document(issue: BulletinIssue) -> bytes:
+    """The document as first issued; rendered and kept on its first generation (issues from
+    before documents were kept are rendered and kept now). A stored file whose hash no longer
+    matches is refused rather than served."""
+    if issue.document:
+        with issue.document.open("rb") as handle:
+            content = handle.read()
+        if hashlib.sha256(content).hexdigest() != issue.sha256:
+            raise Conflict(
+                _("通报 %(number)s 的存档文件校验不符，已拒绝提供") % {"number": issue.number}
+            )
+        return content
+    content = bulletin.issue_document(issue)
+    issue.document.save(f"{uuid.uuid4().hex}.docx", ContentFile(content), save=False)
+    issue.sha256 = hashlib.sha256(content).hexdigest()
+    issue.save(update_fields=["document", "sha256"])
+    return content
 
 
 @transaction.atomic

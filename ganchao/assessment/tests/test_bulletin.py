@@ -250,7 +250,17 @@ def test_the_office_template_is_used_and_can_be_reverted(scenario, city_office):
     again = services_bulletins.bulletin_generate(
         actor=city_office, scheme_code="TOWNS", period="2026-Q2"
     )
-    assert "本市格式" not in document_text(again.content)
+    assert again.content == generated.content  # an issued bulletin stays as it was issued
+    with transaction.atomic():
+        services.score_item_add(
+            actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.b,
+            kind="bonus", points=1, reason="表彰", approved=True,
+        )  # fmt: skip
+    publish(scenario)  # revision 2: a new bulletin, on the built-in template
+    revised = services_bulletins.bulletin_generate(
+        actor=city_office, scheme_code="TOWNS", period="2026-Q2"
+    )
+    assert revised.created and "本市格式" not in document_text(revised.content)
     with pytest.raises(Conflict):
         services_bulletins.bulletin_template_revert(actor=city_office)
 
@@ -278,3 +288,22 @@ def test_more_components_still_fit_the_text_width():
     assert [c.text for c in table.rows[1].cells][2:7] == ["10.00"] * 5
     widths = [int(col.get(qn("w:w"))) for col in table._tbl.tblGrid.findall(qn("w:gridCol"))]
     assert sum(widths) <= Mm(156).twips and min(widths) > Mm(9).twips
+
+
+def test_the_issued_document_is_kept_and_a_tampered_copy_refused(scenario, city_office):
+    publish(scenario)
+    first = services_bulletins.bulletin_generate(
+        actor=city_office, scheme_code="TOWNS", period="2026-Q2"
+    )
+    issue = BulletinIssue.objects.get()
+    assert issue.sha256 and issue.document.name.startswith("bulletins/")
+    with transaction.atomic():  # a later veto must not rewrite what was issued
+        services.score_item_add(
+            actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.a,
+            kind="veto", points=0, reason="否决", approved=True,
+        )  # fmt: skip
+    assert services_bulletins.issued_document(issue) == first.content
+    with issue.document.open("wb") as handle:
+        handle.write(b"PK\x03\x04 altered")
+    with pytest.raises(Conflict):
+        services_bulletins.issued_document(issue)
