@@ -10,7 +10,10 @@ class AssessmentConfig(AppConfig):
         # The services register their audit action codes on import; commands that never load
         # the URL routes must still know them (labels on the audit pages, the chain's registry).
         from ganchao.assessment import (  # noqa: F401
+            release_services,
             services,
             services_appeals,
             services_benchmarks,
+            services_bulletins,
+            services_inputs,
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -324,13 +325,15 @@ def base_grade(scheme: Scheme, score: UnitScore) -> str:
 
 
 def ranks(scores: list[UnitScore]) -> dict[str, int]:
-    """Ties share a rank (1, 2, 2, 4); veto units below every other, among themselves by total."""
-    clean = [s.shown_total for s in scores if not s.veto]
-    vetoed = [s.shown_total for s in scores if s.veto]
+    """Ties share a rank (1, 2, 2, 4); veto units below every other, among themselves by total.
+    Sorted totals and bisection keep it O(n log n) for the thousands of villages of a province."""
+    shown = {s.code: s.shown_total for s in scores}
+    clean = sorted(shown[s.code] for s in scores if not s.veto)
+    vetoed = sorted(shown[s.code] for s in scores if s.veto)
     result = {}
     for s in scores:
         pool = vetoed if s.veto else clean
-        above = sum(1 for t in pool if t > s.shown_total)
+        above = len(pool) - bisect_right(pool, shown[s.code])
         result[s.code] = 1 + above + (len(clean) if s.veto else 0)
     return result
 
@@ -340,10 +343,11 @@ def capped_grades(scheme: Scheme, scores: list[UnitScore], grades: dict[str, str
     if scheme.excellent_share is None:
         return grades
     limit = math.floor(Decimal(scheme.excellent_share) * len(scores))
-    excellent = [s.shown_total for s in scores if grades[s.code] == EXCELLENT]
+    shown = {s.code: s.shown_total for s in scores}
+    excellent = sorted(shown[s.code] for s in scores if grades[s.code] == EXCELLENT)
     capped = dict(grades)
     for s in scores:
-        at_or_above = sum(1 for t in excellent if t >= s.shown_total)
+        at_or_above = len(excellent) - bisect_left(excellent, shown[s.code])
         if grades[s.code] == EXCELLENT and at_or_above > limit:
             capped[s.code] = GOOD
     return capped

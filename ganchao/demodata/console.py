@@ -2,6 +2,7 @@
 
 import unicodedata
 
+from ganchao.demodata.assessment_writer import summary_lines
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS
 from ganchao.demodata.services import AUDIT_TABLES, SeedResult
 from ganchao.goals.choices import ItemType
@@ -27,6 +28,7 @@ def seed_summary(result: SeedResult, seconds: float) -> list[str]:
         f"  演示账号 {counts['users']} 个，统一密码 {DEMO_PASSWORD}（演示账号免强制改密）",
         *plan_summary(result),
         *matter_summary(result),
+        *(summary_lines(result.assessment) if result.assessment else []),
         f"  审计事件 #{result.audit_seq}（seed.load），用时 {seconds:.1f} 秒",
     ]
     return lines

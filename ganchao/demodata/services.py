@@ -23,6 +23,12 @@ from django.utils.translation import gettext as _
 from ganchao.audit.services import Target, audit_record, checkpoint_path, diff
 from ganchao.common.errors import ValidationFailed
 from ganchao.common.workdays import current_calendar
+from ganchao.demodata.assessment_writer import (
+    ASSESSMENT_COUNT_KEYS,
+    ASSESSMENT_MODELS,
+    AssessmentWritten,
+    write_assessment,
+)
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS, Dataset, build
 from ganchao.demodata.goals_writer import (
     COUNT_KEYS,
@@ -59,6 +65,7 @@ class SeedResult:
     plans: PlansWritten = field(default_factory=PlansWritten)
     statuses_computed: bool = False
     matters: MattersWritten = field(default_factory=MattersWritten)
+    assessment: AssessmentWritten = field(default_factory=AssessmentWritten)
 
     @property
     def unit_types(self) -> Counter:
@@ -84,9 +91,12 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         # on red and yellow items, 督办单 for red assignments), so they are filled first.
         computed = recompute_statuses(plans.plan_ids, as_of)
         matters = _write_matters(dataset, plans)
-        event = _record_load(dataset, reset, plans, matters)
+        assessment = _write_assessment(dataset)
+        event = _record_load(dataset, reset, plans, matters, assessment)
     retired = _retire_checkpoints() if reset else None
-    return SeedResult(dataset, event.seq, reset_tables, retired, plans, computed, matters)
+    return SeedResult(
+        dataset, event.seq, reset_tables, retired, plans, computed, matters, assessment
+    )
 
 
 def _write_matters(dataset: Dataset, plans: PlansWritten) -> MattersWritten:
@@ -100,7 +110,17 @@ def _write_matters(dataset: Dataset, plans: PlansWritten) -> MattersWritten:
     return written
 
 
-def _record_load(dataset: Dataset, reset: bool, plans: PlansWritten, matters: MattersWritten):
+def _write_assessment(dataset: Dataset) -> AssessmentWritten:
+    """Schemes, items, manual scores and published results; last, as they score the rest."""
+    written = write_assessment(dataset.seed, dataset.as_of)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), ASSESSMENT_MODELS):
+                cursor.execute(sql)
+    return written
+
+
+def _record_load(dataset, reset, plans, matters, assessment):
     """The one audit event of a load: its inputs, row counts and the rows' digests (the
     units, leaders and accounts; the plans with their reports)."""
     label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
@@ -110,10 +130,12 @@ def _record_load(dataset: Dataset, reset: bool, plans: PlansWritten, matters: Ma
         "as_of": dataset.as_of,
         "counts": dataset.counts()
         | {key: plans.counts[key] for key in COUNT_KEYS}
-        | {key: matters.counts[key] for key in MATTER_COUNT_KEYS},
+        | {key: matters.counts[key] for key in MATTER_COUNT_KEYS}
+        | {key: assessment.counts[key] for key in ASSESSMENT_COUNT_KEYS},
         "digest": dataset.digest(),
         "plan_digest": plans.digest,
         "matter_digest": matters.digest,
+        "assessment_digest": assessment.digest,
         "reset": reset,
     }
     return audit_record(

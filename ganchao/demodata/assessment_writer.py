@@ -1,0 +1,233 @@
+"""Writing the demo assessment (比着干): schemes per unit category, bonus / deduction / veto
+items, manual scores, and published results of every quarter of the demo year whose cut-off
+has passed by the as-of date, through bulk inserts with explicit ids.
+
+Called by `services.demo_seed` inside its transaction, last: the scores read the plans, reports
+and ladder events written before. Every published snapshot is what `selectors.draft_results`
+computes at that moment (the real engine, never a copy of it), so the league table has rank
+changes and trends across the quarters. A pure function of (scale, seed, as-of).
+"""
+
+import datetime as dt
+import hashlib
+import json
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Max
+
+from ganchao.assessment import selectors
+from ganchao.assessment.choices import ItemKind, PeriodType
+from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.periods import AssessmentPeriod, parse
+from ganchao.common.workcalendar import SHANGHAI
+from ganchao.demodata.generator import CATEGORY_DEPARTMENT, CATEGORY_TOWN, CATEGORY_VILLAGE
+from ganchao.orgs.choices import Role
+from ganchao.orgs.models import RoleGrant, Unit, UnitCategory
+
+ASSESSMENT_MODELS = (Scheme, Component, ScoreItem, ManualScore, Result)
+ASSESSMENT_COUNT_KEYS = ("schemes", "score_items", "manual_scores", "results")
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class SchemeSpec:
+    code: str
+    name: str
+    category: str
+    period_type: str
+    components: tuple[tuple, ...]  # (code, name, kind, points, method, floor)
+    excellent_share: Decimal | None = None
+
+
+SHARE = Decimal("0.3")  # at most 30% 优秀
+SCHEMES = (
+    SchemeSpec("TOWN-Q", "乡镇（街道）季度综合考核", CATEGORY_TOWN, PeriodType.QUARTER, (
+        ("IND", "指标完成", "indicators", 50, "ratio", 0),
+        ("MS", "节点完成", "milestones", 25, "ratio", 0),
+        ("SUP", "督办情况", "supervision", 15, "ratio", 0),
+        ("SAT", "群众满意度", "manual", 10, "ratio", 0),
+    ), excellent_share=SHARE),
+    SchemeSpec("DEPT-Q", "市直部门季度综合考核", CATEGORY_DEPARTMENT, PeriodType.QUARTER, (
+        ("IND", "指标完成", "indicators", 40, "linear_floor", Decimal("0.6")),
+        ("MS", "节点完成", "milestones", 30, "ratio", 0),
+        ("SUP", "督办情况", "supervision", 20, "ratio", 0),
+        ("EVAL", "领导评议", "manual", 10, "ratio", 0),
+    ), excellent_share=SHARE),
+    SchemeSpec("VILLAGE-Y", "村（社区）年度综合考核", CATEGORY_VILLAGE, PeriodType.YEAR, (
+        ("IND", "指标完成", "indicators", 40, "ratio", 0),
+        ("MS", "节点完成", "milestones", 20, "ratio", 0),
+        ("SUP", "督办情况", "supervision", 20, "ratio", 0),
+        ("SAT", "群众满意度", "manual", 20, "ratio", 0),
+    ), excellent_share=SHARE),
+)  # fmt: skip
+BONUS_REASONS = ("获省级表彰", "工作经验被省委省政府推广", "争取上级资金超额完成", "获国家级试点")
+DEDUCTION_REASONS = ("信息报送迟报漏报", "重点工作被市领导点名批评", "环保督察问题整改滞后",
+                     "安全生产检查发现重大隐患")  # fmt: skip
+VETO_REASON = "发生较大安全生产责任事故"
+
+
+@dataclass
+class AssessmentWritten:
+    counts: Counter = field(default_factory=Counter)
+    periods: dict[str, list[str]] = field(default_factory=dict)  # published, per scheme code
+    digest: str = ""
+
+
+class Ids:
+    def __init__(self):
+        self.next = {m: (m.objects.aggregate(top=Max("pk"))["top"] or 0) + 1
+                     for m in ASSESSMENT_MODELS}  # fmt: skip
+
+    def take(self, model) -> int:
+        value = self.next[model]
+        self.next[model] = value + 1
+        return value
+
+
+def write_assessment(seed: int, as_of: dt.date) -> AssessmentWritten:
+    """Every scheme with its inputs, and the results of the periods closed by `as_of`."""
+    ids, written, digest = Ids(), AssessmentWritten(), hashlib.sha256()
+    categories = dict(UnitCategory.objects.values_list("code", "id"))
+    publisher = _office_user()
+    for spec in SCHEMES:
+        if spec.category not in categories:
+            continue
+        scheme = _scheme(spec, categories[spec.category], ids)
+        units = list(Unit.objects.filter(category_id=scheme.category_id, active=True)
+                     .order_by("code").values_list("id", flat=True))  # fmt: skip
+        rng = random.Random(f"{seed}-assessment-{spec.code}")
+        closed, current = _periods(scheme, as_of)
+        for period in closed:
+            _inputs(scheme, period, units, rng, ids, written.counts, final=True)
+            _publish(scheme, period, publisher, ids, written.counts, digest)
+        if current is not None:
+            _inputs(scheme, current, units, rng, ids, written.counts, final=False)
+        written.periods[scheme.code] = [p.code for p in closed]
+        written.counts["schemes"] += 1
+    written.digest = digest.hexdigest()
+    return written
+
+
+def _office_user() -> int | None:
+    grant = RoleGrant.objects.filter(role=Role.OFFICE).order_by("user_id").first()
+    return grant.user_id if grant else None
+
+
+def _scheme(spec: SchemeSpec, category_id: int, ids: Ids) -> Scheme:
+    scheme = Scheme(
+        id=ids.take(Scheme), code=spec.code, name=spec.name, category_id=category_id,
+        period_type=spec.period_type, excellent_share=spec.excellent_share,
+    )  # fmt: skip
+    Scheme.objects.bulk_create([scheme])
+    Component.objects.bulk_create(
+        [
+            Component(
+                id=ids.take(Component), scheme=scheme, code=code, name=name, kind=kind,
+                points=Decimal(points), method=method, floor=Decimal(floor), position=position,
+            )
+            for position, (code, name, kind, points, method, floor) in enumerate(spec.components)
+        ]
+    )  # fmt: skip
+    return scheme
+
+
+def _periods(scheme: Scheme, as_of: dt.date):
+    """(periods of the as-of year whose cut-off has passed, the period containing as-of)."""
+    year = as_of.year
+    if scheme.period_type == PeriodType.QUARTER:
+        codes = [f"{year}-Q{n}" for n in range(1, 5)]
+    elif scheme.period_type == PeriodType.MONTH:
+        codes = [f"{year}-{n:02d}" for n in range(1, 13)]
+    else:
+        codes = [str(year)]
+    spans = [parse(code, scheme.period_type) for code in codes]
+    closed = [s for s in spans if selectors.default_cutoff(s) <= as_of]
+    current = next((s for s in spans if s.start <= as_of <= s.end), None)
+    return closed, current
+
+
+def _inputs(scheme, period: AssessmentPeriod, units, rng, ids, counts, *, final: bool) -> None:
+    """Manual scores for every unit of a closed period; a few items (approved when final,
+    pending in the running period); one veto in the scheme's first closed quarter."""
+    if not units:
+        return
+    items = _items(scheme, period, units, rng, ids, final)
+    if final and scheme.period_type == PeriodType.QUARTER and period.code.endswith("Q1"):
+        items.append(_item(ids, scheme, period, rng.choice(units), ItemKind.VETO, 0, VETO_REASON))
+    ScoreItem.objects.bulk_create(items, batch_size=BATCH)
+    counts["score_items"] += len(items)
+    if final:
+        scores = _manual(scheme, period, units, rng, ids)
+        ManualScore.objects.bulk_create(scores, batch_size=BATCH)
+        counts["manual_scores"] += len(scores)
+
+
+def _items(scheme, period, units, rng, ids, final: bool) -> list[ScoreItem]:
+    count = max(1, min(3, len(units) // 5))
+    rows = []
+    for unit in rng.sample(units, min(count, len(units))):
+        points = Decimal(rng.choice((1, 1, 2, 3)))
+        rows.append(_item(ids, scheme, period, unit, ItemKind.BONUS, points,
+                          rng.choice(BONUS_REASONS), final))  # fmt: skip
+    for unit in rng.sample(units, min(count, len(units))):
+        points = Decimal(rng.choice(("0.5", "1", "2")))
+        rows.append(_item(ids, scheme, period, unit, ItemKind.DEDUCTION, points,
+                          rng.choice(DEDUCTION_REASONS), final))  # fmt: skip
+    return rows
+
+
+def _item(ids, scheme, period, unit_id, kind, points, reason, approved=True) -> ScoreItem:
+    return ScoreItem(
+        id=ids.take(ScoreItem), scheme_code=scheme.code, period=period.code, unit_id=unit_id,
+        kind=kind, points=points, reason=reason, approved=approved,
+    )  # fmt: skip
+
+
+def _manual(scheme, period, units, rng, ids) -> list[ManualScore]:
+    rows = []
+    for component in scheme.components.all():
+        if component.kind != "manual":
+            continue
+        for unit in units:
+            share = Decimal(rng.randint(70, 100)) / 100
+            rows.append(
+                ManualScore(
+                    id=ids.take(ManualScore), scheme_code=scheme.code,
+                    component_code=component.code, period=period.code, unit_id=unit,
+                    score=(component.points * share).quantize(Decimal("0.1")),
+                )
+            )  # fmt: skip
+    return rows
+
+
+def _publish(scheme, period, publisher, ids, counts, digest) -> None:
+    rows, cutoff = selectors.draft_results(scheme, period)
+    at = dt.datetime.combine(cutoff, dt.time(16, 0), tzinfo=SHANGHAI)
+    Result.objects.bulk_create(
+        [
+            Result(
+                id=ids.take(Result), scheme=scheme, scheme_code=scheme.code,
+                scheme_version=scheme.scheme_version, period=period.code, result_revision=1,
+                cutoff=cutoff, published_at=at, published_by_id=publisher, snapshot=rows,
+                differences=[],
+            )
+        ]
+    )  # fmt: skip
+    digest.update(json.dumps([scheme.code, period.code, rows], ensure_ascii=False).encode())
+    counts["results"] += 1
+
+
+def summary_lines(written: AssessmentWritten) -> list[str]:
+    """The assessment's line of the seed summary (比着干), for `console.seed_summary`."""
+    c = written.counts
+    if not c["schemes"]:
+        return []
+    published = "、".join(f"{code} {'/'.join(periods)}" for code, periods in written.periods.items()
+                          if periods) or "无"  # fmt: skip
+    return [
+        f"  考核方案 {c['schemes']} 个，加减分及否决事项 {c['score_items']} 条，"
+        f"评议得分 {c['manual_scores']} 个；已发布结果 {c['results']} 期（{published}）"
+    ]

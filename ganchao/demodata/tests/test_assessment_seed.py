@@ -1,0 +1,73 @@
+"""`ganchao seed` writes assessment schemes, their inputs and the published results of the
+quarters closed by the as-of date, each equal to what the engine computes."""
+
+import datetime as dt
+
+import pytest
+
+from ganchao.assessment import selectors
+from ganchao.assessment.models import ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.periods import parse
+from ganchao.audit.models import AuditEvent
+from ganchao.demodata.assessment_writer import summary_lines
+from ganchao.demodata.services import demo_seed
+from ganchao.orgs.models import Unit
+
+AS_OF = dt.date(2026, 11, 27)
+pytestmark = pytest.mark.django_db
+
+
+def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
+    result = demo_seed(scale="city", seed=3, as_of=AS_OF)
+    assert set(Scheme.objects.values_list("code", flat=True)) == {"TOWN-Q", "DEPT-Q", "VILLAGE-Y"}
+    assert result.assessment.periods["TOWN-Q"] == ["2026-Q1", "2026-Q2", "2026-Q3"]
+    assert result.assessment.periods["VILLAGE-Y"] == []
+    for published in Result.objects.select_related("scheme"):
+        span = parse(published.period, published.scheme.period_type)
+        rows, cutoff = selectors.draft_results(published.scheme, span, published.cutoff)
+        assert published.snapshot == rows
+        assert published.published_at.date() <= AS_OF and cutoff <= AS_OF
+    assert Result.objects.filter(scheme_code="DEPT-Q").count() == 3
+    event = AuditEvent.objects.get(action="seed.load")
+    assert event.changes["counts"]["after"]["results"] == 6
+    assert "已发布结果 6 期（TOWN-Q 2026-Q1/2026-Q2/2026-Q3" in summary_lines(result.assessment)[0]
+    # items, vetoes, manual scores and rank changes for the league table
+    towns = Unit.objects.filter(category__code="TOWN", active=True).count()
+    scores = ManualScore.objects.filter(scheme_code="TOWN-Q", period="2026-Q2")
+    assert scores.count() == towns
+    assert ScoreItem.objects.filter(period="2026-Q4", approved=False).exists()
+    assert not ScoreItem.objects.filter(period="2026-Q3", approved=False).exists()
+    q1 = Result.objects.get(scheme_code="TOWN-Q", period="2026-Q1").snapshot
+    vetoed = [row for row in q1 if row["veto"]]
+    assert len(vetoed) == 1 and vetoed[0]["rank"] == len(q1) and vetoed[0]["grade"] == "不合格"
+    ranks = {
+        period: {row["unit_code"]: row["rank"] for row in result.snapshot}
+        for period, result in ((r.period, r) for r in Result.objects.filter(scheme_code="TOWN-Q"))
+    }
+    assert ranks["2026-Q2"] != ranks["2026-Q3"]
+    grades = {row["grade"] for row in q1}
+    assert {"优秀", "良好"} <= grades
+
+
+def test_assessment_seed_is_deterministic():
+    def snapshot():
+        return (
+            list(
+                Result.objects.order_by("scheme_code", "period").values_list("snapshot", flat=True)
+            ),
+            list(ScoreItem.objects.order_by("id").values_list("unit__code", "kind", "points")),
+            list(ManualScore.objects.order_by("id").values_list("unit__code", "score")),
+        )
+
+    first = demo_seed(scale="town", seed=2, as_of=AS_OF)
+    before = snapshot()
+    second = demo_seed(scale="town", seed=2, as_of=AS_OF, reset=True)
+    assert snapshot() == before
+    assert first.assessment.digest == second.assessment.digest
+
+
+def test_seed_early_in_the_year_publishes_nothing():
+    result = demo_seed(scale="town", seed=1, as_of=dt.date(2026, 4, 2))
+    assert result.assessment.counts["schemes"] == 3
+    assert not Result.objects.exists()
+    assert ScoreItem.objects.filter(period="2026-Q2", approved=False).exists()
