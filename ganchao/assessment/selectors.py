@@ -101,20 +101,35 @@ def _spec(assignment: Assignment) -> rules.Spec:
     )
 
 
+INDICATOR_FIELDS = (
+    "id", "unit_id", "weight", "target", "q1", "q2", "q3", "q4",
+    "item__code", "item__name", "item__frequency", "item__nature", "item__direction",
+    "item__target", "item__q1", "item__q2", "item__q3", "item__q4", "item__plan__year",
+)  # fmt: skip
+
+
 def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.Indicator]]:
+    """E and a at the end of the period for every scored indicator assignment. Only the fields
+    needed and only the reports of the data periods that count are read: a province's villages
+    hold tens of thousands of assignments."""
     assignments = list(
         Assignment.objects.filter(SCORED_ROLES, unit_id__in=unit_ids)
         .filter(item__type=ItemType.INDICATOR, item__plan__year=period.year)
         .exclude(item__plan__state=PlanState.DRAFT)
         .select_related("item__plan")
+        .only(*INDICATOR_FIELDS)
         .order_by("item__sort_key", "id")
     )
+    ends = {
+        frequency: _latest_end(period.year, frequency, period.end)
+        for frequency in {a.item.frequency for a in assignments}
+    }
     values: dict[tuple[int, dt.date], Decimal | None] = {}
     for assignment_id, end, value in (
         ProgressReport.objects.filter(
             assignment__in=[a.pk for a in assignments],
             state__in=COUNTING_REPORT_STATES,
-            period_end__lte=period.end,
+            period_end__in=[end for end in ends.values() if end is not None],
         )
         .order_by("assignment_id", "period_end", "revision")
         .values_list("assignment_id", "period_end", "value")
@@ -122,7 +137,7 @@ def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engi
         values[(assignment_id, end)] = value  # the latest counting revision wins
     result: dict[int, list[engine.Indicator]] = defaultdict(list)
     for assignment in assignments:
-        t = _latest_end(period.year, assignment.item.frequency, period.end)
+        t = ends[assignment.item.frequency]
         if t is None:
             continue
         spec = _spec(assignment)

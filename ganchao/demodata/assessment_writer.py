@@ -19,16 +19,30 @@ from decimal import Decimal
 from django.db.models import Max
 
 from ganchao.assessment import selectors
-from ganchao.assessment.choices import ItemKind, PeriodType
-from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.choices import AppealState, ItemKind, PeriodType
+from ganchao.assessment.models import (
+    Appeal,
+    Benchmark,
+    Component,
+    ManualScore,
+    Result,
+    Scheme,
+    ScoreItem,
+)
 from ganchao.assessment.periods import AssessmentPeriod, parse
+from ganchao.assessment.snapshot import differences
+from ganchao.common import workdays
 from ganchao.common.workcalendar import SHANGHAI
 from ganchao.demodata.generator import CATEGORY_DEPARTMENT, CATEGORY_TOWN, CATEGORY_VILLAGE
+from ganchao.goals.choices import Direction, ItemType, Nature, PlanState
+from ganchao.goals.models import Item
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import RoleGrant, Unit, UnitCategory
 
-ASSESSMENT_MODELS = (Scheme, Component, ScoreItem, ManualScore, Result)
-ASSESSMENT_COUNT_KEYS = ("schemes", "score_items", "manual_scores", "results")
+ASSESSMENT_MODELS = (Scheme, Component, ScoreItem, ManualScore, Result, Appeal, Benchmark)
+ASSESSMENT_COUNT_KEYS = (
+    "schemes", "score_items", "manual_scores", "results", "appeals", "benchmarks",
+)  # fmt: skip
 BATCH = 2000
 
 
@@ -107,6 +121,9 @@ def write_assessment(seed: int, as_of: dt.date) -> AssessmentWritten:
             _inputs(scheme, current, units, rng, ids, written.counts, final=False)
         written.periods[scheme.code] = [p.code for p in closed]
         written.counts["schemes"] += 1
+        if closed:
+            _appeals(scheme, closed[-1], rng, ids, written.counts, digest)
+    _benchmarks(as_of.year, random.Random(f"{seed}-benchmarks"), ids, written.counts)
     written.digest = digest.hexdigest()
     return written
 
@@ -231,3 +248,117 @@ def summary_lines(written: AssessmentWritten) -> list[str]:
         f"  考核方案 {c['schemes']} 个，加减分及否决事项 {c['score_items']} 条，"
         f"评议得分 {c['manual_scores']} 个；已发布结果 {c['results']} 期（{published}）"
     ]
+
+
+# ---- appeals and benchmarks ----------------------------------------------------------------
+
+MANUAL_REASON = "评议得分与本单位实际工作成效不符，附工作台账，申请复核"
+APPEAL_REASONS = {
+    "MS": "节点已按期完成，佐证材料报送延迟，申请按按时完成计分",
+    "SUP": "该催办系数据报送系统故障所致，已书面说明，申请不予扣分",
+    "IND": "统计口径调整后本单位实际完成值应为更正后的数据",
+}
+
+
+def _liaisons(unit_ids) -> dict[int, int]:
+    rows = RoleGrant.objects.filter(role=Role.LIAISON, user__unit_id__in=unit_ids)
+    result: dict[int, int] = {}
+    for unit_id, user_id in rows.order_by("user_id").values_list("user__unit_id", "user_id"):
+        result.setdefault(unit_id, user_id)
+    return result
+
+
+def _appeals(scheme, period, rng, ids, counts, digest) -> None:
+    """On the scheme's last published period: an appeal accepted (it made result revision 2),
+    one rejected and one still waiting on the office's desk, from units with a liaison."""
+    result = Result.objects.get(scheme_code=scheme.code, period=period.code, result_revision=1)
+    codes = dict(
+        Unit.objects.filter(code__in=[r["unit_code"] for r in result.snapshot]).values_list(
+            "code", "id"
+        )
+    )
+    liaisons = _liaisons(list(codes.values()))
+    shortfalls = [
+        (row, c["code"]) for row in result.snapshot if liaisons.get(codes[row["unit_code"]])
+        for c in row["components"] if c["score"] != c["points"]
+    ]  # fmt: skip
+    rng.shuffle(shortfalls)
+    picked, taken = [], set()
+    for row, component in shortfalls:  # accepted, rejected, waiting: three different units
+        if row["unit_code"] not in taken and len(picked) < 3:
+            taken.add(row["unit_code"])
+            picked.append((row, component))
+    if len(picked) < 3:
+        return
+    opened = timezone_at(workdays.add_working_days(result.published_at.date(), 2), 10)
+    decided = timezone_at(workdays.add_working_days(result.published_at.date(), 4), 15)
+    appeals = []
+    states = (AppealState.ACCEPTED, AppealState.REJECTED, AppealState.SUBMITTED)
+    for (row, component), state in zip(picked, states, strict=True):
+        part = next(c for c in row["components"] if c["code"] == component)
+        original, points = Decimal(part["score"]), Decimal(part["points"])
+        accepted = state == AppealState.ACCEPTED
+        appeals.append(Appeal(
+            id=ids.take(Appeal), scheme_code=scheme.code, period=period.code, result=result,
+            unit_id=codes[row["unit_code"]], component_code=component,
+            component_name=part["name"], original_score=original,
+            requested_score=points, reason=APPEAL_REASONS.get(component, MANUAL_REASON), state=state,
+            submitted_by_id=liaisons[codes[row["unit_code"]]], submitted_at=opened,
+            adjusted_score=min(points, original + (points - original) / 2).quantize(Decimal("0.01"))
+            if accepted else None,
+            decision={AppealState.ACCEPTED: "经核实，佐证材料齐全，部分采纳",
+                      AppealState.REJECTED: "经核实，原计分依据充分，不予采纳"}.get(state, ""),
+            decided_by_id=result.published_by_id if state != AppealState.SUBMITTED else None,
+            decided_at=decided if state != AppealState.SUBMITTED else None,
+            revision_made=2 if accepted else None,
+        ))  # fmt: skip
+    Appeal.objects.bulk_create(appeals)
+    counts["appeals"] += len(appeals)
+    rows_after, _cutoff = selectors.draft_results(scheme, period, result.cutoff)
+    Result.objects.bulk_create([Result(
+        id=ids.take(Result), scheme=scheme, scheme_code=scheme.code,
+        scheme_version=scheme.scheme_version, period=period.code, result_revision=2,
+        cutoff=result.cutoff, published_at=decided, published_by_id=result.published_by_id,
+        snapshot=rows_after, differences=differences(result.snapshot, rows_after),
+    )])  # fmt: skip
+    counts["results"] += 1
+    digest.update(
+        json.dumps([scheme.code, period.code, 2, rows_after], ensure_ascii=False).encode()
+    )
+
+
+def timezone_at(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=SHANGHAI)
+
+
+BENCHMARK_REGIONS = (
+    ("苏州市", "《2025年苏州市国民经济和社会发展统计公报》"),
+    ("宁波市", "《2025年宁波市国民经济和社会发展统计公报》"),
+    ("无锡市", "《2025年无锡市国民经济和社会发展统计公报》"),
+    ("嘉兴市", "嘉兴市统计局年度数据发布"),
+    ("全省最优", "省统计局设区市主要指标排位"),
+)
+
+
+def _benchmarks(year: int, rng, ids, counts) -> None:
+    """First-class values for up to eight of the year's issued indicators with a target."""
+    items = list(
+        Item.objects.filter(type=ItemType.INDICATOR, plan__year=year, target__isnull=False)
+        .exclude(plan__state=PlanState.DRAFT)
+        .order_by("-nature", "sort_key")
+        .values_list("id", "target", "direction", "nature", "measure_unit")[:8]
+    )
+    rows = []
+    for item_id, target, direction, nature, measure in items:
+        region, source = rng.choice(BENCHMARK_REGIONS)
+        factor = Decimal(rng.randint(108, 140)) / 100
+        if direction == Direction.NEGATIVE:
+            factor = Decimal(rng.randint(65, 92)) / 100
+        scope = "年度累计值" if nature == Nature.CUMULATIVE else "年末水平值"
+        rows.append(Benchmark(
+            id=ids.take(Benchmark), item_id=item_id, region=region,
+            value=(Decimal(target) * factor).quantize(Decimal("0.01")), year=year - 1,
+            source=source, definition=f"{scope}，计量单位{measure or '—'}，与本市统计口径一致",
+        ))  # fmt: skip
+    Benchmark.objects.bulk_create(rows)
+    counts["benchmarks"] += len(rows)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from ganchao.assessment import selectors
-from ganchao.assessment.models import ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.models import Appeal, Benchmark, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import parse
 from ganchao.audit.models import AuditEvent
 from ganchao.demodata.assessment_writer import summary_lines
@@ -23,14 +23,31 @@ def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
     assert result.assessment.periods["TOWN-Q"] == ["2026-Q1", "2026-Q2", "2026-Q3"]
     assert result.assessment.periods["VILLAGE-Y"] == []
     for published in Result.objects.select_related("scheme"):
+        if Result.objects.filter(
+            scheme_code=published.scheme_code,
+            period=published.period,
+            result_revision__gt=published.result_revision,
+        ).exists():
+            continue  # superseded by an accepted appeal's revision
         span = parse(published.period, published.scheme.period_type)
         rows, cutoff = selectors.draft_results(published.scheme, span, published.cutoff)
         assert published.snapshot == rows
         assert published.published_at.date() <= AS_OF and cutoff <= AS_OF
-    assert Result.objects.filter(scheme_code="DEPT-Q").count() == 3
+    # the last quarter of each scheme: one appeal accepted (revision 2), one rejected, one open
+    assert Result.objects.filter(scheme_code="DEPT-Q").count() == 4
+    for code in ("TOWN-Q", "DEPT-Q"):
+        states = sorted(Appeal.objects.filter(scheme_code=code).values_list("state", flat=True))
+        assert states == ["accepted", "rejected", "submitted"]
+        accepted = Appeal.objects.get(scheme_code=code, state="accepted")
+        revision = Result.objects.get(scheme_code=code, period="2026-Q3", result_revision=2)
+        assert accepted.revision_made == 2 and accepted.original_score < accepted.adjusted_score
+        assert {"unit_code": accepted.unit.code, "field": f"component:{accepted.component_code}",
+                "unit": accepted.unit.name, "before": str(accepted.original_score),
+                "after": str(accepted.adjusted_score)} in revision.differences  # fmt: skip
+    assert Benchmark.objects.count() == 8
     event = AuditEvent.objects.get(action="seed.load")
-    assert event.changes["counts"]["after"]["results"] == 6
-    assert "已发布结果 6 期（TOWN-Q 2026-Q1/2026-Q2/2026-Q3" in summary_lines(result.assessment)[0]
+    assert event.changes["counts"]["after"]["results"] == 8
+    assert "已发布结果 8 期（TOWN-Q 2026-Q1/2026-Q2/2026-Q3" in summary_lines(result.assessment)[0]
     # items, vetoes, manual scores and rank changes for the league table
     towns = Unit.objects.filter(category__code="TOWN", active=True).count()
     scores = ManualScore.objects.filter(scheme_code="TOWN-Q", period="2026-Q2")
@@ -42,7 +59,9 @@ def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
     assert len(vetoed) == 1 and vetoed[0]["rank"] == len(q1) and vetoed[0]["grade"] == "不合格"
     ranks = {
         period: {row["unit_code"]: row["rank"] for row in result.snapshot}
-        for period, result in ((r.period, r) for r in Result.objects.filter(scheme_code="TOWN-Q"))
+        for period, result in (
+            (r.period, r) for r in Result.objects.filter(scheme_code="TOWN-Q", result_revision=1)
+        )
     }
     assert ranks["2026-Q2"] != ranks["2026-Q3"]
     grades = {row["grade"] for row in q1}
