@@ -189,14 +189,21 @@ def _worst_rank(data: Standing) -> int:
     return max(ranks, default=1)
 
 
-def league_rows(data: Standing) -> list[dict]:
-    """One plain row per unit: standing, change against the previous published period, the
-    rank trend (sparkline) and each component's score."""
+def matching(data: Standing, search: str) -> list[dict]:
+    """The standing's rows whose unit name or code contains `search` (all when empty)."""
+    if not search:
+        return data.rows
+    return [row for row in data.rows if search in row["unit"] or search in row["unit_code"]]
+
+
+def league_rows(data: Standing, selected: list[dict] | None = None) -> list[dict]:
+    """One plain row per unit of `selected` (default: all): standing, change against the
+    previous published period, the rank trend (sparkline) and each component's score."""
     before = _ranks_by_period(data)
     worst = _worst_rank(data)
     previous = before.get(data.previous, {}) if data.previous else {}
     rows = []
-    for row in data.rows:
+    for row in data.rows if selected is None else selected:
         code = row["unit_code"]
         trend = [before[p].get(code, {}).get("rank") for p in data.earlier] + [row["rank"]]
         old = previous.get(code)

@@ -22,8 +22,10 @@ from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse
 from ganchao.assessment.scorecard import scorecard as scorecard_rows
 from ganchao.common.errors import NotFound
 from ganchao.common.uploads import xlsx_response
-from ganchao.common.views import scoped
+from ganchao.common.views import paginate, scoped
 from ganchao.orgs.models import Unit
+
+LEAGUE_PAGE = 100  # a province's 4,800 villages page; ranks stay those of the whole category
 
 
 @dataclass
@@ -118,9 +120,13 @@ def league_table(request):
         "data": data,
     }
     if data is not None:
-        rows = league.league_rows(data)
+        search = request.GET.get("q", "").strip()[:50]
+        page = paginate(request, league.matching(data, search), per_page=LEAGUE_PAGE)
+        rows = league.league_rows(data, page.object_list)
         context |= {
             "rows": rows,
+            "page": page,
+            "search": search,
             "linked": league.readable_codes(request.user, [r["unit_code"] for r in rows]),
             "heads": league.component_heads(data),
             "query": _query(choice),

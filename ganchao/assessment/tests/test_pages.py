@@ -120,3 +120,17 @@ def test_published_scorecard_lists_the_items_frozen_with_it(login, people, quart
     assert "省级表彰" in body and "事后登记的表彰" not in body
     draft = text(login(people.office).get(f"{Q2}T01/?draft=1"))
     assert "事后登记的表彰" in draft
+
+
+def test_league_pages_and_finds_units_keeping_category_ranks(login, people, quarters, monkeypatch):  # noqa: F811
+    monkeypatch.setattr("ganchao.assessment.views.LEAGUE_PAGE", 2)
+    client = login(people.office)
+    params = {"scheme": "TOWNS", "period": "2026-Q2"}
+    first = text(client.get(LEAGUE, params))
+    assert "乙镇" in first and "甲镇" in first and "丙镇" not in first and "1 / 2" in first
+    second = text(client.get(LEAGUE, {**params, "page": 2}))
+    assert "丙镇" in second and "乙镇" not in second
+    found = text(client.get(LEAGUE, {**params, "q": "甲"}))
+    assert "甲镇" in found and "乙镇" not in found and "90.92" in found
+    none = text(client.get(LEAGUE, {**params, "q": "不存在"}))
+    assert "没有名称或编码包含“不存在”的单位" in none
