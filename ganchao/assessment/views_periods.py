@@ -14,7 +14,7 @@ from ganchao.assessment.models import PublicRelease, Result
 from ganchao.assessment.periods import mismatch_message, parse
 from ganchao.assessment.snapshot import differences
 from ganchao.common.errors import GanchaoError
-from ganchao.common.views import scoped
+from ganchao.common.views import paginate, scoped
 
 FIELD_LABELS = {
     "rank": "排名",
@@ -72,10 +72,19 @@ def _revisions(scheme_code: str, period: str) -> list[dict]:
             "published_at": r.published_at,
             "published_by": r.published_by.display_name if r.published_by else _("系统"),
             "cutoff": r.cutoff,
-            "changes": describe(r.differences, r.snapshot),
+            **_capped("changes", describe(r.differences, r.snapshot)),
         }
         for r in rows
     ]
+
+
+SHOWN_CHANGES = 30  # a province category can change hundreds of ranks at once
+
+
+def _capped(name: str, lines: list[str]) -> dict:
+    """The first lines of a list of changes, with how many there are in all."""
+    return {name: lines[:SHOWN_CHANGES], f"{name}_total": len(lines),
+            f"{name}_more": max(0, len(lines) - SHOWN_CHANGES)}  # fmt: skip
 
 
 @login_required
@@ -88,13 +97,15 @@ def period_detail(request, code: str, period: str):
     rows, cutoff = selectors.draft_results(scheme, span)
     published = selectors.latest_result(scheme.code, span.code)
     pending = differences(published.snapshot, rows) if published else []
+    page = paginate(request, rows, per_page=100)
     context = {
         "scheme": scheme,
         "period": span,
-        "rows": league.toned(rows),
+        "rows": league.toned(page.object_list),
+        "page": page,
         "cutoff": cutoff,
         "published": published,
-        "pending": describe(pending, rows),
+        **_capped("pending", describe(pending, rows)),
         "revisions": _revisions(scheme.code, span.code),
         "release": PublicRelease.objects.filter(scheme_code=scheme.code, period=span.code).first(),
         "manages": permissions.manages_assessment(request.user),
