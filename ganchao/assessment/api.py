@@ -4,7 +4,8 @@ breakdown. Ranking rows have the layout of `ganchao ranking --format json` (DESI
 
 import datetime as dt
 
-from ninja import Router, Schema
+from django.conf import settings
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 
 from ganchao.assessment import api_reads as reads
@@ -62,6 +63,7 @@ class ResultOut(Schema):
     published_at: LocalDatetime | None = None
     cutoff: dt.date
     items: list[RankingRowOut]
+    count: int
 
 
 class RevisionOut(Schema):
@@ -98,8 +100,17 @@ def schemes(request, code: str = ""):
     response=ResultOut,
     summary="考核结果与排名（最新发布版本；督查室和市领导可用 draft=true 查看草稿）",
 )
-def result(request, code: str, period: str, draft: bool = False):
-    return reads.result(request.user, code, period, draft=draft)
+def result(
+    request,
+    code: str,
+    period: str,
+    draft: bool = False,
+    limit: int = Query(settings.NINJA_PAGINATION_PER_PAGE, ge=1),
+    offset: int = Query(0, ge=0),
+):
+    """Ranking rows in rank order, `limit` from `offset`; `count` is every unit of the category."""
+    limit = min(limit, settings.NINJA_PAGINATION_MAX_LIMIT)
+    return reads.result(request.user, code, period, draft=draft, window=(offset, limit))
 
 
 @router.get(

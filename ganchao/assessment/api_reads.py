@@ -76,9 +76,11 @@ def _ranking_row(row: dict) -> dict:
     }
 
 
-def result(actor, code: str, period: str, *, draft: bool) -> dict:
+def result(actor, code: str, period: str, *, draft: bool, window=(0, None)) -> dict:
     scheme, span, rows, published, cutoff = _rows(actor, code, period, draft=draft)
     ordered = sorted(rows, key=lambda row: (row["rank"], row["unit_code"]))
+    offset, limit = window
+    shown = ordered[offset : None if limit is None else offset + limit]
     return {
         "scheme_code": scheme.code,
         "scheme_version": published.scheme_version if published else scheme.scheme_version,
@@ -87,7 +89,8 @@ def result(actor, code: str, period: str, *, draft: bool) -> dict:
         "result_revision": published.result_revision if published else None,
         "published_at": published.published_at if published else None,
         "cutoff": cutoff,
-        "items": [_ranking_row(row) for row in ordered],
+        "items": [_ranking_row(row) for row in shown],
+        "count": len(ordered),
     }
 
 

@@ -90,3 +90,12 @@ def test_breakdown_is_scoped_and_revisions_list_differences(scenario, login):
     assert [r["result_revision"] for r in revisions] == [1, 2]
     fields = {(d["unit_code"], d["field"]) for d in revisions[1]["differences"]}
     assert ("T02", "total") in fields and ("T02", "bonus") in fields
+
+
+def test_result_pages_with_limit_and_offset(scenario, login):
+    office, _liaison, _auditor = users(scenario)
+    publish(scenario)
+    url = "/api/v1/assessment/schemes/TOWNS/results/2026-Q2"
+    body = login(office).get(url, {"limit": 1, "offset": 1}).json()
+    assert body["count"] == 3 and [r["unit_code"] for r in body["items"]] == ["T01"]
+    assert login(office).get(url, {"limit": 0}).status_code == 422
