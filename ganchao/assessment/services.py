@@ -8,8 +8,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganchao.assessment import selectors
 from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType
@@ -19,15 +21,18 @@ from ganchao.assessment.snapshot import differences
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
 from ganchao.common.errors import ValidationFailed
+from ganchao.notifications.services import notifications_create_many
+from ganchao.orgs.models import Unit
+from ganchao.orgs.selectors import unit_contacts
 
-SCHEME_CREATE = register("assessment.scheme_create", _("创建考核方案"))
-ITEM_ADD = register("assessment.item_add", _("登记加减分或否决事项"))
-MANUAL_SET = register("assessment.manual_set", _("录入评议得分"))
-RESULT_PUBLISH = register("assessment.result_publish", _("发布考核结果"))
-register_object_type("scheme", _("考核方案"))
-register_object_type("scoreitem", _("加减分及否决事项"))
-register_object_type("manualscore", _("评议得分"))
-register_object_type("result", _("考核结果"))
+SCHEME_CREATE = register("assessment.scheme_create", gettext_lazy("创建考核方案"))
+ITEM_ADD = register("assessment.item_add", gettext_lazy("登记加减分或否决事项"))
+MANUAL_SET = register("assessment.manual_set", gettext_lazy("录入评议得分"))
+RESULT_PUBLISH = register("assessment.result_publish", gettext_lazy("发布考核结果"))
+register_object_type("scheme", gettext_lazy("考核方案"))
+register_object_type("scoreitem", gettext_lazy("加减分及否决事项"))
+register_object_type("manualscore", gettext_lazy("评议得分"))
+register_object_type("result", gettext_lazy("考核结果"))
 
 HUNDRED = Decimal(100)
 
@@ -193,4 +198,48 @@ def result_publish(
         target=Target("result", str(result.pk), str(result)),
         changes={"after": {"result_revision": result.result_revision, "differences": changes}},
     )
+    _notify_units(scheme, result, changes)
     return result, changes
+
+
+def _notify_units(scheme: Scheme, result: Result, changes: list[dict]) -> None:
+    """Tell each ranked unit's liaisons and heads that its result is out (every unit on a
+    first publication; on a later revision only the units whose figures changed), with the
+    link to its scorecard and the appeal deadline. One message text for all, so a chat robot
+    posts it once."""
+    from ganchao.assessment.league import period_label
+    from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
+
+    codes = (
+        {row["unit_code"] for row in result.snapshot}
+        if result.result_revision == 1
+        else {change["unit_code"] for change in changes}
+    )
+    units = dict(Unit.objects.filter(code__in=codes).values_list("id", "code"))
+    contacts = unit_contacts(units)
+    title = _("考核结果已发布：%(scheme)s %(period)s（第%(n)d版）") % {
+        "scheme": scheme.name,
+        "period": period_label(result.period),
+        "n": result.result_revision,
+    }
+    body = _(
+        "请在得分卡中查看本单位的得分、排名和每一分的来由；如有异议，可在%(day)s前对组成项得分提出申诉。"
+    ) % {"day": chinese_date(appeal_deadline(result))}
+    entries = [
+        (
+            user,
+            {
+                "title": title,
+                "body": body,
+                "url": _scorecard_url(result, code),
+                "kind": "assessment",
+            },
+        )
+        for unit_id, code in units.items()
+        for user in contacts.get(unit_id, [])
+    ]
+    notifications_create_many(entries, at=result.published_at)
+
+
+def _scorecard_url(result: Result, unit_code: str) -> str:
+    return reverse("assessment:scorecard", args=[result.scheme_code, result.period, unit_code])

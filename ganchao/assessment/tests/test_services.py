@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ganchao.assessment import selectors, services
+from ganchao.assessment import selectors, selectors_appeals, services
 from ganchao.assessment.models import Result
 from ganchao.assessment.periods import parse
 from ganchao.audit.models import AuditEvent
@@ -107,3 +107,28 @@ def test_manual_score_bounds(scenario):
         )  # fmt: skip
     rows, _ = selectors.draft_results(scheme, Q2)
     assert by_code(rows)["T01"]["components"][1]["score"] == "18.50"
+
+
+def test_publication_tells_each_ranked_unit_and_a_revision_only_the_changed(scenario):
+    from ganchao.conftest import make_user
+    from ganchao.notifications.models import Notification
+    from ganchao.orgs.choices import Role
+
+    a_liaison = make_user("a_notice", scenario.a, Role.LIAISON)
+    b_head = make_user("b_notice", scenario.b, Role.UNIT_HEAD)
+    with transaction.atomic():
+        result, _ = services.result_publish(actor=None, scheme=scenario.scheme, period="2026-Q2")
+    first = Notification.objects.get(user=a_liaison)
+    assert first.title == "考核结果已发布：乡镇季度考核 2026年第二季度（第1版）"
+    deadline = selectors_appeals.chinese_date(selectors_appeals.appeal_deadline(result))
+    assert f"可在{deadline}前对组成项得分提出申诉" in first.body
+    assert first.url == "/assessment/scorecards/TOWNS/2026-Q2/T01/"
+    assert Notification.objects.filter(user=b_head).count() == 1
+    with transaction.atomic():
+        services.score_item_add(
+            actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.a,
+            kind="deduction", points=1, reason="迟报", approved=True,
+        )  # fmt: skip
+        services.result_publish(actor=None, scheme=scenario.scheme, period="2026-Q2")
+    assert Notification.objects.filter(user=a_liaison).count() == 2
+    assert Notification.objects.filter(user=b_head).count() == 1  # B's figures did not change
