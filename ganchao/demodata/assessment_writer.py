@@ -25,6 +25,7 @@ from ganchao.assessment.models import (
     Benchmark,
     Component,
     ManualScore,
+    PublicRelease,
     Result,
     Scheme,
     ScoreItem,
@@ -39,7 +40,9 @@ from ganchao.goals.models import Item
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import RoleGrant, Unit, UnitCategory
 
-ASSESSMENT_MODELS = (Scheme, Component, ScoreItem, ManualScore, Result, Appeal, Benchmark)
+ASSESSMENT_MODELS = (
+    Scheme, Component, ScoreItem, ManualScore, Result, Appeal, Benchmark, PublicRelease,
+)  # fmt: skip
 ASSESSMENT_COUNT_KEYS = (
     "schemes", "score_items", "manual_scores", "results", "appeals", "benchmarks",
 )  # fmt: skip
@@ -123,6 +126,7 @@ def write_assessment(seed: int, as_of: dt.date) -> AssessmentWritten:
         written.counts["schemes"] += 1
         if closed:
             _appeals(scheme, closed[-1], rng, ids, written.counts, digest)
+            _release(scheme, closed[-1], publisher, ids, written.counts)
     _benchmarks(as_of.year, random.Random(f"{seed}-benchmarks"), ids, written.counts)
     written.digest = digest.hexdigest()
     return written
@@ -325,6 +329,20 @@ def _appeals(scheme, period, rng, ids, counts, digest) -> None:
     digest.update(
         json.dumps([scheme.code, period.code, 2, rows_after], ensure_ascii=False).encode()
     )
+
+
+def _release(scheme, period, publisher, ids, counts) -> None:
+    """The office has shown the scheme's last published quarter on the public ranking page."""
+    if publisher is None:
+        return
+    latest = Result.objects.filter(scheme_code=scheme.code, period=period.code).latest(
+        "result_revision"
+    )
+    PublicRelease.objects.bulk_create([PublicRelease(
+        id=ids.take(PublicRelease), scheme_code=scheme.code, period=period.code,
+        released_at=latest.published_at + dt.timedelta(days=1), released_by_id=publisher,
+    )])  # fmt: skip
+    counts["releases"] += 1
 
 
 def timezone_at(day: dt.date, hour: int) -> dt.datetime:

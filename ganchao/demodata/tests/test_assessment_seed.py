@@ -6,7 +6,15 @@ import datetime as dt
 import pytest
 
 from ganchao.assessment import selectors
-from ganchao.assessment.models import Appeal, Benchmark, ManualScore, Result, Scheme, ScoreItem
+from ganchao.assessment.models import (
+    Appeal,
+    Benchmark,
+    ManualScore,
+    PublicRelease,
+    Result,
+    Scheme,
+    ScoreItem,
+)
 from ganchao.assessment.periods import parse
 from ganchao.audit.models import AuditEvent
 from ganchao.demodata.assessment_writer import summary_lines
@@ -45,6 +53,8 @@ def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
                 "unit": accepted.unit.name, "before": str(accepted.original_score),
                 "after": str(accepted.adjusted_score)} in revision.differences  # fmt: skip
     assert Benchmark.objects.count() == 8
+    released = PublicRelease.objects.values_list("scheme_code", "period")
+    assert set(released) == {("TOWN-Q", "2026-Q3"), ("DEPT-Q", "2026-Q3")}
     event = AuditEvent.objects.get(action="seed.load")
     assert event.changes["counts"]["after"]["results"] == 8
     assert "已发布结果 8 期（TOWN-Q 2026-Q1/2026-Q2/2026-Q3" in summary_lines(result.assessment)[0]
