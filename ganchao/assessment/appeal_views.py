@@ -17,7 +17,7 @@ from ganchao.assessment.choices import AppealState
 from ganchao.assessment.models import Result
 from ganchao.common.errors import Conflict, GanchaoError
 from ganchao.common.forms import apply_error
-from ganchao.common.views import paginate, require_roles, require_staff, scoped
+from ganchao.common.views import paginate, query_int, require_roles, require_staff, scoped
 from ganchao.orgs.choices import Role
 
 # ---- the desk ------------------------------------------------------------------------------
@@ -51,7 +51,7 @@ def appeal_list(request):
 
 
 def _result_or_404(raw) -> Result:
-    result = Result.objects.filter(pk=raw).first() if str(raw or "").isdigit() else None
+    result = Result.objects.filter(pk=query_int(raw)).first() if query_int(raw) else None
     if result is None:
         raise Http404(_("考核结果不存在"))
     return result

@@ -15,7 +15,7 @@ from ganchao.assessment.benchmark_forms import BenchmarkForm
 from ganchao.assessment.models import Benchmark
 from ganchao.common.errors import GanchaoError
 from ganchao.common.forms import apply_error
-from ganchao.common.views import paginate, require_roles, require_staff, scoped
+from ganchao.common.views import paginate, query_int, require_roles, require_staff, scoped
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import ItemType
 from ganchao.orgs.choices import Role
@@ -23,8 +23,9 @@ from ganchao.orgs.choices import Role
 
 def _year(request, years: list[int]) -> int:
     raw = request.GET.get("year", "")
-    if raw.isdigit():
-        return int(raw)
+    year = query_int(raw, digits=4)
+    if year is not None:
+        return year
     return years[0] if years else timezone.localdate().year
 
 
@@ -141,7 +142,7 @@ def benchmark_deactivate(request, pk: int):
         services_benchmarks.benchmark_deactivate(
             actor=request.user,
             benchmark=benchmark,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=query_int(version),
         )
     except GanchaoError as error:
         messages.error(request, error.message)

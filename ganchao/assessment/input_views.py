@@ -24,7 +24,7 @@ from ganchao.common.uploads import (
     kept_upload,
     xlsx_response,
 )
-from ganchao.common.views import require_roles
+from ganchao.common.views import query_int, require_roles
 from ganchao.orgs.choices import Role
 from ganchao.orgs.references import Unresolved, resolve_unit
 
@@ -207,7 +207,7 @@ def manual_save(request, code: str, period: str):
     messages.success(request, _("评议得分已保存（%(summary)s）。") % {"summary": plan.summary()})
     page = request.POST.get("page", "")
     url = _back(code, span.code)
-    return redirect(f"{url}?page={page}#manual" if page.isdigit() else f"{url}#manual")
+    return redirect(f"{url}?page={page}#manual" if query_int(page) else f"{url}#manual")
 
 
 # ---- the sheet -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ PATTERNS = {
     PeriodType.QUARTER: re.compile(r"^(\d{4})-Q([1-4])$"),
     PeriodType.MONTH: re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
 }
+MIN_YEAR, MAX_YEAR = 2000, 2099  # the calendar's working-day arithmetic needs real years
 EXAMPLES = {PeriodType.YEAR: "2026", PeriodType.QUARTER: "2026-Q2", PeriodType.MONTH: "2026-05"}
 
 
@@ -37,6 +38,8 @@ def parse(text: str, period_type: str) -> AssessmentPeriod | None:
     if not match:
         return None
     year = int(match.group(1))
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     if period_type == PeriodType.YEAR:
         return AssessmentPeriod(value, dt.date(year, 1, 1), dt.date(year, 12, 31))
     index = int(match.group(2))

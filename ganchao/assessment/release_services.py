@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganchao.assessment import selectors
 from ganchao.assessment.models import PublicRelease
+from ganchao.assessment.services import require_office
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
 from ganchao.common.errors import Conflict
@@ -23,6 +24,7 @@ def _target(release: PublicRelease) -> Target:
 @transaction.atomic
 def result_release(*, actor, scheme_code: str, period: str) -> PublicRelease:
     """Show the period's latest published revision on the public ranking page."""
+    require_office(actor)
     if selectors.latest_result(scheme_code, period) is None:
         raise Conflict(str(_("该期间尚无已发布的考核结果，不能公开")))
     release, created = PublicRelease.objects.select_for_update().get_or_create(
@@ -48,6 +50,7 @@ def result_release(*, actor, scheme_code: str, period: str) -> PublicRelease:
 @transaction.atomic
 def result_withdraw(*, actor, scheme_code: str, period: str) -> PublicRelease | None:
     """Take the period off the public page; the release row stays with its withdrawal time."""
+    require_office(actor)
     release = (
         PublicRelease.objects.select_for_update()
         .filter(scheme_code=scheme_code, period=period, withdrawn_at__isnull=True)

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ganchao.assessment import selectors
+from ganchao.assessment import permissions, selectors
 from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType
 from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse
 from ganchao.assessment.snapshot import differences
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
-from ganchao.common.errors import ValidationFailed
+from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.models import Unit
 from ganchao.orgs.selectors import unit_contacts
@@ -37,11 +37,27 @@ register_object_type("result", gettext_lazy("考核结果"))
 HUNDRED = Decimal(100)
 
 
+ITEM_MAX_POINTS = Decimal(100)  # a bonus or deduction item never outweighs the whole scheme
+
+
+def require_office(actor) -> None:
+    """The office's writes (the command line acts as the system and passes)."""
+    if not permissions.manages_assessment(actor):
+        raise Forbidden(_("只有督查室可以办理考核事务"))
+
+
 def _decimal(value, field: str) -> Decimal:
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
         raise ValidationFailed.on(field, f"{field}：不是数字") from exc
+    if not number.is_finite():
+        raise ValidationFailed.on(field, f"{field}：不是数字")
+    if number.adjusted() > 6:  # every score and points value is below a million
+        raise ValidationFailed.on(field, f"{field}：数值过大")
+    if number != number.quantize(Decimal("0.0001")):
+        raise ValidationFailed.on(field, f"{field}：小数位数过多")
+    return number
 
 
 def scheme_check_points(scheme: Scheme) -> None:
@@ -60,12 +76,17 @@ def _component_rows(components) -> list[Component]:
         floor = _decimal(spec.get("floor", 0), "保底完成率")
         if not Decimal(0) <= floor <= 1:
             raise ValidationFailed.on("components", "保底完成率应在 0 至 1 之间")
+        points = _decimal(spec["points"], "分值")
+        if not Decimal(0) < points <= HUNDRED or points != points.quantize(Decimal("0.01")):
+            raise ValidationFailed.on(
+                "components", f"组成项“{spec['name']}”的分值应大于 0、不超过 100，最多两位小数"
+            )
         rows.append(
             Component(
                 code=spec["code"],
                 name=spec["name"],
                 kind=kind,
-                points=_decimal(spec["points"], "分值"),
+                points=points,
                 method=method,
                 floor=floor,
                 position=position,
@@ -79,6 +100,7 @@ def scheme_create(
     *, actor, code: str, name: str, category, period_type: str, components, **settings
 ) -> Scheme:
     """A new version of the scheme `code` (version 1, or one past the latest)."""
+    require_office(actor)
     if period_type not in PeriodType.values:
         raise ValidationFailed.on("period_type", "考核周期应为年度、季度或月度")
     latest = Scheme.objects.filter(code=code).order_by("-scheme_version").first()
@@ -118,9 +140,10 @@ def score_item_add(
 ) -> ScoreItem:
     if kind not in ItemKind.values:
         raise ValidationFailed.on("kind", "事项类型应为加分、扣分或一票否决")
+    require_office(actor)
     points = _decimal(points, "分值")
-    if points < 0:
-        raise ValidationFailed.on("points", "分值不能为负数")
+    if not Decimal(0) <= points <= ITEM_MAX_POINTS or points != points.quantize(Decimal("0.01")):
+        raise ValidationFailed.on("points", "分值应在 0 至 100 之间，最多两位小数")
     item = ScoreItem.objects.create(
         scheme_code=scheme.code,
         period=period_of(scheme, period).code,
@@ -141,6 +164,7 @@ def score_item_add(
 
 @transaction.atomic
 def manual_score_set(*, actor, scheme: Scheme, component_code: str, period: str, unit, score):
+    require_office(actor)
     component = scheme.components.filter(code=component_code, kind=ComponentKind.MANUAL).first()
     if component is None:
         raise ValidationFailed.on("component", f"组成项“{component_code}”不是评议打分项")
@@ -169,6 +193,7 @@ def result_publish(
 ) -> tuple[Result | None, list[dict]]:
     """Freeze the current computation as the next result revision. Returns (None, []) when it
     equals the latest published revision (nothing to publish)."""
+    require_office(actor)
     span = period_of(scheme, period)
     rows, cutoff = selectors.draft_results(scheme, span, cutoff)
     previous = (

@@ -45,7 +45,10 @@ def _value(raw) -> Decimal:
         raise ValidationFailed.on("value", _("标杆值不是数字")) from None
     if not value.is_finite() or abs(value) >= MAX_VALUE:
         raise ValidationFailed.on("value", _("标杆值超出允许范围"))
-    return value.quantize(Decimal("0.0001"))
+    value = value.quantize(Decimal("0.0001"))
+    if abs(value) >= MAX_VALUE:  # 9999999999999999.99999 rounds up past the column
+        raise ValidationFailed.on("value", _("标杆值超出允许范围"))
+    return value
 
 
 def _clean(values: dict) -> dict:

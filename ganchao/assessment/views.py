@@ -155,7 +155,10 @@ def ranking_xlsx(request):
 
 @login_required
 def breakdown_xlsx(request):
+    """Point-by-point details only of the units the user may open (the ranking sheet has all)."""
     rows, name = _export_rows(request)
+    readable = league.readable_codes(request.user, [row["unit_code"] for row in rows])
+    rows = [row for row in rows if row["unit_code"] in readable]
     data = exports.breakdown_xlsx(rows, _("得分明细"))
     return xlsx_response(data, f"{name}-{_('得分明细')}.xlsx")
 

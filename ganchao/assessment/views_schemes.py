@@ -14,7 +14,7 @@ from ganchao.assessment.forms import SchemeForm, component_formset, scheme_initi
 from ganchao.assessment.models import Scheme
 from ganchao.common.errors import ValidationFailed
 from ganchao.common.forms import apply_error
-from ganchao.common.views import scoped
+from ganchao.common.views import query_int, scoped
 
 
 def _readable(request) -> None:
@@ -50,7 +50,7 @@ def scheme_list(request):
 def scheme_detail(request, code: str):
     _readable(request)
     version = request.GET.get("version", "")
-    scheme = selectors.scheme_get(code, int(version) if version.isdigit() else None)
+    scheme = selectors.scheme_get(code, query_int(version))
     versions = Scheme.objects.filter(code=code).order_by("-scheme_version")
     periods = list(league.published_index(code))
     current = league.period_code_of(timezone.localdate(), scheme.period_type)

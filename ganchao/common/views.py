@@ -53,3 +53,13 @@ def require_staff(view):
 def paginate(request, queryset, per_page: int = 50):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+def query_int(raw, *, digits: int = 9) -> int | None:
+    """A whole number typed in a query string or form (ASCII digits only, at most `digits` of
+    them), or None: `"²".isdigit()` is true but int("²") fails, and a 30-digit id overflows a
+    database integer."""
+    text = str(raw or "").strip()
+    if len(text) > digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)

@@ -180,3 +180,12 @@ def test_scorecard_partial_renders_the_rows_or_says_what_to_do(register, city):
     assert "按序时折算" in html and "未达到" in html and "苏州市" in html
     empty = render_to_string("assessment/_benchmark_gaps.html", {"gaps": []})
     assert "尚未设置对标值" in empty and "<script" not in empty
+
+
+def test_a_value_that_rounds_past_the_column_is_refused():
+    from ganchao.assessment.services_benchmarks import _value
+    from ganchao.common.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed):
+        _value("9999999999999999.99999")
+    assert str(_value("9999999999999999.9999")) == "9999999999999999.9999"

@@ -79,6 +79,10 @@ def test_xlsx_downloads_open_and_hold_the_rows(login, people, quarters):  # noqa
     assert [line[2] for line in lines[1:]] == ["乙镇", "甲镇", "丙镇"]
     breakdown = client.get("/assessment/league/breakdown.xlsx", params)
     sheet = load_workbook(io.BytesIO(breakdown.content)).active
+    units = {line[1] for line in sheet.iter_rows(min_row=2, values_only=True)}
+    assert units == {"T01"}  # details only of the liaison's own unit; the ranking has all
+    office = login(people.office).get("/assessment/league/breakdown.xlsx", params)
+    sheet = load_workbook(io.BytesIO(office.content)).active
     assert sheet.max_row > 10 and sheet["B2"].value == "T02"
     assert client.get("/assessment/league/ranking.xlsx", {"scheme": "NOPE"}).status_code == 404
 
@@ -134,3 +138,19 @@ def test_league_pages_and_finds_units_keeping_category_ranks(login, people, quar
     assert "甲镇" in found and "乙镇" not in found and "90.92" in found
     none = text(client.get(LEAGUE, {**params, "q": "不存在"}))
     assert "没有名称或编码包含“不存在”的单位" in none
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/assessment/league/?scheme=TOWNS&period=0000-Q2",
+        "/assessment/league/?scheme=TOWNS&period=9999-Q2&draft=1",
+        "/assessment/scorecards/TOWNS/0000-Q2/T01/",
+        "/assessment/schemes/TOWNS/periods/9999-Q4/",
+        "/assessment/schemes/TOWNS/?version=%C2%B2",
+        "/assessment/benchmarks/?year=%C2%B2",
+        "/api/v1/assessment/schemes/TOWNS/results/0000-Q2",
+    ],
+)
+def test_odd_periods_and_digits_never_fail(login, people, quarters, url):  # noqa: F811
+    assert login(people.office).get(url).status_code in (200, 302, 404, 422)

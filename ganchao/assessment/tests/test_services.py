@@ -132,3 +132,28 @@ def test_publication_tells_each_ranked_unit_and_a_revision_only_the_changed(scen
         services.result_publish(actor=None, scheme=scenario.scheme, period="2026-Q2")
     assert Notification.objects.filter(user=a_liaison).count() == 2
     assert Notification.objects.filter(user=b_head).count() == 1  # B's figures did not change
+
+
+@pytest.mark.parametrize("points", ["1e999", "NaN", "100.01", "1e7", "-1", "1.234"])
+def test_item_points_out_of_range_are_refused(scenario, points):
+    with pytest.raises(ValidationFailed), transaction.atomic():
+        services.score_item_add(
+            actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.a,
+            kind="bonus", points=points, reason="x",
+        )  # fmt: skip
+
+
+def test_office_writes_refuse_other_users(scenario):
+    from ganchao.common.errors import Forbidden
+    from ganchao.conftest import make_user
+    from ganchao.orgs.choices import Role
+
+    liaison = make_user("a_writer", scenario.a, Role.LIAISON)
+    with pytest.raises(Forbidden), transaction.atomic():
+        services.result_publish(actor=liaison, scheme=scenario.scheme, period="2026-Q2")
+    with pytest.raises(Forbidden), transaction.atomic():
+        services.score_item_add(
+            actor=liaison, scheme=scenario.scheme, period="2026-Q2", unit=scenario.a,
+            kind="bonus", points=1, reason="自评", approved=True,
+        )  # fmt: skip
+    assert not Result.objects.exists()
