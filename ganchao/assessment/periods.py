@@ -5,6 +5,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ganchao.assessment.choices import PeriodType
 
 PATTERNS = {
@@ -51,4 +53,8 @@ def parse(text: str, period_type: str) -> AssessmentPeriod | None:
 
 def mismatch_message(text: str, period_type: str) -> str:
     label = PeriodType(period_type).label
-    return f"考核期间“{text}”与方案的考核周期（{label}）不符，应形如 {EXAMPLES[period_type]}"
+    return _("考核期间“%(text)s”与方案的考核周期（%(label)s）不符，应形如 %(example)s") % {
+        "text": text,
+        "label": label,
+        "example": EXAMPLES[period_type],
+    }

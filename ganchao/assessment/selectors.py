@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganchao.assessment import engine
 from ganchao.assessment.choices import AppealState
@@ -37,8 +38,9 @@ def scheme_get(code: str, version: int | None = None) -> Scheme:
         schemes = schemes.filter(scheme_version=version)
     scheme = schemes.order_by("-scheme_version").first()
     if scheme is None:
-        suffix = f"第{version}版" if version is not None else ""
-        raise NotFound(f"考核方案“{code}”{suffix}不存在")
+        if version is None:
+            raise NotFound(_("考核方案“%(code)s”不存在") % {"code": code})
+        raise NotFound(_("考核方案“%(code)s”第%(v)s版不存在") % {"code": code, "v": version})
     return scheme
 
 

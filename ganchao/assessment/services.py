@@ -50,13 +50,13 @@ def _decimal(value, field: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed.on(field, f"{field}：不是数字") from exc
+        raise ValidationFailed.on(field, _("%(field)s：不是数字") % {"field": field}) from exc
     if not number.is_finite():
-        raise ValidationFailed.on(field, f"{field}：不是数字")
+        raise ValidationFailed.on(field, _("%(field)s：不是数字") % {"field": field})
     if number.adjusted() > 6:  # every score and points value is below a million
-        raise ValidationFailed.on(field, f"{field}：数值过大")
+        raise ValidationFailed.on(field, _("%(field)s：数值过大") % {"field": field})
     if number != number.quantize(Decimal("0.0001")):
-        raise ValidationFailed.on(field, f"{field}：小数位数过多")
+        raise ValidationFailed.on(field, _("%(field)s：小数位数过多") % {"field": field})
     return number
 
 
@@ -64,7 +64,9 @@ def scheme_check_points(scheme: Scheme) -> None:
     """Component points must sum to 100 (DESIGN.md 3.10)."""
     total = sum((c.points for c in scheme.components.all()), Decimal(0))
     if total != HUNDRED:
-        raise ValidationFailed.on("components", f"组成项分值合计为 {total}，应为 100")
+        raise ValidationFailed.on(
+            "components", _("组成项分值合计为 %(total)s，应为 100") % {"total": total}
+        )
 
 
 def _component_rows(components) -> list[Component]:
@@ -72,14 +74,18 @@ def _component_rows(components) -> list[Component]:
     for position, spec in enumerate(components):
         kind, method = spec["kind"], spec.get("method", Method.RATIO)
         if kind not in ComponentKind.values or method not in Method.values:
-            raise ValidationFailed.on("components", f"组成项“{spec['name']}”的类型或方法无效")
-        floor = _decimal(spec.get("floor", 0), "保底完成率")
+            raise ValidationFailed.on(
+                "components", _("组成项“%(name)s”的类型或方法无效") % {"name": spec["name"]}
+            )
+        floor = _decimal(spec.get("floor", 0), _("保底完成率"))
         if not Decimal(0) <= floor <= 1:
-            raise ValidationFailed.on("components", "保底完成率应在 0 至 1 之间")
-        points = _decimal(spec["points"], "分值")
+            raise ValidationFailed.on("components", _("保底完成率应在 0 至 1 之间"))
+        points = _decimal(spec["points"], _("分值"))
         if not Decimal(0) < points <= HUNDRED or points != points.quantize(Decimal("0.01")):
             raise ValidationFailed.on(
-                "components", f"组成项“{spec['name']}”的分值应大于 0、不超过 100，最多两位小数"
+                "components",
+                _("组成项“%(name)s”的分值应大于 0、不超过 100，最多两位小数")
+                % {"name": spec["name"]},
             )
         rows.append(
             Component(
@@ -102,7 +108,7 @@ def scheme_create(
     """A new version of the scheme `code` (version 1, or one past the latest)."""
     require_office(actor)
     if period_type not in PeriodType.values:
-        raise ValidationFailed.on("period_type", "考核周期应为年度、季度或月度")
+        raise ValidationFailed.on("period_type", _("考核周期应为年度、季度或月度"))
     latest = Scheme.objects.filter(code=code).order_by("-scheme_version").first()
     version = latest.scheme_version + 1 if latest else 1
     scheme = Scheme.objects.create(
@@ -139,11 +145,11 @@ def score_item_add(
     *, actor, scheme: Scheme, period: str, unit, kind: str, points, reason: str, approved=False
 ) -> ScoreItem:
     if kind not in ItemKind.values:
-        raise ValidationFailed.on("kind", "事项类型应为加分、扣分或一票否决")
+        raise ValidationFailed.on("kind", _("事项类型应为加分、扣分或一票否决"))
     require_office(actor)
-    points = _decimal(points, "分值")
+    points = _decimal(points, _("分值"))
     if not Decimal(0) <= points <= ITEM_MAX_POINTS or points != points.quantize(Decimal("0.01")):
-        raise ValidationFailed.on("points", "分值应在 0 至 100 之间，最多两位小数")
+        raise ValidationFailed.on("points", _("分值应在 0 至 100 之间，最多两位小数"))
     item = ScoreItem.objects.create(
         scheme_code=scheme.code,
         period=period_of(scheme, period).code,
@@ -167,10 +173,14 @@ def manual_score_set(*, actor, scheme: Scheme, component_code: str, period: str,
     require_office(actor)
     component = scheme.components.filter(code=component_code, kind=ComponentKind.MANUAL).first()
     if component is None:
-        raise ValidationFailed.on("component", f"组成项“{component_code}”不是评议打分项")
-    score = _decimal(score, "得分")
+        raise ValidationFailed.on(
+            "component", _("组成项“%(code)s”不是评议打分项") % {"code": component_code}
+        )
+    score = _decimal(score, _("得分"))
     if not Decimal(0) <= score <= component.points:
-        raise ValidationFailed.on("score", f"得分应在 0 至 {component.points} 之间")
+        raise ValidationFailed.on(
+            "score", _("得分应在 0 至 %(points)s 之间") % {"points": component.points}
+        )
     row, _created = ManualScore.objects.update_or_create(
         scheme_code=scheme.code,
         component_code=component_code,
