@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.assessment import permissions, selectors
@@ -106,6 +107,11 @@ class Standing:
     @property
     def previous(self) -> str | None:
         return self.earlier[-1] if self.earlier else None
+
+    @property
+    def running(self) -> bool:
+        """The period has not ended: not-yet-due milestones and unentered scores count 0."""
+        return self.period.end >= timezone.localdate()
 
 
 def standing(scheme: Scheme, period: AssessmentPeriod, *, draft: bool) -> Standing:

@@ -205,6 +205,10 @@ def result_publish(
     equals the latest published revision (nothing to publish)."""
     require_office(actor)
     span = period_of(scheme, period)
+    if span.start > timezone.localdate():
+        raise ValidationFailed.on(
+            "period", _("考核期间%(period)s尚未开始，不能发布结果") % {"period": span.code}
+        )
     rows, cutoff = selectors.draft_results(scheme, span, cutoff)
     previous = (
         Result.objects.select_for_update()

@@ -6,6 +6,7 @@ views_public."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from ganchao.assessment import exports, league, permissions, selectors
+from ganchao.assessment import exports, league, permissions, selectors, selectors_appeals
 from ganchao.assessment.models import Result, Scheme
 from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse
 from ganchao.assessment.scorecard import scorecard as scorecard_rows
@@ -170,6 +171,9 @@ def _appeal_link(request, data, unit: Unit, component: str) -> str:
     """The appeal form's address, when the user may appeal this published result."""
     if data.draft or not permissions.may_appeal(request.user, unit):
         return ""
+    published = SimpleNamespace(published_at=data.result["published_at"])
+    if not selectors_appeals.window_open(published):
+        return ""  # the five working days have passed: no link to a form that would refuse
     try:
         base = reverse("assessment:appeal_new")
     except NoReverseMatch:

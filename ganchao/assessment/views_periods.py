@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -109,6 +111,8 @@ def period_detail(request, code: str, period: str):
         "revisions": _revisions(scheme.code, span.code),
         "release": PublicRelease.objects.filter(scheme_code=scheme.code, period=span.code).first(),
         "manages": permissions.manages_assessment(request.user),
+        "running": span.end >= timezone.localdate(),
+        "not_started": span.start > timezone.localdate(),
     }
     return render(request, "assessment/period_detail.html", context)
 
@@ -127,6 +131,15 @@ def _office_post(request, code: str, period: str):
 @scoped
 def result_publish(request, code: str, period: str):
     scheme, span = _office_post(request, code, period)
+    if span.end >= timezone.localdate() and request.POST.get("early") != "1":
+        messages.error(
+            request,
+            _(
+                "本期到%(end)s才结束，现在发布将把尚未到期的节点和未录入的评议计为0分。如确需提前发布，请勾选“确认提前发布”。"
+            )
+            % {"end": date_format(span.end, "DATE_FORMAT")},
+        )
+        return redirect("assessment:period_detail", scheme.code, span.code)
     try:
         result, changes = services.result_publish(
             actor=request.user, scheme=scheme, period=span.code

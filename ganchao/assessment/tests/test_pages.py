@@ -154,3 +154,21 @@ def test_league_pages_and_finds_units_keeping_category_ranks(login, people, quar
 )
 def test_odd_periods_and_digits_never_fail(login, people, quarters, url):  # noqa: F811
     assert login(people.office).get(url).status_code in (200, 302, 404, 422)
+
+
+def test_publishing_a_running_period_needs_confirmation(login, people, scenario):  # noqa: F811
+    from django.utils import timezone
+
+    from ganchao.assessment.models import Result
+    from ganchao.assessment.periods import parse
+
+    today = timezone.localdate()
+    current = parse(f"{today.year}-Q{(today.month - 1) // 3 + 1}", "quarter")
+    url = f"/assessment/schemes/TOWNS/periods/{current.code}/"
+    client = login(people.office)
+    page = text(client.get(url))
+    assert "才结束：尚未到期的节点按未完成计" in page and "确认提前发布" in page
+    refused = client.post(f"{url}publish/", follow=True)
+    assert "如确需提前发布" in text(refused) and not Result.objects.filter(period=current.code)
+    client.post(f"{url}publish/", {"early": "1"})
+    assert Result.objects.filter(period=current.code, result_revision=1).exists()

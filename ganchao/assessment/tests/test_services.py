@@ -157,3 +157,12 @@ def test_office_writes_refuse_other_users(scenario):
             kind="bonus", points=1, reason="自评", approved=True,
         )  # fmt: skip
     assert not Result.objects.exists()
+
+
+def test_a_period_that_has_not_started_cannot_be_published(scenario):
+    from django.utils import timezone
+
+    later = f"{timezone.localdate().year + 1}-Q4"
+    with pytest.raises(ValidationFailed, match="尚未开始"), transaction.atomic():
+        services.result_publish(actor=None, scheme=scenario.scheme, period=later)
+    assert not Result.objects.exists()
