@@ -6,7 +6,7 @@ never code). No model instance ever reaches the template."""
 from __future__ import annotations
 
 import hashlib
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -94,8 +94,10 @@ def period_label(code: str) -> str:
 
 
 def _number(value) -> str:
-    """A decimal without trailing zeros or exponent: 50.00 → 50, 7.50 → 7.5."""
-    return format(Decimal(str(value)).normalize(), "f")
+    """A decimal rounded to 2 places, without trailing zeros or exponent: 50.00 → 50,
+    7.50 → 7.5, 264.0219 → 264.02."""
+    rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return format(rounded.normalize(), "f")
 
 
 def _signed(value: Decimal) -> str:
@@ -206,10 +208,12 @@ def _detail(expected, actual, measure: str, since) -> str:
     return "，".join(parts) or _("严重滞后")
 
 
-def lagging_rows(unit_codes: list[str], year: int) -> list[dict]:
+def lagging_rows(unit_codes: list[str], year: int, cutoff) -> list[dict]:
+    """Assignments still 严重滞后 that already were by the result's cut-off (a spell that began
+    after it belongs to the next bulletin)."""
     rows = (
         Assignment.objects.filter(SCORED_ROLES, unit__code__in=unit_codes, status=Status.RED)
-        .filter(item__plan__year=year)
+        .filter(item__plan__year=year, red_since__lte=cutoff)
         .exclude(item__plan__state=PlanState.DRAFT)
         .order_by("unit__code", "item__sort_key", "id")
         .values_list(
@@ -352,7 +356,7 @@ def bulletin_context(issue: BulletinIssue) -> dict:
         "excellent_units": excellent,
         "commendation": _commendation(excellent, bool(bonuses)),
         "bonuses": bonuses,
-        "lagging": lagging_rows(codes, period.year),
+        "lagging": lagging_rows(codes, period.year, result.cutoff),
         "overdue_notices": overdue_notice_rows(codes, issue.issued_on),
         "listings": listing_rows(codes, period),
     }

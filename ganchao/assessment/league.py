@@ -39,8 +39,8 @@ def period_label(code: str) -> str:
     if not part:
         return _("%(y)s年") % {"y": year}
     if part.startswith("Q"):
-        quarter = "一二三四"[int(part[1]) - 1]
-        return _("%(y)s年第%(q)s季度") % {"y": year, "q": quarter}
+        quarter = (_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度"))[int(part[1]) - 1]
+        return _("%(y)s年%(quarter)s") % {"y": year, "quarter": quarter}
     return _("%(y)s年%(m)d月") % {"y": year, "m": int(part)}
 
 
@@ -226,6 +226,8 @@ def league_rows(data: Standing, selected: list[dict] | None = None) -> list[dict
                 "change": rank_change(row["rank"], old and old["rank"], bool(data.previous)),
                 "spark": sparkline(trend, worst),
                 "scores": [c["score"] for c in row["components"]],
+                "bonus": row["bonus"],
+                "deduction": row["deduction"],
             }
         )
     return rows

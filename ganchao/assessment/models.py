@@ -58,6 +58,14 @@ class Scheme(TimeStamped):
     def __str__(self) -> str:
         return f"{self.name}（第{self.scheme_version}版）"
 
+    @property
+    def excellent_share_percent(self) -> str:
+        """0.3000 → "30" (for the note on the cap on the share of 优秀)."""
+        if self.excellent_share is None:
+            return ""
+        text = format(self.excellent_share * 100, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
+
 
 class Component(models.Model):
     """A component of a scheme (组成项) with its points and scoring method."""

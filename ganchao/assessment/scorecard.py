@@ -100,7 +100,7 @@ def _indicator(detail: dict, links) -> dict:
         "ref": detail["ref"],
         "url": _item_url(detail.get("key", ""), links, "reports"),
         "weight": plain(detail["weight"]),
-        "expected": plain(detail["expected"]),
+        "expected": plain(shown(detail["expected"])),  # E rounded like the totals
         "actual": plain(detail["actual"]),
         "reported": detail["actual"] is not None,
         "c": percent(detail["c"]),

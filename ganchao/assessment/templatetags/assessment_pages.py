@@ -1,13 +1,56 @@
 """Template filters of the 比着干 pages."""
 
+from decimal import Decimal, InvalidOperation
+
 from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ganchao.assessment import league
 
 register = template.Library()
+
+# Grades are stored as the words of DESIGN.md 3.10 (the JSON contract); shown translated.
+GRADE_WORDS = {
+    gettext_noop("优秀"),
+    gettext_noop("良好"),
+    gettext_noop("合格"),
+    gettext_noop("不合格"),
+}
 
 
 @register.filter
 def period_label(code: str) -> str:
     """2026-Q2 → 2026年第二季度."""
     return league.period_label(str(code)) if code else ""
+
+
+@register.filter
+def grade_label(grade: str) -> str:
+    """The grade word in the interface language (the stored word is Chinese)."""
+    return _(grade) if grade in GRADE_WORDS else grade
+
+
+@register.filter
+def plain_number(value) -> str:
+    """8.0100 → 8.01, 3650.0000 → 3650 (never 3.65E+3); other values unchanged."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if not number.is_finite():
+        return value
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def net_adjustment(row: dict) -> str:
+    """A row's bonus minus deduction as +1.00 / −2.00, or — when there is none."""
+    try:
+        net = Decimal(str(row.get("bonus") or 0)) - Decimal(str(row.get("deduction") or 0))
+    except (InvalidOperation, AttributeError):
+        return "—"
+    if net == 0:
+        return "—"
+    return f"+{net:.2f}" if net > 0 else f"−{-net:.2f}"

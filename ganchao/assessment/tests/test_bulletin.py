@@ -1,6 +1,7 @@
 """The bulletin (通报): `ganchao bulletin`, the gap-free 文号 taken once per result revision, the
 document's content, and the sandbox around office templates."""
 
+import datetime as dt
 import io
 import zipfile
 from unittest import mock
@@ -171,8 +172,12 @@ def test_the_document_holds_every_part_of_the_bulletin(scenario):
 
 def test_lagging_items_and_overdue_notices(scenario):
     assignment = Assignment.objects.get(unit=scenario.c, item__code="4")
-    assignment.status, assignment.expected, assignment.actual = "red", 100, 50
-    assignment.save(update_fields=["status", "expected", "actual"])
+    assignment.status, assignment.expected, assignment.actual = "red", "100.004", 50
+    assignment.red_since = dt.date(2026, 6, 15)
+    assignment.save(update_fields=["status", "expected", "actual", "red_since"])
+    later = Assignment.objects.get(unit=scenario.a, item__code="2")  # red only after the cut-off
+    later.status, later.red_since = "red", dt.date(2026, 8, 3)
+    later.save(update_fields=["status", "red_since"])
     notice = scenario.c.notices.first()
     notice.number, notice.response_due = "赶督〔2026〕9号", "2026-04-01"
     notice.save(update_fields=["number", "response_due"])
@@ -182,7 +187,8 @@ def test_lagging_items_and_overdue_notices(scenario):
             actor=None, scheme_code="TOWNS", period="2026-Q2"
         ).content
     )
-    assert "1．丙镇：4 事项4（序时目标100，实际完成50）。" in text
+    assert "1．丙镇：4 事项4（序时目标100，实际完成50，自2026年6月15日起严重滞后）。" in text
+    assert "事项2" not in text
     assert "丙镇：督办单（赶督〔2026〕9号，回复期限2026年4月1日，已签发待回复）" in text
 
 

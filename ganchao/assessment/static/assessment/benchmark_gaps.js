@@ -17,7 +17,9 @@
     return {
       grid: { left: 10, right: 50, top: 24, bottom: 10, containLabel: true },
       tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + "%"; } },
-      xAxis: { type: "value", axisLabel: { formatter: "{value}%" } },
+      // the 100% line must stay on the chart even when every unit is far below it
+      xAxis: { type: "value", axisLabel: { formatter: "{value}%" },
+               max: function (extent) { return Math.ceil(Math.max(extent.max, 100) * 1.08); } },
       yAxis: { type: "category", inverse: true,
                axisLabel: { width: 160, overflow: "truncate" },
                data: shown.map(function (r) { return r.indicator + "（" + r.region + "）"; }) },
@@ -34,10 +36,13 @@
   }
 
   function indicatorOption(data) {
+    // the axis reaches past the highest benchmark, so every dashed benchmark line is drawn
+    var top = Math.max.apply(null, data.lines.map(function (l) { return parseFloat(l.value); })
+      .concat(data.values.map(function (v) { return v == null ? 0 : parseFloat(v); })));
     return {
       grid: { left: 10, right: 60, top: 50, bottom: 10, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return v == null ? "未报送" : v + " " + data.unit; } },
-      xAxis: { type: "value", name: data.unit },
+      xAxis: { type: "value", name: data.unit, max: top > 0 ? Math.ceil(top * 1.1) : null },
       yAxis: { type: "category", inverse: true, data: data.names,
                axisLabel: { width: 120, overflow: "truncate" } },
       series: [{
