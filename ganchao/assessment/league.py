@@ -304,5 +304,6 @@ def public_ranking(scheme_code: str, period_code: str) -> dict:
         "scheme_code": scheme_code,
         "period": period_code,
         "published_at": result.published_at,
+        "revision": result.result_revision,
         "rows": rows,
     }

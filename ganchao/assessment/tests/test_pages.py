@@ -172,3 +172,27 @@ def test_publishing_a_running_period_needs_confirmation(login, people, scenario)
     assert "如确需提前发布" in text(refused) and not Result.objects.filter(period=current.code)
     client.post(f"{url}publish/", {"early": "1"})
     assert Result.objects.filter(period=current.code, result_revision=1).exists()
+
+
+def test_public_page_says_when_a_corrected_revision_replaced_the_first(
+    client,
+    login,
+    people,  # noqa: F811
+    quarters,  # noqa: F811
+    scenario,
+):
+    from ganchao.assessment import release_services
+
+    with transaction.atomic():
+        release_services.result_release(actor=people.office, scheme_code="TOWNS", period="2026-Q2")
+    url = "/assessment/public/TOWNS/2026-Q2/"
+    assert "更正发布" not in text(client.get(url))
+    with transaction.atomic():
+        services.score_item_add(
+            actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.b,
+            kind="deduction", points=1, reason="迟报", approved=True,
+        )  # fmt: skip
+        services.result_publish(actor=None, scheme=scenario.scheme, period="2026-Q2")
+    client.logout()
+    page = text(client.get(url))
+    assert "第2版结果" in page and "更正发布" in page and "97.00" in page
