@@ -51,7 +51,11 @@ def appeal_list(request):
 
 
 def _result_or_404(raw) -> Result:
-    result = Result.objects.filter(pk=query_int(raw)).first() if query_int(raw) else None
+    result = (
+        Result.objects.select_related("scheme").filter(pk=query_int(raw)).first()
+        if query_int(raw)
+        else None
+    )
     if result is None:
         raise Http404(_("考核结果不存在"))
     return result

@@ -54,7 +54,7 @@ def result_row(result: Result, unit_code: str, component_code: str) -> dict | No
 
 
 def appeals_visible(actor) -> QuerySet[Appeal]:
-    appeals = Appeal.objects.select_related("unit", "result", "submitted_by", "decided_by")
+    appeals = Appeal.objects.select_related("unit", "result__scheme", "submitted_by", "decided_by")
     scope = scope_of(actor)
     if actor is None or permissions.sees_drafts(actor):
         return appeals
@@ -116,8 +116,10 @@ def appealable_results(actor, at: dt.datetime | None = None) -> list[dict]:
     if not units:
         return []
     since = timezone.now() - dt.timedelta(days=WINDOW_SEARCH_DAYS)
-    recent = Result.objects.filter(published_at__gte=since).order_by(
-        "scheme_code", "period", "-result_revision"
+    recent = (
+        Result.objects.select_related("scheme")
+        .filter(published_at__gte=since)
+        .order_by("scheme_code", "period", "-result_revision")
     )
     latest: dict[tuple[str, str], Result] = {}
     for result in recent:
