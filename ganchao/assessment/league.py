@@ -67,10 +67,16 @@ def scheme_choices() -> list[dict]:
     return list(seen.values())
 
 
-def latest_published() -> tuple[str, str] | None:
-    """(scheme code, period) of the most recently published result, the league's default."""
-    row = Result.objects.order_by("-published_at", "-id").values_list("scheme_code", "period")
-    return row.first()
+def latest_published(actor=None) -> tuple[str, str] | None:
+    """(scheme code, period) of the most recently published result, the league's default:
+    for a unit's own users, of their unit's category when it has one."""
+    results = Result.objects.order_by("-published_at", "-id")
+    category = getattr(getattr(actor, "unit", None), "category_id", None)
+    if category is not None and not permissions.sees_drafts(actor):
+        own = results.filter(scheme__category_id=category).values_list("scheme_code", "period")
+        if own.exists():
+            return own.first()
+    return results.values_list("scheme_code", "period").first()
 
 
 def published_index(scheme_code: str) -> dict[str, int]:

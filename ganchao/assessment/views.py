@@ -64,7 +64,7 @@ def choose(request) -> Choice:
     draft = params.get("draft") == "1" and permissions.sees_drafts(request.user)
     choice = Choice(draft=draft)
     if not code:
-        latest = league.latest_published()
+        latest = league.latest_published(request.user)
         code, text = latest if latest else ("", text)
     if not code:
         return choice
@@ -132,6 +132,7 @@ def league_table(request):
             "linked": league.readable_codes(request.user, [r["unit_code"] for r in rows]),
             "heads": league.component_heads(data),
             "query": _query(choice),
+            "own_code": getattr(getattr(request.user, "unit", None), "code", ""),
         }
     return render(request, "assessment/league.html", context)
 

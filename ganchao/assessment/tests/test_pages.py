@@ -1,3 +1,4 @@
+# ruff: noqa: F811 — the fixtures `people` and `quarters` are imported by name
 """Pages of 比着干: who sees what (404 outside one's reach), friendly messages for bad query
 parameters, the .xlsx downloads, scorecards and "我的考核"."""
 
@@ -19,7 +20,7 @@ def text(response) -> str:
 
 
 @pytest.mark.parametrize("who", ["office", "leader", "liaison_a"])
-def test_league_renders_the_latest_published_period(login, people, quarters, who):  # noqa: F811
+def test_league_renders_the_latest_published_period(login, people, quarters, who):
     response = login(getattr(people, who)).get(LEAGUE)
     assert response.status_code == 200
     body = text(response)
@@ -28,24 +29,24 @@ def test_league_renders_the_latest_published_period(login, people, quarters, who
     assert "相加可能与总分相差" in body
 
 
-def test_league_shows_gap_grade_words_and_veto(login, people, quarters):  # noqa: F811
+def test_league_shows_gap_grade_words_and_veto(login, people, quarters):
     body = text(login(people.office).get(LEAGUE, {"scheme": "TOWNS", "period": "2026-Q2"}))
     assert "90.92" in body and "7.08" in body and "优秀" in body and "一票否决" in body
     assert f"{Q2}T01/" in body
 
 
-def test_league_links_only_the_units_a_liaison_may_open(login, people, quarters):  # noqa: F811
+def test_league_links_only_the_units_a_liaison_may_open(login, people, quarters):
     body = text(login(people.liaison_a).get(LEAGUE))
     assert "/assessment/scorecards/TOWNS/2026-Q3/T01/" in body
     assert "/assessment/scorecards/TOWNS/2026-Q3/T02/" not in body
 
 
-def test_league_is_not_for_anonymous_or_the_auditor(client, login, people, quarters):  # noqa: F811
+def test_league_is_not_for_anonymous_or_the_auditor(client, login, people, quarters):
     assert client.get(LEAGUE).status_code == 302
     assert login(people.auditor).get(LEAGUE).status_code == 404
 
 
-def test_drafts_are_for_office_and_leaders_only(login, people, quarters):  # noqa: F811
+def test_drafts_are_for_office_and_leaders_only(login, people, quarters):
     params = {"scheme": "TOWNS", "period": "2026-Q4", "draft": "1"}
     assert "按当前数据实时计算" in text(login(people.leader).get(LEAGUE, params))
     body = text(login(people.liaison_a).get(LEAGUE, params))
@@ -60,16 +61,16 @@ def test_drafts_are_for_office_and_leaders_only(login, people, quarters):  # noq
         ({"scheme": "TOWNS", "period": "2027-Q1"}, "该期间尚无已发布的考核结果"),
     ],
 )
-def test_bad_parameters_get_a_message_not_an_error(login, people, quarters, params, message):  # noqa: F811
+def test_bad_parameters_get_a_message_not_an_error(login, people, quarters, params, message):
     response = login(people.office).get(LEAGUE, params)
     assert response.status_code == 200 and message in text(response)
 
 
-def test_empty_league_says_what_to_do_next(login, people):  # noqa: F811
+def test_empty_league_says_what_to_do_next(login, people):
     assert "前往考核方案" in text(login(people.office).get(LEAGUE))
 
 
-def test_xlsx_downloads_open_and_hold_the_rows(login, people, quarters):  # noqa: F811
+def test_xlsx_downloads_open_and_hold_the_rows(login, people, quarters):
     client = login(people.liaison_a)
     params = {"scheme": "TOWNS", "period": "2026-Q2"}
     ranking = client.get("/assessment/league/ranking.xlsx", params)
@@ -87,7 +88,7 @@ def test_xlsx_downloads_open_and_hold_the_rows(login, people, quarters):  # noqa
     assert client.get("/assessment/league/ranking.xlsx", {"scheme": "NOPE"}).status_code == 404
 
 
-def test_scorecard_drills_down_for_office_and_own_unit(login, people, quarters):  # noqa: F811
+def test_scorecard_drills_down_for_office_and_own_unit(login, people, quarters):
     body = text(login(people.office).get(f"{Q2}T01/"))
     assert "甲镇 考核得分卡" in body and "30.00 × 3.5 ÷ 4 个到期节点 = 26.25" in body
     assert "/goals/items/" in body and "/ladder/notices/" in body and "省级表彰" in body
@@ -101,20 +102,20 @@ def test_scorecard_drills_down_for_office_and_own_unit(login, people, quarters):
     assert liaison.get(f"{Q2}NOPE/").status_code == 404
 
 
-def test_scorecard_draft_for_leader(login, people, quarters):  # noqa: F811
+def test_scorecard_draft_for_leader(login, people, quarters):
     response = login(people.leader).get("/assessment/scorecards/TOWNS/2026-Q4/T03/?draft=1")
     assert response.status_code == 200 and "尚未发布" in text(response)
     assert "对本项提出申诉" not in text(response)
 
 
-def test_my_scorecard(login, people, quarters):  # noqa: F811
+def test_my_scorecard(login, people, quarters):
     response = login(people.liaison_a).get("/assessment/my/")
     assert response.status_code == 302
     assert response["Location"] == "/assessment/scorecards/TOWNS/2026-Q3/T01/"
     assert "尚未归入考核类别" in text(login(people.office).get("/assessment/my/"))
 
 
-def test_published_scorecard_lists_the_items_frozen_with_it(login, people, quarters, scenario):  # noqa: F811
+def test_published_scorecard_lists_the_items_frozen_with_it(login, people, quarters, scenario):
     with transaction.atomic():
         services.score_item_add(
             actor=None, scheme=scenario.scheme, period="2026-Q2", unit=scenario.a, kind="bonus",
@@ -126,7 +127,7 @@ def test_published_scorecard_lists_the_items_frozen_with_it(login, people, quart
     assert "事后登记的表彰" in draft
 
 
-def test_league_pages_and_finds_units_keeping_category_ranks(login, people, quarters, monkeypatch):  # noqa: F811
+def test_league_pages_and_finds_units_keeping_category_ranks(login, people, quarters, monkeypatch):
     monkeypatch.setattr("ganchao.assessment.views.LEAGUE_PAGE", 2)
     client = login(people.office)
     params = {"scheme": "TOWNS", "period": "2026-Q2"}
@@ -152,11 +153,11 @@ def test_league_pages_and_finds_units_keeping_category_ranks(login, people, quar
         "/api/v1/assessment/schemes/TOWNS/results/0000-Q2",
     ],
 )
-def test_odd_periods_and_digits_never_fail(login, people, quarters, url):  # noqa: F811
+def test_odd_periods_and_digits_never_fail(login, people, quarters, url):
     assert login(people.office).get(url).status_code in (200, 302, 404, 422)
 
 
-def test_publishing_a_running_period_needs_confirmation(login, people, scenario):  # noqa: F811
+def test_publishing_a_running_period_needs_confirmation(login, people, scenario):
     from django.utils import timezone
 
     from ganchao.assessment.models import Result
@@ -177,8 +178,8 @@ def test_publishing_a_running_period_needs_confirmation(login, people, scenario)
 def test_public_page_says_when_a_corrected_revision_replaced_the_first(
     client,
     login,
-    people,  # noqa: F811
-    quarters,  # noqa: F811
+    people,
+    quarters,
     scenario,
 ):
     from ganchao.assessment import release_services
@@ -196,3 +197,25 @@ def test_public_page_says_when_a_corrected_revision_replaced_the_first(
     client.logout()
     page = text(client.get(url))
     assert "第2版结果" in page and "更正发布" in page and "97.00" in page
+
+
+def test_a_liaison_lands_on_their_own_category_with_their_row_marked(
+    login, people, quarters, scenario
+):
+    from ganchao.assessment.tests.conftest import COMPONENTS
+    from ganchao.conftest import make_unit
+    from ganchao.orgs.choices import UnitType
+    from ganchao.orgs.models import UnitCategory
+
+    depts = UnitCategory.objects.create(code="DEPT", name="部门")
+    make_unit("财政局", UnitType.DEPARTMENT, scenario.a.parent, code="D01", category=depts)
+    with transaction.atomic():
+        other = services.scheme_create(
+            actor=None, code="DEPTS", name="部门季度考核", category=depts,
+            period_type="quarter", components=COMPONENTS,
+        )  # fmt: skip
+        services.result_publish(actor=None, scheme=other, period="2026-Q3")  # published last
+    assert "部门季度考核" in text(login(people.office).get(LEAGUE)).split("</h2>")[0]
+    own = text(login(people.liaison_a).get(LEAGUE))
+    assert "乡镇季度考核 · 2026年第三季度" in own
+    assert 'gc-own" aria-current="true"' in own
