@@ -56,3 +56,16 @@ def test_five_wrong_passwords_lock_the_account(page, demo_city):
     assert page.get_by_role("heading", name="账号已锁定").is_visible()
     page.goto("/")
     assert "/accounts/login/" in page.url
+
+
+def test_the_current_menu_entry_is_scrolled_into_view(page, demo_city):
+    """At 1366×768 the office's menu is taller than the screen: a page low in it (考核通报)
+    still shows its own entry."""
+    page.set_viewport_size({"width": 1366, "height": 768})
+    log_in(page, "office1", DEMO_PASSWORD)
+    page.wait_for_url("**/")
+    page.goto("/assessment/bulletins/")
+    entry = page.locator('.gc-sidebar [aria-current="page"]')
+    assert entry.inner_text() == "考核通报"
+    box = entry.bounding_box()
+    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 768
