@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -70,8 +71,9 @@ def _unit_or_404(request, result: Result, code: str):
     return candidates[0]
 
 
-def _form_context(request, result, unit, form) -> dict:
-    code = form["component"].value() or ""
+def _form_context(request, result, unit, form, code: str = "") -> dict:
+    """The page's context; `form` is None once the window has closed (no fields then)."""
+    code = (form["component"].value() if form is not None else code) or ""
     component = selectors_appeals.result_row(result, unit.code, code) if code else None
     return {
         "result": result,
@@ -80,7 +82,10 @@ def _form_context(request, result, unit, form) -> dict:
         "component": component,
         "row": selectors_appeals.unit_row(result, unit.code),
         "deadline": selectors_appeals.appeal_deadline(result),
-        "window_open": selectors_appeals.window_open(result),
+        "window_open": form is not None,
+        "scorecard_url": reverse(
+            "assessment:scorecard", args=[result.scheme.code, result.period, unit.code]
+        ),
     }
 
 
@@ -93,6 +98,11 @@ def appeal_new(request):
         return render(request, "assessment/appeal_choose.html", {"rows": rows})
     result = _result_or_404(source.get("result"))
     unit = _unit_or_404(request, result, source.get("unit", ""))
+    if not selectors_appeals.window_open(result):
+        # The window has closed: say so, show the score, and offer no fields to fill in.
+        context = _form_context(request, result, unit, None, source.get("component", ""))
+        status = 422 if request.method == "POST" else 200
+        return render(request, "assessment/appeal_form.html", context, status=status)
     components = selectors_appeals.component_choices(result, unit.code)
     if request.method != "POST":
         form = AppealForm(initial={"component": source.get("component", "")}, components=components)

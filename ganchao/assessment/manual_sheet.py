@@ -49,6 +49,7 @@ UNIT_NAME, POINTS = "单位名称", "满分"
 KEYS = (UNIT, COMPONENT)
 HEADERS = [UNIT, UNIT_NAME, COMPONENT, POINTS, SCORE]
 MAX_WARNINGS = 200
+LISTED = 20  # row numbers or unit names listed in a warning before 等
 
 
 @dataclass
@@ -177,21 +178,45 @@ class ManualSheet:
             return None
 
 
+def _listed(items: list[str]) -> str:
+    """At most LISTED items joined with 、, then 等 when there are more."""
+    shown = "、".join(items[:LISTED])
+    return shown + _("等") if len(items) > LISTED else shown
+
+
+def _skipped_warning(rows: list[int]) -> str:
+    values = {"rows": "、".join(str(number) for number in rows[:LISTED]), "n": len(rows)}
+    if len(rows) > LISTED:
+        return _("第%(rows)s行等得分为空，已跳过（共%(n)d行）") % values
+    return _("第%(rows)s行得分为空，已跳过（共%(n)d行）") % values
+
+
+def _missing_warning(names: list[str], component: Component | None) -> str:
+    values = {"n": len(names), "names": _listed(names)}
+    if component is None:
+        return _("尚有%(n)d个单位未录入得分：%(names)s") % values
+    return _("尚有%(n)d个单位未录入“%(component)s”得分：%(names)s") % {
+        **values,
+        "component": component.name,
+    }
+
+
 def _warnings(sheet: ManualSheet, scheme: Scheme, period: str) -> list[str]:
-    warnings = [
-        _("第%(row)d行：没有填写得分，未导入") % {"row": number} for number in sheet.skipped
-    ]
+    """A summary, not a line per row: the rows skipped for an empty 得分, and the units still
+    without a score once the file is in (per component when the scheme has several)."""
+    warnings = [_skipped_warning(sheet.skipped)] if sheet.skipped else []
     covered = {(unit.pk, component.code) for unit, component, _s in sheet.cells}
     units = list(Unit.objects.filter(category_id=scheme.category_id, active=True).order_by("code"))
     stored = existing_scores(scheme, period, [u.pk for u in units])
-    for unit in units:
-        for component in sheet.components:
-            key = (unit.pk, component.code)
-            if key not in covered and key not in stored:
-                warnings.append(
-                    _("%(unit)s（%(code)s）没有“%(component)s”得分")
-                    % {"unit": unit.name, "code": unit.code, "component": component.name}
-                )
+    several = len(sheet.components) > 1
+    for component in sheet.components:
+        names = [
+            unit.name
+            for unit in units
+            if (unit.pk, component.code) not in covered and (unit.pk, component.code) not in stored
+        ]
+        if names:
+            warnings.append(_missing_warning(names, component if several else None))
     return warnings
 
 

@@ -61,8 +61,9 @@ def _id(ref: str, prefix: str) -> int | None:
 # ---- links -----------------------------------------------------------------------------------
 
 
-def _links(row: dict) -> dict[str, dict[int, int]]:
-    """assignment id → item id, and 通报 id → its 督办单 id: two queries at most."""
+def _links(row: dict) -> dict[str, dict]:
+    """assignment id → item id and the item's unit of measure, and 通报 id → its 督办单 id:
+    two queries at most."""
     assignments, bulletins = set(), set()
     for component in row["components"]:
         for detail in component["details"]:
@@ -70,9 +71,14 @@ def _links(row: dict) -> dict[str, dict[int, int]]:
                 assignments.add(_id(detail["key"], "assignment"))
             if _id(detail.get("ref", ""), "bulletin"):
                 bulletins.add(_id(detail["ref"], "bulletin"))
-    items = dict(Assignment.objects.filter(pk__in=assignments).values_list("id", "item_id"))
+    rows = Assignment.objects.filter(pk__in=assignments).values_list(
+        "id", "item_id", "item__measure_unit"
+    )
+    items, units = {}, {}
+    for pk, item, measure_unit in rows:
+        items[pk], units[pk] = item, measure_unit or ""
     notices = dict(BulletinListing.objects.filter(pk__in=bulletins).values_list("id", "notice_id"))
-    return {"items": items, "notices": notices}
+    return {"items": items, "units": units, "notices": notices}
 
 
 def _item_url(key: str, links, anchor: str) -> str:
@@ -96,9 +102,11 @@ def _event_url(ref: str, kind: str, links) -> str:
 
 
 def _indicator(detail: dict, links) -> dict:
+    key = detail.get("key", "")
     return {
         "ref": detail["ref"],
-        "url": _item_url(detail.get("key", ""), links, "reports"),
+        "url": _item_url(key, links, "reports"),
+        "unit": links["units"].get(_id(key, "assignment"), ""),  # 计量单位, "" when none
         "weight": plain(detail["weight"]),
         "expected": plain(shown(detail["expected"])),  # E rounded like the totals
         "actual": plain(detail["actual"]),
@@ -143,9 +151,20 @@ def _event(detail: dict, links) -> dict:
     }
 
 
-def _method_text(component: Component | None) -> str:
+def kind_method(kind: str) -> str:
+    """How a component of a kind other than indicators scores (the method is fixed)."""
+    if kind == ComponentKind.SUPERVISION:
+        return _("满分扣减：催办扣1分、督办单扣2分、通报扣3分、约谈扣5分，扣完为止")
+    if kind == ComponentKind.MANUAL:
+        return _("按录入的评议得分计")
+    if kind == ComponentKind.MILESTONES:
+        return _("按期完成计1、逾期完成计0.5、未完成计0，按到期节点平均")
+    return ""
+
+
+def _method_text(component: Component | None, kind: str = "") -> str:
     if component is None or component.kind != ComponentKind.INDICATORS:
-        return ""
+        return kind_method(component.kind if component is not None else kind)
     if component.method == Method.LINEAR_FLOOR:
         return _("设保底线性：完成率低于 %(f)s 不得分，其上按比例计分") % {
             "f": percent(component.floor)
@@ -167,7 +186,7 @@ def _formula(part: dict, details: list[dict]) -> str:
             return _("本期没有到期节点，得满分 %(p)s") % {"p": points}
         total = sum((Decimal(str(d["credit"])) for d in details), Decimal(0))
         values = {"p": points, "c": plain(total), "n": len(details), "s": score}
-        return _("%(p)s × %(c)s ÷ %(n)s 个到期节点 = %(s)s") % values
+        return _("%(p)s × 节点得分合计 %(c)s ÷ %(n)s 个到期节点 = %(s)s") % values
     if kind == ComponentKind.SUPERVISION:
         penalty = sum((Decimal(str(d["penalty"])) for d in details), Decimal(0))
         return _("%(p)s − 扣分 %(d)s = %(s)s（不低于 0）") % {
@@ -177,7 +196,7 @@ def _formula(part: dict, details: list[dict]) -> str:
         }
     entered = [d for d in details if "entered" in d]
     if entered:
-        return _("录入得分 %(e)s") % {"e": plain(entered[0]["entered"])}
+        return _("录入得分 %(e)s") % {"e": shown(entered[0]["entered"])}
     return _("未录入，计 0 分")
 
 
@@ -212,7 +231,7 @@ def _component(part: dict, meta: Component | None, links) -> dict:
         else part["kind"],
         "points": part["points"],
         "score": part["score"],
-        "method": _method_text(meta),
+        "method": _method_text(meta, part["kind"]),
         "formula": _formula(part, details),
         "details": [build(d, links) for d in details] if build else [],
         "appeal": _appeal(part["details"]),

@@ -4,7 +4,7 @@ fixed number of queries whatever the number of units."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.paginator import Paginator
 
@@ -63,6 +63,11 @@ def item_totals(items: list[ScoreItem]) -> dict[str, object]:
     }
 
 
+def two(value: Decimal) -> str:
+    """A stored score as shown in the grid: 9.5 → 9.50, 10 → 10.00."""
+    return f"{Decimal(value).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+
+
 @dataclass
 class GridRow:
     unit: Unit
@@ -87,7 +92,7 @@ def manual_grid(scheme: Scheme, span: AssessmentPeriod, page_number, posted=None
         for component in components:
             name = f"score-{unit.code}-{component.code}"
             value = stored.get((unit.pk, component.code))
-            shown = posted.get((unit.code, component.code), "" if value is None else value)
+            shown = posted.get((unit.code, component.code), "" if value is None else two(value))
             cells.append({"name": name, "value": shown, "error": errors.get(name, ""),
                           "component": component})  # fmt: skip
         rows.append(GridRow(unit, cells))

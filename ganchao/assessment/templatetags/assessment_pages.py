@@ -1,12 +1,12 @@
 """Template filters of the 比着干 pages."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ganchao.assessment import league
+from ganchao.assessment import league, scorecard
 
 register = template.Library()
 
@@ -42,6 +42,25 @@ def plain_number(value) -> str:
         return value
     text = format(number, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+@register.filter
+def kind_method(kind: str) -> str:
+    """How a component of a fixed-method kind (督办情况, 评议打分, 节点完成) scores."""
+    return scorecard.kind_method(kind)
+
+
+@register.filter
+def score(value) -> str:
+    """A score with two places, rounded half up: 9.5 → 9.50, 10 → 10.00; other values
+    unchanged."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return value
+    if not number.is_finite():
+        return value
+    return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @register.filter

@@ -157,3 +157,27 @@ def test_desk_query_count_is_pinned_and_constant(scenario, people, published, lo
     for code in ("SUP", "IND"):
         submit(scenario, people, published, when=DURING_WINDOW, component_code=code)
     assert count() == before == DESK_QUERIES
+
+
+def test_after_the_deadline_the_form_has_no_fields(scenario, people, published, login, clock):
+    clock.move_to(dt.datetime(2026, 7, 15, 9, 0, tzinfo=SHANGHAI))
+    client = login(people.a_liaison)
+    url = reverse("assessment:appeal_new")
+    page = client.get(f"{url}?result={published.pk}&unit=T01&component=MS")
+    assert page.status_code == 200
+    body = page.text
+    assert "申诉期已于 2026年7月14日 结束" in body
+    assert "“节点完成”当前得分 26.25 分（满分 30.00 分）" in body
+    scorecard = reverse("assessment:scorecard", args=["TOWNS", "2026-Q2", "T01"])
+    assert f'href="{scorecard}"' in body and "返回考核得分卡" in body
+    for field in ('name="reason"', 'name="requested_score"', 'name="files"', "提交申诉"):
+        assert field not in body
+    assert f'action="{url}"' not in body
+    # without a component the unit's total stands in for the score
+    assert "本单位当前总分" in client.get(f"{url}?result={published.pk}&unit=T01").text
+    # a post that raced the deadline is refused with the same page, and nothing is written
+    refused = client.post(
+        url, {"result": published.pk, "unit": "T01", "component": "MS", "reason": "按时完成"}
+    )
+    assert refused.status_code == 422 and "申诉期已于 2026年7月14日 结束" in refused.text
+    assert 'name="reason"' not in refused.text and not Appeal.objects.exists()

@@ -4,8 +4,10 @@ import io
 from decimal import Decimal as D
 
 import pytest
+from django.db import transaction
 from openpyxl import Workbook, load_workbook
 
+from ganchao.assessment import services
 from ganchao.assessment.manual_sheet import (
     manual_sheet_export,
     manual_sheet_import,
@@ -60,8 +62,11 @@ def test_import_writes_all_and_reimport_changes_nothing(scenario, office):
     assert event.changes["file"]["after"]["rows"] == 3
     again = run(office, scheme, data)
     assert (again.written, again.summary_lines()) == (False, ["新增 0，更新 0，未变 3"])
-    # units and components absent from the file are warnings
-    assert any("甲镇（T01）没有“群众满意度”得分" in w for w in again.warnings)
+    # units still without a score are summed up, a line per component
+    assert again.warnings == [
+        "尚有1个单位未录入“领导评议”得分：丙镇",
+        "尚有2个单位未录入“群众满意度”得分：甲镇、乙镇",
+    ]
 
 
 def test_every_error_named_and_nothing_written(scenario, office):
@@ -105,7 +110,45 @@ def test_empty_scores_are_skipped_with_a_warning(scenario, office):
     scheme = manual_scheme(scenario)
     result = run(office, scheme, sheet(("T01", "领导评议", 8), ("T02", "领导评议", None)))
     assert result.summary_lines() == ["新增 1，更新 0，未变 0"]
-    assert "第3行：没有填写得分，未导入" in result.warnings
+    assert result.warnings[0] == "第3行得分为空，已跳过（共1行）"
+
+
+def test_a_partly_filled_template_gives_two_summary_lines(scenario, office, monkeypatch):
+    """Not two warnings per blank unit: one line for the skipped rows (at most LISTED row
+    numbers, then 等) and one for the units without a score (at most LISTED names, then 等)."""
+    from ganchao.assessment import manual_sheet
+
+    monkeypatch.setattr(manual_sheet, "LISTED", 2)
+    scheme = manual_scheme(scenario)
+    data = sheet(
+        ("T01", "领导评议", 8),
+        ("T02", "领导评议", None),
+        ("T03", "领导评议", None),
+        ("T01", "群众满意度", None),
+        ("T02", "群众满意度", 9),
+        ("T03", "群众满意度", 7),
+    )
+    result = run(office, scheme, data, dry_run=True)
+    assert result.errors == [] and result.summary_lines() == ["新增 3，更新 0，未变 0"]
+    assert result.warnings == [
+        "第3、4行等得分为空，已跳过（共3行）",
+        "尚有2个单位未录入“领导评议”得分：乙镇、丙镇",
+        "尚有1个单位未录入“群众满意度”得分：甲镇",
+    ]
+
+
+def test_one_manual_component_names_no_component(scenario, office):
+    with transaction.atomic():
+        scheme = services.scheme_create(
+            actor=None, code="EVAL1", name="评议", category=scenario.category,
+            period_type="quarter",
+            components=[{"code": "EVAL", "name": "领导评议", "kind": "manual", "points": 100}],
+        )  # fmt: skip
+    result = run(office, scheme, sheet(("T01", "领导评议", 80), ("T02", "领导评议", None)))
+    assert result.warnings == [
+        "第3行得分为空，已跳过（共1行）",
+        "尚有2个单位未录入得分：乙镇、丙镇",
+    ]
 
 
 def test_export_round_trip_changes_nothing(scenario, office):

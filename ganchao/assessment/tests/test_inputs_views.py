@@ -124,6 +124,8 @@ def test_manual_import_preview_then_confirm(scenario, office, login):
     response = client.post(url("manual_import"), {"file": upload})
     text = response.content.decode()
     assert "新增 2，更新 0，未变 0" in text and "确认导入" in text
+    # a summary line per component, not a warning per blank unit
+    assert "2 条提示" in text and "尚有2个单位未录入“领导评议”得分：乙镇、丙镇" in text
     assert not ManualScore.objects.exists()
     digest = response.context["result"].sha256
     response = client.post(url("manual_import"), {"digest": digest, "filename": "打分.xlsx"})
@@ -147,3 +149,19 @@ def test_template_and_export_downloads(scenario, office, login):
         assert response.status_code == 200
         ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
         assert ws["A1"].value == "单位" and ws.max_row == 7
+
+
+def test_manual_scores_show_two_places_on_the_grid_and_the_scorecard(scenario, office, login):
+    from ganchao.assessment import services_inputs
+
+    scheme = manual_scheme(scenario)
+    values = {("T01", "EVAL"): "9.6", ("T01", "SAT"): "10", ("T02", "EVAL"): "8.25"}
+    services_inputs.manual_scores_save(actor=office, scheme=scheme, period="2026-Q2",
+                                       values=values)  # fmt: skip
+    client = login(office)
+    grid = client.get(url("inputs")).content.decode()
+    for name, shown in (("T01-EVAL", "9.60"), ("T01-SAT", "10.00"), ("T02-EVAL", "8.25")):
+        assert f'name="score-{name}" value="{shown}"' in grid
+    card = client.get("/assessment/scorecards/TOWNS/2026-Q2/T01/?draft=1").content.decode()
+    assert "录入得分 9.60" in card and "录入得分 10.00" in card
+    assert "按录入的评议得分计" in card

@@ -80,7 +80,7 @@ def test_scorecard_links_every_point(scenario, quarters):  # noqa: F811
     assert ind["details"][0]["url"].startswith("/goals/items/")
     assert ind["details"][0]["url"].endswith("#reports")
     assert ind["details"][0]["c"] == "100.00%" and ind["details"][1]["c"] == "80.00%"
-    assert ms["formula"] == "30.00 × 3.5 ÷ 4 个到期节点 = 26.25"
+    assert ms["formula"] == "30.00 × 节点得分合计 3.5 ÷ 4 个到期节点 = 26.25"
     assert [d["state"] for d in ms["details"]].count("逾期完成") == 1
     assert [d["label"] for d in sup["details"]] == ["催办", "督办单"]
     assert sup["details"][0]["url"].startswith("/supervision/alerts/")
@@ -105,3 +105,14 @@ def test_breakdown_xlsx_has_one_row_per_detail(scenario, quarters):  # noqa: F81
     assert len(a_lines) == 9
     assert {"1 事项1", "2 事项2", "催办", "督办单"} <= {line[7] for line in a_lines}
     assert any(line[4] == "加分" and line[6] == "1.00" for line in a_lines)
+
+
+def test_scorecard_gives_units_of_measure_and_fixed_methods(scenario, quarters):  # noqa: F811
+    from ganchao.goals.models import Item
+
+    Item.objects.filter(plan=scenario.plan, code="1").update(measure_unit="亿元")
+    card = scorecard(league.standing(scenario.scheme, Q["2026-Q2"], draft=False), "T01")
+    ind, ms, sup = card["components"]
+    assert [d["unit"] for d in ind["details"]] == ["亿元", ""]
+    assert ms["method"] == "按期完成计1、逾期完成计0.5、未完成计0，按到期节点平均"
+    assert sup["method"] == ("满分扣减：催办扣1分、督办单扣2分、通报扣3分、约谈扣5分，扣完为止")

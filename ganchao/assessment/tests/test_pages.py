@@ -90,7 +90,7 @@ def test_xlsx_downloads_open_and_hold_the_rows(login, people, quarters):
 
 def test_scorecard_drills_down_for_office_and_own_unit(login, people, quarters):
     body = text(login(people.office).get(f"{Q2}T01/"))
-    assert "甲镇 考核得分卡" in body and "30.00 × 3.5 ÷ 4 个到期节点 = 26.25" in body
+    assert "甲镇 考核得分卡" in body and "30.00 × 节点得分合计 3.5 ÷ 4 个到期节点 = 26.25" in body
     assert "/goals/items/" in body and "/ladder/notices/" in body and "省级表彰" in body
     assert "trend-data" in body and "trend-table" in body
     assert "对本项提出申诉" not in body  # the office judges appeals, it does not make them
@@ -219,3 +219,14 @@ def test_a_liaison_lands_on_their_own_category_with_their_row_marked(
     own = text(login(people.liaison_a).get(LEAGUE))
     assert "乡镇季度考核 · 2026年第三季度" in own
     assert 'gc-own" aria-current="true"' in own
+
+
+def test_scorecard_shows_units_of_measure_and_node_credits(login, people, quarters, scenario):
+    from ganchao.goals.models import Item
+
+    Item.objects.filter(plan=scenario.plan, code="1").update(measure_unit="亿元")
+    body = text(login(people.office).get(f"{Q2}T01/"))
+    # the target for the period and the actual figure of 事项1 carry the unit, 事项2 none
+    assert body.count('<span class="text-secondary">亿元</span>') == 2
+    assert "节点得分合计 3.5" in body
+    assert "满分扣减：催办扣1分、督办单扣2分、通报扣3分、约谈扣5分，扣完为止" in body

@@ -1,6 +1,7 @@
 """Scheme pages and the office's component editor; the period page with publication and the
 public release; the public ranking without sign-in."""
 
+import re
 from decimal import Decimal as D
 
 from ganchao.assessment.models import PublicRelease, Result, Scheme
@@ -113,3 +114,19 @@ def test_release_and_withdraw_drive_the_public_page(client, login, people, scena
     assert client.get(public).status_code == 404
     assert client.get("/assessment/public/TOWNS/2026-Q1/").status_code == 404
     assert "目前没有公开的考核结果" in text(client.get("/assessment/public/"))
+
+
+def test_period_draft_table_shows_a_dash_for_the_first(login, people, scenario):  # noqa: F811
+    body = text(login(people.office).get(PERIOD))
+    table = body[body.index('id="draft-rows"') :]
+    table = table[: table.index("</table>")]
+    first = table[table.index("<tbody>") :]
+    first = first[: first.index("</tr>")]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", first, re.S)
+    assert cells[4] == '<span class="text-secondary">—</span>'  # 与第一名差距, as the league
+
+
+def test_scheme_page_describes_every_kind_of_method(login, people, scenario):  # noqa: F811
+    body = text(login(people.office).get("/assessment/schemes/TOWNS/"))
+    assert "按期完成计1、逾期完成计0.5、未完成计0，按到期节点平均" in body
+    assert "满分扣减：催办扣1分、督办单扣2分、通报扣3分、约谈扣5分，扣完为止" in body

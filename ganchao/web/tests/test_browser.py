@@ -68,4 +68,4 @@ def test_the_current_menu_entry_is_scrolled_into_view(page, demo_city):
     entry = page.locator('.gc-sidebar [aria-current="page"]')
     assert entry.inner_text() == "考核通报"
     box = entry.bounding_box()
-    assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= 768
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= 768
