@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm
@@ -49,7 +50,9 @@ def document_text(path_or_bytes) -> str:
 
 
 def counter() -> int:
-    row = DocumentCounter.objects.filter(type=DocumentType.BULLETIN, year=2026).first()
+    """The bulletin counter of this year (文号 are numbered by the year of issue)."""
+    year = timezone.localdate().year
+    row = DocumentCounter.objects.filter(type=DocumentType.BULLETIN, year=year).first()
     return row.last_number if row else 0
 
 
