@@ -250,7 +250,8 @@ def summary_lines(written: AssessmentWritten) -> list[str]:
                           if periods) or "无"  # fmt: skip
     return [
         f"  考核方案 {c['schemes']} 个，加减分及否决事项 {c['score_items']} 条，"
-        f"评议得分 {c['manual_scores']} 个；已发布结果 {c['results']} 期（{published}）"
+        f"评议得分 {c['manual_scores']} 个；已发布结果 {c['results']} 个版本（{published}）",
+        f"  考核申诉 {c['appeals']} 件，对标值 {c['benchmarks']} 个，公开发布 {c['releases']} 期",
     ]
 
 
