@@ -3,6 +3,8 @@ items with their verbs, the manual-score grid, and the manual-score sheet (uploa
 confirm, blank template, export). Office only; everyone else gets 404. Views parse, call one
 service and render."""
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,17 +20,16 @@ from ganchao.assessment.choices import ItemKind
 from ganchao.common.errors import Conflict, NotFound, ValidationFailed
 from ganchao.common.uploads import (
     MAX_UPLOAD_BYTES,
+    PREVIEW_ROWS,
     XLSX_TYPE,
-    discard_upload,
-    keep_upload,
-    kept_upload,
+    preview_context,
+    sheet_confirm,
+    sheet_preview,
     xlsx_response,
 )
 from ganchao.common.views import query_int, require_roles
 from ganchao.orgs.choices import Role
 from ganchao.orgs.references import Unresolved, resolve_unit
-
-PREVIEW_ROWS = 200
 
 
 class SheetUploadForm(forms.Form):
@@ -216,17 +217,14 @@ def manual_save(request, code: str, period: str):
 def _import_context(scheme, span, result=None, filename="", form=None) -> dict:
     context = {"scheme": scheme, "period": span, "form": form or SheetUploadForm()}
     if result is not None:
-        context.update(
-            result=result,
-            filename=filename,
-            created=result.created[:PREVIEW_ROWS],
-            updated=result.updated[:PREVIEW_ROWS],
-            more_created=max(len(result.created) - PREVIEW_ROWS, 0),
-            more_updated=max(len(result.updated) - PREVIEW_ROWS, 0),
-            warnings=result.warnings[:PREVIEW_ROWS],
-            more_warnings=max(len(result.warnings) - PREVIEW_ROWS, 0),
-        )
+        context.update(preview_context(result, filename, warning_rows=PREVIEW_ROWS))
     return context
+
+
+def _run(request, scheme, span):
+    return partial(
+        manual_sheet.manual_sheet_import, actor=request.user, scheme=scheme, period=span.code
+    )
 
 
 def _preview(request, scheme, span):
@@ -236,33 +234,20 @@ def _preview(request, scheme, span):
             request, "assessment/inputs_import.html", _import_context(scheme, span, form=form)
         )
     upload = form.cleaned_data["file"]
-    data = upload.read()
-    result = manual_sheet.manual_sheet_import(
-        actor=request.user, scheme=scheme, period=span.code, data=data, filename=upload.name,
-        dry_run=True,
-    )  # fmt: skip
-    if not result.errors:
-        keep_upload(result.sha256, data)
+    result = sheet_preview(upload, _run(request, scheme, span))
     context = _import_context(scheme, span, result, upload.name)
     return render(request, "assessment/inputs_import.html", context)
 
 
 def _confirm(request, scheme, span):
-    digest = request.POST.get("digest", "")
-    filename = request.POST.get("filename", "")[:200]
-    data = kept_upload(digest)
-    here = reverse("assessment:manual_import", kwargs={"code": scheme.code, "period": span.code})
-    if data is None:
-        messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
-        return redirect(here)
-    result = manual_sheet.manual_sheet_import(
-        actor=request.user, scheme=scheme, period=span.code, data=data, filename=filename
-    )
+    confirmed = sheet_confirm(request, _run(request, scheme, span))
+    if confirmed is None:
+        return redirect("assessment:manual_import", code=scheme.code, period=span.code)
+    result, filename = confirmed
     if result.errors:
         context = _import_context(scheme, span, result, filename)
         context["changed_since_preview"] = True
         return render(request, "assessment/inputs_import.html", context)
-    discard_upload(digest)
     summary = "；".join(result.summary_lines())
     messages.success(request, _("评议得分已导入（%(summary)s）。") % {"summary": summary})
     return redirect(_back(scheme.code, span.code, "manual"))

@@ -3,6 +3,11 @@
 A previewed file is kept under the data folder by its SHA-256, so that the confirm step imports
 exactly the file that was previewed (its content is re-hashed before use); files older than a
 day are swept when the next one arrives.
+
+The import pages share the flow: `sheet_preview` checks an upload without writing and keeps it,
+`sheet_confirm` imports the kept file. Each takes the page's own import function, called as
+`run(data=…, filename=…, dry_run=…)` and returning a result with `errors`, `warnings`, `created`,
+`updated`, `sha256` and `summary_lines()`.
 """
 
 import hashlib
@@ -10,13 +15,16 @@ import re
 import time
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 KEEP_UPLOADS_SECONDS = 24 * 3600
 DIGEST = re.compile(r"[0-9a-f]{64}")
+PREVIEW_ROWS = 200
 
 
 def upload_dir():
@@ -54,3 +62,43 @@ def xlsx_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
+
+
+def preview_context(result, filename: str, *, warning_rows: int = PREVIEW_ROWS * 5) -> dict:
+    """What an import page shows of a checked file (lists cut to PREVIEW_ROWS rows)."""
+    return {
+        "result": result,
+        "filename": filename,
+        "summary": result.summary_lines(),
+        "created": result.created[:PREVIEW_ROWS],
+        "updated": result.updated[:PREVIEW_ROWS],
+        "more_created": max(len(result.created) - PREVIEW_ROWS, 0),
+        "more_updated": max(len(result.updated) - PREVIEW_ROWS, 0),
+        "warnings": result.warnings[:warning_rows],
+        "more_warnings": max(len(result.warnings) - warning_rows, 0),
+    }
+
+
+def sheet_preview(upload, run):
+    """Check an uploaded sheet without writing; keep it for the confirm step if it passed."""
+    data = upload.read()
+    result = run(data=data, filename=upload.name, dry_run=True)
+    if not result.errors:
+        keep_upload(result.sha256, data)
+    return result
+
+
+def sheet_confirm(request, run):
+    """Import the kept file named by the posted digest: `(result, filename)`, or None (with an
+    error message queued) when the file is gone. The file is discarded once it is imported; a
+    result with errors means the data changed since the preview and nothing was written."""
+    digest = request.POST.get("digest", "")
+    filename = request.POST.get("filename", "")[:200]
+    data = kept_upload(digest)
+    if data is None:
+        messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
+        return None
+    result = run(data=data, filename=filename, dry_run=False)
+    if not result.errors:
+        discard_upload(digest)
+    return result, filename

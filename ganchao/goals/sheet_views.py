@@ -6,6 +6,8 @@ The uploaded file waits under DATA_DIR/imports, named by its SHA-256 (as for the
 so that the confirm imports exactly the previewed file.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,9 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from ganchao.common.uploads import (
     MAX_UPLOAD_BYTES,
     XLSX_TYPE,
-    discard_upload,
-    keep_upload,
-    kept_upload,
+    preview_context,
+    sheet_confirm,
+    sheet_preview,
     xlsx_response,
 )
 from ganchao.common.views import require_roles
@@ -30,8 +32,6 @@ from ganchao.goals.models import Plan
 from ganchao.goals.report_imports import may_import_reports, report_sheet_import
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
-
-PREVIEW_ROWS = 200
 
 
 class SheetUploadForm(forms.Form):
@@ -57,20 +57,6 @@ def _plan_or_404(plan_id: int) -> Plan:
     if plan is None:
         raise Http404
     return plan
-
-
-def _preview_context(result, filename: str) -> dict:
-    return {
-        "result": result,
-        "filename": filename,
-        "summary": result.summary_lines(),
-        "created": result.created[:PREVIEW_ROWS],
-        "updated": result.updated[:PREVIEW_ROWS],
-        "more_created": max(len(result.created) - PREVIEW_ROWS, 0),
-        "more_updated": max(len(result.updated) - PREVIEW_ROWS, 0),
-        "warnings": result.warnings[: PREVIEW_ROWS * 5],
-        "more_warnings": max(len(result.warnings) - PREVIEW_ROWS * 5, 0),
-    }
 
 
 SHEETS = {
@@ -110,29 +96,22 @@ def _upload_page(kind: str, request, plan: Plan):
     context = {"form": form, "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
     if bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        result = _run(kind, request, plan, data, upload.name, dry_run=True)
-        if not result.errors:
-            keep_upload(result.sha256, data)
-        context.update(_preview_context(result, upload.name))
+        result = sheet_preview(upload, partial(_run, kind, request, plan))
+        context.update(preview_context(result, upload.name))
         context["form"] = SheetUploadForm()
     return render(request, "goals/sheet_import.html", context)
 
 
 def _confirm(kind: str, request, plan: Plan):
-    digest = request.POST.get("digest", "")
-    filename = request.POST.get("filename", "")[:200]
-    data = kept_upload(digest)
-    if data is None:
-        messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
+    confirmed = sheet_confirm(request, partial(_run, kind, request, plan))
+    if confirmed is None:
         return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
-    result = _run(kind, request, plan, data, filename, dry_run=False)
+    result, filename = confirmed
     if result.errors:
         context = {"form": SheetUploadForm(), "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
         context["changed_since_preview"] = True
-        context.update(_preview_context(result, filename))
+        context.update(preview_context(result, filename))
         return render(request, "goals/sheet_import.html", context)
-    discard_upload(digest)
     messages.success(
         request, _("已导入（%(summary)s）。") % {"summary": "；".join(result.summary_lines())}
     )

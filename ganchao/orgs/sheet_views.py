@@ -4,6 +4,8 @@ Upload → preview (nothing written) → confirm. The uploaded file waits under
 DATA_DIR/imports, named by its SHA-256, so that the confirm imports exactly the previewed file.
 """
 
+from functools import partial
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,16 +17,14 @@ from django.views.decorators.http import require_GET, require_POST
 from ganchao.common.uploads import (
     MAX_UPLOAD_BYTES,
     XLSX_TYPE,
-    discard_upload,
-    keep_upload,
-    kept_upload,
+    preview_context,
+    sheet_confirm,
+    sheet_preview,
     xlsx_response,
 )
 from ganchao.common.views import require_roles
 from ganchao.orgs import exports, imports
 from ganchao.orgs.choices import Role
-
-PREVIEW_ROWS = 200
 
 
 class UnitSheetUploadForm(forms.Form):
@@ -45,21 +45,6 @@ class UnitSheetUploadForm(forms.Form):
         return upload
 
 
-def _preview_context(result, filename: str) -> dict:
-    """What the page shows of a checked file (lists cut to PREVIEW_ROWS rows)."""
-    return {
-        "result": result,
-        "filename": filename,
-        "summary": result.summary_lines(),
-        "created": result.created[:PREVIEW_ROWS],
-        "updated": result.updated[:PREVIEW_ROWS],
-        "more_created": max(len(result.created) - PREVIEW_ROWS, 0),
-        "more_updated": max(len(result.updated) - PREVIEW_ROWS, 0),
-        "warnings": result.warnings[: PREVIEW_ROWS * 5],
-        "more_warnings": max(len(result.warnings) - PREVIEW_ROWS * 5, 0),
-    }
-
-
 @login_required
 @require_roles(Role.SYSTEM_ADMIN)
 def unit_import(request):
@@ -68,13 +53,8 @@ def unit_import(request):
     context = {"form": form}
     if bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        result = imports.unit_sheet_import(
-            actor=request.user, data=data, filename=upload.name, dry_run=True
-        )
-        if not result.errors:
-            keep_upload(result.sha256, data)
-        context.update(_preview_context(result, upload.name))
+        result = sheet_preview(upload, partial(imports.unit_sheet_import, actor=request.user))
+        context.update(preview_context(result, upload.name))
         context["form"] = UnitSheetUploadForm()
     return render(request, "orgs/unit_import.html", context)
 
@@ -83,18 +63,14 @@ def unit_import(request):
 @require_roles(Role.SYSTEM_ADMIN)
 @require_POST
 def unit_import_confirm(request):
-    digest = request.POST.get("digest", "")
-    filename = request.POST.get("filename", "")[:200]
-    data = kept_upload(digest)
-    if data is None:
-        messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
+    confirmed = sheet_confirm(request, partial(imports.unit_sheet_import, actor=request.user))
+    if confirmed is None:
         return redirect("orgs:unit_import")
-    result = imports.unit_sheet_import(actor=request.user, data=data, filename=filename)
+    result, filename = confirmed
     if result.errors:
         context = {"form": UnitSheetUploadForm(), "changed_since_preview": True}
-        context.update(_preview_context(result, filename))
+        context.update(preview_context(result, filename))
         return render(request, "orgs/unit_import.html", context)
-    discard_upload(digest)
     messages.success(
         request,
         _("单位表已导入（%(summary)s）。") % {"summary": "；".join(result.summary_lines())},

@@ -57,7 +57,9 @@ def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
     assert set(released) == {("TOWN-Q", "2026-Q3"), ("DEPT-Q", "2026-Q3")}
     event = AuditEvent.objects.get(action="seed.load")
     assert event.changes["counts"]["after"]["results"] == 8
-    assert "已发布结果 8 个版本（TOWN-Q 2026-Q1/2026-Q2/2026-Q3" in summary_lines(result.assessment)[0]
+    assert (
+        "已发布结果 8 个版本（TOWN-Q 2026-Q1/2026-Q2/2026-Q3" in summary_lines(result.assessment)[0]
+    )
     # items, vetoes, manual scores and rank changes for the league table
     towns = Unit.objects.filter(category__code="TOWN", active=True).count()
     scores = ManualScore.objects.filter(scheme_code="TOWN-Q", period="2026-Q2")

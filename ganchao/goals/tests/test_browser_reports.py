@@ -57,6 +57,7 @@ def test_submit_return_and_see_the_reason(pinned_clock, page, city, artifacts_di
     review = page.locator("#review-rows tr", has_text="新增城镇就业")
     review.get_by_label("退回原因").fill("请补充统计局盖章的报表")
     review.get_by_role("button", name="退回").click()
+    page.get_by_text("已退回").first.wait_for()  # is_visible() does not wait for the reload
     assert page.get_by_text("已退回").first.is_visible()
     page.goto(f"/goals/items/{tree.indicator.pk}/")
     page.locator("#item-chart canvas").first.wait_for()
@@ -66,4 +67,6 @@ def test_submit_return_and_see_the_reason(pinned_clock, page, city, artifacts_di
     page.goto("/goals/workbench/")
     assert page.get_by_text("请补充统计局盖章的报表").is_visible()
     page.get_by_role("link", name="修改并重新报送").click()
-    assert page.locator("#return-reason").get_by_text("请补充统计局盖章的报表").is_visible()
+    reason = page.locator("#return-reason").get_by_text("请补充统计局盖章的报表")
+    reason.wait_for()
+    assert reason.is_visible()

@@ -39,6 +39,7 @@ def test_demo_liaison_logs_in_and_browses_the_unit_tree(page, demo_city, artifac
     assert "/orgs/units/" in page.url and page.get_by_role("heading", name="单位目录").is_visible()
     page.screenshot(path=str(artifacts_dir / "unit_tree.png"), full_page=True)
     village.click()
+    page.get_by_role("heading", name="工农社区").wait_for()
     assert page.get_by_role("heading", name="工农社区").is_visible()
     page.goto("/orgs/units/")
     page.get_by_label("查找单位").fill("工农")
