@@ -19,9 +19,8 @@ from ganchao.assessment import manual_sheet, selectors_inputs, services_inputs
 from ganchao.assessment.choices import ItemKind
 from ganchao.common.errors import Conflict, NotFound, ValidationFailed
 from ganchao.common.uploads import (
-    MAX_UPLOAD_BYTES,
     PREVIEW_ROWS,
-    XLSX_TYPE,
+    SheetUploadForm,
     preview_context,
     sheet_confirm,
     sheet_preview,
@@ -30,24 +29,6 @@ from ganchao.common.uploads import (
 from ganchao.common.views import query_int, require_roles
 from ganchao.orgs.choices import Role
 from ganchao.orgs.references import Unresolved, resolve_unit
-
-
-class SheetUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("选择 .xlsx 文件"),
-        help_text=gettext_lazy("只接受 .xlsx 文件，不超过 20 MB。上传后先预览，确认后才会导入。"),
-        error_messages={
-            "required": gettext_lazy("请选择要上传的 .xlsx 文件"),
-            "empty": gettext_lazy("文件是空的，请重新选择 .xlsx 文件"),
-        },
-        widget=forms.FileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 20 MB，请分成几个文件导入"))
-        return upload
 
 
 class ItemForm(forms.Form):

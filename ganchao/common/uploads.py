@@ -14,11 +14,13 @@ import hashlib
 import re
 import time
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -102,3 +104,23 @@ def sheet_confirm(request, run):
     if not result.errors:
         discard_upload(digest)
     return result, filename
+
+
+class SheetUploadForm(forms.Form):
+    """The .xlsx upload of every import page: type and size checked before the preview."""
+
+    file = forms.FileField(
+        label=gettext_lazy("选择 .xlsx 文件"),
+        help_text=gettext_lazy("只接受 .xlsx 文件，不超过 20 MB。上传后先预览，确认后才会导入。"),
+        error_messages={
+            "required": gettext_lazy("请选择要上传的 .xlsx 文件"),
+            "empty": gettext_lazy("文件是空的，请重新选择 .xlsx 文件"),
+        },
+        widget=forms.FileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("文件超过 20 MB，请分成几个文件导入"))
+        return upload

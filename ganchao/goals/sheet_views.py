@@ -8,7 +8,6 @@ so that the confirm imports exactly the previewed file.
 
 from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -18,8 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ganchao.common.uploads import (
-    MAX_UPLOAD_BYTES,
-    XLSX_TYPE,
+    SheetUploadForm,
     preview_context,
     sheet_confirm,
     sheet_preview,
@@ -32,24 +30,6 @@ from ganchao.goals.models import Plan
 from ganchao.goals.report_imports import may_import_reports, report_sheet_import
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
-
-
-class SheetUploadForm(forms.Form):
-    file = forms.FileField(
-        label=gettext_lazy("选择 .xlsx 文件"),
-        help_text=gettext_lazy("只接受 .xlsx 文件，不超过 20 MB。上传后先预览，确认后才会导入。"),
-        error_messages={
-            "required": gettext_lazy("请选择要上传的 .xlsx 文件"),
-            "empty": gettext_lazy("文件是空的，请重新选择 .xlsx 文件"),
-        },
-        widget=forms.FileInput(attrs={"accept": ".xlsx," + XLSX_TYPE}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("文件超过 20 MB，请分成几个文件导入"))
-        return upload
 
 
 def _plan_or_404(plan_id: int) -> Plan:
