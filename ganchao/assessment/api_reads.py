@@ -1,6 +1,6 @@
 """Reads behind the assessment API, scoped to the actor: plain dicts in the API's shapes."""
 
-from ganchao.assessment import permissions, selectors
+from ganchao.assessment import exports, permissions, selectors
 from ganchao.assessment.models import Result, Scheme
 from ganchao.assessment.services import period_of
 from ganchao.common.errors import NotFound
@@ -62,18 +62,8 @@ def _rows(actor, code: str, period: str, *, draft: bool):
 
 
 def _ranking_row(row: dict) -> dict:
-    return {
-        "unit_code": row["unit_code"],
-        "unit": row["unit"],
-        "rank": int(row["rank"]),
-        "total": row["total"],
-        "grade": row["grade"],
-        "veto": bool(row["veto"]),
-        "gap": row["gap"],
-        "components": [
-            {key: c[key] for key in ("code", "name", "points", "score")} for c in row["components"]
-        ],
-    }
+    """The CLI's ranking layout plus the gap to the first."""
+    return {**exports.ranking_row(row), "gap": row["gap"]}
 
 
 def result(actor, code: str, period: str, *, draft: bool, window=(0, None)) -> dict:

@@ -6,7 +6,7 @@ never code). No model instance ever reaches the template."""
 from __future__ import annotations
 
 import hashlib
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -20,6 +20,7 @@ from ganchao.assessment.docx import BUILTIN_TEMPLATE, render
 from ganchao.assessment.models import BulletinIssue, BulletinTemplate, Result, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod, parse
 from ganchao.assessment.selectors import SCORED_ROLES
+from ganchao.common import numbers
 from ganchao.common.errors import ValidationFailed
 from ganchao.goals.choices import PlanState, Status
 from ganchao.goals.models import Assignment
@@ -93,19 +94,6 @@ def period_label(code: str) -> str:
     return f"{year}年{int(part)}月"
 
 
-def _number(value) -> str:
-    """A decimal rounded to 2 places, without trailing zeros or exponent: 50.00 → 50,
-    7.50 → 7.5, 264.0219 → 264.02."""
-    rounded = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format(rounded.normalize(), "f")
-
-
-def _signed(value: Decimal) -> str:
-    if value == 0:
-        return "—"
-    return f"+{value:.2f}" if value > 0 else f"−{-value:.2f}"
-
-
 def issuer_name() -> str:
     """The office's name in the 落款: the setting GANCHAO_BULLETIN_ISSUER, or the root unit's
     name followed by 督查室."""
@@ -151,7 +139,7 @@ def ranking_rows(snapshot: list[dict]) -> list[dict]:
                 "grade_text": _("%(grade)s（一票否决）") % {"grade": row["grade"]}
                 if row["veto"]
                 else row["grade"],
-                "adjustment": _signed(adjustment),
+                "adjustment": numbers.signed(adjustment),
                 "gap": row["gap"],
                 "scores": [c["score"] for c in row["components"]],
             }
@@ -200,9 +188,11 @@ def _commendation(excellent: list[str], has_bonuses: bool) -> str:
 def _detail(expected, actual, measure: str, since) -> str:
     parts = []
     if expected is not None:
-        parts.append(_("序时目标%(v)s%(m)s") % {"v": _number(expected), "m": measure})
+        parts.append(
+            _("序时目标%(v)s%(m)s") % {"v": numbers.plain(expected, places=2), "m": measure}
+        )
     if actual is not None:
-        parts.append(_("实际完成%(v)s%(m)s") % {"v": _number(actual), "m": measure})
+        parts.append(_("实际完成%(v)s%(m)s") % {"v": numbers.plain(actual, places=2), "m": measure})
     if since is not None:
         parts.append(_("自%(day)s起严重滞后") % {"day": plain_date(since)})
     return "，".join(parts) or _("严重滞后")
@@ -285,7 +275,12 @@ def bonus_rows(scheme_code: str, period_code: str, unit_codes: list[str]) -> lis
         .order_by("unit__code", "id")
         .values_list("unit__name", "reason", "points")
     )
-    return _numbered([{"unit": u, "reason": reason, "points": _number(p)} for u, reason, p in rows])
+    return _numbered(
+        [
+            {"unit": u, "reason": reason, "points": numbers.plain(p, places=2)}
+            for u, reason, p in rows
+        ]
+    )
 
 
 # ---- the whole context ---------------------------------------------------------------------
@@ -324,7 +319,7 @@ def _texts(scheme, result, rows: list[dict], issuer: str) -> dict:
 
 def _components(snapshot: list[dict]) -> list[dict]:
     first = snapshot[0]["components"] if snapshot else []
-    return [{"name": c["name"], "points": _number(c["points"])} for c in first]
+    return [{"name": c["name"], "points": numbers.plain(c["points"], places=2)} for c in first]
 
 
 def bulletin_context(issue: BulletinIssue) -> dict:

@@ -17,22 +17,23 @@ def ordered(rows: list[dict]) -> list[dict]:
     return sorted(rows, key=lambda row: (row["rank"], row["unit_code"]))
 
 
+def ranking_row(row: dict) -> dict:
+    """One unit in the layout of `ganchao ranking --format json` (DESIGN.md 3.10)."""
+    return {
+        "unit_code": row["unit_code"],
+        "unit": row["unit"],
+        "rank": int(row["rank"]),
+        "total": row["total"],
+        "grade": row["grade"],
+        "veto": bool(row["veto"]),
+        "components": [
+            {key: c[key] for key in ("code", "name", "points", "score")} for c in row["components"]
+        ],
+    }
+
+
 def ranking_json(rows: list[dict]) -> str:
-    data = [
-        {
-            "unit_code": row["unit_code"],
-            "unit": row["unit"],
-            "rank": int(row["rank"]),
-            "total": row["total"],
-            "grade": row["grade"],
-            "veto": bool(row["veto"]),
-            "components": [
-                {key: c[key] for key in ("code", "name", "points", "score")}
-                for c in row["components"]
-            ],
-        }
-        for row in ordered(rows)
-    ]
+    data = [ranking_row(row) for row in ordered(rows)]
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 

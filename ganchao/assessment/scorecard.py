@@ -6,7 +6,7 @@ numbers and the items or events behind every point, each linked to the page that
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from ganchao.assessment.choices import ComponentKind, ItemKind, Method
 from ganchao.assessment.league import GRADE_TONES, Standing, unit_row, unit_trend
 from ganchao.assessment.models import Component, ScoreItem
+from ganchao.common import numbers
 from ganchao.goals.models import Assignment
 from ganchao.ladder.models import BulletinListing
 
@@ -25,19 +26,14 @@ EVENT_LABELS = {
 }
 
 
-def shown(value, places: str = "0.01") -> str:
-    """A number as shown on the page, rounded half up."""
-    if value in (None, ""):
-        return ""
-    return str(Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+def shown(value) -> str:
+    """A score as shown on the page: two places, rounded half up."""
+    return numbers.fixed(value)
 
 
 def plain(value) -> str:
     """A measured value without trailing zeros (at most 4 places)."""
-    if value in (None, ""):
-        return ""
-    number = Decimal(str(value)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP).normalize()
-    return f"{number:f}"
+    return numbers.plain(value, places=4)
 
 
 def percent(value) -> str:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.formats import date_format
 
 from ganchao.assessment import permissions
 from ganchao.assessment.choices import APPEAL_WINDOW_WORKING_DAYS, AppealState
@@ -28,7 +28,8 @@ WINDOW_SEARCH_DAYS = 21
 
 
 def chinese_date(day: dt.date) -> str:
-    return _("%(y)s年%(m)s月%(d)s日") % {"y": day.year, "m": day.month, "d": day.day}
+    """2026年7月14日 (the interface's DATE_FORMAT; English reads it its own way)."""
+    return date_format(day, "DATE_FORMAT")
 
 
 def appeal_deadline(result: Result) -> dt.date:

@@ -24,6 +24,7 @@ from ganchao.assessment.models import Component, ManualScore, Scheme, ScoreItem
 from ganchao.assessment.permissions import manages_assessment
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
+from ganchao.common import numbers
 from ganchao.common.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from ganchao.orgs.models import Unit
 
@@ -166,7 +167,7 @@ def checked_cents(value: Decimal, field_name: str, label: str) -> Decimal:
 
 def plain(value: Decimal) -> str:
     """10.00 → "10", 7.50 → "7.5" (never "1E+1")."""
-    return format(Decimal(value).normalize(), "f")
+    return numbers.plain(value)
 
 
 def range_message(component: Component) -> str:

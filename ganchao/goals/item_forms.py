@@ -5,6 +5,7 @@ thousands separators, dates, unit references); the services in services.py decid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common import numbers
 from ganchao.common.errors import ValidationFailed
 from ganchao.goals.choices import Direction, Frequency, ItemType, Nature, Role
 from ganchao.goals.service_base import to_decimal
@@ -31,7 +32,7 @@ class PlainMessages:
 
 def plain_number(value) -> str:
     """A stored decimal as typed: 12000.0000 → "12000"."""
-    return "" if value is None else f"{value.normalize():f}"
+    return numbers.plain(value)
 
 
 class NumberField(forms.CharField):

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ganchao.common import workdays
+from ganchao.common import numbers, workdays
 from ganchao.common.errors import Conflict, GanchaoError
 from ganchao.common.forms import apply_error
 from ganchao.common.views import paginate, require_roles, require_staff, scoped
@@ -89,7 +89,7 @@ def _form_for(request, assignment, report, *, correcting=False, data=None):
 
 
 def _plain(value):
-    return "" if value is None else f"{value.normalize():f}"
+    return numbers.plain(value)
 
 
 def _period_or_404(assignment, text):

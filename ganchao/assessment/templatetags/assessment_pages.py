@@ -1,12 +1,11 @@
 """Template filters of the 比着干 pages."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ganchao.assessment import league, scorecard
+from ganchao.common import numbers
 
 register = template.Library()
 
@@ -34,14 +33,7 @@ def grade_label(grade: str) -> str:
 @register.filter
 def plain_number(value) -> str:
     """8.0100 → 8.01, 3650.0000 → 3650 (never 3.65E+3); other values unchanged."""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
-    if not number.is_finite():
-        return value
-    text = format(number, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return numbers.plain(value) if numbers.finite(value) is not None else value
 
 
 @register.filter
@@ -54,22 +46,11 @@ def kind_method(kind: str) -> str:
 def score(value) -> str:
     """A score with two places, rounded half up: 9.5 → 9.50, 10 → 10.00; other values
     unchanged."""
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return value
-    if not number.is_finite():
-        return value
-    return str(number.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return numbers.fixed(value) if numbers.finite(value) is not None else value
 
 
 @register.filter
 def net_adjustment(row: dict) -> str:
     """A row's bonus minus deduction as +1.00 / −2.00, or — when there is none."""
-    try:
-        net = Decimal(str(row.get("bonus") or 0)) - Decimal(str(row.get("deduction") or 0))
-    except (InvalidOperation, AttributeError):
-        return "—"
-    if net == 0:
-        return "—"
-    return f"+{net:.2f}" if net > 0 else f"−{-net:.2f}"
+    bonus, deduction = numbers.finite(row.get("bonus")), numbers.finite(row.get("deduction"))
+    return numbers.signed((bonus or 0) - (deduction or 0))
