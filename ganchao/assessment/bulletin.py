@@ -14,7 +14,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ganchao.assessment import engine
+from ganchao.assessment import engine, periods
 from ganchao.assessment.choices import ItemKind
 from ganchao.assessment.docx import BUILTIN_TEMPLATE, render
 from ganchao.assessment.models import BulletinIssue, BulletinTemplate, Result, ScoreItem
@@ -30,7 +30,6 @@ from ganchao.ladder.models import BulletinListing, SupervisionNotice
 from ganchao.orgs.models import Unit
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-QUARTERS = "一二三四"
 TITLE_LINE_UNITS = 36
 GRADES = (engine.EXCELLENT, engine.GOOD, engine.PASS, engine.FAIL)
 
@@ -85,13 +84,8 @@ CONTEXT_DOC = [
 
 
 def period_label(code: str) -> str:
-    """2026 → 2026年度, 2026-Q2 → 2026年第二季度, 2026-05 → 2026年5月."""
-    if "-" not in code:
-        return f"{code}年度"
-    year, part = code.split("-", 1)
-    if part.startswith("Q"):
-        return f"{year}年第{QUARTERS[int(part[1:]) - 1]}季度"
-    return f"{year}年{int(part)}月"
+    """As on the pages, but a year reads 2026年度 in an official document."""
+    return f"{code}年度" if "-" not in code else periods.period_label(code)
 
 
 def issuer_name() -> str:

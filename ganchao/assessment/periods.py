@@ -58,3 +58,14 @@ def mismatch_message(text: str, period_type: str) -> str:
         "label": label,
         "example": EXAMPLES[period_type],
     }
+
+
+def period_label(code: str) -> str:
+    """2026 → 2026年, 2026-Q2 → 2026年第二季度, 2026-05 → 2026年5月."""
+    year, _sep, part = code.partition("-")
+    if not part:
+        return _("%(y)s年") % {"y": year}
+    if part.startswith("Q"):
+        quarter = (_("第一季度"), _("第二季度"), _("第三季度"), _("第四季度"))[int(part[1]) - 1]
+        return _("%(y)s年%(quarter)s") % {"y": year, "quarter": quarter}
+    return _("%(y)s年%(m)d月") % {"y": year, "m": int(part)}

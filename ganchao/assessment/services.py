@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from ganchao.assessment import permissions, selectors
 from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType
 from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
-from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse
+from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse, period_label
+from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
 from ganchao.assessment.snapshot import differences
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
@@ -246,9 +247,6 @@ def _notify_units(scheme: Scheme, result: Result, changes: list[dict]) -> None:
     first publication; on a later revision only the units whose figures changed), with the
     link to its scorecard and the appeal deadline. One message text for all, so a chat robot
     posts it once."""
-    from ganchao.assessment.league import period_label
-    from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
-
     codes = (
         {row["unit_code"] for row in result.snapshot}
         if result.result_revision == 1

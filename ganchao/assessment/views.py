@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from ganchao.assessment import exports, league, permissions, selectors, selectors_appeals
+from ganchao.assessment import exports, league, periods, permissions, selectors, selectors_appeals
 from ganchao.assessment.models import Result, Scheme
 from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse
 from ganchao.assessment.scorecard import scorecard as scorecard_rows
@@ -198,7 +198,7 @@ def _benchmark_gaps(unit: Unit, year: int) -> tuple[bool, list]:
 def _trend_chart(card: dict) -> dict:
     trend = card["trend"]
     return {
-        "labels": [league.period_label(t["period"]) for t in trend],
+        "labels": [periods.period_label(t["period"]) for t in trend],
         "ranks": [t["rank"] for t in trend],
         "totals": [t["total"] for t in trend],
         "worst": max([card["count"]] + [t["rank"] for t in trend]),

@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from ganchao.assessment import league, scorecard
+from ganchao.assessment import periods, scorecard
 from ganchao.common import numbers
 
 register = template.Library()
@@ -21,7 +21,7 @@ GRADE_WORDS = {
 @register.filter
 def period_label(code: str) -> str:
     """2026-Q2 → 2026年第二季度."""
-    return league.period_label(str(code)) if code else ""
+    return periods.period_label(str(code)) if code else ""
 
 
 @register.filter

@@ -5,7 +5,7 @@ import io
 
 from openpyxl import load_workbook
 
-from ganchao.assessment import exports, league
+from ganchao.assessment import exports, league, periods
 from ganchao.assessment.periods import parse
 from ganchao.assessment.scorecard import scorecard
 from ganchao.assessment.tests.league_support import people, quarters  # noqa: F401
@@ -35,9 +35,9 @@ def test_sparkline_puts_rank_one_on_top():
 
 
 def test_period_labels():
-    assert league.period_label("2026-Q2") == "2026年第二季度"
-    assert league.period_label("2026-05") == "2026年5月"
-    assert league.period_label("2026") == "2026年"
+    assert periods.period_label("2026-Q2") == "2026年第二季度"
+    assert periods.period_label("2026-05") == "2026年5月"
+    assert periods.period_label("2026") == "2026年"
 
 
 def test_rank_change_and_trend_across_three_published_periods(scenario, quarters):  # noqa: F811
