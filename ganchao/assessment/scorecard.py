@@ -271,6 +271,12 @@ def scorecard(data: Standing, unit_code: str) -> dict:
     scheme_id = data.result["scheme_id"] if data.result else data.scheme.pk
     metas = {c.code: c for c in Component.objects.filter(scheme_id=scheme_id)}
     links = _links(row)
+    scheme = data.scheme
+    capped = (  # reached the 优秀 line but beyond the quota: 良好
+        scheme.excellent_share is not None
+        and row["grade"] == "良好"
+        and Decimal(row["total"]) >= scheme.excellent_threshold
+    )
     return {
         "unit_code": unit_code,
         "unit": row["unit"],
@@ -287,4 +293,5 @@ def scorecard(data: Standing, unit_code: str) -> dict:
         "trend": unit_trend(data, unit_code),
         "components": [_component(c, metas.get(c["code"]), links) for c in row["components"]],
         "items": _score_items(data, row),
+        "capped": capped,
     }

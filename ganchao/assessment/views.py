@@ -6,7 +6,6 @@ views_public."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 
 from django.contrib.auth.decorators import login_required
@@ -229,11 +228,6 @@ def scorecard(request, code: str, period: str, unit_code: str):
         raise Http404
     data = league.standing(scheme, span, draft=draft)
     card = scorecard_rows(data, unit.code)
-    card["capped"] = (
-        scheme.excellent_share is not None
-        and card["grade"] == "良好"
-        and Decimal(card["total"]) >= scheme.excellent_threshold
-    )
     for component in card["components"]:
         component["appeal_url"] = _appeal_link(request, data, unit, component["code"])
     ready, gaps = _benchmark_gaps(unit, span.year)

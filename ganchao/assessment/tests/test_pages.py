@@ -3,6 +3,7 @@
 parameters, the .xlsx downloads, scorecards and "我的考核"."""
 
 import io
+from decimal import Decimal as D
 
 import pytest
 from django.db import transaction
@@ -230,3 +231,15 @@ def test_scorecard_shows_units_of_measure_and_node_credits(login, people, quarte
     assert body.count('<span class="text-secondary">亿元</span>') == 2
     assert "节点得分合计 3.5" in body
     assert "满分扣减：催办扣1分、督办单扣2分、通报扣3分、约谈扣5分，扣完为止" in body
+
+
+def test_a_unit_beyond_the_excellent_quota_is_told_why_it_is_good(login, people, scenario):
+    scenario.scheme.excellent_share = D("0.34")  # floor(0.34 × 3) = 1 优秀: B only
+    scenario.scheme.save(update_fields=["excellent_share"])
+    with transaction.atomic():
+        services.result_publish(actor=None, scheme=scenario.scheme, period="2026-Q2")
+    body = text(login(people.office).get(f"{Q2}T01/"))
+    assert "90.92" in body and "总分已达优秀分数线，因优秀名额（34%）所限评为良好" in body
+    league_page = text(login(people.office).get(LEAGUE, {"scheme": "TOWNS", "period": "2026-Q2"}))
+    assert "优秀等次名额不超过参评单位的34%" in league_page
+    assert "因优秀名额" not in text(login(people.office).get(f"{Q2}T02/"))
