@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Case, F, JSONField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,9 +80,20 @@ def published_index(scheme_code: str) -> dict[str, int]:
     return {period: latest[period][0] for period in sorted(latest)}
 
 
-def _results(ids) -> dict[str, dict]:
+def _results(ids, full_id: int | None) -> dict[str, dict]:
+    """The revisions by period in one query: every one's standings, and the whole snapshot only
+    of `full_id` (the period shown) — earlier periods' breakdowns are never read."""
     fields = ("id", "period", "result_revision", "scheme_id", "scheme_version")
-    rows = Result.objects.filter(pk__in=ids).values(*fields, "published_at", "cutoff", "snapshot")
+    snapshot = Case(
+        When(pk=full_id, then=F("snapshot")),
+        default=Value(None, output_field=JSONField()),
+        output_field=JSONField(),
+    )
+    rows = (
+        Result.objects.filter(pk__in=ids)
+        .annotate(full=snapshot)
+        .values(*fields, "published_at", "cutoff", "standings", "full")
+    )
     return {row["period"]: row for row in rows}
 
 
@@ -115,7 +127,7 @@ def standing(scheme: Scheme, period: AssessmentPeriod, *, draft: bool) -> Standi
     index = published_index(scheme.code)
     earlier = [p for p in index if p < period.code][-(TREND_PERIODS - 1) :]
     wanted = earlier + ([] if draft else [period.code])
-    results = _results([index[p] for p in wanted if p in index])
+    results = _results([index[p] for p in wanted if p in index], index.get(period.code))
     if draft:
         rows, cutoff = selectors.draft_results(scheme, period)
         current = None
@@ -123,7 +135,7 @@ def standing(scheme: Scheme, period: AssessmentPeriod, *, draft: bool) -> Standi
         current = results.get(period.code)
         if current is None:
             raise NotFound(_("该期间尚无已发布的考核结果"))
-        rows, cutoff = current.pop("snapshot"), current["cutoff"]
+        rows, cutoff = current.pop("full"), current["cutoff"]
     return Standing(
         scheme,
         period,
@@ -133,7 +145,7 @@ def standing(scheme: Scheme, period: AssessmentPeriod, *, draft: bool) -> Standi
         cutoff,
         list(index),
         earlier,
-        {p: results[p]["snapshot"] for p in earlier},
+        {p: results[p]["standings"] for p in earlier},
     )
 
 

@@ -151,6 +151,9 @@ class Result(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     snapshot = models.JSONField(_("结果快照"))
+    # Each unit's code, rank and total, copied from the snapshot: the rank trend of later
+    # periods reads these few bytes instead of every breakdown of the snapshot.
+    standings = models.JSONField(_("名次"), default=list, blank=True)
     differences = models.JSONField(_("与上一版本的差异"), default=list, blank=True)
 
     class Meta:

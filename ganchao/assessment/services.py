@@ -18,7 +18,7 @@ from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodTy
 from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse, period_label
 from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
-from ganchao.assessment.snapshot import differences
+from ganchao.assessment.snapshot import differences, standings
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
 from ganchao.common.errors import Forbidden, ValidationFailed
@@ -230,6 +230,7 @@ def result_publish(
         published_at=timezone.now(),
         published_by=actor,
         snapshot=rows,
+        standings=standings(rows),
         differences=changes,
     )
     audit_record(

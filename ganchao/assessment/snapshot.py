@@ -54,6 +54,11 @@ def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
     ]
 
 
+def standings(rows: list[dict]) -> list[dict]:
+    """The rank trend's part of snapshot rows: unit code, rank and total."""
+    return [{key: row[key] for key in ("unit_code", "rank", "total")} for row in rows]
+
+
 COMPARED = ("rank", "total", "grade", "veto", "bonus", "deduction")
 
 

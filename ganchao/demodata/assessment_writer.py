@@ -31,7 +31,7 @@ from ganchao.assessment.models import (
     ScoreItem,
 )
 from ganchao.assessment.periods import AssessmentPeriod, parse
-from ganchao.assessment.snapshot import differences
+from ganchao.assessment.snapshot import differences, standings
 from ganchao.common import workdays
 from ganchao.common.workcalendar import SHANGHAI
 from ganchao.demodata.generator import CATEGORY_DEPARTMENT, CATEGORY_TOWN, CATEGORY_VILLAGE
@@ -233,7 +233,7 @@ def _publish(scheme, period, publisher, ids, counts, digest) -> None:
                 id=ids.take(Result), scheme=scheme, scheme_code=scheme.code,
                 scheme_version=scheme.scheme_version, period=period.code, result_revision=1,
                 cutoff=cutoff, published_at=at, published_by_id=publisher, snapshot=rows,
-                differences=[],
+                standings=standings(rows), differences=[],
             )
         ]
     )  # fmt: skip
@@ -324,7 +324,8 @@ def _appeals(scheme, period, rng, ids, counts, digest) -> None:
         id=ids.take(Result), scheme=scheme, scheme_code=scheme.code,
         scheme_version=scheme.scheme_version, period=period.code, result_revision=2,
         cutoff=result.cutoff, published_at=decided, published_by_id=result.published_by_id,
-        snapshot=rows_after, differences=differences(result.snapshot, rows_after),
+        snapshot=rows_after, standings=standings(rows_after),
+        differences=differences(result.snapshot, rows_after),
     )])  # fmt: skip
     counts["results"] += 1
     digest.update(

@@ -84,7 +84,9 @@ def test_assessment_seed_is_deterministic():
     def snapshot():
         return (
             list(
-                Result.objects.order_by("scheme_code", "period").values_list("snapshot", flat=True)
+                Result.objects.order_by("scheme_code", "period", "result_revision").values_list(
+                    "snapshot", flat=True
+                )
             ),
             list(ScoreItem.objects.order_by("id").values_list("unit__code", "kind", "points")),
             list(ManualScore.objects.order_by("id").values_list("unit__code", "score")),
