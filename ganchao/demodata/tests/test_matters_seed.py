@@ -1,7 +1,6 @@
 """`ganchao seed` writes a year of matters with stalls, forwarding chains and escalations."""
 
 import datetime as dt
-import time
 from collections import Counter
 
 import pytest
@@ -52,9 +51,7 @@ def snapshot() -> dict:
 
 
 def test_city_seed_has_a_year_of_matters_with_stalls_and_escalations():
-    started = time.monotonic()
     result = demo_seed(scale="city", seed=5, as_of=AS_OF)
-    elapsed = time.monotonic() - started
     counts = result.matters.counts
     assert 110 <= counts["matters"] <= 130
     states = Counter(Matter.objects.values_list("state", flat=True))
@@ -116,7 +113,6 @@ def test_city_seed_has_a_year_of_matters_with_stalls_and_escalations():
 
     event = AuditEvent.objects.get(action="seed.load")
     assert event.changes["counts"]["after"]["matters"] == counts["matters"]
-    assert elapsed < 30
 
 
 def _names(feedback) -> list[str]:
