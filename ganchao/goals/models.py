@@ -6,6 +6,7 @@ written by the status recompute (goals/status_engine via services), never typed 
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +23,7 @@ from ganchao.goals.choices import (
     Role,
     Status,
 )
+from ganchao.goals.precision import MAX_PLACES, display_places
 
 DECIMAL = {"max_digits": 20, "decimal_places": 4, "null": True, "blank": True}
 
@@ -74,6 +76,10 @@ class Item(TimeStamped):
     type = models.CharField(_("类型"), max_length=16, choices=ItemType.choices)
     category = models.CharField(_("类别"), max_length=50, blank=True)
     measure_unit = models.CharField(_("计量单位"), max_length=30, blank=True)
+    # How many decimals the item's figures show; None: by its unit of measure (goals.precision).
+    decimal_places = models.PositiveSmallIntegerField(
+        _("小数位数"), null=True, blank=True, validators=[MaxValueValidator(MAX_PLACES)]
+    )
     baseline = models.DecimalField(_("基期值"), **DECIMAL)
     target = models.DecimalField(_("目标值"), **DECIMAL)
     stretch_target = models.DecimalField(_("力争值"), **DECIMAL)
@@ -126,6 +132,11 @@ class Item(TimeStamped):
     @staticmethod
     def sort_key_for(code: str) -> str:
         return ".".join(f"{int(part):05d}" for part in code.split("."))
+
+    @property
+    def display_places(self) -> int:
+        """Decimals its figures show: its own setting, else by its unit of measure."""
+        return display_places(self.decimal_places, self.measure_unit)
 
 
 class Milestone(models.Model):
