@@ -12,6 +12,8 @@ VENDOR_FILES = {
     "vendor/tabler/tabler.min.js": "@tabler/core/dist/js/tabler.min.js",
     "vendor/htmx/htmx.min.js": "htmx.org/dist/htmx.min.js",
     "vendor/echarts/echarts.min.js": "echarts/dist/echarts.min.js",
+    "vendor/tom-select/tom-select.complete.min.js": "tom-select/dist/js/tom-select.complete.min.js",
+    "vendor/tom-select/tom-select.bootstrap5.min.css": "tom-select/dist/css/tom-select.bootstrap5.min.css",
 }
 
 

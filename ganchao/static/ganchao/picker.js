@@ -1,0 +1,83 @@
+// The type-ahead picker (common/widgets.py): every <select data-picker> becomes a searchable
+// box. The options in the page are searched by name, 简称, 编码 and unit; a select with
+// data-search-url also asks the server (scoped, paged JSON) as the user types. Without this
+// script, or without tom-select, the select stays a plain one and the form still works.
+(function () {
+  "use strict";
+
+  function remoteRows(payload) {
+    var rows = (payload && payload.items) || [];
+    return rows.map(function (row) {
+      return {
+        value: String(row.id),
+        text: row.name || row.full_name || "",
+        code: row.code || "",
+        aliases: (row.aliases || []).join(" "),
+        unit: row.unit || "",
+      };
+    });
+  }
+
+  function escape(text) {
+    var div = document.createElement("div");
+    div.textContent = text == null ? "" : String(text);
+    return div.innerHTML;
+  }
+
+  function optionHtml(data) {
+    var extra = [data.unit, data.code].filter(Boolean).join(" · ");
+    return (
+      "<div>" + escape(data.text) +
+      (extra ? ' <small class="text-secondary">' + escape(extra) + "</small>" : "") +
+      "</div>"
+    );
+  }
+
+  function enhance(select) {
+    if (select.tomselect) { return; }
+    var url = select.getAttribute("data-search-url");
+    var multiple = select.multiple;
+    var optional = !select.required;
+    var settings = {
+      valueField: "value",
+      labelField: "text",
+      searchField: ["text", "aliases", "code", "unit"],
+      placeholder: select.getAttribute("data-placeholder") || "",
+      maxOptions: 60,
+      allowEmptyOption: false,
+      hidePlaceholder: false,
+      plugins: multiple ? ["remove_button"] : (optional ? ["clear_button"] : []),
+      render: {
+        option: optionHtml,
+        item: function (data) { return "<div>" + escape(data.text) + "</div>"; },
+        no_results: function () {
+          return '<div class="no-results">' + escape(select.getAttribute("data-no-results")) + "</div>";
+        },
+      },
+    };
+    if (url) {
+      settings.shouldLoad = function (query) { return query.length >= 1; };
+      settings.load = function (query, callback) {
+        var join = url.indexOf("?") >= 0 ? "&" : "?";
+        fetch(url + join + "q=" + encodeURIComponent(query) + "&limit=60", {
+          credentials: "same-origin",
+          headers: { Accept: "application/json" },
+        })
+          .then(function (response) { return response.ok ? response.json() : { items: [] }; })
+          .then(function (payload) { callback(remoteRows(payload)); })
+          .catch(function () { callback(); });
+      };
+    }
+    new window.TomSelect(select, settings);
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof window.TomSelect !== "function") { return; }
+    Array.prototype.forEach.call(document.querySelectorAll("select[data-picker]"), enhance);
+  });
+  // forms swapped in by htmx get their pickers too
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (typeof window.TomSelect !== "function") { return; }
+    Array.prototype.forEach.call(event.target.querySelectorAll("select[data-picker]"), enhance);
+  });
+})();
