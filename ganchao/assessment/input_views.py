@@ -202,26 +202,20 @@ def _import_context(scheme, span, result=None, filename="", form=None) -> dict:
     return context
 
 
-def _run(request, scheme, span):
-    return partial(
-        manual_sheet.manual_sheet_import, actor=request.user, scheme=scheme, period=span.code
-    )
-
-
-def _preview(request, scheme, span):
+def _preview(request, scheme, span, run):
     form = SheetUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(
             request, "assessment/inputs_import.html", _import_context(scheme, span, form=form)
         )
     upload = form.cleaned_data["file"]
-    result = sheet_preview(upload, _run(request, scheme, span))
+    result = sheet_preview(upload, run)
     context = _import_context(scheme, span, result, upload.name)
     return render(request, "assessment/inputs_import.html", context)
 
 
-def _confirm(request, scheme, span):
-    confirmed = sheet_confirm(request, _run(request, scheme, span))
+def _confirm(request, scheme, span, run):
+    confirmed = sheet_confirm(request, run)
     if confirmed is None:
         return redirect("assessment:manual_import", code=scheme.code, period=span.code)
     result, filename = confirmed
@@ -238,10 +232,13 @@ def _confirm(request, scheme, span):
 @require_roles(Role.OFFICE)
 def manual_import(request, code: str, period: str):
     scheme, span = _scope(code, period)
+    run = partial(
+        manual_sheet.manual_sheet_import, actor=request.user, scheme=scheme, period=span.code
+    )
     if request.method == "POST" and request.POST.get("digest"):
-        return _confirm(request, scheme, span)
+        return _confirm(request, scheme, span, run)
     if request.method == "POST":
-        return _preview(request, scheme, span)
+        return _preview(request, scheme, span, run)
     return render(request, "assessment/inputs_import.html", _import_context(scheme, span))
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
 from ganchao.assessment.snapshot import differences, standings
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
-from ganchao.common.errors import Forbidden, ValidationFailed
+from ganchao.common.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.models import Unit
 from ganchao.orgs.selectors import unit_contacts
@@ -102,16 +103,95 @@ def _component_rows(components) -> list[Component]:
     return rows
 
 
+SETTING_LABELS = {
+    "bonus_cap": gettext_lazy("加分上限"),
+    "excellent_threshold": gettext_lazy("优秀分数线"),
+    "good_threshold": gettext_lazy("良好分数线"),
+    "pass_threshold": gettext_lazy("合格分数线"),
+}
+
+
+def _setting_points(key: str, raw) -> Decimal:
+    label = SETTING_LABELS[key]
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed.on(key, _("%(label)s不是数字") % {"label": label}) from None
+    if not value.is_finite() or not Decimal(0) <= value <= HUNDRED or value != round(value, 2):
+        raise ValidationFailed.on(
+            key, _("%(label)s应在 0 至 100 之间，最多两位小数") % {"label": label}
+        )
+    return value
+
+
+def _excellent_share(raw) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw))
+    except (InvalidOperation, ValueError):
+        value = Decimal("NaN")
+    if not value.is_finite() or not Decimal(0) <= value <= 1 or value != round(value, 4):
+        raise ValidationFailed.on(
+            "excellent_share",
+            _("优秀比例上限应为 0 至 1 之间的小数（如 0.3 即至多三成），最多四位小数"),
+        )
+    return value
+
+
+def _checked_settings(settings: dict, components) -> dict:
+    """What the scheme form checks, checked again for every caller (the API has no form):
+    the settings as numbers, thresholds in order, components present with distinct codes."""
+    settings = dict(settings)
+    for key in SETTING_LABELS:
+        if key in settings:
+            settings[key] = _setting_points(key, settings[key])
+    if "excellent_share" in settings:
+        settings["excellent_share"] = _excellent_share(settings["excellent_share"])
+    marks = [settings.get(f) for f in ("excellent_threshold", "good_threshold", "pass_threshold")]
+    if None not in marks and not marks[0] >= marks[1] >= marks[2]:
+        raise ValidationFailed.on("good_threshold", _("分数线应为 优秀 ≥ 良好 ≥ 合格"))
+    if not components:
+        raise ValidationFailed.on("components", _("请至少填写一个组成项"))
+    codes = [spec["code"] for spec in components]
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed.on("components", _("组成项编码不能重复"))
+    return settings
+
+
+def _next_version(code: str, *, first_version: bool, based_on_version: int | None) -> int:
+    latest = Scheme.objects.select_for_update().filter(code=code).order_by("-scheme_version")
+    latest = latest.first()
+    if first_version and latest is not None:
+        raise ValidationFailed.on("code", _("方案编码已存在；如需修改请在该方案页面“制定新版本”"))
+    if based_on_version is not None and (
+        latest is None or latest.scheme_version != based_on_version
+    ):
+        raise Conflict(_("该方案已有更新的版本，请查看最新版本后再制定新版本"))
+    return latest.scheme_version + 1 if latest else 1
+
+
 @transaction.atomic
 def scheme_create(
-    *, actor, code: str, name: str, category, period_type: str, components, **settings
+    *,
+    actor,
+    code: str,
+    name: str,
+    category,
+    period_type: str,
+    components,
+    first_version: bool = False,
+    based_on_version: int | None = None,
+    **settings,
 ) -> Scheme:
-    """A new version of the scheme `code` (version 1, or one past the latest)."""
+    """A new version of the scheme `code` (version 1, or one past the latest). `first_version`
+    refuses a code already in use (a new scheme); `based_on_version` refuses when a newer
+    version than the one the office edited has appeared meanwhile (409)."""
     require_office(actor)
     if period_type not in PeriodType.values:
         raise ValidationFailed.on("period_type", _("考核周期应为年度、季度或月度"))
-    latest = Scheme.objects.filter(code=code).order_by("-scheme_version").first()
-    version = latest.scheme_version + 1 if latest else 1
+    settings = _checked_settings(settings, components)
+    version = _next_version(code, first_version=first_version, based_on_version=based_on_version)
     scheme = Scheme.objects.create(
         code=code,
         name=name,
@@ -200,16 +280,19 @@ def manual_score_set(*, actor, scheme: Scheme, component_code: str, period: str,
 
 @transaction.atomic
 def result_publish(
-    *, actor, scheme: Scheme, period: str, cutoff: dt.date | None = None
+    *, actor, scheme: Scheme, period: str, cutoff: dt.date | None = None, early: bool = True
 ) -> tuple[Result | None, list[dict]]:
     """Freeze the current computation as the next result revision. Returns (None, []) when it
-    equals the latest published revision (nothing to publish)."""
+    equals the latest published revision (nothing to publish). A period still running is
+    published only when `early` confirms it (the page's checkbox, the API's flag)."""
     require_office(actor)
     span = period_of(scheme, period)
     if span.start > timezone.localdate():
         raise ValidationFailed.on(
             "period", _("考核期间%(period)s尚未开始，不能发布结果") % {"period": span.code}
         )
+    if span.end >= timezone.localdate() and not early:
+        raise Conflict(_running_message(span), [FieldError("early", _running_message(span))])
     rows, cutoff = selectors.draft_results(scheme, span, cutoff)
     previous = (
         Result.objects.select_for_update()
@@ -241,6 +324,12 @@ def result_publish(
     )
     _notify_units(scheme, result, changes)
     return result, changes
+
+
+def _running_message(span: AssessmentPeriod) -> str:
+    return _(
+        "本期到%(end)s才结束，现在发布将把尚未到期的节点和未录入的评议计为0分。如确需提前发布，请勾选“确认提前发布”。"
+    ) % {"end": date_format(span.end, "DATE_FORMAT")}
 
 
 def _notify_units(scheme: Scheme, result: Result, changes: list[dict]) -> None:

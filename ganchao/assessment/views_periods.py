@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -131,19 +130,11 @@ def _office_post(request, code: str, period: str):
 @scoped
 def result_publish(request, code: str, period: str):
     scheme, span = _office_post(request, code, period)
-    if span.end >= timezone.localdate() and request.POST.get("early") != "1":
-        messages.error(
-            request,
-            _(
-                "本期到%(end)s才结束，现在发布将把尚未到期的节点和未录入的评议计为0分。如确需提前发布，请勾选“确认提前发布”。"
-            )
-            % {"end": date_format(span.end, "DATE_FORMAT")},
-        )
-        return redirect("assessment:period_detail", scheme.code, span.code)
     try:
         result, changes = services.result_publish(
-            actor=request.user, scheme=scheme, period=span.code
-        )
+            actor=request.user, scheme=scheme, period=span.code,
+            early=request.POST.get("early") == "1",
+        )  # fmt: skip
     except GanchaoError as exc:
         messages.error(request, exc.message)
         return redirect("assessment:period_detail", scheme.code, span.code)

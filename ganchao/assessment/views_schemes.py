@@ -1,6 +1,8 @@
 """Pages of the assessment schemes (考核方案): the list, one scheme with its versions, and the
 office's form for a new scheme or a new version (component editor; points sum to 100)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from ganchao.assessment import league, permissions, selectors, services
 from ganchao.assessment.forms import SchemeForm, component_formset, scheme_initial
 from ganchao.assessment.models import Scheme
-from ganchao.common.errors import ValidationFailed
+from ganchao.common.errors import GanchaoError
 from ganchao.common.forms import apply_error
 from ganchao.common.views import query_int, scoped
 
@@ -66,35 +68,35 @@ def scheme_detail(request, code: str):
     return render(request, "assessment/scheme_detail.html", context)
 
 
-def _save(request, form, formset, fixed: Scheme | None):
-    """The new scheme version, or None with the service's complaint on the form."""
+def _save(request, form, formset, fixed: Scheme | None, create):
+    """The new scheme version made by `create` (the service), or None with the service's
+    complaint on the form."""
     if not (form.is_valid() and formset.is_valid()):
         return None
     data = form.cleaned_data
-    source = fixed or data
     try:
         with transaction.atomic():
-            return services.scheme_create(
+            return create(
                 actor=request.user,
                 code=fixed.code if fixed else data["code"],
                 name=data["name"],
-                category=source.category if fixed else data["category"],
-                period_type=source.period_type if fixed else data["period_type"],
+                category=fixed.category if fixed else data["category"],
+                period_type=fixed.period_type if fixed else data["period_type"],
                 components=formset.specs(),
                 **form.settings(),
             )
-    except ValidationFailed as exc:
+    except GanchaoError as exc:
         apply_error(form, exc)
         return None
 
 
-def _scheme_form(request, fixed: Scheme | None):
+def _scheme_form(request, fixed: Scheme | None, create):
     initial = scheme_initial(fixed) if fixed else None
     data = request.POST if request.method == "POST" else None
     form = SchemeForm(data, initial=initial, fixed=fixed)
     formset = component_formset(data, fixed)
     if request.method == "POST":
-        scheme = _save(request, form, formset, fixed)
+        scheme = _save(request, form, formset, fixed, create)
         if scheme is not None:
             messages.success(
                 request,
@@ -109,11 +111,13 @@ def _scheme_form(request, fixed: Scheme | None):
 @login_required
 def scheme_new(request):
     _managed(request)
-    return _scheme_form(request, None)
+    return _scheme_form(request, None, partial(services.scheme_create, first_version=True))
 
 
 @login_required
 @scoped
 def scheme_new_version(request, code: str):
     _managed(request)
-    return _scheme_form(request, selectors.scheme_get(code))
+    latest = selectors.scheme_get(code)
+    create = partial(services.scheme_create, based_on_version=latest.scheme_version)
+    return _scheme_form(request, latest, create)
