@@ -3,6 +3,20 @@
 No Django and no database: the selectors gather a scheme's inputs into the dataclasses below,
 `score_units` turns them into ranked results. All arithmetic is exact Decimal; only grade,
 rank, ties and gaps use the total rounded half up to 2 places.
+
+Nothing to assess is not full marks. Indicators and milestones are the *work components*; one
+with nothing for a unit in the period (no scored assignment; no milestone due) is not
+applicable and is filled:
+
+- `prorate` (the default): at the unit's credit rate over its applicable work components —
+  their score ÷ their points × this component's points;
+- `average`: at the category's mean credit for this component, over the units for which it
+  applies (when it applies to none, as `prorate`).
+
+Both rates are taken from the *computed* scores, before accepted appeals: an appeal changes
+the one component it names, never a second figure through the fill. A unit with no applicable
+work component is not ranked and gets no grade (本期无考核内容); it takes no place in the
+ranks, the n of the 优秀 share cap or the gap to the first.
 """
 
 from __future__ import annotations
@@ -26,6 +40,10 @@ MANUAL = "manual"
 RATIO = "ratio"
 LINEAR_FLOOR = "linear_floor"
 ALL_OR_NOTHING = "all_or_nothing"
+
+PRORATE = "prorate"
+AVERAGE = "average"
+WORK_KINDS = (INDICATORS, MILESTONES)
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -71,6 +89,7 @@ class Scheme:
     good: Decimal = Decimal(80)
     passing: Decimal = Decimal(60)
     excellent_share: Decimal | None = None
+    empty_component: str = PRORATE  # how a work component with nothing to assess is filled
 
 
 @dataclass(frozen=True)
@@ -93,6 +112,8 @@ class Indicator:
     expected: Decimal | None
     actual: Decimal | None
     key: str = ""  # "assignment:<id>", for the drill-down to reports and evidence
+    report: int | None = None  # the report revision whose value is `actual`
+    original_expected: Decimal | None = None  # E before an approved target adjustment
 
 
 @dataclass(frozen=True)
@@ -156,6 +177,9 @@ class ComponentScore:
     points: Decimal
     score: Decimal
     details: tuple[dict, ...] = ()
+    # A work component with nothing to assess: {"mode": PRORATE or AVERAGE, "rate": credit
+    # rate used, "basis_score"/"basis_points" (prorate) or "units" (average)}; None otherwise.
+    filled: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +192,7 @@ class UnitScore:
     veto: bool
     total: Decimal  # exact
     items: tuple[dict, ...] = ()  # the bonus, deduction and veto items behind the figures
+    assessed: bool = True  # False: no applicable work component (本期无考核内容), not ranked
 
     @property
     def shown_total(self) -> Decimal:
@@ -176,10 +201,12 @@ class UnitScore:
 
 @dataclass(frozen=True)
 class UnitResult:
+    """A ranked unit, or (rank None, grade "", gap None) a unit with nothing to assess."""
+
     score: UnitScore
-    rank: int
+    rank: int | None
     grade: str
-    gap: Decimal  # the first's rounded total − own rounded total
+    gap: Decimal | None  # the first's rounded total − own rounded total
 
 
 # ---- components ----------------------------------------------------------------------------
@@ -210,29 +237,34 @@ def method_credit(c: Decimal, method: str, floor: Decimal = ZERO) -> Decimal:
     return c
 
 
-def indicators_score(component: Component, items) -> tuple[Decimal, tuple[dict, ...]]:
+def indicators_score(component: Component, items) -> tuple[Decimal, tuple[dict, ...]] | None:
+    """Points split by weight × credit; None when the unit has no indicator with a weight."""
     weights = sum((i.weight for i in items), ZERO)
     if not items or weights <= 0:
-        return component.points, ()
+        return None
     score, details = ZERO, []
     for item in items:
         c = indicator_completion(item.direction, item.expected, item.actual)
         credit = method_credit(c, component.method, component.floor)
         part = component.points * item.weight / weights * credit
         score += part
-        details.append(
-            {
-                "ref": item.ref,
-                "key": item.key,
-                "weight": item.weight,
-                "expected": item.expected,
-                "actual": item.actual,
-                "c": c,
-                "credit": credit,
-                "score": part,
-            }
-        )
-    return score, tuple(details)
+        detail = {
+            "ref": item.ref,
+            "key": item.key,
+            "weight": item.weight,
+            "expected": item.expected,
+            "actual": item.actual,
+            "c": c,
+            "credit": credit,
+            "score": part,
+        }
+        if item.report is not None:
+            detail["report"] = item.report
+        if item.original_expected is not None and item.original_expected != item.expected:
+            detail["original_expected"] = item.original_expected
+        details.append(detail)
+    # weight shares like 1/3 are rounded to 28 digits: never let their sum pass the points
+    return min(score, component.points), tuple(details)
 
 
 def milestone_credit(milestone: Milestone, cutoff: dt.date) -> Decimal:
@@ -243,9 +275,10 @@ def milestone_credit(milestone: Milestone, cutoff: dt.date) -> Decimal:
 
 
 def milestones_score(component: Component, items, period: Period):
+    """points × Σ credit ÷ milestones due; None when none falls due in the period."""
     due = [m for m in items if period.contains(m.due)]
     if not due:
-        return component.points, ()
+        return None
     credits = [(m, milestone_credit(m, period.cutoff)) for m in due]
     total = sum((credit for _m, credit in credits), ZERO)
     details = tuple(
@@ -272,15 +305,73 @@ def manual_score(component: Component, manual: dict[str, Decimal]):
     return clamp(Decimal(value), ZERO, component.points), ({"entered": Decimal(value)},)
 
 
-def component_score(component: Component, unit: UnitInput, period: Period) -> ComponentScore:
+def computed_score(component: Component, unit: UnitInput, period: Period):
+    """(score, details) as the inputs give it, before fill and appeals; None for a work
+    component with nothing to assess."""
     if component.kind == INDICATORS:
-        score, details = indicators_score(component, unit.indicators)
-    elif component.kind == MILESTONES:
-        score, details = milestones_score(component, unit.milestones, period)
-    elif component.kind == SUPERVISION:
-        score, details = supervision_score(component, unit.events, period)
-    else:
-        score, details = manual_score(component, unit.manual)
+        return indicators_score(component, unit.indicators)
+    if component.kind == MILESTONES:
+        return milestones_score(component, unit.milestones, period)
+    if component.kind == SUPERVISION:
+        return supervision_score(component, unit.events, period)
+    return manual_score(component, unit.manual)
+
+
+def computed_scores(scheme: Scheme, unit: UnitInput, period: Period) -> dict[str, tuple | None]:
+    return {c.code: computed_score(c, unit, period) for c in scheme.components}
+
+
+def work_components(scheme: Scheme) -> tuple[Component, ...]:
+    return tuple(c for c in scheme.components if c.kind in WORK_KINDS)
+
+
+def is_assessed(scheme: Scheme, computed: dict[str, tuple | None]) -> bool:
+    """A unit has something to assess when a work component applies to it (or the scheme has
+    no work component at all)."""
+    work = work_components(scheme)
+    return not work or any(computed[c.code] is not None for c in work)
+
+
+def category_rates(scheme: Scheme, computed_by_unit) -> dict[str, tuple[Decimal, int]]:
+    """{work component code: (mean credit, number of units)} over the units it applies to;
+    a component that applies to none is absent."""
+    rates = {}
+    for component in work_components(scheme):
+        credits = [
+            scores[component.code][0] / component.points
+            for scores in computed_by_unit
+            if scores[component.code] is not None
+        ]
+        if credits:
+            rates[component.code] = (sum(credits, ZERO) / len(credits), len(credits))
+    return rates
+
+
+def fill(scheme: Scheme, component: Component, computed, rates) -> dict | None:
+    """How a not applicable work component is filled; None when nothing applies at all."""
+    applicable = [c for c in work_components(scheme) if computed[c.code] is not None]
+    if not applicable:
+        return None
+    if scheme.empty_component == AVERAGE and component.code in rates:
+        rate, count = rates[component.code]
+        return {"mode": AVERAGE, "rate": rate, "units": count}
+    points = sum((c.points for c in applicable), ZERO)
+    score = sum((computed[c.code][0] for c in applicable), ZERO)
+    return {"mode": PRORATE, "rate": score / points, "basis_score": score, "basis_points": points}
+
+
+def component_score(
+    component: Component, unit: UnitInput, period: Period, computed, filled: dict | None = None
+) -> ComponentScore:
+    """The component's score: `computed` (computed_score's answer), else `filled` when the
+    component is not applicable (see fill), then the latest accepted appeal."""
+    if computed is not None:
+        score, details, filled = computed[0], computed[1], None
+    elif filled is not None:
+        score, details = component.points * filled["rate"], ()
+        filled = {**filled, "score": score}
+    else:  # nothing to assess anywhere: the unit is not ranked; the component counts 0
+        score, details = ZERO, ()
     adjusted = [a for a in unit.adjustments if a.component == component.code]
     if adjusted:  # the latest accepted appeal wins; the computed score stays on record
         last = adjusted[-1]
@@ -289,15 +380,22 @@ def component_score(component: Component, unit: UnitInput, period: Period) -> Co
         )
         score = clamp(Decimal(last.score), ZERO, component.points)
     return ComponentScore(
-        component.code, component.name, component.kind, component.points, score, details
+        component.code, component.name, component.kind, component.points, score, details, filled
     )
 
 
 # ---- totals, grades and ranks --------------------------------------------------------------
 
 
-def score_unit(scheme: Scheme, unit: UnitInput, period: Period) -> UnitScore:
-    components = tuple(component_score(c, unit, period) for c in scheme.components)
+def score_unit(scheme: Scheme, unit: UnitInput, period: Period, rates=None) -> UnitScore:
+    """One unit's components, bonus, deduction and total; `rates` are the category's mean
+    credits for `average` filling (category_rates), empty for prorate alone."""
+    computed = computed_scores(scheme, unit, period)
+    rates = {} if rates is None else rates
+    components = tuple(
+        component_score(c, unit, period, computed[c.code], _fill_of(scheme, c, computed, rates))
+        for c in scheme.components
+    )
     bonus = min(sum((b.points for b in unit.bonuses), ZERO), scheme.bonus_cap)
     deduction = sum((d.points for d in unit.deductions), ZERO)
     subtotal = sum((c.score for c in components), ZERO)
@@ -309,8 +407,22 @@ def score_unit(scheme: Scheme, unit: UnitInput, period: Period) -> UnitScore:
         for item in group
     )
     return UnitScore(
-        unit.code, unit.name, components, bonus, deduction, bool(unit.vetoes), total, items
+        unit.code,
+        unit.name,
+        components,
+        bonus,
+        deduction,
+        bool(unit.vetoes),
+        total,
+        items,
+        is_assessed(scheme, computed),
     )
+
+
+def _fill_of(scheme: Scheme, component: Component, computed, rates) -> dict | None:
+    if component.kind not in WORK_KINDS or computed[component.code] is not None:
+        return None
+    return fill(scheme, component, computed, rates)
 
 
 def base_grade(scheme: Scheme, score: UnitScore) -> str:
@@ -354,10 +466,20 @@ def capped_grades(scheme: Scheme, scores: list[UnitScore], grades: dict[str, str
 
 
 def score_units(scheme: Scheme, units, period: Period) -> list[UnitResult]:
-    """Every unit of one category scored, graded and ranked; ordered by rank, then unit code."""
-    scores = [score_unit(scheme, unit, period) for unit in units]
-    rank_of = ranks(scores)
-    grades = capped_grades(scheme, scores, {s.code: base_grade(scheme, s) for s in scores})
-    ordered = sorted(scores, key=lambda s: (rank_of[s.code], s.code))
+    """Every unit of one category scored, graded and ranked; ordered by rank, then unit code.
+    Units with nothing to assess follow, by code, with no rank, grade or gap."""
+    units = list(units)
+    rates = {}
+    if scheme.empty_component == AVERAGE:
+        rates = category_rates(scheme, [computed_scores(scheme, u, period) for u in units])
+    scores = [score_unit(scheme, unit, period, rates) for unit in units]
+    ranked = [s for s in scores if s.assessed]
+    rank_of = ranks(ranked)
+    grades = capped_grades(scheme, ranked, {s.code: base_grade(scheme, s) for s in ranked})
+    ordered = sorted(ranked, key=lambda s: (rank_of[s.code], s.code))
     first = ordered[0].shown_total if ordered else ZERO
-    return [UnitResult(s, rank_of[s.code], grades[s.code], first - s.shown_total) for s in ordered]
+    results = [
+        UnitResult(s, rank_of[s.code], grades[s.code], first - s.shown_total) for s in ordered
+    ]
+    unranked = sorted((s for s in scores if not s.assessed), key=lambda s: s.code)
+    return results + [UnitResult(s, None, "", None) for s in unranked]

@@ -73,8 +73,11 @@ def test_issue_worked_example():
     assert a.score.bonus == 1
     assert (a.score.shown_total, a.grade, a.rank) == (D("90.92"), "优秀", 2)
     assert (b.score.shown_total, b.grade, b.rank) == (D("98.00"), "优秀", 1)
-    assert [e.round2(comp.score) for comp in c.score.components] == [D(25), D(30), D(17)]
-    assert (c.score.shown_total, c.grade, c.rank, c.score.veto) == (D("72.00"), "不合格", 3, True)
+    # C has no milestone due: since "nothing to assess is not full marks" (3.10, changed) the
+    # milestones are filled at C's indicator rate, 25 / 50 = 50% of 30 (it used to be 30, 72.00)
+    assert [e.round2(comp.score) for comp in c.score.components] == [D(25), D(15), D(17)]
+    assert c.score.components[1].filled["mode"] == e.PRORATE
+    assert (c.score.shown_total, c.grade, c.rank, c.score.veto) == (D("57.00"), "不合格", 3, True)
     assert [r.score.code for r in e.score_units(SCHEME, worked_example_units(), Q2)] == [
         "B", "A", "C"
     ]  # fmt: skip
@@ -97,9 +100,56 @@ def test_methods():
     assert e.method_credit(D(1), e.ALL_OR_NOTHING) == 1
 
 
-def test_no_assignment_and_no_milestone_give_full_points():
-    result = e.score_units(SCHEME, [e.UnitInput("X", "某镇")], Q2)[0]
-    assert result.score.total == 100
+def test_a_unit_with_nothing_to_assess_is_not_ranked_and_takes_no_place():
+    units = worked_example_units() + [e.UnitInput("X", "市统计局", bonuses=(e.Item("b", D(3)),))]
+    results = e.score_units(SCHEME, units, Q2)
+    assert [(r.score.code, r.rank) for r in results] == [("B", 1), ("A", 2), ("C", 3), ("X", None)]
+    unranked = results[-1]
+    assert (unranked.grade, unranked.gap, unranked.score.assessed) == ("", None, False)
+    assert [c.score for c in unranked.score.components[:2]] == [0, 0]
+    assert all(c.filled is None for c in unranked.score.components)
+
+
+def test_a_unit_without_indicators_is_filled_at_its_milestone_rate():
+    unit = e.UnitInput(
+        "X",
+        "某局",
+        milestones=(
+            e.Milestone("M1", dt.date(2026, 4, 10), dt.date(2026, 4, 9)),
+            e.Milestone("M2", dt.date(2026, 5, 10), dt.date(2026, 5, 20)),
+        ),
+    )
+    result = e.score_units(SCHEME, [unit], Q2)[0]
+    indicators, milestones, _sup = result.score.components
+    assert milestones.score == D("22.5") and milestones.filled is None  # 30 × 1.5 / 2
+    assert indicators.score == D("37.5")  # 22.5 / 30 = 75% of 50
+    assert indicators.filled == {
+        "mode": e.PRORATE, "rate": D("0.75"), "basis_score": D("22.5"), "basis_points": D(30),
+        "score": D("37.5"),
+    }  # fmt: skip
+    assert (result.rank, result.score.shown_total) == (1, D("80.00"))
+
+
+def test_average_mode_fills_at_the_categorys_mean_credit_for_that_component():
+    scheme = e.Scheme(SCHEME.components, empty_component=e.AVERAGE)
+    a, b, _c = worked_example_units()  # milestone credits 87.5% and 100%: mean 93.75%
+    lone = e.UnitInput("X", "某局", indicators=(ind("I9", 1, 100, 40),))
+    results = {r.score.code: r for r in e.score_units(scheme, [a, b, lone], Q2)}
+    milestones = results["X"].score.components[1]
+    assert milestones.filled["mode"] == e.AVERAGE and milestones.filled["units"] == 2
+    assert milestones.score == D(30) * D("0.9375")
+    # nobody has a milestone due: average falls back to prorate
+    alone = e.score_units(scheme, [lone], Q2)[0].score.components[1]
+    assert alone.filled["mode"] == e.PRORATE and alone.score == D(12)  # 40% of 30
+
+
+def test_an_appeal_on_an_indicator_does_not_move_the_filled_component():
+    unit = e.UnitInput(
+        "X", "某局", indicators=(ind("I1", 1, 100, 50),),
+        adjustments=(e.Adjustment("appeal:1", "IND", D(50)),),
+    )  # fmt: skip
+    result = e.score_units(SCHEME, [unit], Q2)[0]
+    assert [c.score for c in result.score.components] == [D(50), D(15), D(20)]
 
 
 def test_completion_after_cutoff_counts_as_open():
@@ -111,15 +161,18 @@ def test_completion_after_cutoff_counts_as_open():
 
 def test_ties_share_a_rank_and_share_cap_demotes_ties_together():
     scheme = e.Scheme(SCHEME.components, excellent_share=D("0.5"))
+    full = (ind("I", 1, 100, 100),)
     units = [
-        e.UnitInput("U1", "一", deductions=(e.Item("d", D(1)),)),
-        e.UnitInput("U2", "二", deductions=(e.Item("d", D(5)),)),
-        e.UnitInput("U3", "三", deductions=(e.Item("d", D(5)),)),
-        e.UnitInput("U4", "四", deductions=(e.Item("d", D(30)),)),
+        e.UnitInput("U1", "一", full, deductions=(e.Item("d", D(1)),)),
+        e.UnitInput("U2", "二", full, deductions=(e.Item("d", D(5)),)),
+        e.UnitInput("U3", "三", full, deductions=(e.Item("d", D(5)),)),
+        e.UnitInput("U4", "四", full, deductions=(e.Item("d", D(30)),)),
+        e.UnitInput("U5", "五"),  # nothing to assess: not in the n of the share cap
     ]
     results = e.score_units(scheme, units, Q2)
     assert [(r.score.code, r.rank, r.grade) for r in results] == [
         ("U1", 1, "优秀"), ("U2", 2, "良好"), ("U3", 2, "良好"), ("U4", 4, "合格"),
+        ("U5", None, ""),
     ]  # fmt: skip
 
 
@@ -187,10 +240,13 @@ def categories(draw):
 
 @given(categories())
 def test_properties(units):
-    results = e.score_units(PROPERTY_SCHEME, units, Q2)
+    everyone = e.score_units(PROPERTY_SCHEME, units, Q2)
     cap = PROPERTY_SCHEME.bonus_cap
-    for r in results:
+    for r in everyone:
         assert 0 <= r.score.total <= 100 + cap
+        assert (r.rank is None) == (not r.score.assessed) == (r.grade == "")
+    results = [r for r in everyone if r.rank is not None]
+    assert everyone[: len(results)] == results  # the unranked follow the table
     # the ranking agrees with the rounded totals (veto units apart)
     for x in results:
         for y in results:
@@ -203,7 +259,7 @@ def test_properties(units):
                 assert x.rank < y.rank
         if x.score.veto:
             assert x.grade == "不合格"
-    assert e.score_units(PROPERTY_SCHEME, units, Q2) == results
+    assert e.score_units(PROPERTY_SCHEME, units, Q2) == everyone
     assert [r.rank for r in results] == sorted(r.rank for r in results)
     excellent = sum(1 for r in results if r.grade == "优秀")
     assert excellent <= int(PROPERTY_SCHEME.excellent_share * len(results))
