@@ -16,7 +16,7 @@ from ganchao.common import workdays
 from ganchao.common.api import LocalDatetime, Page, PageRows
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.goals import selectors as goal_selectors
-from ganchao.orgs.models import Unit
+from ganchao.orgs.models import Leader, Unit
 from ganchao.supervision import matter_selectors as sel
 from ganchao.supervision import matter_steps as steps
 from ganchao.supervision.matter_forms import end_of_day
@@ -71,6 +71,7 @@ class MatterOut(Schema):
     state: str
     light: str
     light_word: str
+    leader_id: int | None
     leader: str | None
     lead_unit_id: int | None
     lead_unit: str | None
@@ -104,6 +105,7 @@ class MatterIn(Schema):
     content: str
     source: str
     urgency: str
+    leader_id: int | None = None
     item_id: int | None = None
     milestones: list[dt.date] = []
     lead: UnitPersonIn | None = None
@@ -148,6 +150,7 @@ def matter_out(matter: Matter, now, cal) -> dict:
         "state": matter.state,
         "light": light,
         "light_word": sel.light_word(matter, light),
+        "leader_id": matter.leader_id,
         "leader": matter.leader.name if matter.leader_id else None,
         "lead_unit_id": matter.lead_unit_id,
         "lead_unit": matter.lead_unit.name if matter.lead_unit_id else None,
@@ -222,6 +225,15 @@ def _unit(unit_id: int, field_name: str) -> Unit:
     return unit
 
 
+def _leader(leader_id: int | None) -> Leader | None:
+    if leader_id is None:
+        return None
+    leader = Leader.objects.filter(pk=leader_id, active=True).first()
+    if leader is None:
+        raise ValidationFailed.on("leader_id", _("交办领导：领导不存在或已不在任"))
+    return leader
+
+
 @router.get(
     "/matters",
     response=list[MatterOut],
@@ -249,7 +261,11 @@ def matters(
     return PageRows(listed_matters(request.user, params), lambda m: matter_out(m, now, cal))
 
 
-@router.post("/matters", response={201: MatterDetailOut}, summary="立项；填写牵头单位时一并交办")
+@router.post(
+    "/matters",
+    response={201: MatterDetailOut},
+    summary="立项（可指定交办领导 leader_id）；填写牵头单位时一并交办",
+)
 def matter_new(request, payload: MatterIn):
     item = goal_selectors.item_get(request.user, payload.item_id) if payload.item_id else None
     fields = {
@@ -259,6 +275,7 @@ def matter_new(request, payload: MatterIn):
         "urgency": payload.urgency,
         "item": item,
         "milestones": payload.milestones,
+        "leader": _leader(payload.leader_id),
     }
     if payload.lead is None:
         matter = matter_create(actor=request.user, **fields)

@@ -4,23 +4,50 @@ collect input; the services in matter_services / matter_steps decide what is all
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ganchao.orgs.models import Unit
+from ganchao.common.widgets import PERSON_PLACEHOLDER, PickerSelect
+from ganchao.orgs.models import Leader, Unit
 from ganchao.supervision.matter_choices import FeedbackKind, HandlingRole, Source, Urgency
+from ganchao.supervision.matter_services import forward_targets
 
 COOPERATING_ROWS = 3
+UNIT_SEARCH_URL = "/api/v1/units?active=true"
 
 
 class UnitChoiceField(forms.ModelChoiceField):
+    """A unit out of many, chosen with the type-ahead picker (searching name, 简称 and 编码)."""
+
+    def __init__(self, *args, search_url: str = "", **kwargs):
+        kwargs.setdefault("widget", PickerSelect(search_url=search_url))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj) -> str:
         return obj.name
 
 
+class LeaderChoiceField(forms.ModelChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget",
+            PickerSelect(
+                placeholder=PERSON_PLACEHOLDER,
+                option_data=lambda leader: {"unit": leader.title} if leader.title else {},
+            ),
+        )
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.name}（{obj.title}）" if obj.title else obj.name
+
+
 def active_units():
     return Unit.objects.filter(active=True).order_by("path")
+
+
+def active_leaders():
+    return Leader.objects.filter(active=True).order_by("sort_order", "id")
 
 
 def end_of_day(day: dt.date) -> dt.datetime:
@@ -30,6 +57,12 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 class MatterForm(forms.Form):
     source = forms.ChoiceField(label=_("来源"), choices=Source.choices)
+    leader = LeaderChoiceField(
+        label=_("交办领导"),
+        queryset=active_leaders(),
+        required=False,
+        help_text=_("作出批示或交办的市级领导；领导批示必填，督查部门自行立项的事项可不填。"),
+    )
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(
         label=_("批示或交办内容"),
@@ -50,7 +83,9 @@ class MatterForm(forms.Form):
         required=False,
         help_text=_("填写日期，多个日期用逗号分隔，例如 2026-06-30，2026-09-30。"),
     )
-    lead_unit = UnitChoiceField(label=_("牵头单位"), queryset=active_units())
+    lead_unit = UnitChoiceField(
+        label=_("牵头单位"), queryset=active_units(), search_url=UNIT_SEARCH_URL
+    )
     lead_person = forms.CharField(label=_("牵头单位责任人"), max_length=50)
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -58,7 +93,10 @@ class MatterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for n in range(1, COOPERATING_ROWS + 1):
             self.fields[f"coop_unit_{n}"] = UnitChoiceField(
-                label=_("协办单位（%(n)d）") % {"n": n}, queryset=active_units(), required=False
+                label=_("协办单位（%(n)d）") % {"n": n},
+                queryset=active_units(),
+                required=False,
+                search_url=UNIT_SEARCH_URL,
             )
             self.fields[f"coop_person_{n}"] = forms.CharField(
                 label=_("协办单位（%(n)d）责任人") % {"n": n}, max_length=50, required=False
@@ -102,15 +140,10 @@ class ForwardForm(forms.Form):
     def __init__(self, *args, hop=None, **kwargs):
         super().__init__(*args, **kwargs)
         if hop is not None:
-            unit = hop.to_unit
-            near = Q(parent_id=unit.pk)
-            if unit.parent_id:
-                near |= Q(parent_id=unit.parent_id)
-            taken = hop.matter.hops.values("to_unit_id")
-            self.fields["to_unit"].queryset = (
-                active_units().filter(near).exclude(pk=unit.pk).exclude(pk__in=taken)
+            self.fields["to_unit"].queryset = forward_targets(hop)
+            self.fields["to_unit"].help_text = _(
+                "只能转给本单位的下级单位；协办单位已随交办收到本事项，无需转办。"
             )
-            self.fields["to_unit"].help_text = _("可转给本单位的下级单位，或同级的协办单位。")
 
 
 class RespondForm(forms.Form):

@@ -131,21 +131,22 @@ def colour(
     response_due: dt.datetime | None,
     responded: bool,
 ) -> str:
-    """Green when no deadline is overdue; yellow when receipt is overdue or a pending deadline
-    falls within 1 working day; red when the response is overdue. Not yet assigned: grey."""
+    """DESIGN.md 3.9: red when the response is overdue; yellow when receipt is overdue or the
+    response falls due within 1 working day (of office time, on the working-day calendar);
+    green otherwise. Not yet assigned (or finished): grey.
+
+    The receipt deadline turns a matter yellow only once it has passed: it is at most one
+    working day after the 交办 by construction, so counting it as "due within a day" would mark
+    every matter 临期 from the moment it is assigned."""
     if not open_:
         return GREY
-    pending = []
-    if receipt_due and not received:
-        pending.append(receipt_due)
-    if response_due and not responded:
-        if response_due < now:
-            return RED
-        pending.append(response_due)
-    if receipt_due and not received and receipt_due < now:
+    waiting_response = response_due is not None and not responded
+    if waiting_response and response_due < now:
+        return RED
+    if receipt_due is not None and not received and receipt_due < now:
         return YELLOW
     soon = _working_days(cal, YELLOW_WITHIN_DAYS)
-    if any(cal.working_time_between(now, due) <= soon for due in pending):
+    if waiting_response and cal.working_time_between(now, response_due) <= soon:
         return YELLOW
     return GREEN
 

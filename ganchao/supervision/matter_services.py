@@ -21,7 +21,7 @@ from ganchao.common import workdays
 from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
-from ganchao.orgs.models import Unit, User
+from ganchao.orgs.models import Leader, Unit, User
 from ganchao.orgs.scoping import scope_of
 from ganchao.orgs.selectors import unit_contacts
 from ganchao.supervision import matter_rules as rules
@@ -145,6 +145,18 @@ def _actor_refusal(verb: str, step) -> str:
     return _("只有督查部门才能%(verb)s") % {"verb": step.label}
 
 
+def forward_targets(hop: MatterHop):
+    """The units `hop`'s unit may 转办 the matter to: its own active subordinate units (下级单位)
+    not yet on the matter. Co-handling units are not offered: they hold the matter already,
+    from the 交办 itself."""
+    taken = MatterHop.objects.filter(matter_id=hop.matter_id).values("to_unit_id")
+    return (
+        Unit.objects.filter(active=True, parent_id=hop.to_unit_id)
+        .exclude(pk__in=taken)
+        .order_by("path")
+    )
+
+
 # ---- helpers ---------------------------------------------------------------------------------
 
 
@@ -230,9 +242,12 @@ def matter_create(
     item=None,
     report=None,
     milestones=(),
+    leader=None,
     at: dt.datetime | None = None,
 ) -> Matter:
-    """立项. The office registers any matter; a leader's matter is their own instruction."""
+    """立项. The office registers any matter, naming the leader who gave the instruction (交办领导:
+    required for a 领导批示, optional for what the office raises itself); a leader's matter is
+    their own instruction."""
     at = _now(at)
     scope = scope_of(actor)
     if not scope.has(Role.OFFICE, Role.LEADER):
@@ -252,9 +267,11 @@ def matter_create(
     days = sorted(set(milestones))
     if urgency == Urgency.LONG_TERM and not days:
         raise ValidationFailed.on("milestones", _("节点：长期事项请至少填写一个节点日期"))
-    leader = actor.leader if (actor.leader_id and scope.has(Role.LEADER)) else None
+    leader = _issuing_leader(actor, scope, leader)
     if item is not None and source == Source.INSTRUCTION and leader is None:
         source = Source.KEY_WORK
+    elif source == Source.INSTRUCTION and leader is None:
+        raise ValidationFailed.on("leader", _("交办领导：领导批示须选择作出批示的领导"))
     matter = Matter.objects.create(
         title=title,
         content=content,
@@ -268,8 +285,24 @@ def matter_create(
         created_at=at,
     )
     _event(matter, "create", actor, at, content)
-    _audit(actor, "create", matter, {"state": {"before": None, "after": matter.state}})
+    changes = {"state": {"before": None, "after": matter.state}}
+    if leader is not None:
+        changes["leader"] = {"before": None, "after": leader.name}
+    _audit(actor, "create", matter, changes)
     return matter
+
+
+def _issuing_leader(actor, scope, chosen: Leader | None) -> Leader | None:
+    """A leader writes their own instructions; the office names the leader (or none)."""
+    if actor.leader_id and scope.has(Role.LEADER) and not scope.has(Role.OFFICE):
+        if chosen is not None and chosen.pk != actor.leader_id:
+            raise ValidationFailed.on("leader", _("交办领导：领导只能以本人名义批示"))
+        return actor.leader
+    if chosen is None:
+        return None
+    if not isinstance(chosen, Leader) or not chosen.active:
+        raise ValidationFailed.on("leader", _("交办领导：请选择在任的市级领导"))
+    return chosen
 
 
 def _unit_entry(entry, label):

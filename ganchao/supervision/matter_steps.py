@@ -73,12 +73,22 @@ def matter_receive(
     return hop
 
 
-def _forward_role(from_unit: Unit, to_unit: Unit) -> str:
-    if to_unit.path.startswith(from_unit.path) and to_unit.pk != from_unit.pk:
-        return HandlingRole.FORWARDED
-    if to_unit.parent_id and to_unit.parent_id == from_unit.parent_id:
-        return HandlingRole.COOPERATING
-    raise ValidationFailed.on("to_unit", _("转办单位：只能转给本单位的下级单位或同级的协办单位"))
+def _check_forward_target(matter: Matter, from_unit: Unit, to_unit: Unit) -> None:
+    """转办 goes down the tree only: to the forwarding unit's own subordinate units. A unit
+    already on the matter (a co-handling unit among them) is not forwarded to again."""
+    on_matter = {h.to_unit_id: h for h in matter.hops.all()}
+    if to_unit.pk in on_matter:
+        if on_matter[to_unit.pk].role == HandlingRole.COOPERATING:
+            message = _("转办单位：“%(u)s”是本事项的协办单位，已随交办收到本事项，无需转办")
+        else:
+            message = _("转办单位：“%(u)s”已在办理该事项")
+        raise ValidationFailed.on("to_unit", message % {"u": to_unit.name})
+    if to_unit.parent_id != from_unit.pk:
+        raise ValidationFailed.on(
+            "to_unit",
+            _("转办单位：只能转给本单位的下级单位，“%(u)s”不是%(own)s的下级单位")
+            % {"u": to_unit.name, "own": from_unit.name},
+        )
 
 
 @transaction.atomic
@@ -92,7 +102,7 @@ def matter_forward(
     unit_id=None,
     at: dt.datetime | None = None,
 ) -> MatterHop:
-    """转办 to a sub-unit (镇 → 村) or a co-handling unit; the forwarding unit stays answerable."""
+    """转办 to a subordinate unit (镇 → 村); the forwarding unit stays answerable."""
     at = _now(at)
     matter = _matter_for_change(actor, matter_id)
     hop = _handler(actor, matter, "forward", unit_id)
@@ -100,11 +110,7 @@ def matter_forward(
         raise Conflict(_("请先签收，再转办"))
     if not isinstance(to_unit, Unit) or not to_unit.active:
         raise ValidationFailed.on("to_unit", _("转办单位：请选择启用中的单位"))
-    role = _forward_role(hop.to_unit, to_unit)
-    if matter.hops.filter(to_unit=to_unit).exists():
-        raise ValidationFailed.on(
-            "to_unit", _("转办单位：“%(u)s”已在办理该事项") % {"u": to_unit.name}
-        )
+    _check_forward_target(matter, hop.to_unit, to_unit)
     person = _text(person, "person", _("责任人"))[:50]
     note = _text(note, "note", _("转办意见"), required=False)
     cal = workdays.current_calendar()
@@ -112,7 +118,7 @@ def matter_forward(
         matter=matter,
         from_unit=hop.to_unit,
         to_unit=to_unit,
-        role=role,
+        role=HandlingRole.FORWARDED,
         person=person,
         note=note,
         forwarded_at=at,

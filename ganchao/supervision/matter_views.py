@@ -461,6 +461,17 @@ def _is_leader(user) -> bool:
     return scope_of(user).has(Role.LEADER)
 
 
+def _matter_form(user, data=None, initial=None) -> mf.MatterForm:
+    """A leader writes in their own name: the 交办领导 field is the office's."""
+    form = mf.MatterForm(data, initial=initial or {})
+    from ganchao.orgs.scoping import scope_of
+
+    scope = scope_of(user)
+    if user.leader_id and scope.has(Role.LEADER) and not scope.has(Role.OFFICE):
+        del form.fields["leader"]
+    return form
+
+
 @login_required
 @require_roles(Role.OFFICE, Role.LEADER)
 @scoped
@@ -477,7 +488,7 @@ def matter_new(request):
     except ValueError as exc:
         raise Http404 from exc
     if request.method == "POST":
-        form = mf.MatterForm(request.POST)
+        form = _matter_form(request.user, request.POST)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -490,6 +501,7 @@ def matter_new(request):
                     item=item,
                     report=report,
                     milestones=d["milestones"],
+                    leader=d.get("leader"),
                     lead=(d["lead_unit"], d["lead_person"]),
                     cooperating=form.cooperating(),
                 )
@@ -500,7 +512,8 @@ def matter_new(request):
                 return redirect("supervision:matter_detail", pk=matter.pk)
         status = 422
     else:
-        form = mf.MatterForm(initial=_item_initial(request, item, report) if item else {})
+        initial = _item_initial(request, item, report) if item else {}
+        form = _matter_form(request.user, initial=initial)
         status = 200
     form.fields["item"].widget = django_forms.HiddenInput()
     context = {"form": form, "item": item, "report": report}

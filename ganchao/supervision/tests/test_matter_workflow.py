@@ -9,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from ganchao.conftest import make_user
+from ganchao.conftest import make_unit, make_user
 from ganchao.notifications.models import Notification
-from ganchao.orgs.choices import Role
+from ganchao.orgs.choices import Role, UnitType
 from ganchao.supervision import matter_rules as rules
 from ganchao.supervision.matter_choices import ExtensionState, MatterState, Source, Urgency
 from ganchao.supervision.matter_selectors import hop_timeline
@@ -371,20 +371,44 @@ def test_forwarding_chain_dwell_in_working_hours(city):
     assert village.hop.from_unit == city.town_a and village.hop.person == "李书记"
 
 
-def test_forward_only_down_or_to_a_peer(city):
-    matter = instruct(city)
+def test_forward_only_to_a_subordinate_unit(city):
+    """A town may pass the matter down to its own villages; a peer town, another town's village
+    or the office itself is refused with the rule named, and nothing is written."""
+    matter = instruct(city, cooperating=[(city.stats, "刘科长")])
     matter_receive(actor=city.liaison_a, matter_id=matter.pk, at=moment("2026-06-01 10:00"))
-    with pytest.raises(ValidationFailed, match="下级单位或同级"):
-        matter_forward(
-            actor=city.liaison_a, matter_id=matter.pk, to_unit=city.village_b, person="x"
-        )
+    for unit in (city.town_b, city.village_b, city.inspection):
+        with pytest.raises(ValidationFailed, match="只能转给本单位的下级单位") as refused:
+            matter_forward(actor=city.liaison_a, matter_id=matter.pk, to_unit=unit, person="x")
+        assert refused.value.errors[0].field == "to_unit"
+        assert unit.name in refused.value.message
+    with pytest.raises(ValidationFailed, match="协办单位.*无需转办"):
+        matter_forward(actor=city.liaison_a, matter_id=matter.pk, to_unit=city.stats, person="x")
+    assert matter.hops.count() == 2
     hop = matter_forward(
         actor=city.liaison_a,
         matter_id=matter.pk,
-        to_unit=city.town_b,
-        person="李主任",
+        to_unit=city.village_a,
+        person="李书记",
         at=moment("2026-06-01 11:00"),
     )
-    assert hop.role == "cooperating"
+    assert hop.role == "forwarded" and hop.from_unit == city.town_a
     with pytest.raises(ValidationFailed, match="已在办理"):
-        matter_forward(actor=city.liaison_a, matter_id=matter.pk, to_unit=city.town_b, person="x")
+        matter_forward(
+            actor=city.liaison_a, matter_id=matter.pk, to_unit=city.village_a, person="x"
+        )
+
+
+def test_forward_targets_are_the_units_own_subordinates(city):
+    from ganchao.supervision.matter_services import forward_targets
+
+    extra = make_unit("张庄村", UnitType.VILLAGE, city.town_a, code="C101002")
+    matter = instruct(city, cooperating=[(city.town_b, "李主任")])
+    hop = matter.hops.get(to_unit=city.town_a)
+    assert list(forward_targets(hop)) == [city.village_a, extra]
+    matter_receive(actor=city.liaison_a, matter_id=matter.pk, at=moment("2026-06-01 10:00"))
+    matter_forward(
+        actor=city.liaison_a, matter_id=matter.pk, to_unit=city.village_a, person="李书记"
+    )
+    assert list(forward_targets(hop)) == [extra]  # already on the matter: not offered again
+    co_hop = matter.hops.get(to_unit=city.town_b)
+    assert list(forward_targets(co_hop)) == [city.village_b]
