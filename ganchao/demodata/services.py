@@ -44,6 +44,7 @@ from ganchao.demodata.matters_writer import (
     write_matters,
 )
 from ganchao.orgs.models import Leader, LeaderArea, RoleGrant, Unit, UnitCategory, User
+from ganchao.orgs.services import principal_by_title
 
 BATCH_SIZE = 1000
 SEEDED_MODELS = (UnitCategory, Unit, Leader, LeaderArea, User, RoleGrant)
@@ -289,7 +290,11 @@ def _write_leaders(dataset: Dataset, unit_ids: dict[str, int]) -> dict[str, int]
     Leader.objects.bulk_create(
         [
             Leader(
-                id=leader_ids[row.key], name=row.name, title=row.title, sort_order=row.sort_order
+                id=leader_ids[row.key],
+                name=row.name,
+                title=row.title,
+                sort_order=row.sort_order,
+                principal=principal_by_title(row.title),  # the 市长 and the 市委书记
             )
             for row in dataset.leaders
         ],

@@ -71,6 +71,7 @@ class LeaderOut(Schema):
     id: int
     name: str
     title: str
+    principal: bool
     areas: list[AreaOut]
 
 
@@ -177,6 +178,7 @@ def leaders(request):
             "id": row["id"],
             "name": row["name"],
             "title": row["title"],
+            "principal": row["principal"],
             "areas": [
                 {"unit_code": a["code"], "unit": a["name"], "start_date": a["since"]}
                 for a in row["areas"]

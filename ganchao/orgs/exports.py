@@ -21,15 +21,18 @@ from ganchao.orgs.unit_sheet import (
     LEADER_AREAS,
     LEADER_HEADERS,
     LEADER_NAME,
+    LEADER_PRINCIPAL,
     LEADER_SHEET_TITLE,
     LEADER_TITLE,
     NAME,
+    NO,
     NOTES_SHEET_TITLE,
     ORDER,
     PARENT,
     TYPE,
     UNIT_HEADERS,
     UNIT_SHEET_TITLE,
+    YES,
 )
 
 TEXT_COLUMNS = [CODE, NAME, PARENT, TYPE, CATEGORY, ALIASES]
@@ -92,6 +95,7 @@ def _leader_rows(by_pk: dict[int, UnitNode], references: ReferenceWriter) -> lis
         [
             leader.name,
             leader.title,
+            YES if leader.principal else NO,
             "、".join(references.of(node, in_list=True) for node in areas.get(leader.pk, [])),
         ]
         for leader in Leader.objects.filter(active=True)
@@ -136,7 +140,7 @@ def unit_sheet_template() -> bytes:
     write_table(
         leaders,
         LEADER_HEADERS,
-        [[_("周明远"), _("副市长"), _("西湖镇")]],
+        [[_("周明远"), _("副市长"), NO, _("西湖镇")]],
         text_columns=LEADER_HEADERS,
     )
     for sheet in (units, leaders):
@@ -160,6 +164,7 @@ def _write_notes(book) -> None:
         [units, ORDER, _("否"), _("整数，数字小的排在前面；留空按 0 处理。")],
         [leaders, LEADER_NAME, _("是"), _("市级领导姓名；与系统中在任领导同名的，视为同一人。")],
         [leaders, LEADER_TITLE, _("否"), _("如“副市长”。")],
+        [leaders, LEADER_PRINCIPAL, _("否"), _("填“是”或“否”。主要领导（市长、市委书记）可查看全市的目标任务；本列留空时，新增领导按职务判断，已有领导保持不变。")],
         [leaders, LEADER_AREAS, _("否"), _("该领导当前分管的全部单位，多个用顿号“、”分隔，写法与“上级单位”相同。表中没有列出的原分管单位将结束分管。")],
         [_("全部"), "", "", _("灰色斜体的示例行请替换为本地的单位。表头须在前五行内。只要有一处错误，整个文件都不会导入；请按提示逐条改正后重新上传。导入只新增和修改单位，不会删除表中没有的单位。")],
     ]  # fmt: skip

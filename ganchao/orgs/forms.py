@@ -98,6 +98,12 @@ class ReasonForm(forms.Form):
 class LeaderForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    principal = forms.BooleanField(
+        label=_("主要领导"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+        help_text=_("市长、市委书记等主要领导可查看全市的目标任务，驾驶舱默认显示全市"),
+    )
     sort_order = forms.IntegerField(label=_("排序"), initial=0)
 
 

@@ -1,8 +1,10 @@
-"""The optional worksheet 领导分工 of the unit sheet (DESIGN.md 3.4): 姓名, 职务, 分管单位.
+"""The optional worksheet 领导分工 of the unit sheet (DESIGN.md 3.4): 姓名, 职务, 主要领导, 分管单位.
 
 A row is the serving leader of that name, or a new leader. 分管单位 becomes the leader's set of
-current areas (areas no longer listed end, new ones start). Leaders are few, so they are
-written through the ordinary services, each with its own audit event.
+current areas (areas no longer listed end, new ones start). 主要领导 (是 / 否) marks the
+principal leaders; without the column a new leader is marked when their 职务 is 市长 or 市委书记
+and a serving one keeps their mark. Leaders are few, so they are written through the ordinary
+services, each with its own audit event.
 """
 
 from dataclasses import dataclass, field
@@ -18,10 +20,13 @@ from ganchao.orgs.unit_sheet import (
     LEADER_AREAS,
     LEADER_KEYS,
     LEADER_NAME,
+    LEADER_PRINCIPAL,
     LEADER_SHEET_TITLE,
     LEADER_TITLE,
     MAX_LEADER_NAME,
     MAX_LEADER_TITLE,
+    NO,
+    YES,
 )
 
 
@@ -31,6 +36,7 @@ class LeaderRow:
     name: str
     title: str | None  # None: the column is absent, the title is kept
     areas: list[UnitNode]
+    principal: bool | None = None  # None: the column is absent or the cell is empty
     leader: Leader | None = None
     changes: list[str] = field(default_factory=list)
 
@@ -97,6 +103,7 @@ def _parse_row(row, resolver: UnitResolver) -> LeaderRow:
     title = row.text(LEADER_TITLE) if row.table.has(LEADER_TITLE) else None
     if title and len(title) > MAX_LEADER_TITLE:
         row.fail(LEADER_TITLE, _("职务不能超过 %(n)d 个字符") % {"n": MAX_LEADER_TITLE})
+    principal = _principal(row)
     areas, problems = {}, []
     for reference in row.multi(LEADER_AREAS):
         try:
@@ -107,7 +114,16 @@ def _parse_row(row, resolver: UnitResolver) -> LeaderRow:
             areas.setdefault(id(node), node)
     if problems:
         row.fail(LEADER_AREAS, "；".join(problems))
-    return LeaderRow(row.number, name, title, list(areas.values()))
+    return LeaderRow(row.number, name, title, list(areas.values()), principal)
+
+
+def _principal(row) -> bool | None:
+    if not row.table.has(LEADER_PRINCIPAL):
+        return None
+    word = row.text(LEADER_PRINCIPAL)
+    if word not in ("", YES, NO):
+        row.fail(LEADER_PRINCIPAL, _("请填写“是”或“否”，或留空"))
+    return {YES: True, NO: False}.get(word)
 
 
 def _compare(plan: LeaderPlan) -> None:
@@ -123,6 +139,8 @@ def _compare(plan: LeaderPlan) -> None:
             continue
         if row.title is not None and row.title != row.leader.title:
             row.changes.append(LEADER_TITLE)
+        if row.principal is not None and row.principal != row.leader.principal:
+            row.changes.append(LEADER_PRINCIPAL)
         wanted = {node.pk for node in row.areas}
         if None in wanted or wanted != current.get(row.leader.pk, set()):
             row.changes.append(LEADER_AREAS)
@@ -139,13 +157,20 @@ def write_leaders(*, actor, plan: LeaderPlan | None) -> None:
     next_order = (Leader.objects.aggregate(top=Max("sort_order"))["top"] or 0) + 1
     for offset, row in enumerate(plan.created):
         leader = services.leader_create(
-            actor=actor, name=row.name, title=row.title or "", sort_order=next_order + offset
+            actor=actor,
+            name=row.name,
+            title=row.title or "",
+            sort_order=next_order + offset,
+            principal=row.principal,
         )
         if row.areas:
             services.leader_area_set(actor=actor, leader=leader, units=_units(row, units))
     for row in plan.updated:
-        if LEADER_TITLE in row.changes:
-            services.leader_update(actor=actor, leader=row.leader, title=row.title)
+        values = {"title": row.title} if LEADER_TITLE in row.changes else {}
+        if LEADER_PRINCIPAL in row.changes:
+            values["principal"] = row.principal
+        if values:
+            services.leader_update(actor=actor, leader=row.leader, **values)
         if LEADER_AREAS in row.changes:
             services.leader_area_set(actor=actor, leader=row.leader, units=_units(row, units))
 

@@ -79,10 +79,18 @@ class Unit(TimeStamped):
 
 
 class Leader(TimeStamped):
-    """A city leader (市级领导); may or may not have a user account (User.leader)."""
+    """A city leader (市级领导); may or may not have a user account (User.leader).
+
+    The principal leaders (主要领导: the 市长 and the 市委书记) read the whole city, not only their
+    areas (DESIGN.md part 1 "Users")."""
 
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=100, blank=True)
+    principal = models.BooleanField(
+        _("主要领导"),
+        default=False,
+        help_text=_("市长、市委书记等主要领导可查看全市；其他领导只看分管单位"),
+    )
     sort_order = models.IntegerField(_("排序"), default=0)
     active = models.BooleanField(_("在任"), default=True)
 

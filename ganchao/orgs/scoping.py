@@ -1,9 +1,11 @@
 """Scope primitives: which units an actor may read and change (DESIGN.md part 1 "Users").
 
 A user reads and changes their own unit's subtree and those of their posts; the supervision
-office reads everything; a leader also reads the subtrees of their current areas; system and
-security administrators manage accounts and units everywhere; the auditor reads only the
-audit log. Computed once per request and cached on the user object.
+office reads everything; a leader also reads the subtrees of their current areas, and a
+principal leader (市长, 市委书记: Leader.principal) the whole of their city — the 市 above their
+own unit, not the province; system and security administrators manage accounts and units
+everywhere; the auditor reads only the audit log. Computed once per request and cached on the
+user object.
 """
 
 from dataclasses import dataclass
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from ganchao.orgs.choices import Role
+from ganchao.orgs.choices import Role, UnitType
 
 READ_ALL_ROLES = {Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
 # Always true, and unlike an empty Q() it survives being OR-ed with another condition.
@@ -24,8 +26,13 @@ class Scope:
 
     roles: frozenset
     own_paths: tuple[str, ...]
-    leader_paths: tuple[str, ...]
+    leader_paths: tuple[str, ...]  # the leader's current areas (分管)
     anonymous: bool = False
+    city_paths: tuple[str, ...] = ()  # a principal leader's whole city
+
+    @property
+    def is_principal(self) -> bool:
+        return bool(self.city_paths)
 
     def has(self, *roles) -> bool:
         return any(role in self.roles for role in roles)
@@ -45,7 +52,7 @@ class Scope:
 
     @property
     def read_paths(self) -> tuple[str, ...]:
-        return self.own_paths + self.leader_paths
+        return tuple(_minimal([*self.own_paths, *self.leader_paths, *self.city_paths]))
 
     def units_q(self, prefix: str = "", *, write: bool = False) -> Q:
         """A filter on Unit (or on a relation through `prefix`, e.g. "unit__") for the scope."""
@@ -87,6 +94,7 @@ def scope_of(user) -> Scope:
         )
     )
     leader_paths: list[str] = []
+    city_paths: list[str] = []
     if user.leader_id and Role.LEADER in roles:
         today = timezone.localdate()
         leader_paths = list(
@@ -94,9 +102,38 @@ def scope_of(user) -> Scope:
             .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
             .values_list("unit__path", flat=True)
         )
-    scope = Scope(roles, tuple(_minimal(own)), tuple(_minimal(leader_paths)))
+        city_paths = _principal_city(user)
+    scope = Scope(
+        roles, tuple(_minimal(own)), tuple(_minimal(leader_paths)), city_paths=tuple(city_paths)
+    )
     user._ganchao_scope = scope
     return scope
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of a unit and of its ancestors: /1/7/9/ → /1/, /1/7/, /1/7/9/."""
+    parts = [part for part in path.split("/") if part]
+    return ["/" + "/".join(parts[:n]) + "/" for n in range(1, len(parts) + 1)]
+
+
+def _principal_city(user) -> list[str]:
+    """A serving principal leader's city: the nearest 市 above their own unit (else the root of
+    its tree); [] for other leaders."""
+    from ganchao.orgs.models import Leader, Unit
+
+    if (
+        not user.unit_id
+        or not Leader.objects.filter(pk=user.leader_id, principal=True, active=True).exists()
+    ):
+        return []
+    paths = ancestor_paths(user.unit.path)
+    city = (
+        Unit.objects.filter(path__in=paths, type=UnitType.CITY)
+        .order_by("-depth")
+        .values_list("path", flat=True)
+        .first()
+    )
+    return [city or paths[0]]
 
 
 def _minimal(paths: list[str]) -> list[str]:

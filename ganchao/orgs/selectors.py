@@ -125,6 +125,7 @@ def leader_rows(*, actor, today=None) -> list[dict]:
             "id": leader.pk,
             "name": leader.name,
             "title": leader.title,
+            "principal": leader.principal,
             "areas": [
                 {"id": a.unit_id, "code": a.unit.code, "name": a.unit.name, "since": a.start_date}
                 for a in leader.current_areas

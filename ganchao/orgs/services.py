@@ -225,20 +225,35 @@ def category_create(*, actor, name: str, code: str = "", sort_order: int = 0) ->
 # ---- leaders ---------------------------------------------------------------------------
 
 
+PRINCIPAL_TITLES = ("市长", "市委书记")
+
+
+def principal_by_title(title: str) -> bool:
+    """The mark a leader gets from their 职务 when nobody set it: the 市长 and the 市委书记."""
+    return (title or "").strip() in PRINCIPAL_TITLES
+
+
 @transaction.atomic
-def leader_create(*, actor, name: str, title: str = "", sort_order: int = 0) -> Leader:
+def leader_create(
+    *, actor, name: str, title: str = "", sort_order: int = 0, principal: bool | None = None
+) -> Leader:
+    """A new leader; `principal` (主要领导, reads the whole city) follows the title when None."""
     _require(actor, Role.SYSTEM_ADMIN)
     name = name.strip()
     if not name:
         raise ValidationFailed.on("name", _("请填写领导姓名"))
     if Leader.objects.filter(name=name, active=True).exists():
         raise ValidationFailed.on("name", _("已有在任领导“%(name)s”") % {"name": name})
-    leader = Leader.objects.create(name=name, title=title.strip(), sort_order=sort_order)
+    if principal is None:
+        principal = principal_by_title(title)
+    leader = Leader.objects.create(
+        name=name, title=title.strip(), sort_order=sort_order, principal=principal
+    )
     audit_record(
         actor=actor,
         action="leader.create",
         target=Target.of(leader, "leader"),
-        changes=diff({}, {"name": name, "title": leader.title}),
+        changes=diff({}, {"name": name, "title": leader.title, "principal": principal}),
     )
     return leader
 
@@ -246,7 +261,7 @@ def leader_create(*, actor, name: str, title: str = "", sort_order: int = 0) -> 
 @transaction.atomic
 def leader_update(*, actor, leader: Leader, **values) -> Leader:
     _require(actor, Role.SYSTEM_ADMIN)
-    fields = ("name", "title", "sort_order", "active")
+    fields = ("name", "title", "sort_order", "active", "principal")
     before = _snapshot(leader, fields)
     for key, value in values.items():
         setattr(leader, key, value)

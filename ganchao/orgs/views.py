@@ -327,7 +327,12 @@ def leader_detail(request, pk: int):
         initial={"units": "、".join(a.unit.code for a in current), "on": today}
     )
     leader_form = LeaderForm(
-        initial={"name": leader.name, "title": leader.title, "sort_order": leader.sort_order}
+        initial={
+            "name": leader.name,
+            "title": leader.title,
+            "principal": leader.principal,
+            "sort_order": leader.sort_order,
+        }
     )
     if request.method == "POST" and can_edit:
         if "areas" in request.POST:
