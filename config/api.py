@@ -85,6 +85,7 @@ def _register_routers():
     from ganchao.accounts.api import router as auth_router
     from ganchao.assessment.api import router as assessment_router
     from ganchao.audit.api import router as audit_router
+    from ganchao.goals import api_writes as _goal_writes  # noqa: F401 (joins goals_router)
     from ganchao.goals.api import router as goals_router
     from ganchao.ladder.api import router as ladder_router
     from ganchao.orgs.api import router as orgs_router

@@ -31,3 +31,30 @@ class PageRows:
 
     def __getitem__(self, page: slice) -> list:
         return [self.to_row(obj) for obj in self.queryset[page]]
+
+
+def sheet_result(result, *, dry_run: bool) -> dict:
+    """What an Excel import found and did, for the API: the same summary and messages as the
+    page and the CLI. The caller answers 422 when `errors` is not empty (nothing written)."""
+    return {
+        "dry_run": dry_run,
+        "written": bool(getattr(result, "written", False)),
+        "rows": result.rows,
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "unchanged": result.unchanged,
+        "summary": [str(line) for line in result.summary_lines()],
+        "warnings": [str(w) for w in result.warnings],
+        "errors": [{"field": e.place, "message": e.message} for e in result.errors],
+    }
+
+
+def sheet_refused(result):
+    """The error body of an import refused for its errors (422, nothing written)."""
+    from ganchao.common.errors import FieldError, ValidationFailed
+
+    lines = [str(e) for e in result.errors]
+    return ValidationFailed(
+        "表格有错误，未导入任何内容：" + "；".join(lines[:5]) + ("……" if len(lines) > 5 else ""),
+        [FieldError(e.place or "file", e.message) for e in result.errors],
+    )

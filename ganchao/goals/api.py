@@ -5,6 +5,9 @@ Reads go through the scoped selectors ("missing" and "not yours" are the same 40
 is its own POST endpoint calling one workflow service.
 """
 
+import datetime as dt
+import json
+
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from ninja import File, Form, Router
@@ -103,6 +106,8 @@ def item_detail(request, item_id: int):
         "parent_id": item.parent_id,
         "category": item.category,
         "measure_unit": item.measure_unit,
+        "decimal_places": item.decimal_places,
+        "display_places": item.display_places,
         "target": item.target,
         "stretch_target": item.stretch_target,
         "direction": item.direction,
@@ -204,6 +209,20 @@ def assignment_reports(request, assignment_id: int):
     return PageRows(reports, report_out)
 
 
+def parse_completions(text: str | None) -> dict:
+    """Milestone completions sent in a multipart form: a JSON object {"milestone id":
+    "YYYY-MM-DD"}; anything else is an error naming the field."""
+    if not text:
+        return {}
+    try:
+        raw = json.loads(text)
+        return {int(k): dt.date.fromisoformat(v) for k, v in raw.items()}
+    except (ValueError, TypeError, AttributeError):
+        raise ValidationFailed.on(
+            "completions", '节点完成情况须为 {"节点编号": "YYYY-MM-DD"} 格式'
+        ) from None
+
+
 @router.post(
     "/assignments/{assignment_id}/reports",
     response={201: ReportOut},
@@ -217,8 +236,10 @@ def assignment_report_create(
     narrative: Form[str] = "",
     submit: Form[bool] = False,
     expected_version: Form[int | None] = None,
+    completions: Form[str | None] = None,
     files: File[list[UploadedFile]] = None,
 ):
+    """A task's milestone completions go in `completions` as {"milestone id": "YYYY-MM-DD"}."""
     assignment = selectors.assignment_get(request.user, assignment_id)
     with transaction.atomic():
         report = services_reports.report_save_draft(
@@ -227,6 +248,7 @@ def assignment_report_create(
             period=period,
             value=value if value not in (None, "") else None,
             narrative=narrative,
+            completions=parse_completions(completions),
             expected_version=expected_version,
         )
         for upload in files or []:

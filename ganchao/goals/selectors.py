@@ -7,7 +7,11 @@ Visibility (DESIGN.md part 1 "Users", 3.7):
 - an assignment is visible to users whose read scope covers its unit (a leader's areas
   included), to a leader named on its item (Item.leaders), and to users of the item's
   data-source unit;
-- an item is visible when any of its assignments is; a goal when any item below it is.
+- an item is visible when any of its assignments is; a goal when any item below it is;
+- a plan is visible when its owner is the actor's city or province (an ancestor of a unit they
+  read) or lies in their scope;
+- a draft plan reaches nobody before it is issued (下达): only the office and the users of the
+  owner unit see it and its assignments.
 """
 
 import datetime as dt
@@ -47,7 +51,7 @@ from ganchao.goals.models import (
     TargetAdjustment,
 )
 from ganchao.orgs.choices import Role as OrgRole
-from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.scoping import ancestor_paths, scope_of
 
 NOT_FOUND = "内容不存在或不在您的查看范围内"
 
@@ -69,6 +73,15 @@ def visible_assignments_q(actor, prefix: str = "") -> Q | None:
             item_id=OuterRef(f"{prefix}item_id"), leader_id=actor.leader_id
         )
         condition |= Q(Exists(named))
+    return condition & _released_q(scope, f"{prefix}item__plan__")
+
+
+def _released_q(scope, prefix: str = "") -> Q:
+    """A filter on Plan (through `prefix`): issued or closed plans, and drafts of the actor's
+    own units (the owner prepares its draft; nobody else sees it before it is issued)."""
+    condition = ~Q(**{f"{prefix}state": PlanState.DRAFT})
+    for path in scope.own_paths:
+        condition |= Q(**{f"{prefix}owner__path__startswith": path})
     return condition
 
 
@@ -86,19 +99,22 @@ def own_assignments_q(actor) -> Q:
     query = Q(pk__in=[])
     for path in scope.own_paths:
         query |= Q(unit__path__startswith=path) | Q(item__data_source_unit__path__startswith=path)
-    return query
+    return query & _released_q(scope, "item__plan__")
 
 
 def plans_visible(actor):
-    """Plans of the root units (they concern every unit) and of units in the actor's scope."""
+    """Plans of the root units (they concern every unit), of the actor's city and province
+    (owners above a unit they read: a city's plan concerns its streets and its vice-mayors)
+    and of units in their scope; drafts only for the office and the owner's users."""
     scope = scope_of(actor)
     if not scope.is_staff_user:
         return Plan.objects.none()
-    return (
-        Plan.objects.filter(Q(owner__parent__isnull=True) | scope.units_q("owner__"))
-        .select_related("owner")
-        .order_by("-year", "owner__path")
-    )
+    plans = Plan.objects.select_related("owner").order_by("-year", "owner__path")
+    if scope.reads_all:
+        return plans
+    above = sorted({p for path in scope.read_paths for p in ancestor_paths(path)})
+    reach = Q(owner__parent__isnull=True) | Q(owner__path__in=above) | scope.units_q("owner__")
+    return plans.filter(reach).filter(_released_q(scope))
 
 
 def plan_get(actor, pk) -> Plan:

@@ -24,6 +24,7 @@ for _code, _name in {
 for _code, _label in {
     "plan.create": gettext_lazy("新建年度计划"),
     "plan.issue": gettext_lazy("下达年度计划"),
+    "plan.close": gettext_lazy("结束年度计划"),
     "item.create": gettext_lazy("新增目标任务"),
     "item.update": gettext_lazy("修改目标任务"),
     "assignment.create": gettext_lazy("新增任务分解"),

@@ -25,6 +25,7 @@ from ganchao.goals.choices import (
     Role,
 )
 from ganchao.goals.models import Assignment, Item, Milestone, Plan
+from ganchao.goals.precision import MAX_PLACES
 from ganchao.goals.service_base import (
     TARGET_FIELDS,
     check_version,
@@ -40,6 +41,7 @@ ITEM_FIELDS = (
     "type",
     "category",
     "measure_unit",
+    "decimal_places",
     "baseline",
     "target",
     "stretch_target",
@@ -143,6 +145,29 @@ def plan_issue(*, actor, plan: Plan, expected_version: int | None = None) -> Pla
     return plan
 
 
+@transaction.atomic
+def plan_close(*, actor, plan: Plan, expected_version: int | None = None, reason: str = "") -> Plan:
+    """Issued → closed (结束): the year's work is over; nothing in the plan changes after it.
+    Reports already made stay; a draft plan cannot be closed (it was never issued)."""
+    require_office(actor)
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    check_version(plan, expected_version, _("计划"))
+    if PlanState.CLOSED not in PLAN_TRANSITIONS[PlanState(plan.state)]:
+        raise refuse_transition(_("计划"), plan.get_state_display(), _("结束"))
+    before = plan.state
+    plan.state = PlanState.CLOSED
+    plan.version += 1
+    plan.save(update_fields=["state", "version", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="plan.close",
+        target=Target.of(plan, "plan"),
+        changes=diff({"state": before}, {"state": PlanState.CLOSED}),
+        reason=(reason or "").strip(),
+    )
+    return plan
+
+
 def _require_open(plan: Plan) -> None:
     if plan.state == PlanState.CLOSED:
         raise ValidationFailed.on("plan", _("该计划已结束，不能再修改"))
@@ -216,6 +241,21 @@ def _check_placement(plan: Plan, code: str, type: str) -> Item | None:
     return parent
 
 
+def _decimal_places(value) -> int | None:
+    """小数位数: None (by the unit of measure) or a whole number from 0 to MAX_PLACES."""
+    if value is None or value == "":
+        return None
+    try:
+        places = int(str(value).strip())
+    except ValueError:
+        places = -1
+    if not 0 <= places <= MAX_PLACES:
+        raise ValidationFailed.on(
+            "decimal_places", _("小数位数须为 0 至 %(max)d 的整数，或留空") % {"max": MAX_PLACES}
+        )
+    return places
+
+
 def _item_values(values: dict, type: str) -> dict:
     """The plain fields of an item, checked."""
     name = (values.get("name") or "").strip()
@@ -226,6 +266,7 @@ def _item_values(values: dict, type: str) -> dict:
         "name": name[:500],
         "category": (values.get("category") or "").strip()[:50],
         "measure_unit": (values.get("measure_unit") or "").strip()[:30],
+        "decimal_places": _decimal_places(values.get("decimal_places")),
         "baseline": to_decimal(values.get("baseline"), "baseline", _("基期值")),
         "stretch_target": to_decimal(values.get("stretch_target"), "stretch_target", _("力争值")),
         "direction": values.get("direction") or Direction.POSITIVE,

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from ganchao.goals import item_views, views
+from ganchao.goals import item_views, review_views, views
 
 app_name = "goals"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
     path("plans/<int:pk>/issue/", views.plan_issue, name="plan_issue"),
+    path("plans/<int:pk>/close/", views.plan_close, name="plan_close"),
     path("items/<int:pk>/", views.item_detail, name="item_detail"),
     path("items/<int:pk>/adjustments/new/", views.adjustment_request, name="adjustment_request"),
     path("assignments/<int:pk>/report/<str:period>/", views.report_form, name="report_form"),
@@ -20,9 +21,10 @@ urlpatterns = [
         views.report_submit,
         name="report_submit",
     ),
-    path("reports/review/", views.review_queue, name="review_queue"),
-    path("reports/<int:pk>/accept/", views.report_accept, name="report_accept"),
-    path("reports/<int:pk>/return/", views.report_return, name="report_return"),
+    path("reports/review/", review_views.review_queue, name="review_queue"),
+    path("reports/review/accept/", review_views.review_accept_bulk, name="review_accept_bulk"),
+    path("reports/<int:pk>/accept/", review_views.report_accept, name="report_accept"),
+    path("reports/<int:pk>/return/", review_views.report_return, name="report_return"),
     path("reports/<int:pk>/correct/", views.report_correct, name="report_correct"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("adjustments/", views.adjustment_list, name="adjustment_list"),

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -232,61 +231,7 @@ def report_correct(request, pk: int):
     return render(request, "goals/report_form.html", context, status=422)
 
 
-# ---- review ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_roles(OrgRole.OFFICE)
-def review_queue(request):
-    page = paginate(request, selectors.reports_for_review(request.user), per_page=30)
-    return render(request, "goals/report_review.html", {"page": page})
-
-
-def _review(request, pk, action):
-    report = selectors.report_get(request.user, pk)
-    form = ReasonForm(request.POST)
-    form.is_valid()
-    data = form.cleaned_data
-    try:
-        if action == "accept":
-            report_services.report_accept(
-                actor=request.user, report=report, expected_version=data.get("version")
-            )
-            messages.success(request, _("已审核通过：%(name)s") % {"name": report})
-        else:
-            report_services.report_return(
-                actor=request.user,
-                report=report,
-                reason=data.get("reason", ""),
-                expected_version=data.get("version"),
-            )
-            messages.success(request, _("已退回：%(name)s") % {"name": report})
-    except GanchaoError as error:
-        messages.error(request, error.message)
-    return redirect(
-        request.POST.get("next") if _safe_next(request) else reverse("goals:review_queue")
-    )
-
-
-def _safe_next(request) -> bool:
-    target = request.POST.get("next", "")
-    return target.startswith("/goals/") and "//" not in target
-
-
-@login_required
-@require_POST
-@require_roles(OrgRole.OFFICE)
-@scoped
-def report_accept(request, pk: int):
-    return _review(request, pk, "accept")
-
-
-@login_required
-@require_POST
-@require_roles(OrgRole.OFFICE)
-@scoped
-def report_return(request, pk: int):
-    return _review(request, pk, "return")
+# The review queue and its verbs: review_views.py
 
 
 # ---- evidence ----------------------------------------------------------------------------------
@@ -531,4 +476,25 @@ def plan_issue(request, pk: int):
         messages.success(
             request, _("计划已下达；此后目标值、分季度目标和节点时间的变化须通过目标调整办理")
         )
+    return redirect("goals:plan_detail", pk=plan.pk)
+
+
+@login_required
+@require_POST
+@require_roles(OrgRole.OFFICE)
+@scoped
+def plan_close(request, pk: int):
+    plan = selectors.plan_get(request.user, pk)
+    version = request.POST.get("version", "")
+    try:
+        plan_services.plan_close(
+            actor=request.user,
+            plan=plan,
+            expected_version=int(version) if version.isdigit() else None,
+            reason=request.POST.get("reason", "")[:500],
+        )
+    except GanchaoError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("计划已结束，此后不能再修改、报送或调整"))
     return redirect("goals:plan_detail", pk=plan.pk)
