@@ -1,98 +1,18 @@
-"""API of 比着干: /assessment/schemes, a period's result (the latest published revision, or the
+"""API of 比着干: a period's result (the latest published revision, or the
 draft for the office and leaders), its revisions with their differences, and one unit's
-breakdown. Ranking rows have the layout of `ganchao ranking --format json` (DESIGN.md 3.10)."""
+breakdown. Ranking rows have the layout of `ganchao ranking --format json` (DESIGN.md 3.10).
 
-import datetime as dt
+The office's writes — every action of the assessment pages, by the same services (DESIGN.md
+3.1) — and the scheme list live in api_schemes, api_inputs, api_appeals and api_documents,
+mounted at the end."""
 
 from django.conf import settings
-from ninja import Query, Router, Schema
-from ninja.pagination import paginate
+from ninja import Query, Router
 
 from ganchao.assessment import api_reads as reads
-from ganchao.common.api import LocalDatetime, Page, PageRows
+from ganchao.assessment.api_schemas import BreakdownOut, ResultOut, RevisionOut
 
 router = Router(tags=["比着干：考核"])
-
-
-class ComponentOut(Schema):
-    code: str
-    name: str
-    kind: str
-    points: str
-    method: str
-    floor: str
-
-
-class SchemeOut(Schema):
-    id: int
-    code: str
-    name: str
-    category_code: str
-    category: str
-    period_type: str
-    scheme_version: int
-    state: str
-    bonus_cap: str
-    components: list[ComponentOut]
-
-
-class ComponentScoreOut(Schema):
-    code: str
-    name: str
-    points: str
-    score: str
-
-
-class RankingRowOut(Schema):
-    unit_code: str
-    unit: str
-    rank: int
-    total: str
-    grade: str
-    veto: bool
-    gap: str
-    components: list[ComponentScoreOut]
-
-
-class ResultOut(Schema):
-    scheme_code: str
-    scheme_version: int
-    period: str
-    draft: bool
-    result_revision: int | None
-    published_at: LocalDatetime | None = None
-    cutoff: dt.date
-    items: list[RankingRowOut]
-    count: int
-
-
-class RevisionOut(Schema):
-    result_revision: int
-    scheme_version: int
-    published_at: LocalDatetime
-    cutoff: dt.date
-    differences: list[dict]
-
-
-class BreakdownComponentOut(ComponentScoreOut):
-    kind: str
-    details: list[dict]
-
-
-class BreakdownOut(RankingRowOut):
-    scheme_code: str
-    period: str
-    result_revision: int | None
-    bonus: str
-    deduction: str
-    leaders: list[str]
-    components: list[BreakdownComponentOut]
-
-
-@router.get("/assessment/schemes", response=list[SchemeOut], summary="考核方案（各版本）")
-@paginate(Page)
-def schemes(request, code: str = ""):
-    return PageRows(reads.schemes(request.user, code=code.strip()), reads.scheme_out)
 
 
 @router.get(
@@ -129,3 +49,13 @@ def revisions(request, code: str, period: str):
 )
 def breakdown(request, code: str, period: str, unit_code: str, draft: bool = False):
     return reads.breakdown(request.user, code, period, unit_code, draft=draft)
+
+
+def _mount() -> None:
+    from ganchao.assessment import api_appeals, api_documents, api_inputs, api_schemes
+
+    for module in (api_schemes, api_inputs, api_appeals, api_documents):
+        router.add_router("", module.router)
+
+
+_mount()

@@ -9,13 +9,14 @@ from ganchao.orgs.models import Unit
 NO_RESULT = "该期间尚无已发布的考核结果"
 
 
-def _readable(actor) -> None:
+def readable(actor) -> None:
+    """Assessment objects exist for staff users only: everyone else gets 404."""
     if not permissions.sees_rankings(actor):
         raise NotFound("对象不存在或不在您的查看范围内")
 
 
 def schemes(actor, *, code: str = ""):
-    _readable(actor)
+    readable(actor)
     rows = Scheme.objects.select_related("category").prefetch_related("components")
     return rows.filter(code=code) if code else rows.order_by("code", "-scheme_version")
 
@@ -31,6 +32,10 @@ def scheme_out(scheme: Scheme) -> dict:
         "scheme_version": scheme.scheme_version,
         "state": scheme.state,
         "bonus_cap": str(scheme.bonus_cap),
+        "excellent_threshold": str(scheme.excellent_threshold),
+        "good_threshold": str(scheme.good_threshold),
+        "pass_threshold": str(scheme.pass_threshold),
+        "excellent_share": None if scheme.excellent_share is None else str(scheme.excellent_share),
         "components": [
             {
                 "code": c.code,
@@ -47,7 +52,7 @@ def scheme_out(scheme: Scheme) -> dict:
 
 def _rows(actor, code: str, period: str, *, draft: bool):
     """(scheme, period, rows, published Result or None) for the actor."""
-    _readable(actor)
+    readable(actor)
     scheme = selectors.scheme_get(code)
     span = period_of(scheme, period)
     if draft:
@@ -85,7 +90,7 @@ def result(actor, code: str, period: str, *, draft: bool, window=(0, None)) -> d
 
 
 def revisions(actor, code: str, period: str) -> list[dict]:
-    _readable(actor)
+    readable(actor)
     scheme = selectors.scheme_get(code)
     span = period_of(scheme, period)
     results = Result.objects.filter(scheme_code=scheme.code, period=span.code).order_by(
