@@ -87,6 +87,7 @@ def _register_routers():
     from ganchao.audit.api import router as audit_router
     from ganchao.goals import api_writes as _goal_writes  # noqa: F401 (joins goals_router)
     from ganchao.goals.api import router as goals_router
+    from ganchao.goals.review_api import router as review_router
     from ganchao.ladder.api import router as ladder_router
     from ganchao.orgs.api import router as orgs_router
     from ganchao.supervision.matter_api import router as matters_router
@@ -98,6 +99,7 @@ def _register_routers():
     api.add_router("/auth", auth_router)
     api.add_router("/audit", audit_router)
     api.add_router("/calendar", calendar_router)
+    api.add_router("/", review_router)  # before goals: /reports/review is not /reports/{id}
     api.add_router("/", goals_router)
     api.add_router("/", ladder_router)
     api.add_router("/", visits_router)

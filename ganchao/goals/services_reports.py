@@ -8,6 +8,7 @@ the supervision office (督查室) accepts and returns (see permissions.py).
 """
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Max
@@ -16,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
-from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
+from ganchao.common.errors import Conflict, Forbidden, GanchaoError, ValidationFailed
 from ganchao.goals import evidence as evidence_files
 from ganchao.goals import periods
 from ganchao.goals.choices import REPORT_TRANSITIONS, ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Evidence, MilestoneCompletion, ProgressReport
 from ganchao.goals.permissions import may_report, value_required
+from ganchao.goals.selectors import report_get
 from ganchao.goals.service_base import (
     check_version,
     recompute,
@@ -308,6 +310,39 @@ def report_return(
     )
     recompute([report.assignment_id])
     return report
+
+
+BULK_LIMIT = 1000
+
+
+@dataclass
+class BulkAcceptResult:
+    accepted: list = field(default_factory=list)  # the accepted reports
+    failed: list = field(default_factory=list)  # (report id, GanchaoError)
+
+
+def reports_accept_bulk(*, actor, entries) -> BulkAcceptResult:
+    """批量审核通过: `entries` is [(report id, expected version or None)]. Each report goes through
+    report_accept (its own transaction and audit event, so one conflict stops only its row);
+    what failed is reported per row with the reason."""
+    require_office(actor)
+    entries = list(entries)
+    if not entries:
+        raise ValidationFailed.on("reports", _("请先选择要审核通过的报告"))
+    if len(entries) > BULK_LIMIT:
+        raise ValidationFailed.on(
+            "reports", _("一次最多审核%(n)d条，请缩小筛选范围") % {"n": BULK_LIMIT}
+        )
+    result = BulkAcceptResult()
+    for report_id, version in entries:
+        try:
+            report = report_get(actor, report_id)
+            result.accepted.append(
+                report_accept(actor=actor, report=report, expected_version=version)
+            )
+        except GanchaoError as error:
+            result.failed.append((report_id, error))
+    return result
 
 
 @transaction.atomic
