@@ -20,10 +20,12 @@ from ganchao.assessment.docx import BUILTIN_TEMPLATE, render
 from ganchao.assessment.models import BulletinIssue, BulletinTemplate, Result, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod, parse
 from ganchao.assessment.selectors import SCORED_ROLES
+from ganchao.assessment.selectors_appeals import appeal_deadline
 from ganchao.common import numbers
 from ganchao.common.errors import ValidationFailed
-from ganchao.goals.choices import PlanState, Status
+from ganchao.goals.choices import ItemType, PlanState, Status
 from ganchao.goals.models import Assignment
+from ganchao.goals.precision import display_places, figure
 from ganchao.ladder.choices import OPEN_STATES, NoticeState
 from ganchao.ladder.documents import chinese_date, plain_date
 from ganchao.ladder.models import BulletinListing, SupervisionNotice
@@ -68,7 +70,16 @@ CONTEXT_DOC = [
     ),
     ("excellent_units", gettext_lazy("考核等次为优秀的单位名称列表")),
     ("bonuses", gettext_lazy("经审定的加分事项，每项有 no、unit、reason、points")),
-    ("lagging", gettext_lazy("严重滞后事项，每项有 no、unit、item、detail")),
+    (
+        "lagging",
+        gettext_lazy(
+            "严重滞后事项，每项有 no、unit、item、kind（indicator 指标 / task 任务）、detail"
+        ),
+    ),
+    (
+        "appeal_deadline / appeal_note",
+        gettext_lazy("申诉截止日期，如“2026年10月16日”；含截止日期的申诉说明句"),
+    ),
     (
         "overdue_notices",
         gettext_lazy("逾期未办结的督办单，每项有 no、unit、number、title、due、state"),
@@ -161,7 +172,9 @@ def _summary(rows: list[dict], label: str) -> str:
     return text
 
 
-def _commendation(excellent: list[str], has_bonuses: bool) -> str:
+def _commendation(excellent: list[str], has_bonuses: bool, lagging: dict | None = None) -> str:
+    """The praise of the 优秀 units, qualified for any of them that still has items 严重滞后 in
+    the same bulletin (praise beside four lagging items would read as a contradiction)."""
     if not excellent:
         text = _("本期无考核等次为优秀的单位。")
     elif len(excellent) == 1:
@@ -171,22 +184,41 @@ def _commendation(excellent: list[str], has_bonuses: bool) -> str:
             "units": "、".join(excellent),
             "n": len(excellent),
         }
+    lagging = lagging or {}
+    text += "".join(_lagging_caveat(unit, lagging.get(unit, [])) for unit in excellent)
     if has_bonuses:
         text += _("经审定，下列单位获得加分：")
     return text
 
 
+def _lagging_caveat(unit: str, own: list[dict]) -> str:
+    """“甲镇考核等次为优秀，但仍有4项指标严重滞后，须加快推进。”, or "" when none lags."""
+    if not own:
+        return ""
+    kinds = {row["kind"] for row in own}
+    if kinds == {ItemType.INDICATOR}:
+        what = _("%(n)d项指标") % {"n": len(own)}
+    elif kinds == {ItemType.TASK}:
+        what = _("%(n)d项任务") % {"n": len(own)}
+    else:
+        what = _("%(n)d项目标任务") % {"n": len(own)}
+    return _("%(unit)s考核等次为优秀，但仍有%(what)s严重滞后（见“存在的问题”），须加快推进。") % {
+        "unit": unit,
+        "what": what,
+    }
+
+
 # ---- lagging items, notices, listings and bonuses ------------------------------------------
 
 
-def _detail(expected, actual, measure: str, since) -> str:
+def _detail(expected, actual, measure: str, places: int, since) -> str:
+    """“序时目标3,000人，实际完成2,400人，自2026年5月12日起严重滞后”: every figure to the
+    item's display precision (goals.precision), as on the pages and in the sheets."""
     parts = []
     if expected is not None:
-        parts.append(
-            _("序时目标%(v)s%(m)s") % {"v": numbers.plain(expected, places=2), "m": measure}
-        )
+        parts.append(_("序时目标%(v)s%(m)s") % {"v": figure(expected, places), "m": measure})
     if actual is not None:
-        parts.append(_("实际完成%(v)s%(m)s") % {"v": numbers.plain(actual, places=2), "m": measure})
+        parts.append(_("实际完成%(v)s%(m)s") % {"v": figure(actual, places), "m": measure})
     if since is not None:
         parts.append(_("自%(day)s起严重滞后") % {"day": plain_date(since)})
     return "，".join(parts) or _("严重滞后")
@@ -201,14 +233,20 @@ def lagging_rows(unit_codes: list[str], year: int, cutoff) -> list[dict]:
         .exclude(item__plan__state=PlanState.DRAFT)
         .order_by("unit__code", "item__sort_key", "id")
         .values_list(
-            "unit__name", "item__code", "item__name", "expected", "actual",
-            "item__measure_unit", "red_since",
+            "unit__name", "unit__code", "item__code", "item__name", "item__type", "expected", "actual",
+            "item__measure_unit", "item__decimal_places", "red_since",
         )
     )  # fmt: skip
     return _numbered(
         [
-            {"unit": unit, "item": f"{code} {name}", "detail": _detail(e, a, measure, since)}
-            for unit, code, name, e, a, measure, since in rows
+            {
+                "unit": unit,
+                "unit_code": unit_code,
+                "item": f"{code} {name}",
+                "kind": kind,
+                "detail": _detail(e, a, measure, display_places(places, measure), since),
+            }
+            for unit, unit_code, code, name, kind, e, a, measure, places, since in rows
         ]
     )
 
@@ -280,6 +318,21 @@ def bonus_rows(scheme_code: str, period_code: str, unit_codes: list[str]) -> lis
 # ---- the whole context ---------------------------------------------------------------------
 
 
+def _lagging_by_unit(rows: list[dict], lagging: list[dict]) -> dict[str, list[dict]]:
+    """The lagging items of each ranked unit, under its name as published (matched by code)."""
+    by_code: dict[str, list[dict]] = {}
+    for row in lagging:
+        by_code.setdefault(row["unit_code"], []).append(row)
+    return {row["unit"]: by_code.get(row["unit_code"], []) for row in rows}
+
+
+def appeal_note(result) -> str:
+    """The appeal sentence with the actual last day of the window (DESIGN.md 3.10 appeals)."""
+    return _("对考核结果有异议的，请于%(day)s前通过平台提出申诉，逾期不再受理。") % {
+        "day": plain_date(appeal_deadline(result))
+    }
+
+
 def _texts(scheme, result, rows: list[dict], issuer: str) -> dict:
     label = period_label(result.period)
     category = scheme.category.name
@@ -326,6 +379,7 @@ def bulletin_context(issue: BulletinIssue) -> dict:
     rows = ranking_rows(result.snapshot)
     bonuses = bonus_rows(result.scheme_code, result.period, codes)
     excellent = [r["unit"] for r in rows if r["grade"] == engine.EXCELLENT]
+    lagging = lagging_rows(codes, period.year, result.cutoff)
     return {
         "organ": _("%(issuer)s文件") % {"issuer": issuer},
         "issuer": issuer,
@@ -343,9 +397,11 @@ def bulletin_context(issue: BulletinIssue) -> dict:
         "components": _components(result.snapshot),
         "rows": rows,
         "excellent_units": excellent,
-        "commendation": _commendation(excellent, bool(bonuses)),
+        "commendation": _commendation(excellent, bool(bonuses), _lagging_by_unit(rows, lagging)),
         "bonuses": bonuses,
-        "lagging": lagging_rows(codes, period.year, result.cutoff),
+        "lagging": lagging,
+        "appeal_deadline": plain_date(appeal_deadline(result)),
+        "appeal_note": appeal_note(result),
         "overdue_notices": overdue_notice_rows(codes, issue.issued_on),
         "listings": listing_rows(codes, period),
     }
@@ -449,7 +505,11 @@ def sample_context() -> dict:
         ],
         "excellent_units": ["乙镇", "甲镇 & 开发区"],
         "bonuses": [{"no": 1, "unit": "甲镇 & 开发区", "reason": _("省级表彰"), "points": "1"}],
-        "lagging": [{"no": 1, "unit": "丙镇", "item": "4 事项", "detail": _("严重滞后")}],
+        "lagging": [
+            {"no": 1, "unit": "丙镇", "item": "4 事项", "kind": "task", "detail": _("严重滞后")}
+        ],
+        "appeal_deadline": "2026年7月17日",
+        "appeal_note": _("对考核结果有异议的，请于2026年7月17日前通过平台提出申诉，逾期不再受理。"),
         "overdue_notices": [
             {"no": 1, "unit": "丙镇", "number": "赶督〔2026〕2号", "title": _("督办单"),
              "due": "2026年6月1日", "state": _("已签发待回复")}

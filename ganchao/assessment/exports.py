@@ -1,20 +1,31 @@
-"""Ranking layouts of `ganchao ranking` (DESIGN.md 3.10): JSON, CSV and .xlsx from snapshot rows."""
+"""Ranking layouts of `ganchao ranking` (DESIGN.md 3.10): JSON, CSV and .xlsx from snapshot rows,
+and the point-by-point breakdown sheet. Every score in a sheet is a numeric cell shown to two
+places and every value one shown to its indicator's precision; text never runs as a formula
+(common.excel's writer; CSV fields starting like a formula get a leading quote)."""
 
 import csv
+import datetime as dt
 import io
 import json
 from decimal import Decimal
 
-from openpyxl import Workbook
-
 from ganchao.assessment.engine import round2
-from ganchao.common.excel import new_workbook, workbook_bytes, write_table
+from ganchao.common.excel import (
+    SCORE_FORMAT,
+    Figure,
+    csv_field,
+    new_workbook,
+    workbook_bytes,
+    write_table,
+)
+from ganchao.common.numbers import finite
 
 FIXED_COLUMNS = ["排名", "单位编码", "单位", "总分", "等次", "一票否决"]
 
 
 def ordered(rows: list[dict]) -> list[dict]:
-    return sorted(rows, key=lambda row: (row["rank"], row["unit_code"]))
+    """By rank (unranked units last), then unit code."""
+    return sorted(rows, key=lambda row: (row["rank"] is None, row["rank"] or 0, row["unit_code"]))
 
 
 def ranking_row(row: dict) -> dict:
@@ -22,7 +33,7 @@ def ranking_row(row: dict) -> dict:
     return {
         "unit_code": row["unit_code"],
         "unit": row["unit"],
-        "rank": int(row["rank"]),
+        "rank": int(row["rank"]) if row["rank"] is not None else None,
         "total": row["total"],
         "grade": row["grade"],
         "veto": bool(row["veto"]),
@@ -37,32 +48,41 @@ def ranking_json(rows: list[dict]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
+def _score(value) -> Decimal | None:
+    """A snapshot's score string ("31.00") as the number it is, two places."""
+    number = finite(value)
+    return None if number is None else round2(number)
+
+
 def ranking_table(rows: list[dict]) -> list[list]:
-    """The header and one line per unit: the fixed columns, then one per component."""
+    """The header and one line per unit: the fixed columns, then one per component; scores as
+    Decimals (two places), the rank as an int."""
     rows = ordered(rows)
     names = [c["name"] for c in rows[0]["components"]] if rows else []
     table = [FIXED_COLUMNS + names]
     for row in rows:
         table.append(
-            [row["rank"], row["unit_code"], row["unit"], row["total"], row["grade"]]
+            [row["rank"], row["unit_code"], row["unit"], _score(row["total"]), row["grade"]]
             + ["是" if row["veto"] else "否"]
-            + [c["score"] for c in row["components"]]
+            + [_score(c["score"]) for c in row["components"]]
         )
     return table
 
 
 def ranking_csv(rows: list[dict]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(ranking_table(rows))
+    writer = csv.writer(buffer, lineterminator="\n")
+    for line in ranking_table(rows):
+        writer.writerow([csv_field(value) for value in line])
     return buffer.getvalue()
 
 
 def ranking_xlsx(rows: list[dict], title: str) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title[:31]
-    for line in ranking_table(rows):
-        sheet.append(line)
+    header, *lines = ranking_table(rows)
+    book = new_workbook()
+    sheet = book.create_sheet(title[:31] or "排名")
+    scores = dict.fromkeys(header[len(FIXED_COLUMNS) :] + ["总分"], SCORE_FORMAT)
+    write_table(sheet, header, lines, text_columns=["单位编码"], number_formats=scores)
     return workbook_bytes(book)
 
 
@@ -73,54 +93,106 @@ BREAKDOWN_COLUMNS = [
     "序时目标", "实际值", "完成率", "计分系数", "明细得分", "日期", "完成日期", "扣分",
     "说明",
 ]  # fmt: skip
+BREAKDOWN_FORMATS = {
+    **dict.fromkeys(("总分", "分值", "组成项得分", "明细得分", "扣分"), SCORE_FORMAT),
+    "完成率": "0.00%",
+    "计分系数": "0.0000",
+}
 EVENT_NAMES = {"urge": "催办", "notice": "督办单", "bulletin": "通报", "talk": "约谈"}
 
 
-def _two(value) -> str:
-    return "" if value in (None, "") else str(round2(Decimal(str(value))))
+def _number(value) -> Decimal | None:
+    return finite(value)
 
 
-def _detail_cells(detail: dict) -> list:
-    """权重 … 说明 of one detail of a component."""
+def _day(value):
+    """An ISO date of the snapshot as a date cell; anything else as it is."""
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return value
+
+
+def assignment_id(detail: dict) -> int | None:
+    """The assignment behind an indicator detail ("assignment:<id>"), for its precision."""
+    key = str(detail.get("key") or "")
+    head = key.split("/", 1)[0]
+    if head.startswith("assignment:") and head[len("assignment:") :].isdigit():
+        return int(head[len("assignment:") :])
+    return None
+
+
+def _indicator_cells(detail: dict, places: dict[int, int]) -> list:
+    digits = places.get(assignment_id(detail), 2)
+    expected, actual = _number(detail.get("expected")), _number(detail.get("actual"))
+    return [
+        detail.get("ref", ""), _number(detail.get("weight")),
+        Figure(expected, digits) if expected is not None else "",
+        Figure(actual, digits) if actual is not None else "未报送",
+        _number(detail.get("c")), _number(detail.get("credit")), _score(detail.get("score")),
+        "", "", "", "",
+    ]  # fmt: skip
+
+
+def _detail_cells(detail: dict, places: dict[int, int]) -> list:
+    """明细 … 说明 of one detail of a component."""
     if "appeal" in detail:
         note = f"申诉调整：原得分 {detail['original']}，调整为 {detail['adjusted']}"
         reason = detail.get("reason") or ""
         return ["申诉调整"] + [""] * 9 + [f"{note}；{reason}" if reason else note]
     if "entered" in detail:
-        return ["录入得分"] + [""] * 5 + [detail["entered"]] + [""] * 4
+        return ["录入得分"] + [""] * 5 + [_score(detail["entered"])] + [""] * 4
     if "kind" in detail:
         name = EVENT_NAMES.get(detail["kind"], detail["kind"])
-        return [name] + [""] * 6 + [detail["day"], "", detail["penalty"], ""]
+        return [name] + [""] * 6 + [_day(detail["day"]), "", _number(detail["penalty"]), ""]
     if "due" in detail:
-        cells = [detail["ref"], "", "", "", "", detail["credit"], ""]
-        return cells + [detail["due"], detail.get("completed_on") or "未完成", "", ""]
-    return [
-        detail.get("ref", ""), detail.get("weight", ""), detail.get("expected") or "",
-        detail.get("actual") if detail.get("actual") is not None else "未报送",
-        detail.get("c", ""), detail.get("credit", ""), _two(detail.get("score")), "", "", "", "",
-    ]  # fmt: skip
+        cells = [detail["ref"], "", "", "", "", _number(detail["credit"]), ""]
+        done = _day(detail.get("completed_on")) or "未完成"
+        return cells + [_day(detail["due"]), done, "", ""]
+    return _indicator_cells(detail, places)
 
 
-def breakdown_table(rows: list[dict]) -> list[list]:
+def breakdown_table(rows: list[dict], places: dict[int, int] | None = None) -> list[list]:
     """Each component detail of each unit on its own line; a component without details (full
-    points, nothing due) on one line; bonus and deduction totals last."""
+    points, nothing due) on one line; bonus and deduction totals last. `places` gives an
+    assignment's display precision for its 序时目标 and 实际值 (2 when unknown)."""
+    places = places or {}
     lines = []
     for row in ordered(rows):
-        head = [row["rank"], row["unit_code"], row["unit"], row["total"]]
+        head = [row["rank"], row["unit_code"], row["unit"], _score(row["total"])]
         for c in row["components"]:
-            part = head + [c["name"], c["points"], c["score"]]
+            part = head + [c["name"], _score(c["points"]), _score(c["score"])]
             details = c["details"] or [None]
             for detail in details:
-                cells = _detail_cells(detail) if detail else ["（无明细）"] + [""] * 10
+                cells = _detail_cells(detail, places) if detail else ["（无明细）"] + [""] * 10
                 lines.append(part + cells)
         for name, value in (("加分", row["bonus"]), ("扣分", row["deduction"])):
             if value not in ("0.00", "0", None):
-                lines.append(head + [name, "", value] + [""] * 11)
+                lines.append(head + [name, "", _score(value)] + [""] * 11)
     return lines
 
 
-def breakdown_xlsx(rows: list[dict], title: str) -> bytes:
+def detail_assignment_ids(rows: list[dict]) -> set[int]:
+    """The assignments behind the indicator details of the rows."""
+    return {
+        pk
+        for row in rows
+        for c in row["components"]
+        for detail in c["details"]
+        if (pk := assignment_id(detail)) is not None
+    }
+
+
+def breakdown_xlsx(rows: list[dict], title: str, places: dict[int, int] | None = None) -> bytes:
     book = new_workbook()
     sheet = book.create_sheet(title[:31] or "得分明细")
-    write_table(sheet, BREAKDOWN_COLUMNS, breakdown_table(rows), text_columns=["单位编码"])
+    write_table(
+        sheet,
+        BREAKDOWN_COLUMNS,
+        breakdown_table(rows, places),
+        text_columns=["单位编码"],
+        number_formats=BREAKDOWN_FORMATS,
+    )
     return workbook_bytes(book)

@@ -33,6 +33,7 @@ from ganchao.assessment.services_inputs import (
 )
 from ganchao.common.errors import ValidationFailed
 from ganchao.common.excel import (
+    SCORE_FORMAT,
     ExcelBook,
     ExcelError,
     ExcelFileError,
@@ -280,7 +281,13 @@ def _notes(book, scheme: Scheme) -> None:
 def _workbook(scheme: Scheme, period: str | None) -> bytes:
     book = new_workbook()
     sheet = book.create_sheet(_("评议打分"))
-    write_table(sheet, HEADERS, _rows(scheme, period), text_columns=[UNIT])
+    write_table(
+        sheet,
+        HEADERS,
+        _rows(scheme, period),
+        text_columns=[UNIT],
+        number_formats={POINTS: SCORE_FORMAT, SCORE: SCORE_FORMAT},
+    )
     _notes(book, scheme)
     return workbook_bytes(book)
 

@@ -24,6 +24,7 @@ from ganchao.assessment.scorecard import scorecard as scorecard_rows
 from ganchao.common.errors import NotFound
 from ganchao.common.uploads import xlsx_response
 from ganchao.common.views import paginate, scoped
+from ganchao.goals.selectors import places_by_assignment
 from ganchao.orgs.models import Unit
 
 LEAGUE_PAGE = 100  # a province's 4,800 villages page; ranks stay those of the whole category
@@ -146,7 +147,8 @@ def _export_rows(request):
     if data is None:
         raise Http404
     suffix = _("草稿") if choice.draft else _("第%(n)d版") % {"n": data.result["result_revision"]}
-    return data.rows, f"{choice.scheme.code}-{choice.period.code}-{suffix}"
+    label = periods.period_label(choice.period.code)
+    return data.rows, f"{choice.scheme.name}-{label}-{suffix}"
 
 
 @login_required
@@ -161,7 +163,8 @@ def breakdown_xlsx(request):
     rows, name = _export_rows(request)
     readable = league.readable_codes(request.user, [row["unit_code"] for row in rows])
     rows = [row for row in rows if row["unit_code"] in readable]
-    data = exports.breakdown_xlsx(rows, _("得分明细"))
+    places = places_by_assignment(exports.detail_assignment_ids(rows))
+    data = exports.breakdown_xlsx(rows, _("得分明细"), places)
     return xlsx_response(data, f"{name}-{_('得分明细')}.xlsx")
 
 

@@ -63,6 +63,8 @@ class ItemOut(TreeNodeOut):
     parent_id: int | None
     category: str
     measure_unit: str
+    decimal_places: int | None = None
+    display_places: int = 2
     target: DecimalText
     stretch_target: DecimalText
     direction: str

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
-from ganchao.common.excel import new_workbook, workbook_bytes, write_table
+from ganchao.common.excel import Figure, new_workbook, workbook_bytes, write_table
+from ganchao.common.numbers import finite
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ITEM_TYPE_BY_WORD, AdjustmentState, Role
 from ganchao.goals.models import Assignment, Item, Milestone, TargetAdjustment
@@ -42,6 +43,12 @@ def _number(value):
         return None
     text = format_number(value)
     return int(text) if "." not in text else value.normalize()
+
+
+def _figure(value, places: int) -> Figure | None:
+    """A target or value as a numeric cell shown to the item's precision; the cell keeps the
+    stored value exactly (export → import changes nothing)."""
+    return None if value is None else Figure(_number(value), places)
 
 
 def goal_sheet_export(plan) -> bytes:
@@ -90,11 +97,14 @@ def _item_row(item, milestones, assignments, nodes, references) -> list:
     leaders = "、".join(
         leader.name for leader in sorted(item.leaders.all(), key=lambda x: (x.sort_order, x.pk))
     )
+    places = item.display_places
     return [
         item.code, item.name, WORD_BY_TYPE[item.type], item.category, item.measure_unit,
-        _number(item.baseline), _number(item.target), _number(item.stretch_target),
+        item.decimal_places, _figure(item.baseline, places), _figure(item.target, places),
+        _figure(item.stretch_target, places),
         WORD_BY_DIRECTION[item.direction], WORD_BY_NATURE[item.nature], WORD_BY_FREQUENCY[item.frequency],
-        _number(item.q1), _number(item.q2), _number(item.q3), _number(item.q4),
+        _figure(item.q1, places), _figure(item.q2, places), _figure(item.q3, places),
+        _figure(item.q4, places),
         plan_milestones, item.deadline, "、".join(by_role[Role.LEAD]), "、".join(by_role[Role.RESPONSIBLE]),
         "、".join(by_role[Role.COOPERATING]),
         unit_text(item.data_source_unit_id) if item.data_source_unit_id else "",
@@ -103,9 +113,11 @@ def _item_row(item, milestones, assignments, nodes, references) -> list:
 
 
 def _split_row(item, assignment, nodes, references) -> list:
+    places = item.display_places
     return [
-        item.code, references.of(nodes[assignment.unit_id]), _number(assignment.target),
-        _number(assignment.q1), _number(assignment.q2), _number(assignment.q3), _number(assignment.q4),
+        item.code, references.of(nodes[assignment.unit_id]), _figure(assignment.target, places),
+        _figure(assignment.q1, places), _figure(assignment.q2, places),
+        _figure(assignment.q3, places), _figure(assignment.q4, places),
         _number(assignment.weight), assignment.responsible_person, assignment.contact, assignment.contact_phone,
     ]  # fmt: skip
 
@@ -127,8 +139,8 @@ def _write_adjustments(book, plan, nodes) -> None:
             adjustment.item.name,
             nodes[adjustment.assignment.unit_id].name if adjustment.assignment_id else "",
             str(adjustment.get_field_display()),
-            adjustment.old_value,
-            adjustment.new_value,
+            _adjusted_value(adjustment.old_value, adjustment.item.display_places),
+            _adjusted_value(adjustment.new_value, adjustment.item.display_places),
             adjustment.reason,
             timezone.localtime(adjustment.decided_at).strftime("%Y-%m-%d %H:%M")
             if adjustment.decided_at
@@ -136,17 +148,24 @@ def _write_adjustments(book, plan, nodes) -> None:
         ]
         for adjustment in adjustments
     ]
+    text = [h for h in gs.ADJUSTMENT_HEADERS if h not in ("原值", "调整为")]
     write_table(book.create_sheet(gs.ADJUSTMENT_SHEET_TITLE), gs.ADJUSTMENT_HEADERS, rows,
-                text_columns=gs.ADJUSTMENT_HEADERS, wrap_columns=["调整理由"])  # fmt: skip
+                text_columns=text, wrap_columns=["调整理由"])  # fmt: skip
+
+
+def _adjusted_value(text: str, places: int):
+    """A target before or after adjustment as a number; a milestone date stays text."""
+    number = finite(text)
+    return Figure(number, places) if number is not None else text
 
 
 def goal_sheet_template() -> bytes:
     """The blank sheet with example rows (in grey) and the 填写说明 worksheet."""
     examples = [
-        ["1", _("经济发展"), "目标", _("经济发展"), "", None, None, None, "", "", "", None, None, None, None, "", None, "", "", "", "", "", 1, ""],
-        ["1.1", _("新增城镇就业"), "指标", _("民生保障"), _("人"), 11000, 12000, 13000, "正向", "累计值", "月度",
+        ["1", _("经济发展"), "目标", _("经济发展"), "", None, None, None, None, "", "", "", None, None, None, None, "", None, "", "", "", "", "", 1, ""],
+        ["1.1", _("新增城镇就业"), "指标", _("民生保障"), _("人"), None, 11000, 12000, 13000, "正向", "累计值", "月度",
          3000, 6500, 9500, 12000, "", None, _("市人力资源和社会保障局"), _("西湖镇、东山镇"), "", _("市统计局"), _("周明远"), 2, ""],
-        ["1.2", _("建成便民服务中心"), "任务", _("民生保障"), "", None, None, None, "", "", "季度", None, None, None, None,
+        ["1.2", _("建成便民服务中心"), "任务", _("民生保障"), "", None, None, None, None, "", "", "季度", None, None, None, None,
          _("2026-03-31：完成选址\n6月底：开工建设\n年底：建成投用"), "2026-12-31", _("西湖镇"), "", _("市统计局"), "", "", 1, ""],
     ]  # fmt: skip
     book = new_workbook()
@@ -192,6 +211,7 @@ def _write_notes(book) -> None:
         [main, gs.TYPE, _("是"), _("目标、指标或任务。一级编号须为目标；目标下可设目标、指标和任务；任务下只能设子任务；指标下不能再分。")],
         [main, gs.CATEGORY, _("否"), _("如经济发展、生态环保、安全生产、民生保障、党的建设。")],
         [main, gs.MEASURE_UNIT, _("指标必填"), _("如 %、亿元、万人。")],
+        [main, gs.DECIMALS, _("否"), _("页面、表格和通报中数值显示的小数位数（0 至 4）。留空时，个、家、起、人、项等计数单位显示整数，其他显示两位小数。")],
         [main, gs.BASELINE, _("否"), _("上年实际值等基期数据。")],
         [main, gs.TARGET, _("指标必填"), _("全年目标值（全市合计）。")],
         [main, gs.STRETCH, _("否"), _("“确保 X、力争 Y”中的 Y。")],

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ganchao.common import numbers
 from ganchao.common.errors import ValidationFailed
 from ganchao.goals.choices import Direction, Frequency, ItemType, Nature, Role
+from ganchao.goals.precision import MAX_PLACES
 from ganchao.goals.service_base import to_decimal
 from ganchao.orgs.models import Unit
 from ganchao.orgs.references import UnitResolver, Unresolved
@@ -94,6 +95,20 @@ class ItemForm(PlainMessages, forms.Form):
     measure_unit = forms.CharField(
         label=_("计量单位"), max_length=30, required=False, help_text=_("如 %、亿元、万人")
     )
+    decimal_places = forms.IntegerField(
+        label=_("小数位数"),
+        required=False,
+        min_value=0,
+        max_value=MAX_PLACES,
+        help_text=_(
+            "页面、表格和通报中显示几位小数；留空时计数单位（个、家、起、人等）显示整数，其他两位"
+        ),
+        error_messages={
+            "invalid": _("小数位数须为 0 至 4 的整数，或留空"),
+            "min_value": _("小数位数须为 0 至 4 的整数，或留空"),
+            "max_value": _("小数位数须为 0 至 4 的整数，或留空"),
+        },
+    )
     direction = forms.ChoiceField(
         label=_("指标方向"), choices=Direction.choices, initial=Direction.POSITIVE
     )
@@ -124,6 +139,7 @@ class ItemForm(PlainMessages, forms.Form):
 
     INDICATOR_ONLY = (
         "measure_unit",
+        "decimal_places",
         "direction",
         "nature",
         "frequency",
@@ -287,8 +303,11 @@ def assignment_initial(assignment) -> dict:
 def item_initial(item) -> dict:
     initial = {
         name: getattr(item, name)
-        for name in ("name", "category", "measure_unit", "direction", "nature", "frequency")
-    }
+        for name in (
+            "name", "category", "measure_unit", "decimal_places", "direction", "nature",
+            "frequency",
+        )
+    }  # fmt: skip
     initial.update(
         {
             name: plain_number(getattr(item, name))

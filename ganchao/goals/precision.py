@@ -7,43 +7,9 @@ from ganchao.common import numbers
 DEFAULT_PLACES = 2
 MAX_PLACES = 4  # the stored values keep 4 decimals
 # Units of measure that count whole things; a figure in them shows no decimals unless set.
+COUNTING_WORDS = "个 家 起 人 项 次 户 座 所 件 名 位 套 台 辆 条 处 栋 间 张 份 场 批 只 头 宗 例 篇 支 把 艘 架"
 COUNTING_UNITS = frozenset(
-    [
-        "个",
-        "家",
-        "起",
-        "人",
-        "项",
-        "次",
-        "户",
-        "座",
-        "所",
-        "件",
-        "名",
-        "位",
-        "套",
-        "台",
-        "辆",
-        "条",
-        "处",
-        "栋",
-        "间",
-        "张",
-        "份",
-        "场",
-        "批",
-        "只",
-        "头",
-        "宗",
-        "例",
-        "篇",
-        "支",
-        "把",
-        "扇",
-        "艘",
-        "架",
-    ]
-    + ["人次", "户次", "家次", "个次", "件次", "场次"]
+    COUNTING_WORDS.split() + ["人次", "户次", "家次", "个次", "件次", "场次"]
 )
 
 

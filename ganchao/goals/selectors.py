@@ -50,6 +50,7 @@ from ganchao.goals.models import (
     ProgressReport,
     TargetAdjustment,
 )
+from ganchao.goals.precision import display_places
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.scoping import ancestor_paths, scope_of
 
@@ -528,3 +529,11 @@ def item_page(actor, item: Item) -> dict:
 
 def _float(value):
     return None if value is None else float(round(value, 4))
+
+
+def places_by_assignment(assignment_ids) -> dict[int, int]:
+    """Each assignment's display precision (its item's; goals.precision), in one query."""
+    rows = Assignment.objects.filter(pk__in=set(assignment_ids)).values_list(
+        "pk", "item__decimal_places", "item__measure_unit"
+    )
+    return {pk: display_places(places, unit) for pk, places, unit in rows}

@@ -13,9 +13,10 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from ganchao.common.excel import Row, parse_date, split_multi
+from ganchao.common.excel import Row, parse_date, parse_integer, split_multi
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ITEM_TYPE_BY_WORD, Direction, Frequency, Nature
+from ganchao.goals.precision import MAX_PLACES
 from ganchao.orgs.references import UnitResolver, Unresolved
 
 CODE_RE = re.compile(r"[1-9]\d{0,4}(?:\.[1-9]\d{0,4})*")
@@ -33,6 +34,7 @@ ITEM_DEFAULTS = {
     "type": "",
     "category": "",
     "measure_unit": "",
+    "decimal_places": None,
     "baseline": None,
     "target": None,
     "stretch_target": None,
@@ -52,7 +54,7 @@ ITEM_FIELDS = tuple(ITEM_DEFAULTS)
 # The header each stored field comes from (for messages and the preview's list of changes).
 HEADER_OF = {
     "name": gs.NAME, "type": gs.TYPE, "category": gs.CATEGORY, "measure_unit": gs.MEASURE_UNIT,
-    "baseline": gs.BASELINE, "target": gs.TARGET, "stretch_target": gs.STRETCH,
+    "decimal_places": gs.DECIMALS, "baseline": gs.BASELINE, "target": gs.TARGET, "stretch_target": gs.STRETCH,
     "direction": gs.DIRECTION, "nature": gs.NATURE, "frequency": gs.FREQUENCY,
     "q1": gs.Q1, "q2": gs.Q2, "q3": gs.Q3, "q4": gs.Q4, "deadline": gs.DEADLINE,
     "data_source_unit_id": gs.DATA_SOURCE, "weight": gs.WEIGHT, "note": gs.NOTE,
@@ -227,6 +229,8 @@ def parse_item_row(row: Row, context) -> ItemRow:
             values[name] = read_text(row, header, limit)
     if table.has(gs.NOTE):
         values["note"] = row.text(gs.NOTE)
+    if table.has(gs.DECIMALS):
+        values["decimal_places"] = _read_places(row)
     for name in ("baseline", "target", "stretch_target", *QUARTER_FIELDS):
         if table.has(HEADER_OF[name]):
             values[name] = read_decimal(row, HEADER_OF[name])
@@ -279,6 +283,18 @@ def _read_type(row: Row) -> str:
         row.fail(gs.TYPE, _("类型“%(word)s”无效，应为目标、指标或任务之一") % {"word": word})
         return ""
     return ITEM_TYPE_BY_WORD[word].value
+
+
+def _read_places(row: Row) -> int | None:
+    """小数位数: empty (by the unit of measure) or a whole number from 0 to MAX_PLACES."""
+    try:
+        places = parse_integer(row.value(gs.DECIMALS))
+    except ValueError:
+        places = -1
+    if places is not None and not 0 <= places <= MAX_PLACES:
+        row.fail(gs.DECIMALS, _("小数位数须为 0 至 %(max)d 的整数，或留空") % {"max": MAX_PLACES})
+        return None
+    return places
 
 
 def _read_weight(row: Row) -> Decimal:

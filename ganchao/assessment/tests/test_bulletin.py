@@ -190,7 +190,7 @@ def test_lagging_items_and_overdue_notices(scenario):
             actor=None, scheme_code="TOWNS", period="2026-Q2"
         ).content
     )
-    assert "1．丙镇：4 事项4（序时目标100，实际完成50，自2026年6月15日起严重滞后）。" in text
+    assert "1．丙镇：4 事项4（序时目标100.00，实际完成50.00，自2026年6月15日起严重滞后）。" in text
     assert "事项2" not in text
     assert "丙镇：督办单（赶督〔2026〕9号，回复期限2026年4月1日，已签发待回复）" in text
 

@@ -76,4 +76,5 @@ def test_ranking_xlsx_needs_o(scenario, capsys, tmp_path):
     target = tmp_path / "rank.xlsx"
     assert main([*args, "-o", str(target)]) == 0
     sheet = load_workbook(target).active
-    assert [cell.value for cell in sheet[2]][:5] == [1, "T02", "乙镇", "98.00", "优秀"]
+    assert [cell.value for cell in sheet[2]][:5] == [1, "T02", "乙镇", 98, "优秀"]
+    assert sheet["D2"].data_type == "n" and sheet["D2"].number_format == "0.00"

@@ -104,7 +104,7 @@ def test_breakdown_xlsx_has_one_row_per_detail(scenario, quarters):  # noqa: F81
     # 2 indicators + 4 milestones + 2 supervision events + the bonus line
     assert len(a_lines) == 9
     assert {"1 事项1", "2 事项2", "催办", "督办单"} <= {line[7] for line in a_lines}
-    assert any(line[4] == "加分" and line[6] == "1.00" for line in a_lines)
+    assert any(line[4] == "加分" and line[6] == 1 for line in a_lines)
 
 
 def test_scorecard_gives_units_of_measure_and_fixed_methods(scenario, quarters):  # noqa: F811
