@@ -89,6 +89,7 @@ def _register_routers():
     from ganchao.goals.api import router as goals_router
     from ganchao.goals.review_api import router as review_router
     from ganchao.ladder.api import router as ladder_router
+    from ganchao.orgs import api_writes as _org_writes  # noqa: F401 (joins orgs_router)
     from ganchao.orgs.api import router as orgs_router
     from ganchao.supervision.matter_api import router as matters_router
     from ganchao.supervision.scorecard_api import router as scorecards_router

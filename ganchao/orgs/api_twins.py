@@ -9,10 +9,10 @@ PAGE_API_TWINS = {
         "ganchao.orgs.services.unit_set_active",
     ),
     # The sheet pages preview (dry run) and then confirm; the API takes dry_run=true|false.
-    "orgs:unit_import": ("POST", "/api/v1/units/sheet", "ganchao.orgs.imports.unit_sheet_import"),
+    "orgs:unit_import": ("POST", "/api/v1/unit-sheet", "ganchao.orgs.imports.unit_sheet_import"),
     "orgs:unit_import_confirm": (
         "POST",
-        "/api/v1/units/sheet",
+        "/api/v1/unit-sheet",
         "ganchao.orgs.imports.unit_sheet_import",
     ),
     "orgs:leader_create": ("POST", "/api/v1/leaders", "ganchao.orgs.services.leader_create"),

@@ -6,9 +6,8 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 
-from ganchao.accounts.services import token_create
+from ganchao.common.tests.api_client import TokenApi, error_fields
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Item, Plan, ProgressReport
@@ -18,32 +17,8 @@ from ganchao.goals.tests.sheet_builders import basic_rows, goal_sheet, report_sh
 pytestmark = pytest.mark.django_db
 
 
-class Api:
-    """A client speaking JSON (or multipart) for one user through a bearer token."""
-
-    def __init__(self, user):
-        _token, key = token_create(actor=None, user=user)
-        self.client = Client()
-        self.headers = {"Authorization": f"Bearer {key}"}
-
-    def call(self, method, path, body=None):
-        return self.client.generic(
-            method,
-            f"/api/v1{path}",
-            json.dumps(body) if body is not None else "",
-            content_type="application/json",
-            headers=self.headers,
-        )
-
-    def post(self, path, body=None):
-        return self.call("POST", path, body)
-
-    def multipart(self, path, data):
-        return self.client.post(f"/api/v1{path}", data, headers=self.headers)
-
-
-def _error_fields(response) -> set[str]:
-    return {e["field"] for e in response.json()["errors"]}
+Api = TokenApi
+_error_fields = error_fields
 
 
 # ---- plans -------------------------------------------------------------------------------
