@@ -1,6 +1,13 @@
 """The 驾驶舱 (home dashboard of the office and leaders) and the unit summary on other users' home
 page: aggregations in the database over the plan's items, assignments and monthly statuses,
 returned as plain rows. A fixed number of queries whatever the data size.
+
+Every figure of the 驾驶舱 comes from one selection, the items the actor reads (narrowed to a
+leader's own areas by the "我分管的" filter): the cards and the status chart count those items
+by their status (the lead assignment's), the monthly trend and "滞后最多的单位" count the same
+items by their lead assignments, and the punctuality figures cover the items' lead and
+responsible assignments the actor may see. So the red card equals the red bars summed over
+the units, and each figure links to the tree page showing the same items.
 """
 
 import datetime as dt
@@ -12,13 +19,14 @@ from django.utils import timezone
 
 from ganchao.goals.choices import ItemType, Role, Status
 from ganchao.goals.models import Assignment, Item, MonthlyStatus, Plan
-from ganchao.goals.selectors import visible_assignments_q
+from ganchao.goals.selectors import own_assignments_q, visible_assignments_q
 from ganchao.goals.tree_selectors import (
     ASSIGNMENT_ROW_FIELDS,
     COLOURED_ROLES,
     ON_TRACK,
     STATUS_RANK,
     _in_scope_q,
+    leader_items_q,
     leader_row,
     percent_text,
     status_badge,
@@ -31,16 +39,26 @@ HEATMAP_UNITS = 12
 WORST_ROWS = 10
 
 
-def dashboard_items(*, actor, plan: Plan):
-    """Indicators and tasks of the plan the actor reads directly."""
+def dashboard_items(*, actor, plan: Plan, leader_id: int | None = None):
+    """The page's selection: indicators and tasks of the plan the actor reads directly, only
+    those of the leader's areas (and those naming the leader) when `leader_id` is given."""
     items = Item.objects.filter(plan=plan).exclude(type=ItemType.GOAL)
     condition = _in_scope_q(actor)
-    return items if condition is None else items.filter(condition)
+    if condition is not None:
+        items = items.filter(condition)
+    if leader_id:
+        items = items.filter(leader_items_q(leader_id))
+    return items
 
 
-def dashboard_assignments(*, actor, plan: Plan):
-    """Lead and responsible assignments of the plan the actor may see."""
-    rows = Assignment.objects.filter(item__plan=plan, role__in=COLOURED_ROLES)
+def lead_assignments(items):
+    """The lead assignment of each selected item: the item's status is its lead's."""
+    return Assignment.objects.filter(item__in=items.values("id"), role=Role.LEAD)
+
+
+def dashboard_assignments(*, actor, items):
+    """Lead and responsible assignments of the selected items that the actor may see."""
+    rows = Assignment.objects.filter(item__in=items.values("id"), role__in=COLOURED_ROLES)
     condition = visible_assignments_q(actor)
     return rows if condition is None else rows.filter(condition)
 
@@ -65,17 +83,20 @@ def status_summary(items) -> dict:
     }
 
 
-def monthly_series(assignments, year: int) -> list[dict]:
-    """Per month of the plan year: the on-track ratio of the items (their lead assignments),
-    red and not-reported counts, and the share of reports on time (one query)."""
+def monthly_series(leads, assignments, year: int) -> list[dict]:
+    """Per month of the plan year: the on-track ratio of the items and their red and
+    not-reported counts (from `leads`, the items' lead assignments), and the share of
+    `assignments`' reports on time (one query)."""
+    lead = Q(assignment__in=leads.values("id"))
+    punctual = Q(assignment__in=assignments.values("id"))
     rows = (
-        MonthlyStatus.objects.filter(assignment__in=assignments.values("id"), month__year=year)
-        .values("month", "status", "assignment__role")
+        MonthlyStatus.objects.filter(lead | punctual, month__year=year)
+        .values("month", "status")
         .annotate(
-            n=Count("id"),
-            w=Sum("assignment__item__weight"),
-            on_time=Count("id", filter=Q(reported_on_time=True)),
-            due=Count("id", filter=Q(reported_on_time__isnull=False)),
+            n=Count("id", filter=lead),
+            w=Sum("assignment__item__weight", filter=lead),
+            on_time=Count("id", filter=punctual & Q(reported_on_time=True)),
+            due=Count("id", filter=punctual & Q(reported_on_time__isnull=False)),
         )
         .order_by("month")
     )
@@ -94,7 +115,7 @@ def monthly_series(assignments, year: int) -> list[dict]:
         )
         month["on_time"] += row["on_time"]
         month["due"] += row["due"]
-        if row["assignment__role"] == Role.LEAD:
+        if row["n"]:
             month["weights"][row["status"]] = month["weights"].get(row["status"], 0) + (
                 row["w"] or 0
             )
@@ -110,18 +131,22 @@ def monthly_series(assignments, year: int) -> list[dict]:
     return series
 
 
-def lagging_units(assignments, limit: int = LAGGING_UNITS) -> list[dict]:
-    """Units with the most red, then yellow assignments (one query)."""
+def lagging_units(leads, limit: int | None = LAGGING_UNITS) -> list[dict]:
+    """Lead units with the most red, then yellow items of the selection (one query); the
+    counts are of items, as on the cards, by the item's status."""
+    lagging = [Status.RED, Status.YELLOW]
     rows = (
-        assignments.filter(status__in=[Status.RED, Status.YELLOW])
+        leads.filter(item__status__in=lagging)
         .order_by()
         .values("unit_id", "unit__code", "unit__name", "unit__path")
         .annotate(
-            red=Count("id", filter=Q(status=Status.RED)),
-            yellow=Count("id", filter=Q(status=Status.YELLOW)),
+            red=Count("item_id", filter=Q(item__status=Status.RED), distinct=True),
+            yellow=Count("item_id", filter=Q(item__status=Status.YELLOW), distinct=True),
         )
-        .order_by("-red", "-yellow", "unit__path")[:limit]
+        .order_by("-red", "-yellow", "unit__path")
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         {"code": r["unit__code"], "name": r["unit__name"], "red": r["red"], "yellow": r["yellow"]}
         for r in rows
@@ -182,13 +207,17 @@ def _trend(now, before, *, percent: bool = False) -> dict | None:
     return {"delta": delta, "up": delta > 0, "down": delta < 0, "text": text}
 
 
-def dashboard(*, actor, plan: Plan, today: dt.date | None = None) -> dict:
-    """Everything the 驾驶舱 shows, as plain rows and numbers."""
+def dashboard(
+    *, actor, plan: Plan, today: dt.date | None = None, leader_id: int | None = None
+) -> dict:
+    """Everything the 驾驶舱 shows, as plain rows and numbers, over one selection of items
+    (a leader's own areas when `leader_id` is given: the "我分管的" filter)."""
     today = today or timezone.localdate()
-    items = dashboard_items(actor=actor, plan=plan)
-    assignments = dashboard_assignments(actor=actor, plan=plan)
+    items = dashboard_items(actor=actor, plan=plan, leader_id=leader_id)
+    leads = lead_assignments(items)
+    assignments = dashboard_assignments(actor=actor, items=items)
     summary = status_summary(items)
-    series = monthly_series(assignments, plan.year)
+    series = monthly_series(leads, assignments, plan.year)
     last = _previous_month(series, today)
     counts = {c["status"]: c["n"] for c in summary["counts"]}
     return {
@@ -199,7 +228,7 @@ def dashboard(*, actor, plan: Plan, today: dt.date | None = None) -> dict:
         "not_reported_trend": _trend(counts[Status.NOT_REPORTED], last and last["not_reported"]),
         "last_month": last,
         "series": series,
-        "lagging": lagging_units(assignments),
+        "lagging": lagging_units(leads),
         "heatmap": punctuality_heatmap(assignments, plan.year),
     }
 
@@ -211,7 +240,9 @@ def unit_summary(*, actor, plan: Plan) -> dict:
     own = Q(pk__in=[])
     for path in scope.own_paths:
         own |= Q(unit__path__startswith=path)
-    assignments = Assignment.objects.filter(item__plan=plan, role__in=COLOURED_ROLES).filter(own)
+    assignments = Assignment.objects.filter(
+        own_assignments_q(actor), own, item__plan=plan, role__in=COLOURED_ROLES
+    )
     counts = dict(
         assignments.order_by()
         .values_list("status")

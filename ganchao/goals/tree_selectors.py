@@ -253,14 +253,21 @@ def _unit_item_ids(plan: Plan, unit_code: str) -> set[int]:
     )
 
 
+def leader_items_q(leader_id: int) -> Q:
+    """A filter on Item: items with an assignment in the leader's current areas, or naming the
+    leader (分管市领导). The "我分管的" of the 驾驶舱 and the tree's leader filter."""
+    in_areas = Assignment.objects.filter(item=OuterRef("pk")).filter(
+        _paths_q(leader_area_paths(leader_id))
+    )
+    named = Item.leaders.through.objects.filter(item_id=OuterRef("pk"), leader_id=leader_id)
+    return Q(Exists(in_areas)) | Q(Exists(named))
+
+
 def _leader_item_ids(plan: Plan, leader_id: int) -> set[int]:
-    paths = leader_area_paths(leader_id)
-    in_areas = Assignment.objects.filter(item=OuterRef("pk")).filter(_paths_q(paths))
     return set(
         Item.objects.filter(plan=plan)
-        .filter(Q(Exists(in_areas)) | Q(leaders=leader_id))
+        .filter(leader_items_q(leader_id))
         .values_list("id", flat=True)
-        .distinct()
     )
 
 

@@ -88,15 +88,24 @@ def leader_view(request):
 
 
 def dashboard_context(request) -> dict:
-    """The 驾驶舱 of the office and leaders: figures, chart data and the links behind them."""
+    """The 驾驶舱 of the office and leaders: figures, chart data and the links behind them.
+
+    A principal leader sees the whole city, with "我分管的" (?mine=1) narrowing every figure to
+    their own areas; the tree links then carry the same leader filter."""
     context = _plan_context(request)
     plan = context["plan"]
+    principal = scope_of(request.user).is_principal
+    mine = principal and request.GET.get("mine") == "1"
+    context.update(can_filter_mine=principal, mine=mine)
     if plan is None:
         return context
-    data = dashboards.dashboard(actor=request.user, plan=plan, today=timezone.localdate())
+    leader_id = request.user.leader_id if mine else None
+    data = dashboards.dashboard(
+        actor=request.user, plan=plan, today=timezone.localdate(), leader_id=leader_id
+    )
     tree = reverse("goals:tree")
     context.update(data)
-    context["tree_url"] = f"{tree}?plan={plan.pk}"
+    context["tree_url"] = f"{tree}?plan={plan.pk}" + (f"&leader={leader_id}" if mine else "")
     context["charts"] = _chart_payload(data, context["tree_url"])
     if scope_of(request.user).has(Role.OFFICE):
         from ganchao.visits import burden

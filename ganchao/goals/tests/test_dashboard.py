@@ -59,8 +59,10 @@ def test_dashboard_figures_trends_and_chart_rows(city, tree):
         ("10月", Decimal(2) / Decimal(3)),
     ]
     assert data["series"][0]["punctual"] == Decimal(1) / Decimal(3)
+    # items by their lead unit, as the cards count them (1.1's red responsible town B does not
+    # make the green item 1.1 red)
     assert data["lagging"] == [
-        {"code": "C102", "name": "东山镇", "red": 2, "yellow": 0},
+        {"code": "C102", "name": "东山镇", "red": 1, "yellow": 0},
         {"code": "C101", "name": "西湖镇", "red": 0, "yellow": 1},
     ]
     heat = data["heatmap"]
@@ -74,8 +76,8 @@ def test_a_leader_sees_only_their_areas(city, tree):
     counts = {c["status"]: c["n"] for c in data["summary"]["counts"]}
     # town A (the leader's area): 1.1 green and 1.3 yellow; 1.2 is town B's
     assert counts["green"] == 1 and counts["yellow"] == 1 and counts["red"] == 0
-    # 1.1's responsible town B is on an item the leader is named on
-    assert [u["code"] for u in data["lagging"]] == ["C102", "C101"]
+    # 1.1's red responsible town B does not show as a red unit beside a red card of 0
+    assert data["lagging"] == [{"code": "C101", "name": "西湖镇", "red": 0, "yellow": 1}]
 
 
 def test_office_home_is_the_dashboard_with_links_behind_the_charts(city, login, tree):

@@ -28,7 +28,12 @@ def workbook_bytes(book: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def unit_book(rows, *, leaders=None, headers=UNIT_HEADERS, title_rows=()) -> Workbook:
+LEADER_HEADERS = ["姓名", "职务", "分管单位"]
+
+
+def unit_book(
+    rows, *, leaders=None, headers=UNIT_HEADERS, title_rows=(), leader_headers=LEADER_HEADERS
+) -> Workbook:
     """A unit sheet: optional title rows above the header, then the rows; a 领导分工 sheet
     when `leaders` is given."""
     book = Workbook()
@@ -41,7 +46,7 @@ def unit_book(rows, *, leaders=None, headers=UNIT_HEADERS, title_rows=()) -> Wor
         sheet.append(list(row))
     if leaders is not None:
         leader_sheet = book.create_sheet("领导分工")
-        leader_sheet.append(["姓名", "职务", "分管单位"])
+        leader_sheet.append(list(leader_headers))
         for row in leaders:
             leader_sheet.append(list(row))
     return book

@@ -112,7 +112,7 @@ def test_export_layout(city):
     stats = next(r for r in rows if r[1] == "市统计局")
     assert stats == ("C003", "市统计局", "赶超市", "部门", None, "统计局、市统计", 0)
     assert book["单位"]["A2"].number_format == "@"
-    assert list(book["领导分工"].values)[1] == ("周明远", "副市长", "西湖镇")
+    assert list(book["领导分工"].values)[1] == ("周明远", "副市长", "否", "西湖镇")
 
 
 def test_export_writes_a_path_for_an_ambiguous_parent(city):
@@ -373,7 +373,7 @@ def test_leader_sheet_round_trip_and_dropped_areas(city):
         )
     )
     book = load_workbook(io.BytesIO(unit_sheet_export()))
-    assert list(book["领导分工"].values)[1] == ("周明远", "副市长", "西湖镇、东山镇")
+    assert list(book["领导分工"].values)[1] == ("周明远", "副市长", "否", "西湖镇、东山镇")
     assert run(unit_sheet_export()).summary_lines()[1] == "市级领导：新增 0，更新 0，未变 1"
     run(
         unit_sheet(
