@@ -165,6 +165,7 @@ def test_register_approve_and_withdraw_items(scenario, office, liaison):
     other = office.post(f"{INPUTS}/items", {**body, "kind": "veto", "points": None}).json()
     withdrawn = office.post(f"{INPUTS}/items/{other['id']}/withdraw", {"reason": "登记有误"})
     assert withdrawn.status_code == 204
+    assert office.post(f"{INPUTS}/items/{item['id']}/withdraw").status_code == 409  # approved
     assert not ScoreItem.objects.filter(pk=other["id"]).exists()
     listed = office.get(f"{INPUTS}/items").json()
     assert item["id"] in [row["id"] for row in listed]
@@ -301,6 +302,7 @@ def test_issue_and_download_a_bulletin(scenario, office, liaison):
     assert document.content.startswith(b"PK")
     assert liaison.get(issued.json()["download"]).status_code == 404
     assert office.get(url).json()["count"] == 1
+    assert liaison.get(url).status_code == 404
 
 
 def test_replace_and_restore_the_bulletin_template(scenario, office, liaison):
@@ -336,6 +338,9 @@ def test_benchmarks_add_edit_and_deactivate(scenario, office, liaison):
     assert edited.status_code == 200 and edited.json()["version"] == 2
     stale = office.json("put", url, {**body, "value": "122", "expected_version": 1})
     assert stale.status_code == 409
+    assert liaison.post(f"{url}/deactivate").status_code == 403
+    outsider = Api(make_user("liaison_c", scenario.c, Role.LIAISON))
+    assert outsider.get("/api/v1/assessment/benchmarks", item=item.pk).status_code == 404
     gone = office.post(f"{url}/deactivate", {"expected_version": 2})
     assert gone.status_code == 200 and gone.json()["active"] is False
     listed = liaison.get("/api/v1/assessment/benchmarks", item=item.pk).json()
