@@ -91,6 +91,7 @@ def _register_routers():
     from ganchao.ladder.api import router as ladder_router
     from ganchao.orgs import api_writes as _org_writes  # noqa: F401 (joins orgs_router)
     from ganchao.orgs.api import router as orgs_router
+    from ganchao.supervision.alert_api import router as alerts_router
     from ganchao.supervision.matter_api import router as matters_router
     from ganchao.supervision.scorecard_api import router as scorecards_router
     from ganchao.visits.api import router as visits_router
@@ -105,6 +106,7 @@ def _register_routers():
     api.add_router("/", ladder_router)
     api.add_router("/", visits_router)
     api.add_router("/", matters_router)
+    api.add_router("/", alerts_router)
     api.add_router("/", scorecards_router)
     api.add_router("/", assessment_router)
 

@@ -1,5 +1,6 @@
-"""API of levels 3–5: /notices (list, detail, respond, accept, return) and the office's
-/ladder/proposals (list, issue, dismiss). Reads through the scoped selectors; every verb is its
+"""API of levels 3–5: /notices (list, detail, respond, accept, return), the office's
+/ladder/proposals (list, issue, dismiss), /ladder/bulletins (通报) and /talks (约谈: list,
+detail, hold, dismiss). Reads through the scoped selectors; every verb is its
 own POST calling one service."""
 
 import datetime as dt
@@ -167,3 +168,110 @@ def proposal_issue(request, notice_id: int, body: IssueIn):
 def proposal_dismiss(request, notice_id: int, body: ReasonIn):
     services.notice_dismiss(actor=request.user, notice_id=notice_id, reason=body.reason)
     return _detail(request, notice_id)
+
+
+# ---------------------------------------------------------------------------- 通报 and 约谈
+
+
+class BulletinListingOut(Schema):
+    id: int
+    notice_id: int
+    notice_number: str | None
+    unit_code: str
+    unit: str
+    leader: str | None
+    dated: dt.date
+    year: int
+    ordinal: int
+
+
+class TalkOut(Schema):
+    id: int
+    unit_code: str
+    unit: str
+    leader: str | None
+    year: int
+    count: int
+    bulletin_id: int
+    bulletin_dated: dt.date
+    proposed_at: LocalDatetime
+    state: str
+    held_on: dt.date | None
+    notes: str
+    decided_at: LocalDatetime | None = None
+
+
+class HoldIn(Schema):
+    held_on: dt.date | None = None
+    notes: str = ""
+
+
+def bulletin_out(listing) -> dict:
+    return {
+        "id": listing.pk,
+        "notice_id": listing.notice_id,
+        "notice_number": listing.notice.number,
+        "unit_code": listing.unit.code,
+        "unit": listing.unit.name,
+        "leader": listing.leader.name if listing.leader_id else None,
+        "dated": listing.dated,
+        "year": listing.year,
+        "ordinal": listing.ordinal,
+    }
+
+
+def talk_out(talk) -> dict:
+    return {
+        "id": talk.pk,
+        "unit_code": talk.unit.code,
+        "unit": talk.unit.name,
+        "leader": talk.leader.name if talk.leader_id else None,
+        "year": talk.year,
+        "count": talk.count,
+        "bulletin_id": talk.bulletin_id,
+        "bulletin_dated": talk.bulletin.dated,
+        "proposed_at": talk.proposed_at,
+        "state": talk.state,
+        "held_on": talk.held_on,
+        "notes": talk.notes,
+        "decided_at": talk.decided_at,
+    }
+
+
+@router.get(
+    "/ladder/bulletins", response=list[BulletinListingOut], summary="通报（逾期未获认可的督办单）"
+)
+@paginate(Page)
+def bulletins(request, year: int | None = None, unit: str = ""):
+    rows = selectors.bulletins_visible(request.user)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if unit.strip():
+        rows = rows.filter(unit__code=unit.strip())
+    return PageRows(rows.order_by("-dated", "-id"), bulletin_out)
+
+
+@router.get("/talks", response=list[TalkOut], summary="约谈建议（督查室与分管领导）")
+@paginate(Page)
+def talks(request, state: str = ""):
+    rows = selectors.talks_visible(request.user)
+    if state:
+        rows = rows.filter(state=state)
+    return PageRows(rows.order_by("-proposed_at", "-id"), talk_out)
+
+
+@router.get("/talks/{talk_id}", response=TalkOut, summary="约谈建议详情")
+def talk_detail(request, talk_id: int):
+    return talk_out(selectors.talk_get(actor=request.user, pk=talk_id))
+
+
+@router.post("/talks/{talk_id}/hold", response=TalkOut, summary="记录约谈已进行（日期与情况）")
+def talk_hold(request, talk_id: int, body: HoldIn):
+    services.talk_hold(actor=request.user, talk_id=talk_id, held_on=body.held_on, notes=body.notes)
+    return talk_out(selectors.talk_get(actor=request.user, pk=talk_id))
+
+
+@router.post("/talks/{talk_id}/dismiss", response=TalkOut, summary="不予约谈（须写理由）")
+def talk_dismiss(request, talk_id: int, body: ReasonIn):
+    services.talk_dismiss(actor=request.user, talk_id=talk_id, reason=body.reason)
+    return talk_out(selectors.talk_get(actor=request.user, pk=talk_id))

@@ -60,6 +60,14 @@ def proposals(*, actor):
     return notices_visible(actor).filter(state=NoticeState.PROPOSED).order_by("proposed_at", "id")
 
 
+def bulletins_visible(actor):
+    """通报 listings of the notices the actor may read."""
+    visible = notices_visible(actor).values("pk")
+    return BulletinListing.objects.filter(notice__in=visible).select_related(
+        "unit", "leader", "notice"
+    )
+
+
 def talks_visible(actor):
     scope = scope_of(actor)
     query = TalkProposal.objects.select_related("unit", "leader", "bulletin__notice")
