@@ -89,6 +89,7 @@ def _register_routers():
     from ganchao.goals.api import router as goals_router
     from ganchao.goals.review_api import router as review_router
     from ganchao.ladder.api import router as ladder_router
+    from ganchao.notifications.inbox_api import router as inbox_router
     from ganchao.orgs import api_writes as _org_writes  # noqa: F401 (joins orgs_router)
     from ganchao.orgs.api import router as orgs_router
     from ganchao.supervision.alert_api import router as alerts_router
@@ -107,6 +108,7 @@ def _register_routers():
     api.add_router("/", visits_router)
     api.add_router("/", matters_router)
     api.add_router("/", alerts_router)
+    api.add_router("/", inbox_router)
     api.add_router("/", scorecards_router)
     api.add_router("/", assessment_router)
 
