@@ -1,0 +1,164 @@
+"""An indicator's display precision (小数位数, issue 9 item 9): the rule, the optional column of
+the goal sheet, the item form and service, and the goal sheet's numeric cells (issue 9 item 5)."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from openpyxl import load_workbook
+
+from ganchao.common.errors import ValidationFailed
+from ganchao.goals import goal_sheet as gs
+from ganchao.goals import services
+from ganchao.goals.exports import goal_sheet_export, goal_sheet_template
+from ganchao.goals.imports import goal_sheet_import
+from ganchao.goals.item_forms import ItemForm, item_initial
+from ganchao.goals.models import Item, Plan
+from ganchao.goals.precision import default_places, display_places, figure, figure_with_unit
+from ganchao.goals.tests.sheet_builders import HEADERS, basic_rows, goal_sheet, indicator
+
+
+def run(data, **kwargs):
+    return goal_sheet_import(actor=None, data=data, year=2026, filename="goals.xlsx", **kwargs)
+
+
+# ---- the rule ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit", "places"),
+    [("个", 0), ("家", 0), ("起", 0), ("人", 0), ("项", 0), ("人次", 0), (" 户 ", 0),
+     ("万人", 2), ("亿元", 2), ("%", 2), ("万亩", 2), ("", 2)],
+)  # fmt: skip
+def test_counting_units_show_whole_numbers_others_two_places(unit, places):
+    assert default_places(unit) == places
+
+
+def test_an_items_own_setting_wins():
+    assert display_places(None, "个") == 0
+    assert display_places(2, "个") == 2
+    assert display_places(0, "亿元") == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "text"),
+    [("0.83", 0, "1"), ("4.67", 0, "5"), ("2.5", 0, "3"), ("330.3000", 2, "330.30"),
+     ("136", 2, "136.00"), ("12000", 0, "12,000"), ("0.825", 2, "0.83"), (None, 2, ""),
+     ("x", 2, "")],
+)  # fmt: skip
+def test_one_rule_for_every_figure(value, places, text):
+    assert figure(value, places) == text
+
+
+def test_figures_with_their_unit():
+    assert figure_with_unit("4.67", 0, "个") == "5 个"
+    assert figure_with_unit("95.5", 2, "%") == "95.50%"
+    assert figure_with_unit(None, 2, "亿元") == ""
+
+
+# ---- the goal sheet ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_optional_column_sets_and_clears_the_precision(city):
+    rows = basic_rows()
+    rows[1][gs.DECIMALS] = 1
+    assert not run(goal_sheet(rows, headers=[*HEADERS, gs.DECIMALS])).errors
+    assert Item.objects.get(code="1.1").decimal_places == 1
+    assert Item.objects.get(code="1.1").display_places == 1
+    rows[1][gs.DECIMALS] = None
+    result = run(goal_sheet(rows, headers=[*HEADERS, gs.DECIMALS]))
+    assert result.summary_lines() == ["新增 0，更新 1，未变 5"]
+    assert Item.objects.get(code="1.1").display_places == 0  # 人 counts whole people
+
+
+@pytest.mark.django_db
+def test_a_sheet_without_the_column_keeps_the_setting(city):
+    rows = basic_rows()
+    rows[1][gs.DECIMALS] = 3
+    run(goal_sheet(rows, headers=[*HEADERS, gs.DECIMALS]))
+    result = run(goal_sheet(basic_rows()))
+    assert result.summary_lines() == ["新增 0，更新 0，未变 6"]
+    assert Item.objects.get(code="1.1").decimal_places == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("bad", [5, -1, 1.5, "两位"])
+def test_a_bad_precision_names_the_cell_and_writes_nothing(city, bad):
+    rows = basic_rows()
+    rows[1][gs.DECIMALS] = bad
+    result = run(goal_sheet(rows, headers=[*HEADERS, gs.DECIMALS]))
+    letter = chr(ord("A") + len(HEADERS))
+    assert [str(e) for e in result.errors] == [
+        f"第3行 {letter}列（小数位数）：小数位数须为 0 至 4 的整数，或留空"
+    ]
+    assert not Plan.objects.exists()
+
+
+@pytest.mark.django_db
+def test_export_writes_values_as_numbers_to_the_items_precision(city):
+    rows = basic_rows()
+    rows[5][gs.MEASURE_UNIT] = "亿元"
+    rows[5][gs.TARGET] = 330.3
+    rows.append(
+        indicator("2.2", "新增市场主体", target=2.5, quarters=None, **{gs.MEASURE_UNIT: "家"})
+    )
+    assert not run(goal_sheet(rows)).errors
+    data = goal_sheet_export(Plan.objects.get())
+    sheet = load_workbook(io.BytesIO(data))[gs.GOAL_SHEET_TITLE]
+    head = {cell.value: cell.column for cell in sheet[1]}
+    line = {sheet.cell(r, 1).value: r for r in range(2, sheet.max_row + 1)}
+    cells = {code: sheet.cell(line[code], head[gs.TARGET]) for code in ("1.1", "2.1", "2.2")}
+    assert {c: (x.value, x.data_type, x.number_format) for c, x in cells.items()} == {
+        "1.1": (12000, "n", "#,##0"),
+        "2.1": (330.3, "n", "#,##0.00"),
+        "2.2": (2.5, "n", "#,##0"),  # shown as 3, stored exactly
+    }
+    q2 = sheet.cell(line["1.1"], head[gs.Q2])
+    assert (q2.value, q2.data_type) == (6500, "n")
+    assert sheet.cell(line["1.1"], head[gs.WEIGHT]).data_type == "n"
+    result = run(data)
+    assert not result.errors and result.summary_lines() == ["新增 0，更新 0，未变 7"]
+
+
+@pytest.mark.django_db
+def test_the_template_explains_the_column(city):
+    book = load_workbook(io.BytesIO(goal_sheet_template()))
+    headers = [cell.value for cell in book[gs.GOAL_SHEET_TITLE][1]]
+    assert headers[5] == gs.DECIMALS
+    assert all(len(row) == len(headers) for row in book[gs.GOAL_SHEET_TITLE].iter_rows())
+    notes = [row[1] for row in book[gs.NOTES_SHEET_TITLE].iter_rows(values_only=True)]
+    assert gs.DECIMALS in notes
+
+
+# ---- the form and the service --------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_service_refuses_a_bad_precision(city):
+    run(goal_sheet(basic_rows()))
+    item = Item.objects.get(code="1.1")
+    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+        services.item_update(actor=None, item=item, decimal_places=7)
+    assert caught.value.errors[0].field == "decimal_places"
+    services.item_update(actor=None, item=item, decimal_places="1")
+    item.refresh_from_db()
+    assert item.decimal_places == 1
+
+
+@pytest.mark.django_db
+def test_the_item_form_offers_the_precision(city):
+    run(goal_sheet(basic_rows()))
+    item = Item.objects.get(code="1.1")
+    initial = item_initial(item)
+    data = {k: v for k, v in initial.items() if v is not None}
+    data.update(decimal_places="9", weight="1", target="12000")
+    form = ItemForm(data=data, item_type="indicator", creating=False)
+    assert not form.is_valid()
+    assert form.errors["decimal_places"] == ["小数位数须为 0 至 4 的整数，或留空"]
+    data["decimal_places"] = "1"
+    form = ItemForm(data=data, item_type="indicator", creating=False)
+    assert form.is_valid(), form.errors
+    assert form.values()["decimal_places"] == 1
+    assert Decimal(12000) == item.target
