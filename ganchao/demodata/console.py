@@ -61,8 +61,8 @@ def matter_summary(result: SeedResult) -> list[str]:
     return [
         f"  督办事项 {c['matters']} 件（交办与转办 {c['matter_hops']} 条，反馈 {c['matter_feedbacks']} 条，"
         f"延期 {c['matter_extensions']} 条，办理记录 {c['matter_events']} 条，催办 {c['alerts']} 条）",
-        f"  督办单 {c['supervision_notices']} 份（书面回复 {c['notice_responses']} 份），"
-        f"通报 {c['bulletins']} 条，约谈 {c['talks']} 次",
+        f"  督办单 {c['notices_issued']} 份（书面回复 {c['notice_responses']} 份），"
+        f"不予督办的督办建议 {c['proposals_dismissed']} 条，通报 {c['bulletins']} 条，约谈 {c['talks']} 次",
         f"  调研督导 {c['field_visits']} 次（发现问题 {c['findings']} 个，指导事项 {c['guidance']} 条，"
         f"要求事项 {c['demands']} 条），下发要求登记 {c['burden_requests']} 条",
     ]

@@ -45,12 +45,26 @@ from ganchao.visits.models import BurdenRequest, Demand, FieldVisit, Finding, Gu
 
 MATTERS_PER_CITY = {"town": 40, "city": 120, "province": 120}
 NOTICES_PER_CITY = {"town": 4, "city": 8, "province": 6}
+# 督办 proposals the office has not yet decided at the as-of date: the latest red spells to reach
+# 10 working days. The office decided the earlier ones as they came (a few issued as 督办单, the
+# rest not pursued, with a reason), so the desk opens on a week's worth, as in a real city.
+PENDING_PROPOSALS = {"town": 2, "city": 4, "province": 3}
+DISMISS_REASONS = (
+    "该单位已书面说明滞后原因并报送整改计划，进度正在恢复，暂不签发督办单，继续跟踪。",
+    "滞后主要受季节性施工因素影响，分管领导已专题调度，暂不督办，下月再评估。",
+    "已纳入本月重点工作调度会统筹推进，不再重复督办。",
+)
+URGE_EXPLANATIONS = (
+    "已组织专人办理，因涉及多个部门会商，预计三个工作日内反馈办理结果。",
+    "正在协调资金和施工队伍，已形成初步方案，待分管领导审定后即行反馈。",
+)
 VISITS_PER_CITY = {"town": 3, "city": 6, "province": 4}
 BURDEN_PER_CITY = {"town": 4, "city": 8, "province": 5}
 SOURCES = (
     (Source.INSTRUCTION, 30), (Source.MEETING, 14), (Source.KEY_WORK, 14),
     (Source.PROPOSAL, 12), (Source.HIGHER_LEVEL, 14), (Source.PUBLIC_APPEAL, 16),
 )  # fmt: skip
+OFFICE_SOURCES = (Source.PROPOSAL, Source.PUBLIC_APPEAL)
 URGENCIES = ((Urgency.NORMAL, 64), (Urgency.URGENT, 22), (Urgency.EXTRA_URGENT, 7),
              (Urgency.LONG_TERM, 7))  # fmt: skip
 TOPICS = {
@@ -185,6 +199,7 @@ class MatterBuilder:
         self.end = end_moment(as_of)
         self.day = cal.day_micros
         self.rows = CityRows()
+        self.left_unexplained = False  # one overdue matter's 催办 stays unanswered
         self.people: set[str] = set()
         self.handlers = [u for u in ctx.departments + ctx.towns if u.user_id]
         self.staffed_towns = [u for u in ctx.towns if u.user_id and ctx.villages.get(u.id)]
@@ -227,11 +242,13 @@ class MatterBuilder:
     def _plans(self, count: int) -> list[dict]:
         """What happens to each matter, drawn up front so every stall appears at least once."""
         rng = self.rng
-        stalls = (["late_receipt"] * max(2, count // 10) + ["chain"] * max(3, count // 8)
-                  + ["note_first"] * max(2, count // 12) + ["returned"] * max(2, count // 15)
-                  + ["extended"] * max(2, count // 15) + ["overdue"] * max(2, count // 12)
-                  + ["reopened"] * max(1, count // 40)
-                  + ["recent"] * max(4, count // 12))  # fmt: skip
+        # most matters move normally; each kind of stall still appears (a town forwarding to a
+        # village is normal work, not a stall, so chains are a little more common)
+        stalls = (["late_receipt"] * max(2, count // 30) + ["chain"] * max(3, count // 12)
+                  + ["note_first"] * max(2, count // 30) + ["returned"] * max(2, count // 30)
+                  + ["extended"] * max(2, count // 30) + ["overdue"] * max(2, count // 40)
+                  + ["reopened"] * max(1, count // 60)
+                  + ["recent"] * max(4, count // 10))  # fmt: skip
         stalls += ["smooth"] * max(0, count - len(stalls))
         rng.shuffle(stalls)
         return [{"stall": stall} for stall in stalls[:count]]
@@ -259,7 +276,8 @@ class MatterBuilder:
                    + f"请于规定时限内反馈办理情况。（{subject}）")  # fmt: skip
         # a matter still open at the as-of date starts late in the year
         if stall in ("overdue", "recent"):
-            back = rng.randint(8, 30) if stall == "overdue" else rng.randint(0, 6)
+            # overdue by days, not weeks: urged, and most explained in writing
+            back = rng.randint(7, 10) if stall == "overdue" else rng.randint(0, 6)
             day = self.cal.add_working_days(self.as_of, -back)
             created = at_time(day, rng.choice((9, 10, 15)), rng.choice((0, 30)))
         else:
@@ -273,9 +291,12 @@ class MatterBuilder:
         issuer_user = (
             leader.user_id if source == Source.INSTRUCTION else None
         ) or ctx.office_user_id
+        # the office registers proposals and public appeals itself: no 交办领导
+        if source in OFFICE_SOURCES:
+            leader = None
         matter = Matter(
             id=self.ids.take(Matter), title=title[:200], content=content, source=source,
-            urgency=urgency, state=MatterState.DRAFT, leader_id=leader.id,
+            urgency=urgency, state=MatterState.DRAFT, leader_id=leader.id if leader else None,
             item_id=item.id if item else None, lead_unit_id=None, milestones=milestones,
             created_by_id=issuer_user, created_at=created, reopen_count=0, version=1,
         )  # fmt: skip
@@ -315,7 +336,8 @@ class MatterBuilder:
             by_unit.setdefault(row.unit_id, []).append(row)
         repeat_unit = max(by_unit, key=lambda u: (len(by_unit[u]), -u))
         chosen = sorted(by_unit[repeat_unit], key=lambda r: (r.red_since, r.id))[:2]
-        others = [r for r in eligible if r.unit_id != repeat_unit]
+        # the other 督办单 go to units with a liaison, who can answer them
+        others = [r for r in eligible if r.unit_id != repeat_unit and self.units[r.unit_id].user_id]
         rng.shuffle(others)
         chosen += others[: max(0, NOTICES_PER_CITY[self.scale] - len(chosen))]
         outcomes = ["unanswered"] * min(2, len(chosen))
@@ -325,9 +347,26 @@ class MatterBuilder:
         for row, outcome in zip(chosen, outcomes, strict=True):
             notices.append(self._red_notice(row, outcome))
         self._number_and_list([n for n in notices if n is not None])
+        self._decided_proposals([r for r in eligible if r not in chosen])
 
-    def _red_notice(self, row: RedAssignment, outcome: str):
-        cal, ctx = self.cal, self.ctx
+    def _decided_proposals(self, rows: list[RedAssignment]) -> None:
+        """The office decided each earlier proposal the working day after it came: not pursued,
+        with a reason. The latest few are left for the tick to propose (the desk's pending list)."""
+        rows = sorted(rows, key=lambda r: (r.red_since, r.id))
+        for number, row in enumerate(rows[: max(0, len(rows) - PENDING_PROPOSALS[self.scale])]):
+            notice = self._red_proposal(row)
+            day = self.cal.add_working_days(notice.proposed_at.date(), 1)
+            if day > self.as_of:
+                continue
+            notice.state = NoticeState.DISMISSED
+            notice.dismissed_at = at_time(day, self.rng.choice((9, 10, 15, 16)), 30)
+            notice.dismissed_by_id = self.ctx.office_user_id
+            notice.dismiss_reason = DISMISS_REASONS[number % len(DISMISS_REASONS)]
+
+    def _red_proposal(self, row: RedAssignment) -> SupervisionNotice:
+        """The 催办 when the assignment turned red (answered the next day) and the 督办 proposal
+        the tick made 10 working days into the red spell."""
+        cal = self.cal
         urged_at = at_time(row.red_since, 22)
         urge = Alert(
             id=self.ids.take(Alert), level=Level.URGE, trigger=Trigger.TURNED_RED,
@@ -355,7 +394,13 @@ class MatterBuilder:
                     "落实情况书面报告督查室。",
         )  # fmt: skip
         self.rows.notices.append(notice)
-        issue_day = cal.add_working_days(proposed_day, 1)
+        return notice
+
+    def _red_notice(self, row: RedAssignment, outcome: str):
+        cal, ctx = self.cal, self.ctx
+        notice = self._red_proposal(row)
+        unit = self.units[row.unit_id]
+        issue_day = cal.add_working_days(notice.proposed_at.date(), 1)
         if issue_day > self.as_of:
             return None
         notice.state = NoticeState.ISSUED
@@ -556,7 +601,7 @@ class MatterSim:
         return [dt.date.fromisoformat(d) for d in self.m.milestones]
 
     def run(self) -> None:
-        m, b = self.m, self.b
+        m = self.m
         self.event("create", m.created_at, m.content, actor=self.issuer)
         at = self.b.later(m.created_at, self.rng.choice((0.05, 0.1, 0.2)))
         if not self.ok(at):
@@ -579,7 +624,7 @@ class MatterSim:
             if at is None:
                 return
         if self.stall == "overdue":
-            self.urge_if_late(b.end)
+            self.urge_overdue()
             return
         at = self.answer_and_review(at, returned=self.stall == "returned")
         if at is None:
@@ -591,17 +636,23 @@ class MatterSim:
             text = self.rng.choice(REOPEN_TEXTS)
             m.state, m.completed_at, m.reopen_count = MatterState.IN_PROGRESS, None, 1
             self.restart(at)
-            self.event("reopen", at, text, actor=self.leader.user_id or self.issuer)
+            self.event("reopen", at, text, actor=self.issuer_user())
             at = self.answer_and_review(self.later(at, 0.3), returned=False)
             if at is None:
                 return
         at = self.later(at, self.rng.uniform(0.3, 3))
         if self.ok(at):
             m.state, m.closed_at = MatterState.CLOSED, at
-            self.event("close", at, "同意销号。", actor=self.leader.user_id or self.issuer)
+            self.event("close", at, "同意销号。", actor=self.issuer_user())
 
     def later(self, at, days) -> dt.datetime:
         return self.b.later(at, days)
+
+    def issuer_user(self) -> int:
+        """Who closes out or reopens: the 交办领导, or the office for its own matters."""
+        if self.leader is not None and self.leader.user_id:
+            return self.leader.user_id
+        return self.issuer
 
     def restart(self, at) -> None:
         self.m.responded_at = None
@@ -693,7 +744,7 @@ class MatterSim:
         return at
 
     def names(self) -> list[str]:
-        b, names_ = self.b, [self.leader.name]
+        b, names_ = self.b, [self.leader.name] if self.leader else []
         for hop in self.hops:
             unit = b.units.get(hop.to_unit_id)
             if unit:
@@ -836,6 +887,22 @@ class MatterSim:
             alert.responded_at, alert.responded_by_id = answered_at, self.lead.user_id
             alert.response = f"已{word}，正在抓紧办理。"
         self.rows.alerts.append(alert)
+
+    def urge_overdue(self) -> None:
+        """An overdue matter's 催办; all but the city's first are explained in writing within a
+        working day or so (an explained 催办 needs no 督办)."""
+        before = len(self.rows.alerts)
+        self.urge_if_late(self.b.end)
+        if len(self.rows.alerts) == before:
+            return
+        alert = self.rows.alerts[-1]
+        if not self.b.left_unexplained:
+            self.b.left_unexplained = True
+            return
+        at = self.later(alert.at, self.rng.uniform(0.2, 1.5))
+        if self.ok(at):
+            alert.responded_at, alert.responded_by_id = at, self.lead.user_id
+            alert.response = self.rng.choice(URGE_EXPLANATIONS)
 
     def urge_if_late(self, answered_at: dt.datetime) -> None:
         m = self.m

@@ -136,6 +136,10 @@ def _insert(rows: CityRows, counts: Counter, digest) -> None:
                 [through(fieldvisit_id=v, user_id=u) for v, u in rows.participants],
                 batch_size=REPORT_BATCH,
             )
+        if attr == "notices":
+            # the summary tells issued 督办单 apart from proposals the office did not pursue
+            counts["notices_issued"] += sum(1 for n in batch if n.issued_at is not None)
+            counts["proposals_dismissed"] += sum(1 for n in batch if n.dismissed_at is not None)
         if attr == "burden":
             through = BurdenRequest.to_units.through
             through.objects.bulk_create(
