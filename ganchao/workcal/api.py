@@ -11,12 +11,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ganchao.common.api import LocalDatetime
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.orgs.scoping import scope_of
-from ganchao.workcal import selectors, texts
+from ganchao.workcal import selectors, services, texts
 
 router = Router(tags=["工作日历"])
 
@@ -186,3 +186,87 @@ def add_working_hours(request, start: str, hours: str):
     return {"start": answer["start"], "hours": str(amount), "result": answer["result"]} | (
         _provisional(answer)
     )
+
+
+# ---------------------------------------------------------------------------- changes (系统管理员)
+
+
+class OverrideIn(Schema):
+    date: dt.date
+    is_working_day: bool
+    note: str = ""
+
+
+class OverrideOut(Schema):
+    date: dt.date
+    is_working_day: bool
+    note: str
+
+
+class RemoveIn(Schema):
+    reason: str = ""
+
+
+class ScheduleDayIn(Schema):
+    date: dt.date
+    name: str = ""
+
+
+class YearIn(Schema):
+    year: int
+    holidays: list[ScheduleDayIn]
+    makeup_days: list[ScheduleDayIn] = []
+    note: str = ""
+
+
+class YearOut(Schema):
+    year: int
+    note: str
+    holidays: int
+    makeup_days: int
+    confirmed_at: LocalDatetime
+
+
+@router.post(
+    "/overrides",
+    response=OverrideOut,
+    summary="单日调整：把某日定为工作日或休息日（系统管理员；相关期限将重新计算）",
+)
+def override_set(request, payload: OverrideIn):
+    override = services.calendar_override_set(
+        actor=request.user,
+        date=payload.date,
+        is_working_day=payload.is_working_day,
+        note=payload.note,
+    )
+    return {"date": override.date, "is_working_day": override.is_working_day, "note": override.note}
+
+
+@router.delete("/overrides/{day}", response={204: None}, summary="删除单日调整（系统管理员）")
+def override_remove(request, day: str, payload: RemoveIn = None):
+    date = _parse_date(day, "day")
+    reason = payload.reason if payload else ""
+    services.calendar_override_remove(actor=request.user, date=date, reason=reason)
+    return Status(204, None)
+
+
+@router.post(
+    "/years",
+    response=YearOut,
+    summary="录入某年的法定节假日安排（系统管理员；该年度的临时期限将重新计算）",
+)
+def year_set(request, payload: YearIn):
+    calendar_year = services.calendar_year_confirm(
+        actor=request.user,
+        year=payload.year,
+        holidays=[(d.date, d.name) for d in payload.holidays],
+        makeup_days=[(d.date, d.name) for d in payload.makeup_days],
+        note=payload.note,
+    )
+    return {
+        "year": calendar_year.year,
+        "note": calendar_year.note,
+        "holidays": len(payload.holidays),
+        "makeup_days": len(payload.makeup_days),
+        "confirmed_at": calendar_year.confirmed_at,
+    }
