@@ -9,7 +9,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from ganchao.common.api import LocalDatetime, Page, PageRows
-from ganchao.common.errors import ValidationFailed
+from ganchao.common.errors import Conflict, NotFound, ValidationFailed
 from ganchao.orgs.models import Leader, Unit, User
 from ganchao.visits import burden, selectors, services
 from ganchao.visits.choices import Severity, VisitKind
@@ -223,3 +223,106 @@ def burden_rows(request, year: int | None = None):
         "items": summary["rows"],
         "count": len(summary["rows"]),
     }
+
+
+# ---------------------------------------------------------------------------- writes
+
+
+class FindingMatterIn(Schema):
+    urgency: str = ""
+    person: str = ""
+    unit_code: str | None = None
+
+
+class FindingMatterOut(Schema):
+    visit_id: int
+    finding_id: int
+    matter_id: int
+
+
+class ThresholdIn(Schema):
+    monthly_threshold: int
+
+
+class ThresholdOut(Schema):
+    monthly_threshold: int
+
+
+class BurdenRequestIn(Schema):
+    title: str
+    kind: str
+    from_unit_code: str
+    to_unit_codes: list[str]
+    sent_on: dt.date
+    item_code: str = ""
+
+
+class BurdenRequestOut(Schema):
+    id: int
+    title: str
+    kind: str
+    from_unit_code: str
+    to_unit_codes: list[str]
+    sent_on: dt.date
+    item_id: int | None
+
+
+@router.post(
+    "/visits/{visit_id}/findings/{finding_id}/matter",
+    response={201: FindingMatterOut},
+    summary="把调研发现的问题转为督办事项并交办（督查室或带队领导）",
+)
+def finding_to_matter(request, visit_id: int, finding_id: int, payload: FindingMatterIn):
+    visit = selectors.visit_get(actor=request.user, pk=visit_id)
+    if not visit.findings.filter(pk=finding_id).exists():
+        raise NotFound("该问题不存在")
+    finding = services.finding_to_matter(
+        actor=request.user,
+        finding_id=finding_id,
+        urgency=payload.urgency,
+        person=payload.person,
+        unit=_unit(payload.unit_code, "unit_code"),
+    )
+    if finding is None:
+        raise Conflict("督办事项功能尚未启用，暂不能转为督办事项。")
+    return Reply(
+        201, {"visit_id": visit.pk, "finding_id": finding_id, "matter_id": finding.matter_id}
+    )
+
+
+@router.put("/burden/threshold", response=ThresholdOut, summary="每月警示阈值（督查室）")
+def burden_threshold(request, payload: ThresholdIn):
+    setting = services.burden_threshold_set(
+        actor=request.user, monthly_threshold=payload.monthly_threshold
+    )
+    return {"monthly_threshold": setting.monthly_threshold}
+
+
+@router.post(
+    "/burden/requests",
+    response={201: BurdenRequestOut},
+    summary="登记向基层发出的要求（通知、报表、数据索要）",
+)
+def burden_request_create(request, payload: BurdenRequestIn):
+    to_units = [_unit(code, "to_unit_codes") for code in payload.to_unit_codes]
+    created = services.burden_request_create(
+        actor=request.user,
+        title=payload.title,
+        kind=payload.kind,
+        from_unit=_unit(payload.from_unit_code, "from_unit_code"),
+        to_units=to_units,
+        sent_on=payload.sent_on,
+        item=selectors.burden_item(request.user, payload.item_code, payload.sent_on),
+    )
+    return Reply(
+        201,
+        {
+            "id": created.pk,
+            "title": created.title,
+            "kind": created.kind,
+            "from_unit_code": created.from_unit.code,
+            "to_unit_codes": sorted(u.code for u in created.to_units.all()),
+            "sent_on": created.sent_on,
+            "item_id": created.item_id,
+        },
+    )

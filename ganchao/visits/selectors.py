@@ -104,10 +104,18 @@ def visit_get(*, actor, pk: int) -> FieldVisit:
 # ---- the leader's page: guidance given against demands made ("只督导、不指导") ----------------
 
 
-def leader_visible(actor, leader_id: int) -> Leader:
-    """The office reads every leader's page; a leader reads their own; others get NotFound."""
+def may_read_leader_page(actor, leader_id: int | None) -> bool:
+    """The office reads every leader's page; a leader reads their own. Pages link a leader's
+    name to it only when this holds."""
     scope = scope_of(actor)
-    allowed = scope.has(Role.OFFICE) or (scope.has(Role.LEADER) and actor.leader_id == leader_id)
+    return leader_id is not None and (
+        scope.has(Role.OFFICE) or (scope.has(Role.LEADER) and actor.leader_id == leader_id)
+    )
+
+
+def leader_visible(actor, leader_id: int) -> Leader:
+    """The leader's page for those who may read it; others get NotFound."""
+    allowed = may_read_leader_page(actor, leader_id)
     leader = Leader.objects.filter(pk=leader_id).first() if allowed else None
     if leader is None:
         raise NotFound(_("领导不存在"))
@@ -190,3 +198,27 @@ def leader_meter_rows(*, actor, year: int) -> list[dict]:
             }
         )
     return result
+
+
+def burden_item(actor, code: str, sent_on: dt.date | None):
+    """The goal item a recorded request relates to, by its 编号 in the plan year of `sent_on`;
+    none when no code was given. A code that is not one visible item of that year is an error
+    naming the field (page and API alike)."""
+    from ganchao.common.errors import ValidationFailed
+    from ganchao.goals import selectors as goal_selectors
+    from ganchao.goals.models import Item
+
+    code = (code or "").strip()
+    if not code:
+        return None
+    message = _("关联目标任务编号：该年度找不到唯一的这一编号")
+    year = sent_on.year if sent_on else None
+    candidates = list(
+        Item.objects.filter(code=code, plan__year=year).values_list("pk", flat=True)[:2]
+    )
+    if len(candidates) != 1:
+        raise ValidationFailed.on("item_code", message)
+    try:
+        return goal_selectors.item_get(actor, candidates[0])
+    except NotFound:
+        raise ValidationFailed.on("item_code", message) from None

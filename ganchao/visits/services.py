@@ -256,6 +256,7 @@ def finding_to_matter(*, actor, finding_id: int, urgency: str, person: str, unit
         % {"text": finding.description, "place": place},
         source="instruction" if visit.leader_id else "key_work",
         urgency=urgency,
+        leader=visit.leader,  # a visit led by a leader: the leader's instruction (交办领导)
     )
     assign(actor=actor, matter_id=matter.pk, lead=(target_unit, person))
     finding.matter_id = matter.pk

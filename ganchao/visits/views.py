@@ -12,10 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.common.views import paginate, require_roles, require_staff, scoped
-from ganchao.goals import selectors as goal_selectors
-from ganchao.goals.models import Item
 from ganchao.orgs.choices import GRASSROOTS_TYPES, Role, UnitType
 from ganchao.orgs.models import Leader
 from ganchao.orgs.scoping import scope_of
@@ -128,7 +126,12 @@ def visit_detail(request, pk: int):
     can_convert = services.matter_services() is not None and services.may_convert_findings(
         request.user, visit
     )
-    context = {"visit": visit, "can_convert": can_convert, "urgencies": _urgencies()}
+    context = {
+        "visit": visit,
+        "can_convert": can_convert,
+        "urgencies": _urgencies(),
+        "leader_page": selectors.may_read_leader_page(request.user, visit.leader_id),
+    }
     return render(request, "visits/visit_detail.html", context)
 
 
@@ -287,23 +290,7 @@ def burden_request_create(request):
 
 
 def _record_request(actor, cleaned):
-    item = None
-    if cleaned["item_code"]:
-        candidates = list(
-            Item.objects.filter(
-                code=cleaned["item_code"], plan__year=cleaned["sent_on"].year
-            ).values_list("pk", flat=True)[:2]
-        )
-        if len(candidates) != 1:
-            raise ValidationFailed.on(
-                "item_code", _("关联目标任务编号：该年度找不到唯一的这一编号")
-            )
-        try:
-            item = goal_selectors.item_get(actor, candidates[0])
-        except NotFound:
-            raise ValidationFailed.on(
-                "item_code", _("关联目标任务编号：该年度找不到唯一的这一编号")
-            ) from None
+    item = selectors.burden_item(actor, cleaned["item_code"], cleaned["sent_on"])
     return services.burden_request_create(
         actor=actor,
         title=cleaned["title"],
