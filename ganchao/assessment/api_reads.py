@@ -17,7 +17,9 @@ def readable(actor) -> None:
 
 def schemes(actor, *, code: str = ""):
     readable(actor)
-    rows = Scheme.objects.select_related("category").prefetch_related("components")
+    rows = Scheme.objects.select_related("category").prefetch_related(
+        "components", "excluded_units"
+    )
     return rows.filter(code=code) if code else rows.order_by("code", "-scheme_version")
 
 
@@ -32,6 +34,8 @@ def scheme_out(scheme: Scheme) -> dict:
         "scheme_version": scheme.scheme_version,
         "state": scheme.state,
         "bonus_cap": str(scheme.bonus_cap),
+        "empty_component": scheme.empty_component,
+        "excluded_units": sorted(unit.code for unit in scheme.excluded_units.all()),
         "excellent_threshold": str(scheme.excellent_threshold),
         "good_threshold": str(scheme.good_threshold),
         "pass_threshold": str(scheme.pass_threshold),
@@ -51,19 +55,20 @@ def scheme_out(scheme: Scheme) -> dict:
 
 
 def _rows(actor, code: str, period: str, *, draft: bool):
-    """(scheme, period, rows, published Result or None) for the actor."""
+    """(scheme, period, ranked rows, published Result or None, cut-off, units with nothing to
+    assess) for the actor."""
     readable(actor)
     scheme = selectors.scheme_get(code)
     span = period_of(scheme, period)
     if draft:
         if not permissions.sees_drafts(actor):
             raise NotFound("对象不存在或不在您的查看范围内")
-        rows, cutoff = selectors.draft_results(scheme, span)
-        return scheme, span, rows, None, cutoff
+        outcome = selectors.draft_outcome(scheme, span)
+        return scheme, span, outcome.rows, None, outcome.cutoff, outcome.unassessed
     published = selectors.latest_result(scheme.code, span.code)
     if published is None:
         raise NotFound(NO_RESULT)
-    return scheme, span, published.snapshot, published, published.cutoff
+    return scheme, span, published.snapshot, published, published.cutoff, published.unassessed
 
 
 def _ranking_row(row: dict) -> dict:
@@ -72,7 +77,7 @@ def _ranking_row(row: dict) -> dict:
 
 
 def result(actor, code: str, period: str, *, draft: bool, window=(0, None)) -> dict:
-    scheme, span, rows, published, cutoff = _rows(actor, code, period, draft=draft)
+    scheme, span, rows, published, cutoff, unassessed = _rows(actor, code, period, draft=draft)
     ordered = sorted(rows, key=lambda row: (row["rank"], row["unit_code"]))
     offset, limit = window
     shown = ordered[offset : None if limit is None else offset + limit]
@@ -85,6 +90,8 @@ def result(actor, code: str, period: str, *, draft: bool, window=(0, None)) -> d
         "published_at": published.published_at if published else None,
         "cutoff": cutoff,
         "items": [_ranking_row(row) for row in shown],
+        # 本期无考核内容: not ranked, so not in `items` nor in `count`
+        "unassessed": [{"unit_code": r["unit_code"], "unit": r["unit"]} for r in unassessed],
         "count": len(ordered),
     }
 
@@ -109,7 +116,7 @@ def revisions(actor, code: str, period: str) -> list[dict]:
 
 
 def breakdown(actor, code: str, period: str, unit_code: str, *, draft: bool) -> dict:
-    scheme, span, rows, published, _cutoff = _rows(actor, code, period, draft=draft)
+    scheme, span, rows, published, _cutoff, _unranked = _rows(actor, code, period, draft=draft)
     row = next((r for r in rows if r["unit_code"] == unit_code), None)
     unit = Unit.objects.filter(code=unit_code).first()
     if row is None or unit is None or not permissions.sees_breakdown(actor, unit):

@@ -30,6 +30,8 @@ class SchemeOut(Schema):
     good_threshold: str
     pass_threshold: str
     excellent_share: str | None
+    empty_component: str = "prorate"  # how a work component with nothing to assess is filled
+    excluded_units: list[str] = []  # codes of the category's units that do not take part
     components: list[ComponentOut]
 
 
@@ -51,6 +53,13 @@ class RankingRowOut(Schema):
     components: list[ComponentScoreOut]
 
 
+class UnassessedOut(Schema):
+    """A unit with nothing to assess in the period (本期无考核内容): not ranked."""
+
+    unit_code: str
+    unit: str
+
+
 class ResultOut(Schema):
     scheme_code: str
     scheme_version: int
@@ -61,6 +70,7 @@ class ResultOut(Schema):
     cutoff: dt.date
     items: list[RankingRowOut]
     count: int
+    unassessed: list[UnassessedOut] = []
 
 
 class RevisionOut(Schema):

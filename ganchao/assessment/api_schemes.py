@@ -37,6 +37,10 @@ class SchemeSettingsIn(Schema):
     good_threshold: str = "80"
     pass_threshold: str = "60"
     excellent_share: str | None = None
+    # prorate / average; left out: prorate for a new scheme, the latest version's for a new one
+    empty_component: str | None = None
+    # codes of the category's units that do not take part; left out: as in the latest version
+    excluded_units: list[str] | None = None
     components: list[ComponentIn]
 
     def settings(self) -> dict:

@@ -172,6 +172,19 @@ def _summary(rows: list[dict], label: str) -> str:
     return text
 
 
+def unassessed_sentence(unassessed: list[dict]) -> str:
+    """One sentence on the units with nothing to assess (not ranked, no grade); "" for none."""
+    names = [row["unit"] for row in unassessed]
+    if not names:
+        return ""
+    if len(names) == 1:
+        return _("%(unit)s本期没有考核指标和到期节点，不参加排名。") % {"unit": names[0]}
+    return _("%(units)s等%(n)s个单位本期没有考核指标和到期节点，不参加排名。") % {
+        "units": "、".join(names),
+        "n": len(names),
+    }
+
+
 def _commendation(excellent: list[str], has_bonuses: bool, lagging: dict | None = None) -> str:
     """The praise of the 优秀 units, qualified for any of them that still has items 严重滞后 in
     the same bulletin (praise beside four lagging items would read as a contradiction)."""
@@ -356,7 +369,7 @@ def _texts(scheme, result, rows: list[dict], issuer: str) -> dict:
         "period_label": label,
         "category": category,
         "intro": intro,
-        "summary": _summary(rows, label),
+        "summary": _summary(rows, label) + unassessed_sentence(result.unassessed),
         "table_note": _(
             "注：各组成项得分保留两位小数，合计可能与总分略有出入；总分相同的单位名次并列；"
             "一票否决的单位排在其他单位之后，等次为不合格。"

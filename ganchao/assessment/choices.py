@@ -25,6 +25,13 @@ class Method(models.TextChoices):
     ALL_OR_NOTHING = engine.ALL_OR_NOTHING, _("完成得分否则不得分")
 
 
+class EmptyComponent(models.TextChoices):
+    """How a work component with nothing to assess for a unit is filled (DESIGN.md 3.10)."""
+
+    PRORATE = engine.PRORATE, _("按本单位其他考核项得分率折算")
+    AVERAGE = engine.AVERAGE, _("按同类单位该项平均得分率折算")
+
+
 class ItemKind(models.TextChoices):
     BONUS = "bonus", _("加分")
     DEDUCTION = "deduction", _("扣分")

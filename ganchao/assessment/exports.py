@@ -10,12 +10,15 @@ import json
 from decimal import Decimal
 
 from ganchao.assessment.engine import round2
+from ganchao.assessment.filling import fill_note
 from ganchao.common.excel import (
     SCORE_FORMAT,
     Figure,
+    cell_text,
     csv_field,
     new_workbook,
     workbook_bytes,
+    write_cell,
     write_table,
 )
 from ganchao.common.numbers import finite
@@ -77,13 +80,30 @@ def ranking_csv(rows: list[dict]) -> str:
     return buffer.getvalue()
 
 
-def ranking_xlsx(rows: list[dict], title: str) -> bytes:
+def ranking_xlsx(rows: list[dict], title: str, unassessed=()) -> bytes:
+    """The ranking sheet; units with nothing to assess (not ranked) listed under the table."""
     header, *lines = ranking_table(rows)
     book = new_workbook()
     sheet = book.create_sheet(title[:31] or "排名")
     scores = dict.fromkeys(header[len(FIXED_COLUMNS) :] + ["总分"], SCORE_FORMAT)
     write_table(sheet, header, lines, text_columns=["单位编码"], number_formats=scores)
+    _unassessed_lines(sheet, len(lines) + 3, unassessed)
     return workbook_bytes(book)
+
+
+UNASSESSED = "本期无考核内容"
+
+
+def _unassessed_lines(sheet, first: int, unassessed) -> None:
+    """Under the table, after a blank line: a note, then code and name of each unit with
+    nothing to assess and the words 本期无考核内容 in the grade column."""
+    if not unassessed:
+        return
+    write_cell(sheet, first, 1, "本期无考核内容的单位，不参加排名：")
+    for offset, row in enumerate(unassessed, start=1):
+        write_cell(sheet, first + offset, 2, cell_text(row["unit_code"]), "@")
+        write_cell(sheet, first + offset, 3, row["unit"])
+        write_cell(sheet, first + offset, 5, UNASSESSED)
 
 
 # ---- breakdown: one row per unit per component detail ----------------------------------------
@@ -166,12 +186,17 @@ def breakdown_table(rows: list[dict], places: dict[int, int] | None = None) -> l
             part = head + [c["name"], _score(c["points"]), _score(c["score"])]
             details = c["details"] or [None]
             for detail in details:
-                cells = _detail_cells(detail, places) if detail else ["（无明细）"] + [""] * 10
+                cells = _detail_cells(detail, places) if detail else _no_details(c)
                 lines.append(part + cells)
         for name, value in (("加分", row["bonus"]), ("扣分", row["deduction"])):
             if value not in ("0.00", "0", None):
                 lines.append(head + [name, "", _score(value)] + [""] * 11)
     return lines
+
+
+def _no_details(component: dict) -> list:
+    """A component without details: nothing due, or filled (本期无考核内容, how it was filled)."""
+    return ["（无明细）"] + [""] * 9 + [fill_note(component)]
 
 
 def detail_assignment_ids(rows: list[dict]) -> set[int]:

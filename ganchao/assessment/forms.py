@@ -7,9 +7,9 @@ from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from ganchao.assessment.choices import ComponentKind, Method, PeriodType
+from ganchao.assessment.choices import ComponentKind, EmptyComponent, Method, PeriodType
 from ganchao.assessment.models import Scheme
-from ganchao.orgs.models import UnitCategory
+from ganchao.orgs.models import Unit, UnitCategory
 
 CODE = RegexValidator(r"^[A-Za-z0-9_-]+$", _("编码只能包含字母、数字、下划线和连字符"))
 HUNDRED = Decimal(100)
@@ -54,6 +54,27 @@ class SchemeForm(PlainMessages, forms.Form):
         help_text=_("不填则不限；如填 30，优秀单位至多占本类别单位数的 30%"),
     )
 
+    empty_component = forms.ChoiceField(
+        label=_("本期无考核内容的工作项"),
+        choices=EmptyComponent.choices,
+        initial=EmptyComponent.PRORATE,
+        required=False,  # left blank: prorate, the default of DESIGN.md 3.10
+        widget=forms.RadioSelect,
+        help_text=_(
+            "指标完成、节点完成为工作类考核项。某单位本期没有考核指标或没有到期节点时，该项不计满分，"
+            "按所选方式折算；两项都没有的单位不参加排名，列在排名表下方。"
+        ),
+    )
+    excluded_units = forms.ModelMultipleChoiceField(
+        label=_("不参加本方案考核的单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "勾选的单位不参加考核，不出现在本方案的结果、排名、导出和通报中（如考核部门自身）。"
+        ),
+    )
+
     def __init__(self, *args, fixed: Scheme | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plain_messages()
@@ -61,6 +82,14 @@ class SchemeForm(PlainMessages, forms.Form):
         if fixed is not None:  # a new version keeps the code, category and period type
             for name in ("code", "category", "period_type"):
                 self.fields[name].disabled = True
+        units = Unit.objects.filter(active=True, category__isnull=False)
+        if fixed is not None:
+            units = units.filter(category_id=fixed.category_id)
+        field = self.fields["excluded_units"]
+        field.queryset = units.select_related("category").order_by("category__sort_order", "code")
+        field.label_from_instance = lambda unit: (
+            unit.name if fixed is not None else f"{unit.name}（{unit.category.name}）"
+        )
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -73,6 +102,13 @@ class SchemeForm(PlainMessages, forms.Form):
         marks = [data.get(f) for f in ("excellent_threshold", "good_threshold", "pass_threshold")]
         if None not in marks and not marks[0] >= marks[1] >= marks[2]:
             self.add_error("good_threshold", _("分数线应为 优秀 ≥ 良好 ≥ 合格"))
+        category = self.fixed.category if self.fixed else data.get("category")
+        for unit in data.get("excluded_units") or ():
+            if category is not None and unit.category_id != category.pk:
+                self.add_error(
+                    "excluded_units",
+                    _("“%(unit)s”不属于所选单位类别，不能在本方案中排除") % {"unit": unit.name},
+                )
         return data
 
     def settings(self) -> dict:
@@ -84,6 +120,8 @@ class SchemeForm(PlainMessages, forms.Form):
             "good_threshold": data["good_threshold"],
             "pass_threshold": data["pass_threshold"],
             "excellent_share": None if share is None else share / HUNDRED,
+            "empty_component": data.get("empty_component") or EmptyComponent.PRORATE,
+            "excluded_units": list(data.get("excluded_units") or ()),
         }
 
 
@@ -195,4 +233,6 @@ def scheme_initial(scheme: Scheme) -> dict:
         "pass_threshold": scheme.pass_threshold,
         "bonus_cap": scheme.bonus_cap,
         "excellent_share": None if share is None else share * HUNDRED,
+        "empty_component": scheme.empty_component,
+        "excluded_units": list(scheme.excluded_units.all()),
     }

@@ -84,15 +84,18 @@ def _results(ids, full_id: int | None) -> dict[str, dict]:
     """The revisions by period in one query: every one's standings, and the whole snapshot only
     of `full_id` (the period shown) — earlier periods' breakdowns are never read."""
     fields = ("id", "period", "result_revision", "scheme_id", "scheme_version")
-    snapshot = Case(
-        When(pk=full_id, then=F("snapshot")),
-        default=Value(None, output_field=JSONField()),
-        output_field=JSONField(),
-    )
+
+    def only_shown(name: str):
+        return Case(
+            When(pk=full_id, then=F(name)),
+            default=Value(None, output_field=JSONField()),
+            output_field=JSONField(),
+        )
+
     rows = (
         Result.objects.filter(pk__in=ids)
-        .annotate(full=snapshot)
-        .values(*fields, "published_at", "cutoff", "standings", "full")
+        .annotate(full=only_shown("snapshot"), unranked=only_shown("unassessed"))
+        .values(*fields, "published_at", "cutoff", "standings", "full", "unranked")
     )
     return {row["period"]: row for row in rows}
 
@@ -110,6 +113,7 @@ class Standing:
     published: list[str] = field(default_factory=list)  # every published period, ascending
     earlier: list[str] = field(default_factory=list)  # trend periods before this one
     earlier_rows: dict[str, list[dict]] = field(default_factory=dict)
+    unassessed: list[dict] = field(default_factory=list)  # 本期无考核内容: not ranked
 
     @property
     def previous(self) -> str | None:
@@ -129,13 +133,15 @@ def standing(scheme: Scheme, period: AssessmentPeriod, *, draft: bool) -> Standi
     wanted = earlier + ([] if draft else [period.code])
     results = _results([index[p] for p in wanted if p in index], index.get(period.code))
     if draft:
-        rows, cutoff = selectors.draft_results(scheme, period)
+        outcome = selectors.draft_outcome(scheme, period)
+        rows, unranked, cutoff = outcome.rows, outcome.unassessed, outcome.cutoff
         current = None
     else:
         current = results.get(period.code)
         if current is None:
             raise NotFound(_("该期间尚无已发布的考核结果"))
         rows, cutoff = current.pop("full"), current["cutoff"]
+        unranked = current.pop("unranked") or []
     return Standing(
         scheme,
         period,
@@ -146,6 +152,7 @@ def standing(scheme: Scheme, period: AssessmentPeriod, *, draft: bool) -> Standi
         list(index),
         earlier,
         {p: results[p]["standings"] for p in earlier},
+        unranked,
     )
 
 
@@ -254,15 +261,25 @@ def unit_trend(data: Standing, unit_code: str) -> list[dict]:
         if row is not None:
             trend.append({"period": period, "rank": row["rank"], "total": row["total"]})
     row = unit_row(data, unit_code)
-    trend.append({"period": data.period.code, "rank": row["rank"], "total": row["total"]})
+    if row["rank"] is not None:
+        trend.append({"period": data.period.code, "rank": row["rank"], "total": row["total"]})
     return trend
 
 
 def unit_row(data: Standing, unit_code: str) -> dict:
+    """The unit's row: ranked, or (with rank None) one of the units with nothing to assess."""
     for row in data.rows:
         if row["unit_code"] == unit_code:
             return row
+    for row in data.unassessed:
+        if row["unit_code"] == unit_code:
+            return {**row, "rank": None, "total": "", "grade": "", "gap": ""}
     raise NotFound(_("该单位不在本期考核结果中"))
+
+
+def unassessed_names(data: Standing) -> list[dict]:
+    """The units with nothing to assess, listed under the league table (code and name)."""
+    return [{"unit_code": r["unit_code"], "unit": r["unit"]} for r in data.unassessed]
 
 
 # ---- public ranking ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ganchao.assessment.choices import (
     AppealState,
     ComponentKind,
+    EmptyComponent,
     ItemKind,
     Method,
     PeriodType,
@@ -44,6 +45,17 @@ class Scheme(TimeStamped):
     )
     state = models.CharField(
         _("状态"), max_length=16, choices=SchemeState.choices, default=SchemeState.ACTIVE
+    )
+    empty_component = models.CharField(
+        _("无考核内容的工作项"),
+        max_length=16,
+        choices=EmptyComponent.choices,
+        default=EmptyComponent.PRORATE,
+    )
+    # The participants are the category's active units minus these (e.g. the assessing
+    # office itself); excluded units appear nowhere in the scheme's results.
+    excluded_units = models.ManyToManyField(
+        "orgs.Unit", verbose_name=_("不参加考核的单位"), blank=True, related_name="+"
     )
 
     class Meta:
@@ -154,6 +166,9 @@ class Result(models.Model):
     # Each unit's code, rank and total, copied from the snapshot: the rank trend of later
     # periods reads these few bytes instead of every breakdown of the snapshot.
     standings = models.JSONField(_("名次"), default=list, blank=True)
+    # Units with nothing to assess (本期无考核内容): not ranked, listed under the table. Rows
+    # like the snapshot's without rank, total, grade or gap.
+    unassessed = models.JSONField(_("本期无考核内容的单位"), default=list, blank=True)
     differences = models.JSONField(_("与上一版本的差异"), default=list, blank=True)
 
     class Meta:

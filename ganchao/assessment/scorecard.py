@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ganchao.assessment.choices import ComponentKind, ItemKind, Method
+from ganchao.assessment.filling import fill_basis, fill_note
 from ganchao.assessment.league import GRADE_TONES, Standing, unit_row, unit_trend
 from ganchao.assessment.models import Component, ScoreItem
 from ganchao.common import numbers
-from ganchao.goals.models import Assignment
+from ganchao.goals.models import Assignment, Evidence, ProgressReport
 from ganchao.ladder.models import BulletinListing
 
 EVENT_LABELS = {
@@ -58,15 +59,17 @@ def _id(ref: str, prefix: str) -> int | None:
 
 
 def _links(row: dict) -> dict[str, dict]:
-    """assignment id → item id and the item's unit of measure, and 通报 id → its 督办单 id:
-    two queries at most."""
-    assignments, bulletins = set(), set()
+    """assignment id → item id and the item's unit of measure, 通报 id → its 督办单 id, and the
+    report revisions the indicators used with their evidence: four queries at most."""
+    assignments, bulletins, reports = set(), set(), set()
     for component in row["components"]:
         for detail in component["details"]:
             if _id(detail.get("key", ""), "assignment"):
                 assignments.add(_id(detail["key"], "assignment"))
             if _id(detail.get("ref", ""), "bulletin"):
                 bulletins.add(_id(detail["ref"], "bulletin"))
+            if detail.get("report"):
+                reports.add(int(detail["report"]))
     rows = Assignment.objects.filter(pk__in=assignments).values_list(
         "id", "item_id", "item__measure_unit"
     )
@@ -74,7 +77,42 @@ def _links(row: dict) -> dict[str, dict]:
     for pk, item, measure_unit in rows:
         items[pk], units[pk] = item, measure_unit or ""
     notices = dict(BulletinListing.objects.filter(pk__in=bulletins).values_list("id", "notice_id"))
-    return {"items": items, "units": units, "notices": notices}
+    return {"items": items, "units": units, "notices": notices, "reports": _reports(reports)}
+
+
+def _reports(ids: set[int]) -> dict[int, dict]:
+    """report id → its revision, value, submission (when, by whom) and evidence files."""
+    if not ids:
+        return {}
+    found = {
+        pk: {"revision": revision, "value": value, "submitted_at": at, "by": full or name}
+        for pk, revision, value, at, full, name in ProgressReport.objects.filter(
+            pk__in=ids
+        ).values_list(
+            "id", "revision", "value", "submitted_at", "submitted_by__full_name",
+            "submitted_by__username",
+        )
+    }  # fmt: skip
+    for report in found.values():
+        report["evidence"] = []
+    for pk, report_id, name in (
+        Evidence.objects.filter(report_id__in=list(found))
+        .order_by("id")
+        .values_list("id", "report_id", "original_name")
+    ):
+        url = reverse("goals:evidence_download", args=[pk])
+        found[report_id]["evidence"].append({"name": name, "url": url})
+    return found
+
+
+def _report(detail: dict, links, item_url: str) -> dict | None:
+    """The report revision whose value the indicator used, linked to its row on the item page."""
+    report = links["reports"].get(int(detail.get("report") or 0))
+    if report is None:
+        return None
+    page = item_url.split("#")[0]
+    anchor = f"{page}#report-{detail['report']}" if page else ""
+    return {**report, "value": plain(report["value"]), "url": anchor}
 
 
 def _item_url(key: str, links, anchor: str) -> str:
@@ -99,12 +137,17 @@ def _event_url(ref: str, kind: str, links) -> str:
 
 def _indicator(detail: dict, links) -> dict:
     key = detail.get("key", "")
+    url = _item_url(key, links, "reports")
+    original = detail.get("original_expected")
     return {
         "ref": detail["ref"],
-        "url": _item_url(key, links, "reports"),
+        "url": url,
         "unit": links["units"].get(_id(key, "assignment"), ""),  # 计量单位, "" when none
         "weight": plain(detail["weight"]),
         "expected": plain(shown(detail["expected"])),  # E rounded like the totals
+        # E by the target before an approved adjustment, shown beside the adjusted one
+        "original_expected": plain(shown(original)) if original not in (None, "") else "",
+        "report": _report(detail, links, url),
         "actual": plain(detail["actual"]),
         "reported": detail["actual"] is not None,
         "c": percent(detail["c"]),
@@ -170,16 +213,19 @@ def _method_text(component: Component | None, kind: str = "") -> str:
 
 def _formula(part: dict, details: list[dict]) -> str:
     points, score, kind = shown(part["points"]), part["score"], part["kind"]
+    if part.get("filled"):
+        return fill_note(part)
+    if kind in (ComponentKind.INDICATORS, ComponentKind.MILESTONES) and not details:
+        # published before 3.10 changed (full points then), or a unit with nothing to assess
+        if Decimal(str(part["score"])) == Decimal(str(part["points"])):
+            return _("本期无考核内容，按当时的规则计满分 %(p)s") % {"p": points}
+        return _("本期无考核内容")
     if kind == ComponentKind.INDICATORS:
-        if not details:
-            return _("本期没有考核指标，得满分 %(p)s") % {"p": points}
         return _("各指标得分 = 分值 %(p)s × 权重占比 × 计分系数，合计 %(s)s") % {
             "p": points,
             "s": score,
         }
     if kind == ComponentKind.MILESTONES:
-        if not details:
-            return _("本期没有到期节点，得满分 %(p)s") % {"p": points}
         total = sum((Decimal(str(d["credit"])) for d in details), Decimal(0))
         values = {"p": points, "c": plain(total), "n": len(details), "s": score}
         return _("%(p)s × 节点得分合计 %(c)s ÷ %(n)s 个到期节点 = %(s)s") % values
@@ -229,6 +275,8 @@ def _component(part: dict, meta: Component | None, links) -> dict:
         "score": part["score"],
         "method": _method_text(meta, part["kind"]),
         "formula": _formula(part, details),
+        "filled": bool(part.get("filled")),
+        "basis": fill_basis(part),
         "details": [build(d, links) for d in details] if build else [],
         "appeal": _appeal(part["details"]),
     }
@@ -281,6 +329,7 @@ def scorecard(data: Standing, unit_code: str) -> dict:
         "unit_code": unit_code,
         "unit": row["unit"],
         "leaders": row.get("leaders", []),
+        "assessed": row["rank"] is not None,  # False: 本期无考核内容, not ranked
         "rank": row["rank"],
         "count": len(data.rows),
         "total": row["total"],

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q
 from django.utils import timezone
@@ -15,12 +16,25 @@ from ganchao.assessment import engine
 from ganchao.assessment.choices import AppealState
 from ganchao.assessment.models import Appeal, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod
-from ganchao.assessment.snapshot import snapshot_rows
+from ganchao.assessment.snapshot import snapshot_rows, unassessed_rows
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
 from ganchao.goals import status_rules as rules
-from ganchao.goals.choices import COUNTING_REPORT_STATES, ItemType, PlanState, Role
-from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion, ProgressReport
+from ganchao.goals.choices import (
+    COUNTING_REPORT_STATES,
+    AdjustmentField,
+    AdjustmentState,
+    ItemType,
+    PlanState,
+    Role,
+)
+from ganchao.goals.models import (
+    Assignment,
+    Milestone,
+    MilestoneCompletion,
+    ProgressReport,
+    TargetAdjustment,
+)
 from ganchao.ladder.choices import TalkState
 from ganchao.ladder.models import BulletinListing, SupervisionNotice, TalkProposal
 from ganchao.orgs.models import LeaderArea, Unit
@@ -60,11 +74,17 @@ def engine_scheme(scheme: Scheme) -> engine.Scheme:
         good=scheme.good_threshold,
         passing=scheme.pass_threshold,
         excellent_share=scheme.excellent_share,
+        empty_component=scheme.empty_component,
     )
 
 
 def category_units(scheme: Scheme) -> list[Unit]:
-    return list(Unit.objects.filter(category_id=scheme.category_id, active=True).order_by("code"))
+    """The scheme's participants: the category's active units minus those it excludes."""
+    return list(
+        Unit.objects.filter(category_id=scheme.category_id, active=True)
+        .exclude(pk__in=scheme.excluded_units.values("pk"))
+        .order_by("code")
+    )
 
 
 def leader_areas(unit_ids, day: dt.date) -> dict[int, list[str]]:
@@ -88,19 +108,56 @@ def _latest_end(year: int, frequency: str, day: dt.date) -> dt.date | None:
     return ends[-1] if ends else None
 
 
-def _spec(assignment: Assignment) -> rules.Spec:
+def _spec(assignment: Assignment, originals: dict[str, Decimal | None] | None = None):
+    """The rules' spec of the assignment's effective targets (its own, else the item's);
+    `originals` replaces fields by their values before approved target adjustments."""
     item = assignment.item
     own = assignment.target is not None
     source = assignment if own else item
-    staged = (source.q1, source.q2, source.q3, source.q4)
+    values = {f: getattr(source, f) for f in TARGET_FIELDS} | (originals or {})
+    staged = tuple(values[q] for q in TARGET_FIELDS[1:])
     return rules.Spec(
         item.plan.year,
         item.frequency,
         nature=item.nature,
         direction=item.direction,
-        target=source.target,
+        target=values["target"],
         staged=tuple(Decimal(v) for v in staged) if all(v is not None for v in staged) else None,
     )
+
+
+TARGET_FIELDS = (
+    AdjustmentField.TARGET, AdjustmentField.Q1, AdjustmentField.Q2, AdjustmentField.Q3,
+    AdjustmentField.Q4,
+)  # fmt: skip
+
+
+def _number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+def _original_targets(assignments) -> dict[int, dict[str, Decimal | None]]:
+    """assignment id → {field: value before its first approved adjustment}, for the targets the
+    assignment scores against (its own, else its item's). One query."""
+    own = {a.pk for a in assignments if a.target is not None}
+    by_item = defaultdict(list)
+    for a in assignments:
+        if a.pk not in own:
+            by_item[a.item_id].append(a.pk)
+    rows = (
+        TargetAdjustment.objects.filter(state=AdjustmentState.APPROVED, field__in=TARGET_FIELDS)
+        .filter(Q(assignment_id__in=own) | Q(assignment__isnull=True, item_id__in=list(by_item)))
+        .order_by("decided_at", "id")
+        .values_list("item_id", "assignment_id", "field", "old_value")
+    )
+    result: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
+    for item_id, assignment_id, field, old in rows:
+        for holder in [assignment_id] if assignment_id else by_item[item_id]:
+            result[holder].setdefault(field, _number(old))  # the first approval's old value
+    return result
 
 
 INDICATOR_FIELDS = (
@@ -126,31 +183,35 @@ def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engi
         frequency: _latest_end(period.year, frequency, period.end)
         for frequency in {a.item.frequency for a in assignments}
     }
-    values: dict[tuple[int, dt.date], Decimal | None] = {}
-    for assignment_id, end, value in (
+    values: dict[tuple[int, dt.date], tuple[int, Decimal | None]] = {}
+    for report_id, assignment_id, end, value in (
         ProgressReport.objects.filter(
             assignment__in=[a.pk for a in assignments],
             state__in=COUNTING_REPORT_STATES,
             period_end__in=[end for end in ends.values() if end is not None],
         )
         .order_by("assignment_id", "period_end", "revision")
-        .values_list("assignment_id", "period_end", "value")
+        .values_list("id", "assignment_id", "period_end", "value")
     ):
-        values[(assignment_id, end)] = value  # the latest counting revision wins
+        values[(assignment_id, end)] = (report_id, value)  # the latest counting revision wins
+    originals = _original_targets(assignments)
     result: dict[int, list[engine.Indicator]] = defaultdict(list)
     for assignment in assignments:
         t = ends[assignment.item.frequency]
         if t is None:
             continue
-        spec = _spec(assignment)
+        report, value = values.get((assignment.pk, t), (None, None))
+        before = originals.get(assignment.pk)
         result[assignment.unit_id].append(
             engine.Indicator(
                 f"{assignment.item.code} {assignment.item.name}",
                 assignment.weight,
                 assignment.item.direction,
-                rules.expected_value(spec, t),
-                values.get((assignment.pk, t)),
+                rules.expected_value(_spec(assignment), t),
+                value,
                 f"assignment:{assignment.pk}",
+                report,
+                rules.expected_value(_spec(assignment, before), t) if before else None,
             )
         )
     return result
@@ -292,8 +353,18 @@ def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engi
     ]
 
 
-def draft_results(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None):
-    """(rows, cutoff): every unit's result as snapshot rows, computed now, not stored."""
+@dataclass(frozen=True)
+class Draft:
+    """A computation not stored: the ranked rows (snapshot layout), the units with nothing to
+    assess (本期无考核内容) and the milestone cut-off used."""
+
+    rows: list[dict]
+    unassessed: list[dict]
+    cutoff: dt.date
+
+
+def draft_outcome(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None):
+    """Every participant's result computed now: ranked rows and units with nothing to assess."""
     cutoff = cutoff or default_cutoff(period)
     units = category_units(scheme)
     inputs = scoring_inputs(scheme, period, units)
@@ -301,7 +372,19 @@ def draft_results(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | No
     results = engine.score_units(engine_scheme(scheme), inputs, window)
     leaders = leader_areas([u.pk for u in units], period.end)
     leaders_by_code = {u.code: leaders.get(u.pk, []) for u in units}
-    return snapshot_rows(results, leaders_by_code), cutoff
+    ranked = [r for r in results if r.rank is not None]
+    unranked = [r for r in results if r.rank is None]
+    return Draft(
+        snapshot_rows(ranked, leaders_by_code),
+        unassessed_rows(unranked, leaders_by_code),
+        cutoff,
+    )
+
+
+def draft_results(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None):
+    """(rows, cutoff): every ranked unit's result as snapshot rows, computed now, not stored."""
+    draft = draft_outcome(scheme, period, cutoff)
+    return draft.rows, draft.cutoff
 
 
 def latest_result(scheme_code: str, period_code: str) -> Result | None:

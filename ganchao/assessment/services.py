@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ganchao.assessment import permissions, selectors
-from ganchao.assessment.choices import ComponentKind, ItemKind, Method, PeriodType
+from ganchao.assessment.choices import (
+    ComponentKind,
+    EmptyComponent,
+    ItemKind,
+    Method,
+    PeriodType,
+)
 from ganchao.assessment.models import Component, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse, period_label
 from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
@@ -182,15 +188,27 @@ def scheme_create(
     components,
     first_version: bool = False,
     based_on_version: int | None = None,
+    excluded_units=None,
     **settings,
 ) -> Scheme:
     """A new version of the scheme `code` (version 1, or one past the latest). `first_version`
     refuses a code already in use (a new scheme); `based_on_version` refuses when a newer
-    version than the one the office edited has appeared meanwhile (409)."""
+    version than the one the office edited has appeared meanwhile (409). `excluded_units`
+    (units or unit codes of the category) do not take part; `empty_component` says how a work
+    component with nothing to assess is filled. Either left out (None) carries over from the
+    latest version (none excluded, prorate for a new scheme)."""
     require_office(actor)
     if period_type not in PeriodType.values:
         raise ValidationFailed.on("period_type", _("考核周期应为年度、季度或月度"))
     settings = _checked_settings(settings, components)
+    previous = Scheme.objects.filter(code=code).order_by("-scheme_version").first()
+    empty = settings.get("empty_component")
+    if empty is None and previous is not None:
+        empty = previous.empty_component
+    settings["empty_component"] = _empty_component(empty)
+    if excluded_units is None and previous is not None:
+        excluded_units = list(previous.excluded_units.all())
+    excluded = _excluded_units(category, excluded_units)
     version = _next_version(code, first_version=first_version, based_on_version=based_on_version)
     scheme = Scheme.objects.create(
         code=code,
@@ -205,13 +223,53 @@ def scheme_create(
         row.scheme = scheme
     Component.objects.bulk_create(rows)
     scheme_check_points(scheme)
+    scheme.excluded_units.set(excluded)
+    after = {
+        "code": code,
+        "scheme_version": version,
+        "components": components,
+        "empty_component": scheme.empty_component,
+        "excluded_units": sorted(unit.code for unit in excluded),
+    }
     audit_record(
         actor=actor,
         action=SCHEME_CREATE,
         target=Target("scheme", str(scheme.pk), str(scheme)),
-        changes={"after": {"code": code, "scheme_version": version, "components": components}},
+        changes={"after": after},
     )
     return scheme
+
+
+def _empty_component(value) -> str:
+    if value in (None, ""):
+        return EmptyComponent.PRORATE
+    if value not in EmptyComponent.values:
+        raise ValidationFailed.on(
+            "empty_component",
+            _(
+                "无考核内容的工作项应为 prorate（按本单位其他考核项得分率折算）"
+                "或 average（按同类单位平均得分率折算）"
+            ),
+        )
+    return value
+
+
+def _excluded_units(category, units) -> list[Unit]:
+    """The units the scheme leaves out, each one of its category (given as units or codes)."""
+    codes = [getattr(unit, "code", unit) for unit in units or ()]
+    found = {u.code: u for u in Unit.objects.filter(code__in=[str(c) for c in codes])}
+    for code in codes:
+        unit = found.get(str(code))
+        if unit is None:
+            raise ValidationFailed.on(
+                "excluded_units", _("不参加考核的单位“%(code)s”不存在") % {"code": code}
+            )
+        if unit.category_id != getattr(category, "pk", category):
+            raise ValidationFailed.on(
+                "excluded_units",
+                _("不参加考核的单位“%(unit)s”不属于本方案的单位类别") % {"unit": unit.name},
+            )
+    return list(found.values())
 
 
 def period_of(scheme: Scheme, text: str) -> AssessmentPeriod:
@@ -293,7 +351,8 @@ def result_publish(
         )
     if span.end >= timezone.localdate() and not early:
         raise Conflict(_running_message(span), [FieldError("early", _running_message(span))])
-    rows, cutoff = selectors.draft_results(scheme, span, cutoff)
+    draft = selectors.draft_outcome(scheme, span, cutoff)
+    rows, cutoff = draft.rows, draft.cutoff
     previous = (
         Result.objects.select_for_update()
         .filter(scheme_code=scheme.code, period=span.code)
@@ -314,6 +373,7 @@ def result_publish(
         published_by=actor,
         snapshot=rows,
         standings=standings(rows),
+        unassessed=draft.unassessed,
         differences=changes,
     )
     audit_record(

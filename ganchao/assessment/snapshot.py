@@ -21,8 +21,23 @@ def _two(value: Decimal) -> str:
     return str(engine.round2(value))
 
 
+def _component(c) -> dict:
+    row = {
+        "code": c.code,
+        "name": c.name,
+        "kind": c.kind,
+        "points": _two(c.points),
+        "score": _two(c.score),
+        "score_exact": str(c.score),
+        "details": [_plain(d) for d in c.details],
+    }
+    if c.filled is not None:  # nothing to assess: how it was filled (rate exact)
+        row["filled"] = _plain(c.filled)
+    return row
+
+
 def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
-    """One row per unit, ordered by rank then unit code, with unit names as they are now."""
+    """One row per ranked unit, ordered by rank then unit code, with unit names as they are now."""
     return [
         {
             "unit_code": r.score.code,
@@ -37,18 +52,25 @@ def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
             "bonus": _two(r.score.bonus),
             "deduction": _two(r.score.deduction),
             "items": [_plain(item) for item in r.score.items],
-            "components": [
-                {
-                    "code": c.code,
-                    "name": c.name,
-                    "kind": c.kind,
-                    "points": _two(c.points),
-                    "score": _two(c.score),
-                    "score_exact": str(c.score),
-                    "details": [_plain(d) for d in c.details],
-                }
-                for c in r.score.components
-            ],
+            "components": [_component(c) for c in r.score.components],
+        }
+        for r in results
+    ]
+
+
+def unassessed_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
+    """Units with nothing to assess (本期无考核内容), by unit code: no rank, total, grade or gap;
+    their other components are kept so that the scorecard can still show them."""
+    return [
+        {
+            "unit_code": r.score.code,
+            "unit": r.score.name,
+            "leaders": leaders_by_code.get(r.score.code, []),
+            "veto": r.score.veto,
+            "bonus": _two(r.score.bonus),
+            "deduction": _two(r.score.deduction),
+            "items": [_plain(item) for item in r.score.items],
+            "components": [_component(c) for c in r.score.components],
         }
         for r in results
     ]

@@ -129,8 +129,12 @@ def league_table(request):
             "rows": rows,
             "page": page,
             "search": search,
-            "linked": league.readable_codes(request.user, [r["unit_code"] for r in rows]),
+            "linked": league.readable_codes(
+                request.user,
+                [r["unit_code"] for r in rows] + [u["unit_code"] for u in data.unassessed],
+            ),
             "heads": league.component_heads(data),
+            "unassessed": league.unassessed_names(data),
             "query": _query(choice),
             "own_code": getattr(getattr(request.user, "unit", None), "code", ""),
         }
@@ -138,6 +142,12 @@ def league_table(request):
 
 
 def _export_rows(request):
+    data, name = _export(request)
+    return data.rows, name
+
+
+def _export(request):
+    """(standing, file name) of the export asked for."""
     if not permissions.sees_rankings(request.user):
         raise Http404
     choice = choose(request)
@@ -148,13 +158,15 @@ def _export_rows(request):
         raise Http404
     suffix = _("草稿") if choice.draft else _("第%(n)d版") % {"n": data.result["result_revision"]}
     label = periods.period_label(choice.period.code)
-    return data.rows, f"{choice.scheme.name}-{label}-{suffix}"
+    return data, f"{choice.scheme.name}-{label}-{suffix}"
 
 
 @login_required
 def ranking_xlsx(request):
-    rows, name = _export_rows(request)
-    return xlsx_response(exports.ranking_xlsx(rows, _("排名")), f"{name}-{_('排名')}.xlsx")
+    """The ranking; units with nothing to assess are listed under it (本期无考核内容)."""
+    data, name = _export(request)
+    book = exports.ranking_xlsx(data.rows, _("排名"), unassessed=data.unassessed)
+    return xlsx_response(book, f"{name}-{_('排名')}.xlsx")
 
 
 @login_required
@@ -231,8 +243,11 @@ def scorecard(request, code: str, period: str, unit_code: str):
         raise Http404
     data = league.standing(scheme, span, draft=draft)
     card = scorecard_rows(data, unit.code)
-    for component in card["components"]:
-        component["appeal_url"] = _appeal_link(request, data, unit, component["code"])
+    for component in card["components"]:  # a unit not ranked has no result to appeal
+        appealable = card["assessed"]
+        component["appeal_url"] = (
+            _appeal_link(request, data, unit, component["code"]) if appealable else ""
+        )
     ready, gaps = _benchmark_gaps(unit, span.year)
     context = {
         "chart": _trend_chart(card),

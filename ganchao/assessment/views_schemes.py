@@ -59,6 +59,7 @@ def scheme_detail(request, code: str):
     context = {
         "scheme": scheme,
         "components": list(scheme.components.all()),
+        "excluded": list(scheme.excluded_units.order_by("code")),
         "versions": versions.values("scheme_version", "name", "created_at"),
         "periods": sorted(periods, reverse=True),
         "current_period": current,

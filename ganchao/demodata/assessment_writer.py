@@ -113,8 +113,8 @@ def write_assessment(seed: int, as_of: dt.date) -> AssessmentWritten:
         if spec.category not in categories:
             continue
         scheme = _scheme(spec, categories[spec.category], ids)
-        units = list(Unit.objects.filter(category_id=scheme.category_id, active=True)
-                     .order_by("code").values_list("id", flat=True))  # fmt: skip
+        _exclude_the_office(scheme)
+        units = [unit.pk for unit in selectors.category_units(scheme)]
         rng = random.Random(f"{seed}-assessment-{spec.code}")
         closed, current = _periods(scheme, as_of)
         for period in closed:
@@ -153,6 +153,16 @@ def _scheme(spec: SchemeSpec, category_id: int, ids: Ids) -> Scheme:
         ]
     )  # fmt: skip
     return scheme
+
+
+def _exclude_the_office(scheme: Scheme) -> None:
+    """The assessing office (市委督查室, the unit of the office's users) does not take part in
+    the scheme of its own category (DESIGN.md 3.10: a scheme names its participants)."""
+    office_units = Unit.objects.filter(
+        category_id=scheme.category_id,
+        users__role_grants__role=Role.OFFICE,
+    ).distinct()
+    scheme.excluded_units.set(office_units)
 
 
 def _periods(scheme: Scheme, as_of: dt.date):
@@ -225,7 +235,8 @@ def _manual(scheme, period, units, rng, ids) -> list[ManualScore]:
 
 
 def _publish(scheme, period, publisher, ids, counts, digest) -> None:
-    rows, cutoff = selectors.draft_results(scheme, period)
+    draft = selectors.draft_outcome(scheme, period)
+    rows, cutoff = draft.rows, draft.cutoff
     at = dt.datetime.combine(cutoff, dt.time(16, 0), tzinfo=SHANGHAI)
     Result.objects.bulk_create(
         [
@@ -233,7 +244,7 @@ def _publish(scheme, period, publisher, ids, counts, digest) -> None:
                 id=ids.take(Result), scheme=scheme, scheme_code=scheme.code,
                 scheme_version=scheme.scheme_version, period=period.code, result_revision=1,
                 cutoff=cutoff, published_at=at, published_by_id=publisher, snapshot=rows,
-                standings=standings(rows), differences=[],
+                standings=standings(rows), unassessed=draft.unassessed, differences=[],
             )
         ]
     )  # fmt: skip
@@ -319,12 +330,13 @@ def _appeals(scheme, period, rng, ids, counts, digest) -> None:
         ))  # fmt: skip
     Appeal.objects.bulk_create(appeals)
     counts["appeals"] += len(appeals)
-    rows_after, _cutoff = selectors.draft_results(scheme, period, result.cutoff)
+    after = selectors.draft_outcome(scheme, period, result.cutoff)
+    rows_after = after.rows
     Result.objects.bulk_create([Result(
         id=ids.take(Result), scheme=scheme, scheme_code=scheme.code,
         scheme_version=scheme.scheme_version, period=period.code, result_revision=2,
         cutoff=result.cutoff, published_at=decided, published_by_id=result.published_by_id,
-        snapshot=rows_after, standings=standings(rows_after),
+        snapshot=rows_after, standings=standings(rows_after), unassessed=after.unassessed,
         differences=differences(result.snapshot, rows_after),
     )])  # fmt: skip
     counts["results"] += 1

@@ -34,5 +34,5 @@ def people(scenario):
 
 @pytest.fixture
 def quarters(scenario):
-    """Q1: A 1, B 1, C 3; Q2: B 1, A 2, C 3 (veto); Q3: A 1, B 1, C 3."""
+    """Q1: A 1, B 1, C 3; Q2: B 1, A 2, C 3 (veto); Q3: A 1, B 1, C 1 (no reports yet)."""
     return publish(scenario.scheme, *QUARTERS)

@@ -49,7 +49,7 @@ def test_published_result_in_the_ranking_layout(scenario, login):
     assert [(r["unit_code"], r["rank"], r["total"], r["grade"]) for r in body["items"]] == [
         ("T02", 1, "98.00", "优秀"),
         ("T01", 2, "90.92", "优秀"),
-        ("T03", 3, "72.00", "不合格"),
+        ("T03", 3, "57.00", "不合格"),
     ]
     assert body["items"][1]["gap"] == "7.08"
     assert login(auditor).get(url).status_code == 404

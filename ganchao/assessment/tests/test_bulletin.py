@@ -166,7 +166,7 @@ def test_the_document_holds_every_part_of_the_bulletin(scenario):
     assert "关于2026年第二季度\n乡镇季度考核结果的通报" in text
     assert "1|乙镇|50.00|30.00|20.00|−2.00|98.00|优秀" in text
     assert "2|甲镇 & <开发区>|46.67|26.25|17.00|+1.00|90.92|优秀" in text
-    assert "3|丙镇|25.00|30.00|17.00|—|72.00|不合格\n一票否决" in text
+    assert "3|丙镇|25.00|15.00|17.00|—|57.00|不合格\n一票否决" in text
     assert "省级表彰，加1分" in text and "未审定" not in text
     assert "丙镇：督办单（未编号）逾期未按要求回复，于2026年4月8日予以通报" in text
     assert "本期参评单位无严重滞后事项" in text

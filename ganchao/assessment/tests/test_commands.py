@@ -14,7 +14,7 @@ def test_score_prints_the_draft_and_writes_nothing(scenario, capsys):
     assert main(["score", "--scheme", "TOWNS", "--period", "2026-Q2"]) == 0
     out = capsys.readouterr().out
     assert "1\tT02\t乙镇\t98.00\t优秀" in out
-    assert "3\tT03\t丙镇\t72.00\t不合格 一票否决" in out
+    assert "3\tT03\t丙镇\t57.00\t不合格 一票否决" in out
     assert "草稿" in out and not Result.objects.exists()
 
 
@@ -66,7 +66,7 @@ def test_ranking_csv_uses_the_published_result(scenario, capsys):
     assert rows[0] == ["排名", "单位编码", "单位", "总分", "等次", "一票否决", "指标完成",
                        "节点完成", "督办情况"]  # fmt: skip
     assert rows[1] == ["1", "T02", "乙镇", "98.00", "优秀", "否", "50.00", "30.00", "20.00"]
-    assert rows[3][:6] == ["3", "T03", "丙镇", "72.00", "不合格", "是"]
+    assert rows[3][:6] == ["3", "T03", "丙镇", "57.00", "不合格", "是"]
 
 
 def test_ranking_xlsx_needs_o(scenario, capsys, tmp_path):

@@ -15,7 +15,7 @@ from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion
 from ganchao.orgs.choices import UnitType
 
 LEAGUE_MAX = 14
-SCORECARD_MAX = 17  # with the benchmark gaps block
+SCORECARD_MAX = 19  # with the benchmark gaps block, the reports used and their evidence
 PAGES = {
     "league": "/assessment/league/?scheme=TOWNS&period=2026-Q2",
     "league_draft": "/assessment/league/?scheme=TOWNS&period=2026-Q2&draft=1",

@@ -29,8 +29,10 @@ def test_worked_example_from_the_database(scenario):
     assert [x["score"] for x in a["components"]] == ["46.67", "26.25", "17.00"]
     assert (a["total"], a["grade"], a["rank"], a["gap"]) == ("90.92", "优秀", 2, "7.08")
     assert (b["total"], b["grade"], b["rank"]) == ("98.00", "优秀", 1)
-    assert [x["score"] for x in c["components"]] == ["25.00", "30.00", "17.00"]
-    assert (c["total"], c["grade"], c["rank"], c["veto"]) == ("72.00", "不合格", 3, True)
+    # no milestone due: filled at C's indicator rate (25 / 50), not full marks (3.10)
+    assert [x["score"] for x in c["components"]] == ["25.00", "15.00", "17.00"]
+    assert c["components"][1]["filled"]["mode"] == "prorate"
+    assert (c["total"], c["grade"], c["rank"], c["veto"]) == ("57.00", "不合格", 3, True)
     assert [row["unit_code"] for row in rows] == ["T02", "T01", "T03"]
 
 
@@ -48,7 +50,7 @@ def test_query_count_does_not_grow_with_units(scenario):
     with CaptureQueriesContext(connection) as after:
         rows, _ = selectors.draft_results(scenario.scheme, Q2)
     assert len(rows) == 8
-    assert len(after) == len(before) <= 17
+    assert len(after) == len(before) <= 18  # + the approved target adjustments
 
 
 def test_points_must_sum_to_100(scenario):
