@@ -6,6 +6,7 @@ see every appeal, other staff their units' own."""
 
 import datetime as dt
 
+from django.http import FileResponse
 from ninja import File, Form, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -26,6 +27,7 @@ class EvidenceOut(Schema):
     content_type: str
     size: int
     sha256: str
+    download: str
 
 
 class AppealOut(Schema):
@@ -85,6 +87,7 @@ def appeal_out(appeal) -> dict:
                 "content_type": e.content_type,
                 "size": e.size,
                 "sha256": e.sha256,
+                "download": f"/api/v1/assessment/appeals/{appeal.pk}/evidence/{e.pk}",
             }
             for e in appeal.evidence.all()
         ],
@@ -115,6 +118,23 @@ def appeals(request, state: str = "", scheme: str = "", period: str = ""):
 def appeal_detail(request, appeal_id: int):
     _appeal(request.user, appeal_id)
     return _fresh(request.user, appeal_id)
+
+
+@router.get(
+    "/assessment/appeals/{appeal_id}/evidence/{evidence_id}",
+    response={200: None},
+    summary="下载申诉佐证材料（下载前复核文件哈希，不符则 409）",
+)
+def appeal_evidence(request, appeal_id: int, evidence_id: int):
+    reads.readable(request.user)
+    evidence = selectors_appeals.appeal_evidence_get(request.user, appeal_id, evidence_id)
+    handle = services_appeals.appeal_evidence_open(actor=request.user, evidence=evidence)
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @router.post(

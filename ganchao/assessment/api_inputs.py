@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from ganchao.assessment import api_reads as reads
 from ganchao.assessment import manual_sheet, permissions, selectors_inputs, services_inputs
+from ganchao.assessment.models import ManualScore
 from ganchao.common.api import LocalDatetime
 from ganchao.common.errors import FieldError, NotFound, ValidationFailed
 from ganchao.common.uploads import MAX_UPLOAD_BYTES
@@ -162,6 +163,27 @@ def _manual_out(plan) -> dict:
         "updated": [_change(c) for c in plan.updated],
         "unchanged": plan.unchanged,
     }
+
+
+class ScoreOut(Schema):
+    unit_code: str
+    unit: str
+    component: str
+    score: str
+
+
+@router.get(f"{BASE}/manual-scores", response=list[ScoreOut], summary="已录入的评议得分（督查室）")
+def manual_scores(request, code: str, period: str):
+    _office_reads(request.user)
+    scheme, span = _scope(request.user, code, period)
+    rows = ManualScore.objects.filter(scheme_code=scheme.code, period=span.code)
+    rows = rows.order_by("unit__code", "component_code").values_list(
+        "unit__code", "unit__name", "component_code", "score"
+    )
+    return [
+        {"unit_code": unit, "unit": name, "component": component, "score": f"{score:.2f}"}
+        for unit, name, component, score in rows
+    ]
 
 
 @router.post(

@@ -187,6 +187,9 @@ def test_manual_scores_are_saved_all_or_nothing(scenario, office, liaison):
     assert too_high.status_code == 422
     assert "乙镇 · 群众满意度" in field_errors(too_high)["score-T02-SAT"]
     assert ManualScore.objects.get(unit=scenario.a).score == 8.5  # unchanged
+    listed = office.get(url).json()
+    assert listed == [{"unit_code": "T01", "unit": "甲镇", "component": "EVAL", "score": "8.50"}]
+    assert liaison.get(url).status_code == 404
 
 
 def sheet(*rows) -> bytes:
@@ -241,6 +244,10 @@ def test_a_unit_lodges_an_appeal_with_evidence(scenario, liaison):
         "submitted", "46.67", "50.00",
     )  # fmt: skip
     assert [e["name"] for e in appeal["evidence"]] == ["说明.pdf"]
+    download = liaison.get(appeal["evidence"][0]["download"])
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    other = Api(make_user("liaison_b2", scenario.b, Role.LIAISON))
+    assert other.get(appeal["evidence"][0]["download"]).status_code == 404
     assert isinstance(dt.date.fromisoformat(appeal["deadline"]), dt.date)
     twice = lodge(liaison)
     assert twice.status_code == 422  # one open appeal per component
@@ -278,9 +285,14 @@ def test_appeal_lists_are_scoped_and_run_few_queries(
     assert other.get("/api/v1/assessment/appeals").json()["count"] == 0
     first = Appeal.objects.order_by("id").first()
     assert other.get(f"/api/v1/assessment/appeals/{first.pk}").status_code == 404
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(10):
         body = office.get("/api/v1/assessment/appeals").json()
     assert body["count"] == 3 and {a["unit_code"] for a in body["items"]} == {"T01"}
+    for component in ("IND", "MS", "SUP"):
+        lodge(other, unit="T02", component=component)
+    with django_assert_max_num_queries(10):  # twice the appeals, the same queries
+        assert office.get("/api/v1/assessment/appeals").json()["count"] == 6
+    assert liaison.get("/api/v1/assessment/appeals").json()["count"] == 3
 
 
 # ---- bulletins -----------------------------------------------------------------------------
@@ -346,3 +358,17 @@ def test_benchmarks_add_edit_and_deactivate(scenario, office, liaison):
     listed = liaison.get("/api/v1/assessment/benchmarks", item=item.pk).json()
     assert listed == []  # the inactive one is the office's record only
     assert Benchmark.objects.get().active is False
+
+
+def test_input_and_bulletin_lists_run_a_fixed_number_of_queries(
+    scenario, office, django_assert_max_num_queries
+):
+    publish(scenario)
+    for unit in ("T01", "T02", "T03"):
+        body = {"unit": unit, "kind": "bonus", "points": "1", "reason": "表彰"}
+        office.post(f"{INPUTS}/items", body)
+    office.post("/api/v1/assessment/bulletins", {"scheme_code": "TOWNS", "period": "2026-Q2"})
+    with django_assert_max_num_queries(6):
+        assert len(office.get(f"{INPUTS}/items").json()) == 7  # 4 of the scenario, 3 new
+    with django_assert_max_num_queries(10):
+        assert office.get("/api/v1/assessment/bulletins").json()["count"] == 1
