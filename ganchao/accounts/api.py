@@ -1,9 +1,11 @@
-"""API: POST /auth/token (password → token; the lockout applies)."""
+"""API: POST /auth/token (password → token; the lockout applies) and revoking a token."""
 
 from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from ganchao.accounts import services
 from ganchao.accounts.services import token_create
 from ganchao.common.api_errors import error_response
 
@@ -40,3 +42,19 @@ def obtain_token(request, payload: Credentials):
     with transaction.atomic():
         _token, key = token_create(actor=user, user=user, name="接口登录")
     return Status(201, {"token": key})
+
+
+class TokenRevokedOut(Schema):
+    id: int
+    revoked_at: str
+
+
+@router.post(
+    "/tokens/{token_id}/revoke",
+    response=TokenRevokedOut,
+    summary="吊销接口令牌（本人的令牌；安全管理员可吊销任何人的）",
+)
+def token_revoke(request, token_id: int):
+    with transaction.atomic():
+        token = services.token_revoke(actor=request.user, token_id=token_id)
+    return {"id": token.pk, "revoked_at": timezone.localtime(token.revoked_at).isoformat()}
