@@ -21,11 +21,24 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {"shell": data}
     scope = scope_of(user)
-    from ganchao.workcal.selectors import calendar_warning
-
     data |= {
         "nav": build_nav(scope, request.path),
         "role_labels": [str(Role(r).label) for r in Role.values if r in scope.roles],
-        "calendar_warning": calendar_warning(),
+        **calendar_banner(scope),
     }
     return {"shell": data}
+
+
+def calendar_banner(scope) -> dict:
+    """The "holidays not yet entered" banner and header badge, for those who can enter them
+    (with a link to the calendar); everyone else sees a note beside each provisional deadline."""
+    from ganchao.workcal.permissions import can_edit_calendar
+    from ganchao.workcal.selectors import provisional_years
+    from ganchao.workcal.texts import provisional_warning
+
+    if not can_edit_calendar(scope):
+        return {}
+    years = provisional_years()
+    if not years:
+        return {}
+    return {"calendar_warning": provisional_warning(years), "calendar_year": years[-1]}

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
 from ganchao.common.errors import FieldError, Forbidden, NotFound, ValidationFailed
-from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 from ganchao.workcal.models import CalendarOverride, CalendarScheduleDay, CalendarYear
+from ganchao.workcal.permissions import can_edit_calendar
 from ganchao.workcal.recompute import schedule_recompute
 from ganchao.workcal.selectors import check_year
 from ganchao.workcal.texts import chinese_date, weekday_name
@@ -23,7 +23,7 @@ OVERRIDE_FIELDS = ("date", "is_working_day", "note")
 
 
 def _require_admin(actor) -> None:
-    if actor is not None and not scope_of(actor).has(Role.SYSTEM_ADMIN):
+    if actor is not None and not can_edit_calendar(scope_of(actor)):
         raise Forbidden(_("只有系统管理员可以修改工作日历"))
 
 

@@ -20,6 +20,7 @@ from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 from ganchao.workcal import selectors, services
 from ganchao.workcal.forms import AddDaysForm, OverrideForm, WorkingTimeForm, YearScheduleForm
+from ganchao.workcal.permissions import can_edit_calendar
 from ganchao.workcal.texts import chinese_date
 
 
@@ -46,7 +47,7 @@ def _year_form(year: int, data=None) -> YearScheduleForm:
 
 def _render(request, year: int, *, year_error: str = "", override_form=None, year_form=None):
     view = selectors.calendar_year_view(actor=request.user, year=year)
-    can_edit = scope_of(request.user).has(Role.SYSTEM_ADMIN)
+    can_edit = can_edit_calendar(scope_of(request.user))
     add_form = AddDaysForm(request.GET if "add-start" in request.GET else None, prefix="add")
     hours_form = WorkingTimeForm(
         request.GET if "hours-start" in request.GET else None, prefix="hours"
