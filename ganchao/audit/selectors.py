@@ -60,3 +60,10 @@ def object_history(*, actor, object_type: str, object_id: str):
     return AuditEvent.objects.filter(object_type=object_type, object_id=str(object_id)).order_by(
         "-seq"
     )
+
+
+def object_name(events, object_id: str) -> str:
+    """The newest name recorded for an object that is a name, not a bare number ("" when none
+    among its latest events)."""
+    names = events.exclude(object_name="").values_list("object_name", flat=True)[:20]
+    return next((name for name in names if not name.strip().isdigit()), "")

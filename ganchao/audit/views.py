@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ganchao.audit import selectors
-from ganchao.audit.registry import ACTIONS, label, object_type_label
+from ganchao.audit.changes import change_rows, object_title
+from ganchao.audit.registry import ACTIONS, OBJECT_TYPES, label, object_type_label
 from ganchao.audit.verify import audit_verify
 from ganchao.common.views import paginate, require_roles, scoped
 from ganchao.orgs.choices import Role
@@ -29,6 +30,7 @@ def _rows(page):
             "event": e,
             "action_label": label(e.action),
             "type_label": object_type_label(e.object_type),
+            "changes": change_rows(e.changes) if e.changes else [],
         }
         for e in page
     ]
@@ -56,7 +58,15 @@ def event_list(request):
     return render(
         request,
         "audit/event_list.html",
-        {"page": page, "rows": _rows(page), "filters": params, "actions": actions},
+        {
+            "page": page,
+            "rows": _rows(page),
+            "filters": params,
+            "actions": actions,
+            "object_types": sorted(
+                ((code, str(text)) for code, text in OBJECT_TYPES.items()), key=lambda i: i[1]
+            ),
+        },
     )
 
 
@@ -67,11 +77,18 @@ def object_history(request, object_type: str, object_id: str):
         actor=request.user, object_type=object_type, object_id=object_id
     )
     page = paginate(request, events, per_page=50)
-    name = page[0].object_name if page.object_list else object_id
+    name = selectors.object_name(events, object_id)
+    type_label = object_type_label(object_type)
     return render(
         request,
         "audit/object_history.html",
-        {"page": page, "rows": _rows(page), "object_name": name},
+        {
+            "page": page,
+            "rows": _rows(page),
+            "object_name": object_title(name, type_label, object_id),
+            "type_label": type_label,
+            "object_id": object_id,
+        },
     )
 
 
