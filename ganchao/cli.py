@@ -8,7 +8,7 @@ import sys
 
 COMMANDS = {
     "migrate", "demo", "serve", "seed", "import-units", "export-units", "audit", "token", "tick",
-    "import-goals", "export-goals", "import-reports", "status", "score", "ranking", "bulletin",
+    "import-goals", "export-goals", "import-reports", "issue-plan", "status", "score", "ranking", "bulletin",
     "calendar",
 }  # fmt: skip
 USAGE = "用法：ganchao <命令> [参数]\n命令：" + "、".join(sorted(COMMANDS)) + "\n"
