@@ -89,6 +89,7 @@ def _register_routers():
     from ganchao.goals.api import router as goals_router
     from ganchao.goals.review_api import router as review_router
     from ganchao.ladder.api import router as ladder_router
+    from ganchao.notifications.api import router as notifications_router
     from ganchao.notifications.inbox_api import router as inbox_router
     from ganchao.orgs import api_writes as _org_writes  # noqa: F401 (joins orgs_router)
     from ganchao.orgs.api import router as orgs_router
@@ -105,6 +106,7 @@ def _register_routers():
     api.add_router("/", review_router)  # before goals: /reports/review is not /reports/{id}
     api.add_router("/", goals_router)
     api.add_router("/", ladder_router)
+    api.add_router("/", notifications_router)
     api.add_router("/", visits_router)
     api.add_router("/", matters_router)
     api.add_router("/", alerts_router)

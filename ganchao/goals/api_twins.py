@@ -58,6 +58,11 @@ PAGE_API_TWINS = {
         "/api/v1/reports/{report_id}/return",
         "ganchao.goals.services_reports.report_return",
     ),
+    "goals:review_accept_bulk": (
+        "POST",
+        "/api/v1/reports/accept-bulk",
+        "ganchao.goals.services_reports.reports_accept_bulk",
+    ),
     "goals:adjustment_request": (
         "POST",
         "/api/v1/adjustments",

@@ -25,6 +25,7 @@ from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError, Row
 from ganchao.common.workdays import current_calendar
 from ganchao.goals import goal_sheet as gs
+from ganchao.goals import report_messages
 from ganchao.goals.choices import Frequency, ItemType, ReportState, Role
 from ganchao.goals.imports import owner_of
 from ganchao.goals.models import Assignment, Item, Plan, ProgressReport
@@ -353,6 +354,13 @@ def report_sheet_import(
             _write(actor=actor, plan=plan, plan_rows=plan_rows, result=result)
             result.written = True
             result.assignment_ids = sorted({row.assignment["id"] for row, _c, _r in plan_rows})
+            report_messages.tell_office_imported(
+                actor=actor,
+                plan=plan,
+                count=len(plan_rows),
+                unit_ids={row.assignment["unit_id"] for row, _c, _r in plan_rows},
+                at=timezone.now(),
+            )
     except ExcelFileError as exc:
         result.errors = [ExcelError(exc.message)]
         return result

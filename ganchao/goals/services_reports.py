@@ -19,7 +19,7 @@ from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
 from ganchao.common.errors import Conflict, Forbidden, GanchaoError, ValidationFailed
 from ganchao.goals import evidence as evidence_files
-from ganchao.goals import periods
+from ganchao.goals import periods, report_messages
 from ganchao.goals.choices import REPORT_TRANSITIONS, ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Evidence, MilestoneCompletion, ProgressReport
 from ganchao.goals.permissions import may_report, value_required
@@ -243,6 +243,7 @@ def report_submit(*, actor, report, expected_version: int | None = None, at=None
         changes=diff(before, {"state": report.state, "late": report.late}),
     )
     recompute([report.assignment_id])
+    report_messages.tell_office_submitted(report, at)
     return report
 
 
@@ -309,6 +310,7 @@ def report_return(
         reason=reason,
     )
     recompute([report.assignment_id])
+    report_messages.tell_unit_returned(report, report.reviewed_at)
     return report
 
 
@@ -415,6 +417,8 @@ def report_correct(
         reason=reason,
     )
     recompute([assignment.pk])
+    if submit:
+        report_messages.tell_office_submitted(correction, correction.submitted_at)
     return correction
 
 

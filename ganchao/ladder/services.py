@@ -26,6 +26,7 @@ from ganchao.ladder.choices import (
 from ganchao.ladder.documents import document_number, plain_date
 from ganchao.ladder.matters import notice_response_due as matter_notice_due
 from ganchao.ladder.models import DocumentCounter, NoticeResponse, SupervisionNotice, TalkProposal
+from ganchao.notifications.recipients import leaders_in_charge
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
@@ -162,6 +163,14 @@ def notice_issue(
         _("督办单 %(number)s") % {"number": notice.number},
         _("请于%(due)s前书面回复：%(title)s")
         % {"due": plain_date(notice.response_due), "title": notice.title},
+        at,
+    )
+    notify_leaders(
+        notice,
+        _("分管单位督办单 %(number)s：%(unit)s")
+        % {"number": notice.number, "unit": notice.unit.name},
+        _("%(unit)s须于%(due)s前书面回复：%(title)s")
+        % {"unit": notice.unit.name, "due": plain_date(notice.response_due), "title": notice.title},
         at,
     )
     return notice
@@ -343,6 +352,17 @@ def talk_dismiss(
 def unit_users(unit_ids: set[int]) -> dict[int, list]:
     """Liaisons and unit heads of each unit (own unit or an active post)."""
     return unit_contacts(unit_ids, UNIT_ROLES)
+
+
+def notify_leaders(notice: SupervisionNotice, title: str, body: str, at) -> None:
+    """The leaders in charge of the notice's unit on the day it is issued."""
+    url = f"/ladder/notices/{notice.pk}/"
+    day = timezone.localtime(at).date()
+    entries = [
+        (user, {"title": title[:200], "body": body, "url": url, "kind": "notice"})
+        for user in leaders_in_charge({notice.unit_id}, day).get(notice.unit_id, [])
+    ]
+    notifications_create_many(entries, at=at)
 
 
 def notify_unit(notice: SupervisionNotice, title: str, body: str, at) -> None:

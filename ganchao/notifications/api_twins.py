@@ -11,4 +11,9 @@ PAGE_API_TWINS = {
         "/api/v1/notifications/read-all",
         "ganchao.notifications.services.notification_mark_all_read",
     ),
+    "notifications:settings": (
+        "PUT",
+        "/api/v1/me/notification-settings",
+        "ganchao.notifications.services.notification_settings_set",
+    ),
 }

@@ -64,3 +64,22 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.state} #{self.notification_id}"
+
+
+class MutedKind(models.Model):
+    """A kind of notification a user has muted: it still reaches the inbox, but is not e-mailed
+    or pushed to the group robot and does not count in the unread badge."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="muted_kinds"
+    )
+    kind = models.CharField(_("消息类别"), max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="muted_kind_unique"),
+        ]
+        verbose_name = _("静音的消息类别")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}"

@@ -1,7 +1,8 @@
 """Reads of the inbox and of failed deliveries."""
 
 from ganchao.common.errors import NotFound
-from ganchao.notifications.models import Delivery, Notification
+from ganchao.notifications.kinds import kind_choices
+from ganchao.notifications.models import Delivery, MutedKind, Notification
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 
@@ -14,7 +15,26 @@ def inbox(*, actor, unread_only: bool = False):
 
 
 def unread_count(*, actor) -> int:
-    return Notification.objects.filter(user=actor, read_at__isnull=True).count()
+    """Unread messages of kinds the actor has not muted (muted ones stay in the inbox)."""
+    muted = MutedKind.objects.filter(user=actor).values("kind")
+    return (
+        Notification.objects.filter(user=actor, read_at__isnull=True)
+        .exclude(kind__in=muted)
+        .count()
+    )
+
+
+def muted_kinds(*, actor) -> set[str]:
+    return set(MutedKind.objects.filter(user=actor).values_list("kind", flat=True))
+
+
+def notification_settings(*, actor) -> list[dict]:
+    """Every kind with its label, who gets it, and whether the actor muted it."""
+    muted = muted_kinds(actor=actor)
+    return [
+        {"kind": code, "label": label, "audience": audience, "muted": code in muted}
+        for code, label, audience in kind_choices()
+    ]
 
 
 def failed_deliveries(*, actor):

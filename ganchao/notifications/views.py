@@ -1,9 +1,13 @@
-"""The inbox, its unread badge (polled in the background) and the failed-deliveries page."""
+"""The inbox, its unread badge (polled in the background), the user's notification settings
+(muted kinds) and the failed-deliveries page."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ganchao.common.errors import GanchaoError
 from ganchao.common.views import paginate, scoped
 from ganchao.notifications import selectors, services
 
@@ -12,7 +16,30 @@ from ganchao.notifications import selectors, services
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     page = paginate(request, selectors.inbox(actor=request.user, unread_only=unread_only))
+    muted = selectors.muted_kinds(actor=request.user)
+    for notification in page:
+        notification.muted = notification.kind in muted
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
+
+
+@login_required
+def settings_page(request):
+    """Which kinds the user hears of by e-mail, the group robot and the badge."""
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            services.notification_settings_set(
+                actor=request.user, muted=request.POST.getlist("muted")
+            )
+        except GanchaoError as exc:
+            error, status = exc.message, 422
+        else:
+            messages.success(request, _("消息提醒设置已保存"))
+            return redirect("notifications:settings")
+    rows = selectors.notification_settings(actor=request.user)
+    context = {"rows": rows, "error": error}
+    return render(request, "notifications/settings.html", context, status=status)
 
 
 @login_required

@@ -206,9 +206,10 @@ def _notify_units(matter, unit_ids, title, body, at) -> None:
     notifications_create_many(entries, at=at)
 
 
-def _notify_office(matter, title, body, at) -> None:
+def _notify_office(matter, title, body, at, kind="matter") -> None:
     users = User.objects.filter(is_active=True, role_grants__role=Role.OFFICE).distinct()
-    notifications_create_many([(u, _message(matter, title, body)) for u in users], at=at)
+    message = {**_message(matter, title, body), "kind": kind}
+    notifications_create_many([(u, message) for u in users], at=at)
 
 
 def _notify_issuer(matter, title, body, at) -> None:

@@ -235,7 +235,10 @@ def _apply_feedback(matter: Matter, feedback: MatterFeedback, actor, at) -> None
     _event(matter, feedback.kind, actor, at, feedback.text, unit=feedback.unit)
     _audit(actor, "respond", matter, {"substantive": {"before": None, "after": True}}, label)
     if feedback.kind == FeedbackKind.FINAL:
-        _notify_office(matter, _("请审核办结"), feedback.text, at)
+        _notify_office(matter, _("请审核办结"), feedback.text, at, kind="matter_feedback")
+    else:
+        title = _("%(unit)s报送了%(kind)s") % {"unit": feedback.unit.name, "kind": label}
+        _notify_office(matter, title, feedback.text, at, kind="matter_feedback")
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -277,7 +280,7 @@ def matter_request_extension(
         {"requested_due": {"before": None, "after": until}},
         reason,
     )
-    _notify_office(matter, _("请审批延期申请"), reason, at)
+    _notify_office(matter, _("请审批延期申请"), reason, at, kind="extension")
     return extension
 
 

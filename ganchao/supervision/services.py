@@ -22,8 +22,10 @@ from ganchao.goals import status_rules as rules
 from ganchao.goals.choices import Role as AssignmentRole
 from ganchao.goals.models import Assignment
 from ganchao.goals.status import Outcome, period_code, thresholds_of
+from ganchao.notifications.recipients import leaders_in_charge
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
+from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import scope_of
 from ganchao.orgs.selectors import unit_contacts
 from ganchao.supervision.choices import Level, Trigger
@@ -174,20 +176,25 @@ def _message(cause: Cause, label: str) -> str:
 
 
 def _notify(alerts: list[Alert], at) -> None:
+    """The unit's liaisons and heads; for a 催办, also the leaders in charge of the unit."""
     by_unit = unit_contacts({a.unit_id for a in alerts}, NOTIFIED_ROLES)
+    urged = {a.unit_id for a in alerts if a.level >= Level.URGE}
+    leaders = leaders_in_charge(urged, timezone.localtime(at).date()) if urged else {}
+    names = dict(Unit.objects.filter(pk__in=urged).values_list("pk", "name")) if urged else {}
     entries = []
     for alert in alerts:
         title = f"{alert.get_level_display()}：{alert.get_trigger_display()}"
         url = f"/supervision/alerts/{alert.pk}/" if alert.pk else ""
+        fields = {"title": title, "body": alert.message, "url": url, "kind": "alert"}
         for user in by_unit.get(alert.unit_id, []):
-            fields = {
+            entries.append((user, {**fields, "alert": alert}))
+        if alert.level >= Level.URGE:
+            leader_title = _("分管单位%(title)s：%(unit)s") % {
                 "title": title,
-                "body": alert.message,
-                "url": url,
-                "kind": "alert",
-                "alert": alert,
+                "unit": names.get(alert.unit_id, ""),
             }
-            entries.append((user, fields))
+            for user in leaders.get(alert.unit_id, []):
+                entries.append((user, {**fields, "title": leader_title[:200], "alert": alert}))
     notifications_create_many(entries, at=at)
 
 

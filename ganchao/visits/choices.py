@@ -33,7 +33,14 @@ class RequestKind(models.TextChoices):
 
 # Messages that only deliver something counted on its own (a ladder alert, a matter's hop) are
 # not counted again; of the rest, these kinds count as instructions and all others as notices.
-DELIVERY_NOTIFICATION_KINDS = {"alert", "matter"}
+DELIVERY_NOTIFICATION_KINDS = {
+    "alert",
+    "matter",
+    "report_submitted",
+    "report_returned",
+    "matter_feedback",
+    "extension",
+}
 INSTRUCTION_NOTIFICATION_KINDS = {"instruction"}
 
 DEFAULT_MONTHLY_THRESHOLD = 30
