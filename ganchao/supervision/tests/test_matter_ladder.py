@@ -41,7 +41,8 @@ def light(matter, at):
 
 
 def test_colours(matter, city):
-    assert light(matter, "2026-06-01 09:30") == rules.YELLOW  # receipt due within a day
+    # just assigned: its receipt falls due within the day, which alone is not 临期
+    assert light(matter, "2026-06-01 09:30") == rules.GREEN
     assert light(matter, "2026-06-02 10:00") == rules.YELLOW  # receipt overdue
     matter_receive(actor=city.liaison_a, matter_id=matter.pk, at=moment("2026-06-02 11:00"))
     assert light(matter, "2026-06-03 09:00") == rules.GREEN
