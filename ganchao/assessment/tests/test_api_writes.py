@@ -108,6 +108,12 @@ def test_new_version_keeps_the_code_and_refuses_a_stale_base(scenario, office):
     assert (response.json()["scheme_version"], response.json()["period_type"]) == (2, "quarter")
     stale = office.post(url, body)
     assert stale.status_code == 409 and "已有更新的版本" in stale.json()["message"]
+    participants = {**body, "based_on_version": 2, "excluded_units": ["T03"],
+                    "empty_component": "average"}  # fmt: skip
+    third = office.post(url, participants).json()
+    assert (third["excluded_units"], third["empty_component"]) == (["T03"], "average")
+    wrong = office.post(url, {**participants, "based_on_version": 3, "excluded_units": ["D90"]})
+    assert wrong.status_code == 422 and "excluded_units" in field_errors(wrong)
     assert office.post("/api/v1/assessment/schemes/NOPE/versions", body).status_code == 404
 
 
