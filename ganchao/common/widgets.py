@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 UNIT_PLACEHOLDER = _("输入单位名称、简称或编码搜索")
 PERSON_PLACEHOLDER = _("输入姓名搜索")
+UNIT_SEARCH_URL = "/api/v1/units?active=true"
 
 
 def default_option_data(obj) -> dict:
@@ -48,6 +49,7 @@ class PickerMixin:
             "data-picker": "1",
             "data-placeholder": str(self.placeholder),
             "data-no-results": str(_("没有匹配的结果，请换个关键词")),
+            "data-use-typed": str(_("按输入内容：")),
         }
         if self.search_url:
             extra["data-search-url"] = self.search_url
@@ -62,6 +64,32 @@ class PickerMixin:
             if data:
                 option["attrs"]["data-data"] = json.dumps(data, ensure_ascii=False)
         return option
+
+
+class PickerTextInput(forms.TextInput):
+    """A text box for a unit given by code, name or path (西湖镇/李庄村) that the picker turns into
+    a type-ahead box over `search_url`; the chosen unit's `value_field` (its code) is what the
+    form receives, and anything typed is kept as typed. Without JavaScript: a plain text box."""
+
+    def __init__(
+        self, attrs=None, *, search_url: str, value_field="code", placeholder=UNIT_PLACEHOLDER
+    ):
+        super().__init__(attrs)
+        self.search_url, self.value_field, self.placeholder = search_url, value_field, placeholder
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"] = {
+            **context["widget"]["attrs"],
+            "data-picker": "1",
+            "data-search-url": self.search_url,
+            "data-value-field": self.value_field,
+            "data-placeholder": str(self.placeholder),
+            "data-no-results": str(_("没有匹配的结果，请换个关键词")),
+            "data-use-typed": str(_("按输入内容：")),
+            "autocomplete": "off",
+        }
+        return context
 
 
 class PickerSelect(PickerMixin, forms.Select):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganchao.common import numbers
 from ganchao.common.errors import ValidationFailed
+from ganchao.common.widgets import UNIT_SEARCH_URL, PickerTextInput
 from ganchao.goals.choices import Direction, Frequency, ItemType, Nature, Role
 from ganchao.goals.precision import MAX_PLACES
 from ganchao.goals.service_base import to_decimal
@@ -60,7 +61,11 @@ class UnitField(forms.CharField):
         kwargs.setdefault(
             "help_text", _("填写单位编码、单位名称或“上级单位/本单位”，也可从列表中选择")
         )
-        kwargs.setdefault("widget", forms.TextInput(attrs={"list": "unit-options"}))
+        # the type-ahead picker; without JavaScript a text box with the page's list of units
+        kwargs.setdefault(
+            "widget",
+            PickerTextInput(attrs={"list": "unit-options"}, search_url=UNIT_SEARCH_URL),
+        )
         super().__init__(**kwargs)
         self.resolver = resolver
 

@@ -1,6 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common.widgets import (
+    PERSON_PLACEHOLDER,
+    UNIT_SEARCH_URL,
+    PickerSelect,
+    PickerTextInput,
+)
 from ganchao.orgs.choices import Role, UnitType
 from ganchao.orgs.models import Leader, Unit, UnitCategory
 
@@ -24,7 +30,11 @@ class UnitForm(forms.Form):
         label=_("单位编码"), max_length=64, required=False, help_text=_("留空则自动生成")
     )
     type = forms.ChoiceField(label=_("单位类型"), choices=UnitType.choices)
-    parent = UnitChoiceField(label=_("上级单位编码"), required=False)
+    parent = UnitChoiceField(
+        label=_("上级单位编码"),
+        required=False,
+        widget=PickerTextInput(search_url=UNIT_SEARCH_URL),
+    )
     category = forms.ModelChoiceField(
         label=_("单位类别"),
         queryset=UnitCategory.objects.all(),
@@ -50,7 +60,9 @@ class UnitForm(forms.Form):
 class UserForm(forms.Form):
     username = forms.CharField(label=_("用户名"), max_length=150)
     full_name = forms.CharField(label=_("姓名"), max_length=50)
-    unit = UnitChoiceField(label=_("所在单位编码"))
+    unit = UnitChoiceField(
+        label=_("所在单位编码"), widget=PickerTextInput(search_url=UNIT_SEARCH_URL)
+    )
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     email = forms.EmailField(label=_("电子邮箱"), required=False)
     leader = forms.ModelChoiceField(
@@ -58,6 +70,7 @@ class UserForm(forms.Form):
         queryset=Leader.objects.filter(active=True),
         required=False,
         empty_label=_("（不是市级领导）"),
+        widget=PickerSelect(placeholder=PERSON_PLACEHOLDER),
     )
     roles = forms.MultipleChoiceField(
         label=_("角色"), choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple

@@ -7,13 +7,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ganchao.common.widgets import PERSON_PLACEHOLDER, PickerSelect
+from ganchao.common.widgets import PERSON_PLACEHOLDER, UNIT_SEARCH_URL, PickerSelect
 from ganchao.orgs.models import Leader, Unit
 from ganchao.supervision.matter_choices import FeedbackKind, HandlingRole, Source, Urgency
 from ganchao.supervision.matter_services import forward_targets
 
 COOPERATING_ROWS = 3
-UNIT_SEARCH_URL = "/api/v1/units?active=true"
 
 
 class UnitChoiceField(forms.ModelChoiceField):

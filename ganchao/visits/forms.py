@@ -8,6 +8,12 @@ from django.db.models import Q
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common.widgets import (
+    PERSON_PLACEHOLDER,
+    UNIT_SEARCH_URL,
+    PickerSelect,
+    PickerTextInput,
+)
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import Leader, User
 from ganchao.orgs.references import UnitResolver, Unresolved, resolve_unit
@@ -42,7 +48,10 @@ class UnitField(forms.CharField):
 class VisitForm(forms.Form):
     kind = forms.ChoiceField(label=_("类型"), choices=VisitKind.choices)
     leader = forms.ModelChoiceField(
-        label=_("带队市级领导"), queryset=Leader.objects.none(), required=False
+        label=_("带队市级领导"),
+        queryset=Leader.objects.none(),
+        required=False,
+        widget=PickerSelect(placeholder=PERSON_PLACEHOLDER),
     )
     participants = forms.CharField(
         label=_("参加人员"),
@@ -50,7 +59,7 @@ class VisitForm(forms.Form):
         max_length=1000,
         help_text=_("填写用户名或姓名，多人用顿号或逗号分隔"),
     )
-    unit = UnitField(label=_("走访单位"))
+    unit = UnitField(label=_("走访单位"), widget=PickerTextInput(search_url=UNIT_SEARCH_URL))
     place_kind = forms.ChoiceField(label=_("地点类型"), choices=PlaceKind.choices)
     place_name = forms.CharField(
         label=_("地点名称"), max_length=200, help_text=_("如 李庄村村委会、某某项目施工现场")
@@ -121,7 +130,7 @@ def filled_rows(formset) -> list[dict]:
 class BurdenRequestForm(forms.Form):
     title = forms.CharField(label=_("标题"), max_length=300)
     kind = forms.ChoiceField(label=_("类型"), choices=RequestKind.choices)
-    from_unit = UnitField(label=_("发出单位"))
+    from_unit = UnitField(label=_("发出单位"), widget=PickerTextInput(search_url=UNIT_SEARCH_URL))
     to_units = forms.CharField(
         label=_("接收单位"),
         max_length=4000,
