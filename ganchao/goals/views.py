@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganchao.common import numbers, workdays
 from ganchao.common.errors import Conflict, GanchaoError
@@ -480,11 +480,14 @@ def plan_issue(request, pk: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 @require_roles(OrgRole.OFFICE)
 @scoped
 def plan_close(request, pk: int):
+    """A page that says what closing means, and its confirmation (结束计划)."""
     plan = selectors.plan_get(request.user, pk)
+    if request.method == "GET":
+        return render(request, "goals/plan_close.html", {"plan": plan})
     version = request.POST.get("version", "")
     try:
         plan_services.plan_close(

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ganchao.common.tests.api_client import TokenApi, error_fields
 from ganchao.goals import goal_sheet as gs
-from ganchao.goals.choices import ItemType, PlanState, ReportState, Role
+from ganchao.goals.choices import PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Item, Plan, ProgressReport
 from ganchao.goals.tests.factories import make_plan, make_report
 from ganchao.goals.tests.sheet_builders import basic_rows, goal_sheet, report_sheet
@@ -266,9 +266,11 @@ def test_report_sheet_imports_values_as_submitted_reports(city):
 def test_the_plan_page_closes_a_plan(city, login):
     tree = make_plan(city)
     client = login(city.office)
+    confirm = client.get(f"/goals/plans/{tree.plan.pk}/close/")
+    assert confirm.status_code == 200 and "确认结束计划" in confirm.content.decode()
     response = client.post(f"/goals/plans/{tree.plan.pk}/close/", {"version": "1"})
     assert response.status_code == 302
     assert Plan.objects.get(pk=tree.plan.pk).state == PlanState.CLOSED
     page = client.get(f"/goals/plans/{tree.plan.pk}/")
     assert "已结束" in page.content.decode()
-    assert ItemType.GOAL  # the page lists the tree as before
+    assert login(city.liaison_a).get(f"/goals/plans/{tree.plan.pk}/close/").status_code == 404
