@@ -288,8 +288,9 @@ class GoalSheetPlan(ChangeReview):
                     continue
                 named[unit] = role.value
         for unit, role in named.items():
-            current = item.assignments.setdefault(
-                unit, {"unit_id": unit, "role": role, **_blank_assignment()}
+            current = item.assignments.setdefault(  # 权重 defaults to the item's
+                unit,
+                {"unit_id": unit, "role": role, **_blank_assignment(), "weight": _weight(item)},
             )
             current["role"] = role
         for unit, values in item.assignments.items():
@@ -453,6 +454,10 @@ def _split_table(book: ExcelBook, main):
             if table is not None:
                 return table
     return None
+
+
+def _weight(item) -> Decimal:
+    return item.values.get("weight") or Decimal(1)
 
 
 def _blank_assignment() -> dict:

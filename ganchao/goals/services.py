@@ -386,7 +386,13 @@ def _assignment_values(item: Item, values: dict) -> dict:
         raise ValidationFailed.on("role", _("角色须为牵头单位、责任单位或配合单位"))
     cleaned = {
         "role": role,
-        "weight": to_decimal(values.get("weight", 1), "weight", _("权重"), required=True),
+        # 分解到单位's 权重, defaulting to the item's (DESIGN.md 3.10 splits points by it)
+        "weight": to_decimal(
+            item.weight if values.get("weight") in (None, "") else values["weight"],
+            "weight",
+            _("权重"),
+            required=True,
+        ),
         **{
             name: (values.get(name) or "").strip()[:50]
             for name in ("responsible_leader", "responsible_person", "contact")

@@ -318,7 +318,7 @@ def parse_split_row(row: Row, context) -> SplitRow:
     for name in ("target", *QUARTER_FIELDS):
         if table.has(ASSIGNMENT_FIELDS[name]):
             split.values[name] = read_decimal(row, ASSIGNMENT_FIELDS[name])
-    if table.has(gs.WEIGHT):
+    if table.has(gs.WEIGHT) and row.text(gs.WEIGHT):  # blank: the item's 权重 (or as it is)
         split.values["weight"] = _read_weight(row)
     limits = {
         "responsible_person": gs.MAX_PERSON,
