@@ -47,7 +47,7 @@
       placeholder: select.getAttribute("data-placeholder") || "",
       maxOptions: 60,
       allowEmptyOption: false,
-      hidePlaceholder: false,
+      hidePlaceholder: !multiple, // a chosen unit stands alone, without the hint beside it
       plugins: multiple ? ["remove_button"] : (optional ? ["clear_button"] : []),
       render: {
         option: optionHtml,

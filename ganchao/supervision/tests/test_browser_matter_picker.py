@@ -1,0 +1,70 @@
+"""Real browser: the office writes a matter with the type-ahead pickers — the leader by name,
+the lead unit by its code, a co-handling unit by part of its name — and the matter carries
+them. Screenshots of the form with an open picker at 1366 and 390 pixels."""
+
+import pytest
+
+from ganchao.conftest import TEST_PASSWORD
+from ganchao.supervision.models import Matter
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLACEHOLDER = "输入单位名称、简称或编码搜索"
+
+
+def log_in(page, username):
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/")
+
+
+def type_into(page, field: str, typed: str, first: str):
+    """Type into a picker and wait until the list, filtered, starts with `first`."""
+    control = page.locator(f"#id_{field}-ts-control")
+    control.click()
+    control.type(typed)
+    page.wait_for_function(
+        """([field, first]) => {
+            const o = document.querySelector(`#id_${field}-ts-dropdown .option`);
+            return o !== null && o.textContent.includes(first);
+        }""",
+        arg=[field, first],
+    )
+    return page.locator(f"#id_{field}-ts-dropdown .option", has_text=first).first
+
+
+def pick(page, field: str, typed: str, choice: str):
+    type_into(page, field, typed, choice).click()
+
+
+def test_office_writes_a_matter_with_the_pickers(page, city, artifacts_dir):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    log_in(page, "office")
+    page.goto("/supervision/matters/new/")
+    assert page.locator("#id_lead_unit-ts-control").get_attribute("placeholder") == PLACEHOLDER
+    page.get_by_label("来源").select_option("instruction")
+    pick(page, "leader", "周明", "周明远")
+    page.get_by_label("标题", exact=True).fill("城区停车难问题")
+    page.get_by_label("批示或交办内容", exact=True).fill("请研究增加停车泊位，按期反馈。")
+    pick(page, "lead_unit", "C003", "市统计局")  # by its code, found by the server
+    page.get_by_label("牵头单位责任人", exact=True).fill("刘科长")
+    village = type_into(page, "coop_unit_1", "李庄", "李庄村")
+    assert page.locator("#id_coop_unit_1-ts-dropdown .option").count() == 1
+    page.screenshot(path=str(artifacts_dir / "matter_form_picker_1366.png"))
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts_dir / "matter_form_picker_390.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    village.click()
+    page.get_by_label("协办单位（1）责任人", exact=True).fill("李书记")
+    page.get_by_role("button", name="交办").click()
+    page.wait_for_url("**/supervision/matters/*/")
+    matter = Matter.objects.get()
+    assert matter.leader == city.leader and matter.lead_unit == city.stats
+    assert set(matter.hops.values_list("to_unit__name", flat=True)) == {"市统计局", "李庄村"}
+    assert page.locator("#matter-leader").inner_text().strip() == "周明远（副市长）"
+    assert page.locator("#matter-light").inner_text().strip() == "正常"
+    assert errors == []
