@@ -73,7 +73,7 @@ def test_filters_search_and_counts(city, queue, login):
     assert _rows(client, "?q=C102001")[1] == 0
     assert _rows(client, "?q=1.1")[1] == 4  # the item's 编号
     html, _n = _rows(client, "?state=accepted")
-    assert "3000" in html and "审核通过所选" not in html
+    assert "2026年3月" in html and "审核通过所选" not in html
     assert _rows(client, "?state=returned")[0].count("东山镇") >= 1
 
 
