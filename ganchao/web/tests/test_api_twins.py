@@ -205,3 +205,34 @@ def test_each_twin_calls_the_same_service_as_its_page(views, twins):
             if not re.search(rf"\b{service_name}\b", expanded_source(handler)):
                 problems.append(f"{name}: {method} {path} does not call {service_name}")
     assert not problems, "\n".join(problems)
+
+
+# ---- the detection itself ------------------------------------------------------------------
+
+
+def _declared_post(request):
+    return request
+
+
+def test_the_detection_finds_each_way_a_view_takes_post():
+    from django.views.decorators.http import require_GET, require_http_methods, require_POST
+    from django.views.generic import FormView, TemplateView
+
+    def reads_method(request):
+        if request.method == "POST":
+            return None
+        return None
+
+    def reads_form(request):
+        return request.POST.get("x")
+
+    def plain_page(request):
+        return request.GET.get("x")
+
+    assert _accepts_post(require_POST(_declared_post))
+    assert _accepts_post(require_http_methods(["GET", "POST"])(_declared_post))
+    assert not _accepts_post(require_GET(reads_method))
+    assert _accepts_post(reads_method) and _accepts_post(reads_form)
+    assert not _accepts_post(plain_page)
+    assert _accepts_post(FormView.as_view())
+    assert not _accepts_post(TemplateView.as_view())
