@@ -58,3 +58,24 @@ def token_revoke(request, token_id: int):
     with transaction.atomic():
         token = services.token_revoke(actor=request.user, token_id=token_id)
     return {"id": token.pk, "revoked_at": timezone.localtime(token.revoked_at).isoformat()}
+
+
+class NamedTokenIn(Schema):
+    name: str = ""
+
+
+class NamedTokenOut(Schema):
+    id: int
+    name: str
+    token: str
+
+
+@router.post(
+    "/tokens",
+    response={201: NamedTokenOut},
+    summary="为本人再建一个有名称的接口令牌（令牌只显示这一次）",
+)
+def token_new(request, payload: NamedTokenIn):
+    with transaction.atomic():
+        token, key = services.token_create(actor=request.user, user=request.user, name=payload.name)
+    return Status(201, {"id": token.pk, "name": token.name, "token": key})

@@ -4,8 +4,11 @@ PAGE_API_TWINS = {
     "accounts:login": None,  # authentication itself; the API has POST /auth/token
     "accounts:logout": None,  # ends the browser session; an API token is revoked instead
     "accounts:password_change": None,  # the user's own secret, typed by a person at the page
-    # The profile page's form makes a named API token, as POST /auth/token does.
-    "accounts:profile": ("POST", "/api/v1/auth/token", "ganchao.accounts.services.token_create"),
+    "accounts:profile": (
+        "POST",
+        "/api/v1/auth/tokens",
+        "ganchao.accounts.services.token_create",
+    ),
     "accounts:token_revoke": (
         "POST",
         "/api/v1/auth/tokens/{token_id}/revoke",

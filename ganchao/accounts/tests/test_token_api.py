@@ -27,3 +27,14 @@ def test_another_user_s_token_is_404_except_for_the_security_administrator(city)
     assert TokenApi(city.liaison_b).post(f"/auth/tokens/{script.pk}/revoke").status_code == 404
     assert ApiToken.objects.get(pk=script.pk).revoked_at is None
     assert TokenApi(city.security).post(f"/auth/tokens/{script.pk}/revoke").status_code == 200
+
+
+def test_a_user_makes_a_named_token_that_works_at_once(city):
+    api = TokenApi(city.liaison_a)
+    made = api.post("/auth/tokens", {"name": "区县报送系统"})
+    assert made.status_code == 201, made.content
+    assert ApiToken.objects.get(pk=made.json()["id"]).name == "区县报送系统"
+    me = api.client.get("/api/v1/me", headers={"Authorization": f"Bearer {made.json()['token']}"})
+    assert me.status_code == 200 and me.json()["username"] == "town_a_liaison"
+    anonymous = api.client.post("/api/v1/auth/tokens", {}, content_type="application/json")
+    assert anonymous.status_code == 401
