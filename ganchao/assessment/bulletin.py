@@ -443,7 +443,9 @@ def published_periods() -> list[dict]:
 
 
 def issues():
-    return BulletinIssue.objects.select_related("result", "issued_by").order_by("-issued_at", "-id")
+    return BulletinIssue.objects.select_related("result__scheme", "issued_by").order_by(
+        "-issued_at", "-id"
+    )
 
 
 # ---- templates -----------------------------------------------------------------------------

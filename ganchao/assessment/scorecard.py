@@ -17,6 +17,7 @@ from ganchao.assessment.league import GRADE_TONES, Standing, unit_row, unit_tren
 from ganchao.assessment.models import Component, ScoreItem
 from ganchao.common import numbers
 from ganchao.goals.models import Assignment, Evidence, ProgressReport
+from ganchao.goals.precision import display_places, figure
 from ganchao.ladder.models import BulletinListing
 
 EVENT_LABELS = {
@@ -71,13 +72,20 @@ def _links(row: dict) -> dict[str, dict]:
             if detail.get("report"):
                 reports.add(int(detail["report"]))
     rows = Assignment.objects.filter(pk__in=assignments).values_list(
-        "id", "item_id", "item__measure_unit"
+        "id", "item_id", "item__measure_unit", "item__decimal_places"
     )
-    items, units = {}, {}
-    for pk, item, measure_unit in rows:
+    items, units, places = {}, {}, {}
+    for pk, item, measure_unit, decimal_places in rows:
         items[pk], units[pk] = item, measure_unit or ""
+        places[pk] = display_places(decimal_places, measure_unit or "")
     notices = dict(BulletinListing.objects.filter(pk__in=bulletins).values_list("id", "notice_id"))
-    return {"items": items, "units": units, "notices": notices, "reports": _reports(reports)}
+    return {
+        "items": items,
+        "units": units,
+        "places": places,
+        "notices": notices,
+        "reports": _reports(reports),
+    }
 
 
 def _reports(ids: set[int]) -> dict[int, dict]:
@@ -105,14 +113,14 @@ def _reports(ids: set[int]) -> dict[int, dict]:
     return found
 
 
-def _report(detail: dict, links, item_url: str) -> dict | None:
+def _report(detail: dict, links, item_url: str, places: int = 4) -> dict | None:
     """The report revision whose value the indicator used, linked to its row on the item page."""
     report = links["reports"].get(int(detail.get("report") or 0))
     if report is None:
         return None
     page = item_url.split("#")[0]
     anchor = f"{page}#report-{detail['report']}" if page else ""
-    return {**report, "value": plain(report["value"]), "url": anchor}
+    return {**report, "value": figure(report["value"], places), "url": anchor}
 
 
 def _item_url(key: str, links, anchor: str) -> str:
@@ -139,16 +147,17 @@ def _indicator(detail: dict, links) -> dict:
     key = detail.get("key", "")
     url = _item_url(key, links, "reports")
     original = detail.get("original_expected")
+    places = links["places"].get(_id(key, "assignment"), 2)  # the item's 小数位数
     return {
         "ref": detail["ref"],
         "url": url,
         "unit": links["units"].get(_id(key, "assignment"), ""),  # 计量单位, "" when none
         "weight": plain(detail["weight"]),
-        "expected": plain(shown(detail["expected"])),  # E rounded like the totals
+        "expected": figure(detail["expected"], places),
         # E by the target before an approved adjustment, shown beside the adjusted one
-        "original_expected": plain(shown(original)) if original not in (None, "") else "",
-        "report": _report(detail, links, url),
-        "actual": plain(detail["actual"]),
+        "original_expected": figure(original, places) if original not in (None, "") else "",
+        "report": _report(detail, links, url, places),
+        "actual": figure(detail["actual"], places),
         "reported": detail["actual"] is not None,
         "c": percent(detail["c"]),
         "credit": percent(detail["credit"]),

@@ -14,7 +14,7 @@ from django.utils.formats import date_format
 
 from ganchao.assessment import permissions
 from ganchao.assessment.choices import APPEAL_WINDOW_WORKING_DAYS, AppealState
-from ganchao.assessment.models import Appeal, AppealEvidence, Result
+from ganchao.assessment.models import Appeal, AppealEvidence, Result, Scheme
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
 from ganchao.orgs.choices import Role
@@ -76,11 +76,14 @@ def appeal_list(actor, *, state: str = "", scheme_code: str = "", period: str = 
 
 
 def appeal_filters(actor) -> dict:
-    """The scheme codes and periods that occur among the visible appeals (filter choices)."""
+    """The schemes (code, name) and periods that occur among the visible appeals (filter
+    choices; a scheme shows by its name, not its code)."""
     rows = appeals_visible(actor).values_list("scheme_code", "period").distinct()
     pairs = sorted(set(rows))
+    codes = sorted({code for code, _period in pairs})
+    names = dict(Scheme.objects.filter(code__in=codes).values_list("code", "name"))
     return {
-        "schemes": sorted({code for code, _period in pairs}),
+        "schemes": [(code, names.get(code, code)) for code in codes],
         "periods": sorted({period for _code, period in pairs}, reverse=True),
     }
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db.models import Count, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganchao.goals.choices import ItemType, Role, Status
 from ganchao.goals.models import Assignment, Item, MonthlyStatus, Plan
@@ -203,7 +204,8 @@ def _trend(now, before, *, percent: bool = False) -> dict | None:
     if now is None or before is None:
         return None
     delta = now - before
-    text = f"{delta * 100:+.1f} 个百分点" if percent else f"{delta:+d}"
+    points = _("%(delta)s个百分点") % {"delta": f"{delta * 100:+.1f}"}
+    text = points if percent else f"{delta:+d}"
     return {"delta": delta, "up": delta > 0, "down": delta < 0, "text": text}
 
 

@@ -27,6 +27,7 @@ from ganchao.common.errors import NotFound
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import ItemType, PlanState, Role, Status
 from ganchao.goals.models import Assignment, Item, Plan
+from ganchao.goals.precision import display_places, figure
 from ganchao.goals.selectors import visible_assignments_q
 from ganchao.goals.tree import plan_tree
 from ganchao.orgs.choices import Role as OrgRole
@@ -61,6 +62,7 @@ ITEM_FIELDS = (
     "type",
     "category",
     "measure_unit",
+    "decimal_places",
     "target",
     "direction",
     "status",
@@ -79,10 +81,13 @@ def status_badge(status: str) -> dict:
     return {"status": status, "light": LIGHT[status], "label": str(Status(status).label)}
 
 
-def number_text(value) -> str:
-    """4200.0000 → "4,200"; 4153.8462 → "4,153.85"; None → ""."""
+def number_text(value, places: int | None = None) -> str:
+    """To the item's display precision when given (goals.precision: 4153.8462 at 0 places →
+    "4,154"), else 4200.0000 → "4,200", 4153.8462 → "4,153.85"; None → ""."""
     if value is None:
         return ""
+    if places is not None:
+        return figure(value, places)
     rounded = Decimal(value).quantize(Decimal("0.01")).normalize()
     return f"{rounded:,f}"
 
@@ -273,6 +278,7 @@ def _leader_item_ids(plan: Plan, leader_id: int) -> set[int]:
 
 def _decorate(row: dict, leads: dict, leaders: dict) -> dict:
     lead = leads.get(row["id"]) or {}
+    places = display_places(row.get("decimal_places"), row.get("measure_unit", ""))
     row.update(status_badge(row["status"]) if row["type"] != ItemType.GOAL else {})
     row.update(
         type_label=str(ItemType(row["type"]).label),
@@ -282,9 +288,9 @@ def _decorate(row: dict, leads: dict, leaders: dict) -> dict:
         lead_unit_code=lead.get("unit__code", ""),
         red_since=lead.get("red_since"),
         leaders="、".join(leaders.get(row["id"], [])),
-        expected_text=number_text(row["expected"]),
-        actual_text=number_text(row["actual"]),
-        target_text=number_text(row["target"]),
+        expected_text=number_text(row["expected"], places),
+        actual_text=number_text(row["actual"], places),
+        target_text=number_text(row["target"], places),
         percent=progress_percent(row["expected"], row["actual"], row["direction"]),
     )
     return row
@@ -381,6 +387,7 @@ ASSIGNMENT_ROW_FIELDS = (
     "item__name",
     "item__type",
     "item__measure_unit",
+    "item__decimal_places",
     "item__direction",
     "unit__name",
     "unit__code",
@@ -412,12 +419,13 @@ def leader_assignments(*, actor, leader_id: int, plan: Plan):
 
 
 def leader_row(row: dict) -> dict:
+    places = display_places(row.get("item__decimal_places"), row.get("item__measure_unit", ""))
     return {
         **row,
         **status_badge(row["status"]),
         "role_label": str(Role(row["role"]).label),
-        "expected_text": number_text(row["expected"]),
-        "actual_text": number_text(row["actual"]),
+        "expected_text": number_text(row["expected"], places),
+        "actual_text": number_text(row["actual"], places),
         "percent": progress_percent(row["expected"], row["actual"], row["item__direction"]),
     }
 

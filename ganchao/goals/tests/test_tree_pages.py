@@ -44,7 +44,7 @@ def test_office_sees_the_whole_tree_with_lights_words_and_progress(city, login, 
     assert list(rows) == ["1", "1.1", "1.2", "1.3", "1.10", "1.11"]
     text = response.content.decode()
     assert '<span class="gc-light red">严重滞后</span>' in text
-    assert "实际 4,200 / 序时 4,153.85 人" in text
+    assert "实际 4,200 / 序时 4,154 人" in text  # 人 counts whole people (小数位数 0)
     goal = rows["1"]
     assert {c["status"]: c["n"] for c in goal["counts"]} == {
         "red": 1,
@@ -165,6 +165,8 @@ def test_numbers_and_progress_helpers():
     assert number_text(Decimal("4200.0000")) == "4,200"
     assert number_text(Decimal("4153.8462")) == "4,153.85"
     assert number_text(None) == ""
+    assert number_text(Decimal("4153.8462"), 0) == "4,154"
+    assert number_text(Decimal("330.3"), 2) == "330.30"
     assert progress_percent(Decimal(4000), Decimal(2000)) == 50
     assert progress_percent(Decimal(4000), Decimal(5000)) == 100
     assert progress_percent(Decimal("5.5"), Decimal("5.0"), "negative") == 100

@@ -259,3 +259,34 @@ def test_settings_through_the_api(people, login):
     }
     page = login(people.liaison_a).post("/notifications/settings/", {"muted": ["nonsense"]})
     assert page.status_code == 422 and "没有“nonsense”这一类" in page.content.decode()
+
+
+def test_an_import_is_one_message_to_the_other_office_users(people):
+    from ganchao.goals import goal_sheet as gs
+    from ganchao.goals.imports import goal_sheet_import
+    from ganchao.goals.models import Plan
+    from ganchao.goals.report_imports import report_sheet_import
+    from ganchao.goals.tests.sheet_builders import basic_rows, goal_sheet, report_sheet
+
+    city = people
+    goal_sheet_import(actor=None, data=goal_sheet(basic_rows()), year=2026)
+    rows = [
+        {gs.CODE: "1.1", gs.PERIOD: "2026-01", gs.VALUE: 1000},
+        {gs.CODE: "1.1", gs.UNIT: "东山镇", gs.PERIOD: "2026-01", gs.VALUE: 800},
+        {gs.CODE: "2.1", gs.PERIOD: "2026-Q1", gs.VALUE: "3.2%"},
+    ]
+    result = report_sheet_import(
+        actor=city.office, data=report_sheet(rows), plan=Plan.objects.get(), filename="r.xlsx"
+    )
+    assert result.written
+    told = Notification.objects.filter(kind="report_submitted")
+    assert [(n.user, n.title) for n in told] == [
+        (city.office2, "进展数据导入：office导入3条报告待审核")
+    ]
+    assert kinds_of(city.liaison_a) == [] and kinds_of(city.leader_user) == []
+
+
+def test_settings_page_runs_a_fixed_number_of_queries(people, login, django_assert_max_num_queries):
+    client = login(people.office)
+    with django_assert_max_num_queries(10):
+        assert client.get("/notifications/settings/").status_code == 200
