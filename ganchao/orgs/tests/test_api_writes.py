@@ -161,3 +161,13 @@ def test_post_remove_ends_a_post(city):
     assert not Post.objects.get(pk=post.pk).active
     again = api.call("DELETE", f"/users/{city.liaison_a.pk}/posts/{post.pk}")
     assert again.status_code == 404
+
+
+def test_refusals_of_leader_create_role_revoke_and_unlock(city):
+    admin = TokenApi(city.admin)
+    twice = admin.post("/leaders", {"name": "周明远", "title": "副市长"})
+    assert twice.status_code == 422
+    assert twice.json()["errors"][0] == {"field": "name", "message": "已有在任领导“周明远”"}
+    not_held = TokenApi(city.security).call("DELETE", f"/users/{city.liaison_a.pk}/roles/auditor")
+    assert not_held.status_code == 404
+    assert admin.post(f"/users/{city.liaison_a.pk}/unlock").status_code == 403
