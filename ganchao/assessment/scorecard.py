@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ganchao.assessment import engine
 from ganchao.assessment.choices import ComponentKind, ItemKind, Method
 from ganchao.assessment.filling import fill_basis, fill_note
 from ganchao.assessment.league import GRADE_TONES, Standing, unit_row, unit_trend
@@ -334,6 +335,10 @@ def scorecard(data: Standing, unit_code: str) -> dict:
         and row["grade"] == "良好"
         and Decimal(row["total"]) >= scheme.excellent_threshold
     )
+    components = [_component(c, metas.get(c["code"]), links) for c in row["components"]]
+    for component in components:  # a work component of a unit with nothing to assess: "—"
+        empty = row["rank"] is None and component["kind"] in engine.WORK_KINDS
+        component["shown_score"] = "—" if empty else component["score"]
     return {
         "unit_code": unit_code,
         "unit": row["unit"],
@@ -349,7 +354,7 @@ def scorecard(data: Standing, unit_code: str) -> dict:
         "bonus": row["bonus"],
         "deduction": row["deduction"],
         "trend": unit_trend(data, unit_code),
-        "components": [_component(c, metas.get(c["code"]), links) for c in row["components"]],
+        "components": components,
         "items": _score_items(data, row),
         "capped": capped,
     }

@@ -38,8 +38,9 @@ def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
         ).exists():
             continue  # superseded by an accepted appeal's revision
         span = parse(published.period, published.scheme.period_type)
-        rows, cutoff = selectors.draft_results(published.scheme, span, published.cutoff)
-        assert published.snapshot == rows
+        draft = selectors.draft_outcome(published.scheme, span, published.cutoff)
+        rows, cutoff = draft.rows, draft.cutoff
+        assert published.snapshot == rows and published.unassessed == draft.unassessed
         assert published.published_at.date() <= AS_OF and cutoff <= AS_OF
     # the last quarter of each scheme: one appeal accepted (revision 2), one rejected, one open
     assert Result.objects.filter(scheme_code="DEPT-Q").count() == 4
@@ -78,6 +79,16 @@ def test_city_seed_publishes_closed_quarters_as_the_engine_computes_them():
     assert ranks["2026-Q2"] != ranks["2026-Q3"]
     grades = {row["grade"] for row in q1}
     assert {"优秀", "良好"} <= grades
+    # 3.10 changed: the assessing office takes no part in DEPT-Q, and no unit with nothing to
+    # assess is ranked (its work components would otherwise have been full marks)
+    office = Unit.objects.get(name="市委督查室")
+    assert list(Scheme.objects.get(code="DEPT-Q").excluded_units.all()) == [office]
+    for published in Result.objects.filter(scheme_code="DEPT-Q"):
+        listed = published.snapshot + published.unassessed
+        assert office.code not in {row["unit_code"] for row in listed}
+        for row in published.snapshot:
+            work = [c for c in row["components"] if c["kind"] in ("indicators", "milestones")]
+            assert any("filled" not in c for c in work)
 
 
 def test_assessment_seed_is_deterministic():
