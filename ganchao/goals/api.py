@@ -116,7 +116,7 @@ def item_detail(request, item_id: int):
         "weight": item.weight,
         "deadline": item.deadline,
         "leaders": [leader.name for leader in item.leaders.order_by("sort_order", "pk")],
-        "milestones": list(item.milestones.values("position", "due_date", "description")),
+        "milestones": list(item.milestones.values("id", "position", "due_date", "description")),
         "on_track_ratio": item.on_track_ratio,
         "assignments": [_item_assignment(a) for a in assignments],
         "calendar_provisional": _provisional(item.plan),

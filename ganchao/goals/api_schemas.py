@@ -53,6 +53,7 @@ class ItemAssignmentOut(Schema):
 
 
 class MilestoneOut(Schema):
+    id: int  # what a report's completions name
     position: int
     due_date: dt.date
     description: str
