@@ -263,8 +263,11 @@ def report_save_and_submit(
 
 
 @transaction.atomic
-def report_accept(*, actor, report, expected_version: int | None = None) -> ProgressReport:
-    """Submitted → accepted (审核通过), by the office."""
+def report_accept(
+    *, actor, report, expected_version: int | None = None, recompute_status: bool = True
+) -> ProgressReport:
+    """Submitted → accepted (审核通过), by the office. A batch passes recompute_status=False and
+    recomputes its assignments once at the end (accepting leaves the counted value as it was)."""
     require_office(actor)
     report = _lock_report(report)
     check_version(report, expected_version, REPORT)
@@ -280,7 +283,8 @@ def report_accept(*, actor, report, expected_version: int | None = None) -> Prog
         target=_target(report),
         changes=diff({"state": ReportState.SUBMITTED}, {"state": report.state}),
     )
-    recompute([report.assignment_id])
+    if recompute_status:
+        recompute([report.assignment_id])
     return report
 
 
@@ -340,10 +344,14 @@ def reports_accept_bulk(*, actor, entries) -> BulkAcceptResult:
         try:
             report = report_get(actor, report_id)
             result.accepted.append(
-                report_accept(actor=actor, report=report, expected_version=version)
+                report_accept(
+                    actor=actor, report=report, expected_version=version, recompute_status=False
+                )
             )
         except GanchaoError as error:
             result.failed.append((report_id, error))
+    with transaction.atomic():
+        recompute(sorted({report.assignment_id for report in result.accepted}))
     return result
 
 
