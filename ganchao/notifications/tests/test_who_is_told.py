@@ -290,3 +290,16 @@ def test_settings_page_runs_a_fixed_number_of_queries(people, login, django_asse
     client = login(people.office)
     with django_assert_max_num_queries(10):
         assert client.get("/notifications/settings/").status_code == 200
+
+
+def test_the_group_robot_gets_one_digest_for_many_reports(people, settings, monkeypatch):
+    settings.EMAIL_ENABLED, settings.WEBHOOK_URL = False, "http://robot.example/"
+    posted = []
+    monkeypatch.setattr(services, "webhook_post", lambda url, text: posted.append(text))
+    tree = make_plan(people)
+    start = timezone.now()
+    with transaction.atomic():
+        for month in range(4, 7):
+            submit(people, tree, period=f"2026-{month:02d}", value=str(1000 * month))
+    services.delivery_send_due(at=start + services.DIGEST_DELAY + dt.timedelta(minutes=1))
+    assert len(posted) == 1 and posted[0].startswith("进展报送待审核（3条）")
