@@ -18,7 +18,7 @@ from ganchao.common.errors import FieldError, ValidationFailed
 from ganchao.common.views import query_int
 from ganchao.goals import periods
 from ganchao.goals.choices import ReportState
-from ganchao.goals.models import Evidence, ProgressReport
+from ganchao.goals.models import Evidence, Item, ProgressReport
 from ganchao.goals.selectors import _report_prefetch
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
@@ -237,8 +237,17 @@ def review_counts(actor, filters: ReviewFilters) -> dict:
         "no_evidence": evidence["no"],
         "periods": sorted(period_rows, key=lambda row: _period_order(row[0])),
         "units": list(units),
-        "items": sorted(items, key=lambda row: row[1]),
+        "items": sorted(_with_chosen_item(list(items), filters), key=lambda row: row[1]),
     }
+
+
+def _with_chosen_item(items: list, filters: ReviewFilters) -> list:
+    """The chosen item stays among the options even when it is not one of the busiest."""
+    if filters.item and all(row[0] != filters.item for row in items):
+        chosen = Item.objects.filter(pk=filters.item).values_list("pk", "code", "name").first()
+        if chosen is not None:
+            items.append((*chosen, 0))
+    return items
 
 
 def _period_order(code: str):
