@@ -94,6 +94,10 @@ def report_return(request, pk: int):
     """退回 with a reason; a blank reason shows the form again with its error, not a redirect."""
     report = selectors.report_get(request.user, pk)
     form = ReasonForm(request.POST)
+    form.fields["reason"].label = _("退回原因")
+    form.fields["reason"].help_text = _(
+        "报送单位会在消息中收到这条原因，请写明需要补充或更正的内容"
+    )
     form.is_valid()
     try:
         report_services.report_return(
@@ -104,7 +108,7 @@ def report_return(request, pk: int):
         )
     except ValidationFailed as error:
         form.add_error("reason", error.message)
-        form.fields["reason"].label = _("退回原因")
+        queue.decorate([report])
         context = {"report": report, "form": form, "next": _next_url(request)}
         return render(request, "goals/report_return.html", context, status=422)
     except GanchaoError as error:
@@ -159,12 +163,12 @@ def review_accept_bulk(request):
 def _reports(actor, ids) -> list:
     order = {pk: index for index, pk in enumerate(ids)}
     found = ProgressReport.objects.filter(pk__in=ids).select_related(
-        "assignment__item", "assignment__unit"
+        "assignment__item__plan", "assignment__unit", "submitted_by__unit"
     )
     condition = selectors.visible_assignments_q(actor, "assignment__")
     if condition is not None:
         found = found.filter(condition)
-    return sorted(found, key=lambda report: order[report.pk])
+    return queue.decorate(sorted(found, key=lambda report: order[report.pk]))
 
 
 def _accept_confirmed(request, back):
