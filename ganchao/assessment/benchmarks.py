@@ -124,6 +124,7 @@ def _row(assignment: Assignment, benchmark: Benchmark, latest) -> dict:
         "indicator_code": item.code,
         "indicator": item.name,
         "measure_unit": item.measure_unit,
+        "places": item.display_places,  # 小数位数 of every figure of the row
         "direction": item.direction,
         "direction_label": Direction(item.direction).label,
         "nature_label": Nature(item.nature).label,
