@@ -250,6 +250,11 @@ def _with_chosen_item(items: list, filters: ReviewFilters) -> list:
     return items
 
 
+def period_label(code: str) -> str:
+    period = periods.parse_period(code)
+    return period.label if period else code
+
+
 def _period_order(code: str):
     period = periods.parse_period(code)
     return (period.end, code) if period else (None, code)

@@ -36,6 +36,7 @@ def review_queue(request):
             (key, label, counts["states"][key]) for key, label in queue.STATE_LABELS.items()
         ],
         "sort_links": _sort_links(filters),
+        "period_options": [(code, queue.period_label(code), n) for code, n in counts["periods"]],
         "filter_query": filters.as_query(),
         "reviewable": filters.state == "submitted",
         "matching": page.paginator.count,
