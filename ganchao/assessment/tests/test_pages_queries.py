@@ -26,9 +26,11 @@ PAGES = {
 
 def grow(scenario, number: int) -> None:
     """Another town with two reported indicators, a task with milestones, an alert and a bonus;
-    甲镇 gets another indicator too."""
+    甲镇 gets another indicator too; and a town with nothing to assess (listed under the table)."""
     unit = make_unit(f"新{number}镇", UnitType.TOWN, scenario.a.parent, code=f"T{number:02d}",
                      category=scenario.category)  # fmt: skip
+    make_unit(f"空{number}镇", UnitType.TOWN, scenario.a.parent, code=f"E{number:02d}",
+              category=scenario.category)  # fmt: skip
     for owner, code in ((unit, f"{number}1"), (unit, f"{number}2"), (scenario.a, f"{number}3")):
         item = scenario.item(code, "indicator", nature="level", frequency="quarterly", target=10)
         assignment = Assignment.objects.create(item=item, unit=owner, role="lead")
@@ -61,6 +63,7 @@ def test_league_and_scorecard_queries_do_not_grow(login, people, scenario, who):
     publish(scenario.scheme, "2026-Q1", "2026-Q2")
     large = counts(client, pages)
     assert large == small
+    assert "空12镇" in client.get(PAGES["league"]).content.decode()  # under the table
     assert small["league"] <= LEAGUE_MAX and small["scorecard"] <= SCORECARD_MAX
 
 
