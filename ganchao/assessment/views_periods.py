@@ -95,7 +95,8 @@ def period_detail(request, code: str, period: str):
     if span is None:
         messages.error(request, mismatch_message(period, scheme.period_type))
         return redirect("assessment:scheme_detail", scheme.code)
-    rows, cutoff = selectors.draft_results(scheme, span)
+    draft = selectors.draft_outcome(scheme, span)
+    rows, cutoff = draft.rows, draft.cutoff
     published = selectors.latest_result(scheme.code, span.code)
     pending = differences(published.snapshot, rows) if published else []
     page = paginate(request, rows, per_page=100)
@@ -105,6 +106,7 @@ def period_detail(request, code: str, period: str):
         "rows": league.toned(page.object_list),
         "page": page,
         "cutoff": cutoff,
+        "unassessed": draft.unassessed,  # 本期无考核内容: listed under the draft's table
         "published": published,
         **_capped("pending", describe(pending, rows)),
         "revisions": _revisions(scheme.code, span.code),
