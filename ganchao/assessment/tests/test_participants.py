@@ -177,6 +177,8 @@ def test_an_excluded_unit_appears_nowhere(towns, login, people, capsys, settings
 def test_ranking_json_and_csv_omit_unranked_units_and_xlsx_lists_them_under(
     towns, login, people, capsys
 ):
+    assert main(["score", "--scheme", "TOWNS", "--period", "2026-Q2"]) == 0
+    assert "—\tT04\t丁镇\t—\t本期无考核内容" in capsys.readouterr().out
     publish(towns.scheme)
     assert main(["ranking", "--scheme", "TOWNS", "--period", "2026-Q2", "--format", "json"]) == 0
     ranking = json.loads(capsys.readouterr().out)

@@ -40,7 +40,7 @@ class Command(GanchaoCommand):
             if result is None:
                 self.stdout.write(f"{scheme.code} {period.code}：结果与已发布版本相同，未新增版本")
                 return
-            self._print_rows(result.snapshot)
+            self._print_rows(result.snapshot, result.unassessed)
             self.stdout.write(
                 f"已发布 {scheme.code} {period.code} 第{result.result_revision}版"
                 f"（方案第{scheme.scheme_version}版，截止 {result.cutoff.isoformat()}）"
@@ -48,20 +48,23 @@ class Command(GanchaoCommand):
             for change in changes:
                 self.stdout.write(_change_line(change))
             return
-        rows, cutoff = selectors.draft_results(scheme, period)
-        self._print_rows(rows)
+        draft = selectors.draft_outcome(scheme, period)
+        rows, cutoff = draft.rows, draft.cutoff
+        self._print_rows(rows, draft.unassessed)
         self.stdout.write(
             f"草稿：{scheme.code} {period.code}（方案第{scheme.scheme_version}版，"
             f"截止 {cutoff.isoformat()}），{len(rows)} 个单位，未发布"
         )
 
-    def _print_rows(self, rows):
+    def _print_rows(self, rows, unassessed=()):
         for row in rows:
             veto = " 一票否决" if row["veto"] else ""
             self.stdout.write(
                 f"{row['rank']}\t{row['unit_code']}\t{row['unit']}\t{row['total']}"
                 f"\t{row['grade']}{veto}"
             )
+        for row in unassessed:  # not ranked: after the table, without rank, total or grade
+            self.stdout.write(f"—\t{row['unit_code']}\t{row['unit']}\t—\t本期无考核内容")
 
 
 def _change_line(change: dict) -> str:
