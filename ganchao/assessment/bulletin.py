@@ -23,7 +23,7 @@ from ganchao.assessment.selectors import SCORED_ROLES
 from ganchao.assessment.selectors_appeals import appeal_deadline
 from ganchao.common import numbers
 from ganchao.common.errors import ValidationFailed
-from ganchao.goals.choices import ItemType, PlanState, Status
+from ganchao.goals.choices import Direction, ItemType, PlanState, Status
 from ganchao.goals.models import Assignment
 from ganchao.goals.precision import display_places, figure
 from ganchao.ladder.choices import OPEN_STATES, NoticeState
@@ -224,14 +224,30 @@ def _lagging_caveat(unit: str, own: list[dict]) -> str:
 # ---- lagging items, notices, listings and bonuses ------------------------------------------
 
 
-def _detail(expected, actual, measure: str, places: int, since) -> str:
-    """“序时目标3,000人，实际完成2,400人，自2026年5月12日起严重滞后”: every figure to the
-    item's display precision (goals.precision), as on the pages and in the sheets."""
+def _figures(expected, actual, places: int) -> tuple[str, str]:
+    """Both figures to the item's display precision (goals.precision) — unless rounding would
+    make a lagging value look met (0.83起 and 1起 both "1起"): then to two places, trailing zeros
+    dropped (0.83起, 1起)."""
+    shown = figure(expected, places), figure(actual, places)
+    if None in (expected, actual) or shown[0] != shown[1] or Decimal(expected) == Decimal(actual):
+        return shown
+    finer = numbers.plain(expected, places=2), numbers.plain(actual, places=2)
+    return finer if finer[0] != finer[1] else shown
+
+
+def _detail(expected, actual, measure: str, places: int, since, direction: str = "") -> str:
+    """“序时目标3,000人，实际完成2,400人，自2026年5月12日起严重滞后”: the figures as `_figures`
+    gives them; an indicator where less is better (逆向, e.g. 事故起数) reads “序时目标不超过0.83起，
+    实际为1起” — nobody “completes” an accident."""
+    e, a = _figures(expected, actual, places)
+    negative = direction == Direction.NEGATIVE
     parts = []
     if expected is not None:
-        parts.append(_("序时目标%(v)s%(m)s") % {"v": figure(expected, places), "m": measure})
+        text = _("序时目标不超过%(v)s%(m)s") if negative else _("序时目标%(v)s%(m)s")
+        parts.append(text % {"v": e, "m": measure})
     if actual is not None:
-        parts.append(_("实际完成%(v)s%(m)s") % {"v": figure(actual, places), "m": measure})
+        text = _("实际为%(v)s%(m)s") if negative else _("实际完成%(v)s%(m)s")
+        parts.append(text % {"v": a, "m": measure})
     if since is not None:
         parts.append(_("自%(day)s起严重滞后") % {"day": plain_date(since)})
     return "，".join(parts) or _("严重滞后")
@@ -247,7 +263,7 @@ def lagging_rows(unit_codes: list[str], year: int, cutoff) -> list[dict]:
         .order_by("unit__code", "item__sort_key", "id")
         .values_list(
             "unit__name", "unit__code", "item__code", "item__name", "item__type", "expected", "actual",
-            "item__measure_unit", "item__decimal_places", "red_since",
+            "item__measure_unit", "item__decimal_places", "item__direction", "red_since",
         )
     )  # fmt: skip
     return _numbered(
@@ -257,9 +273,9 @@ def lagging_rows(unit_codes: list[str], year: int, cutoff) -> list[dict]:
                 "unit_code": unit_code,
                 "item": f"{code} {name}",
                 "kind": kind,
-                "detail": _detail(e, a, measure, display_places(places, measure), since),
+                "detail": _detail(e, a, measure, display_places(places, measure), since, direction),
             }
-            for unit, unit_code, code, name, kind, e, a, measure, places, since in rows
+            for unit, unit_code, code, name, kind, e, a, measure, places, direction, since in rows
         ]
     )
 

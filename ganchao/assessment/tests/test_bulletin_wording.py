@@ -3,6 +3,7 @@ indicator's display precision, praise of a 优秀 unit qualified by its items st
 the appeal sentence naming the actual last day."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -12,9 +13,9 @@ from ganchao.assessment.tests.test_bulletin import document_text, publish
 from ganchao.goals.models import Assignment, Item
 
 
-def lag(scenario, code, *, expected, actual, measure, places=None):
+def lag(scenario, code, *, expected, actual, measure, places=None, direction="positive"):
     Item.objects.filter(plan=scenario.plan, code=code).update(
-        measure_unit=measure, decimal_places=places
+        measure_unit=measure, decimal_places=places, direction=direction
     )
     Assignment.objects.filter(item__plan=scenario.plan, item__code=code).update(
         status="red", expected=expected, actual=actual, red_since=dt.date(2026, 6, 15)
@@ -30,14 +31,28 @@ def generate(scenario):
 
 
 def test_figures_follow_each_indicators_precision(scenario):
-    lag(scenario, "1", expected="0.8300", actual="1", measure="起")
+    lag(scenario, "1", expected="4.6700", actual="3", measure="起")
     lag(scenario, "2", expected="330.3000", actual="136", measure="亿元")
     lag(scenario, "4", expected="4.6700", actual="2.5", measure="家", places=1)
     text, _result = generate(scenario)
-    assert "事项1（序时目标1起，实际完成1起，自2026年6月15日起严重滞后）" in text
+    assert "事项1（序时目标5起，实际完成3起，自2026年6月15日起严重滞后）" in text
     assert "事项2（序时目标330.30亿元，实际完成136.00亿元，" in text
     assert "事项4（序时目标4.7家，实际完成2.5家，" in text
-    assert "0.83起" not in text and "330.3000" not in text
+    assert "4.67" not in text and "330.3000" not in text
+
+
+def test_less_is_better_reads_as_a_limit_and_rounding_hides_no_gap(scenario):
+    lag(scenario, "1", expected="0.8300", actual="1", measure="起", direction="negative")
+    text, _result = generate(scenario)
+    assert "事项1（序时目标不超过0.83起，实际为1起，自2026年6月15日起严重滞后）" in text
+    assert "实际完成1起" not in text
+
+
+def test_rounding_is_refined_only_when_it_would_hide_the_gap():
+    assert bulletin._figures(Decimal("0.83"), Decimal("1"), 0) == ("0.83", "1")
+    assert bulletin._figures(Decimal("4.67"), Decimal("3"), 0) == ("5", "3")
+    assert bulletin._figures(Decimal("100.004"), Decimal("100.001"), 2) == ("100.00", "100.00")
+    assert bulletin._figures(None, Decimal("3"), 0) == ("", "3")
 
 
 def test_praise_of_an_excellent_unit_is_qualified_by_its_lagging_items(scenario):
