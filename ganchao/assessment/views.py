@@ -271,10 +271,13 @@ def my_scorecard(request):
     if unit is not None and unit.category_id:
         latest = (
             Result.objects.filter(scheme__category_id=unit.category_id)
+            .exclude(scheme__excluded_units=unit)  # a scheme the unit takes no part in
             .order_by("-published_at", "-id")
             .values_list("scheme_code", "period")
             .first()
         )
         if latest is not None:
             return redirect("assessment:scorecard", latest[0], latest[1], unit.code)
-    return render(request, "assessment/my_scorecard_empty.html", {"unit": unit})
+    excluded = unit is not None and Scheme.objects.filter(excluded_units=unit).exists()
+    context = {"unit": unit, "excluded": excluded}
+    return render(request, "assessment/my_scorecard_empty.html", context)

@@ -23,9 +23,9 @@ from ganchao.assessment.services_bulletins import bulletin_generate
 from ganchao.assessment.tests.conftest import COMPONENTS
 from ganchao.assessment.tests.league_support import people  # noqa: F401
 from ganchao.cli import main
-from ganchao.conftest import make_unit
+from ganchao.conftest import make_unit, make_user
 from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion
-from ganchao.orgs.choices import UnitType
+from ganchao.orgs.choices import Role, UnitType
 
 Q2 = parse("2026-Q2", "quarter")
 LEAGUE = "/assessment/league/"
@@ -155,6 +155,9 @@ def test_an_excluded_unit_appears_nowhere(towns, login, people, capsys, settings
     assert "督查镇" not in client.get(LEAGUE, query).content.decode()
     assert "督查镇" not in client.get(LEAGUE, query | {"draft": "1"}).content.decode()
     assert client.get(f"{CARD}T06/").status_code == 404
+    mine = login(make_user("x_liaison", towns.x, Role.LIAISON)).get("/assessment/my/")
+    assert mine.status_code == 200 and "不参加本类别的考核方案" in mine.content.decode()
+    client = login(people.office)
     api = client.get(API).json()
     assert "T06" not in {row["unit_code"] for row in api["items"] + api["unassessed"]}
     assert client.get(f"{API}/units/T06").status_code == 404
