@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from ganchao.assessment import services
 from ganchao.assessment.models import Component, Scheme
+from ganchao.assessment.selectors_inputs import category_units
 from ganchao.assessment.services_inputs import (
     ManualChange,
     ManualPlan,
@@ -141,6 +142,9 @@ class ManualSheet:
             return None
 
     def _in_category(self, row: Row, unit: Unit) -> bool:
+        if self.scheme.excluded_units.filter(pk=unit.pk).exists():
+            row.fail(UNIT, _("“%(unit)s”不参加本方案考核") % {"unit": unit.name})
+            return False
         if unit.category_id == self.scheme.category_id and unit.active:
             return True
         row.fail(
@@ -207,7 +211,7 @@ def _warnings(sheet: ManualSheet, scheme: Scheme, period: str) -> list[str]:
     without a score once the file is in (per component when the scheme has several)."""
     warnings = [_skipped_warning(sheet.skipped)] if sheet.skipped else []
     covered = {(unit.pk, component.code) for unit, component, _s in sheet.cells}
-    units = list(Unit.objects.filter(category_id=scheme.category_id, active=True).order_by("code"))
+    units = list(category_units(scheme))
     stored = existing_scores(scheme, period, [u.pk for u in units])
     several = len(sheet.components) > 1
     for component in sheet.components:
@@ -253,11 +257,7 @@ def manual_sheet_import(
 
 
 def _rows(scheme: Scheme, period: str | None):
-    units = list(
-        Unit.objects.filter(category_id=scheme.category_id, active=True)
-        .order_by("code")
-        .values_list("id", "code", "name")
-    )
+    units = list(category_units(scheme).values_list("id", "code", "name"))
     stored = existing_scores(scheme, period, [pk for pk, _c, _n in units]) if period else {}
     for pk, code, name in units:
         for component in manual_components(scheme):

@@ -75,7 +75,12 @@ class GridRow:
 
 
 def category_units(scheme: Scheme):
-    return Unit.objects.filter(category_id=scheme.category_id, active=True).order_by("code")
+    """The scheme's participants: the category's active units minus those it excludes."""
+    return (
+        Unit.objects.filter(category_id=scheme.category_id, active=True)
+        .exclude(pk__in=scheme.excluded_units.values("pk"))
+        .order_by("code")
+    )
 
 
 def manual_grid(scheme: Scheme, span: AssessmentPeriod, page_number, posted=None, errors=None):

@@ -182,3 +182,20 @@ def test_a_changed_score_is_an_update(scenario, office):
     assert (result.updated[0].before, result.updated[0].after, result.updated[0].row) == (
         D(8), D(9), 2,
     )  # fmt: skip
+
+
+def test_an_excluded_unit_gets_no_manual_score_and_no_row(scenario, office):
+    """A scheme's excluded units are not its participants: the sheet refuses them by row and
+    neither its template nor its export lists them."""
+    with transaction.atomic():
+        scheme = services.scheme_create(
+            actor=None, code="TOWNS", name="乡镇季度考核", category=scenario.category,
+            period_type="quarter", components=manual_scheme(scenario).components.values(
+                "code", "name", "kind", "points", "method", "floor"),
+            excluded_units=["T03"],
+        )  # fmt: skip
+    result = run(office, scheme, sheet(("T01", "领导评议", 8), ("丙镇", "领导评议", 9)))
+    assert not result.written and "“丙镇”不参加本方案考核" in str(result.errors[0])
+    names = [c.value for row in load_workbook(io.BytesIO(manual_sheet_template(scheme))).active
+             .iter_rows() for c in row]  # fmt: skip
+    assert "乙镇" in names and "丙镇" not in names
