@@ -50,7 +50,18 @@ PAYLOAD_LABELS = {
     "reason": gettext_lazy("原因"),
     "count": gettext_lazy("数量"),
     "version": gettext_lazy("版本"),
+    # the seed's counts whose key is no model's plural name
+    "categories": gettext_lazy("单位类别"),
+    "milestone_completions": gettext_lazy("节点完成"),
+    "bulletins": gettext_lazy("通报"),
+    "talks": gettext_lazy("约谈"),
+    "guidance": gettext_lazy("指导事项"),
 }
+# Values that are codes of a payload key (not of a model's choices).
+PAYLOAD_VALUES = {
+    "scale": {"town": gettext_lazy("一个镇"), "city": gettext_lazy("一个市"),
+              "province": gettext_lazy("一个省")},
+}  # fmt: skip
 
 
 def _plural(model) -> str:
@@ -65,7 +76,9 @@ def _model_labels() -> dict[str, object]:
     plural model names → the model's verbose name plural (for counts)."""
     labels: dict[str, object] = {}
     for model in apps.get_models():
-        labels.setdefault(_plural(model), model._meta.verbose_name)
+        verbose = model._meta.verbose_name
+        if str(verbose) != CAMEL.sub(" ", model.__name__).lower():  # not Django's default
+            labels.setdefault(_plural(model), verbose)
         for field in model._meta.get_fields():
             verbose = getattr(field, "verbose_name", None)
             if verbose is None or str(verbose) == field.name.replace("_", " "):
@@ -74,8 +87,38 @@ def _model_labels() -> dict[str, object]:
     return labels
 
 
-def field_label(name: str) -> str:
-    """`measure_unit` → 计量单位, `data_source_unit_id` → 数据来源单位; unknown names as they are."""
+@lru_cache(maxsize=1)
+def _models_by_name() -> dict[str, type]:
+    """model_name → model (an event's object type is usually its model's name)."""
+    return {model._meta.model_name: model for model in apps.get_models()}
+
+
+def _model_field(object_type: str, name: str):
+    model = _models_by_name().get(object_type or "")
+    if model is None:
+        return None
+    for candidate in (name, name.removesuffix("_id")):
+        try:
+            return model._meta.get_field(candidate)
+        except Exception:  # FieldDoesNotExist: not a field of this model
+            continue
+    return None
+
+
+def _value_words(object_type: str, name: str) -> dict:
+    """A field's choice codes → their labels (draft → 草稿), from the event's own model."""
+    field = _model_field(object_type, name)
+    choices = getattr(field, "flatchoices", None) if field is not None else None
+    return dict(choices) if choices else PAYLOAD_VALUES.get(name, {})
+
+
+def field_label(name: str, object_type: str = "") -> str:
+    """`measure_unit` → 计量单位, `data_source_unit_id` → 数据来源单位 — by the event's own model
+    first, then any model; unknown names as they are."""
+    own = _model_field(object_type, name)
+    verbose = getattr(own, "verbose_name", None)
+    if verbose is not None and str(verbose) != name.replace("_", " "):
+        return str(verbose)
     found = PAYLOAD_LABELS.get(name)
     if found is None:
         labels = _model_labels()
@@ -110,21 +153,36 @@ def show(value) -> str:
     return text
 
 
+def _word(words: dict, value):
+    try:
+        return words.get(value, value)
+    except TypeError:  # a list or dict is no choice code
+        return value
+
+
 def _pair(change) -> tuple[object, object]:
     if isinstance(change, dict) and set(change) == {"before", "after"}:
         return change["before"], change["after"]
     return None, change  # a payload that is not a before/after pair: its value is new
 
 
-def change_rows(changes, prefix: str = "") -> list[dict]:
+def change_rows(changes, prefix: str = "", object_type: str = "") -> list[dict]:
     """[{"field", "before", "after"}] in the stored order; a dict on either side becomes one
     row per key (数量 · 单位 …), so that no raw JSON reaches the page."""
     if not isinstance(changes, dict):
         return [{"field": prefix or _("内容"), "before": EMPTY, "after": show(changes)}]
+    if changes and set(changes) <= {"before", "after"} and prefix == "":
+        # the whole object's before and after (e.g. {"after": {...}} of a created record)
+        old, new = changes.get("before") or {}, changes.get("after") or {}
+        if isinstance(old, dict) and isinstance(new, dict):
+            keys = list(dict.fromkeys([*old, *new]))
+            pairs = {k: {"before": old.get(k), "after": new.get(k)} for k in keys}
+            return change_rows(pairs, object_type=object_type)
     rows = []
     for name, change in changes.items():
         before, after = _pair(change)
-        label = f"{prefix}{PATH_SEPARATOR}{field_label(name)}" if prefix else field_label(name)
+        own = field_label(name, "" if prefix else object_type)
+        label = f"{prefix}{PATH_SEPARATOR}{own}" if prefix else own
         if isinstance(before, dict) or isinstance(after, dict):
             old = before if isinstance(before, dict) else {}
             new = after if isinstance(after, dict) else {}
@@ -132,6 +190,8 @@ def change_rows(changes, prefix: str = "") -> list[dict]:
             nested = {key: {"before": old.get(key), "after": new.get(key)} for key in keys}
             rows.extend(change_rows(nested, label))
         else:
+            words = _value_words("" if prefix else object_type, name)
+            before, after = _word(words, before), _word(words, after)
             rows.append({"field": label, "before": show(before), "after": show(after)})
     return rows
 

@@ -30,7 +30,7 @@ def _rows(page):
             "event": e,
             "action_label": label(e.action),
             "type_label": object_type_label(e.object_type),
-            "changes": change_rows(e.changes) if e.changes else [],
+            "changes": change_rows(e.changes, object_type=e.object_type) if e.changes else [],
         }
         for e in page
     ]

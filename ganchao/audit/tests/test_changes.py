@@ -109,3 +109,17 @@ def test_a_history_with_only_numbers_names_the_type(city, login):
         )
     html = login(city.auditor).get("/audit/history/unit/99999/").content.decode()
     assert "变更记录：单位（编号 99999）" in html
+
+
+@pytest.mark.django_db
+def test_codes_of_the_events_own_model_read_as_words():
+    rows = change_rows({"state": {"before": "draft", "after": "issued"}}, object_type="plan")
+    assert rows == [{"field": "状态", "before": "草稿", "after": "已下达"}]
+    created = change_rows(
+        {"after": {"direction": "negative", "measure_unit": "起"}}, object_type="item"
+    )
+    assert created == [
+        {"field": "指标方向", "before": "—", "after": "逆向"},
+        {"field": "计量单位", "before": "—", "after": "起"},
+    ]
+    assert change_rows({"scale": {"before": None, "after": "city"}})[0]["after"] == "一个市"
