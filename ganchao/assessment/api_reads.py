@@ -116,10 +116,14 @@ def revisions(actor, code: str, period: str) -> list[dict]:
 
 
 def breakdown(actor, code: str, period: str, unit_code: str, *, draft: bool) -> dict:
-    scheme, span, rows, published, _cutoff, _unranked = _rows(actor, code, period, draft=draft)
+    scheme, span, rows, published, _cutoff, unranked = _rows(actor, code, period, draft=draft)
     row = next((r for r in rows if r["unit_code"] == unit_code), None)
     unit = Unit.objects.filter(code=unit_code).first()
-    if row is None or unit is None or not permissions.sees_breakdown(actor, unit):
+    if unit is None or not permissions.sees_breakdown(actor, unit):
+        raise NotFound("对象不存在或不在您的查看范围内")
+    if row is None and unit_code in {r["unit_code"] for r in unranked}:
+        raise NotFound(f"{unit.name}本期无考核内容（既没有考核指标也没有到期节点），不参加排名")
+    if row is None:
         raise NotFound("对象不存在或不在您的查看范围内")
     return {
         **_ranking_row(row),

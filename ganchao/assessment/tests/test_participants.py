@@ -119,6 +119,8 @@ def test_league_scorecard_and_api_say_本期无考核内容(towns, login, people
     api = client.get(API).json()
     assert "T04" not in {row["unit_code"] for row in api["items"]}
     assert api["unassessed"] == [{"unit_code": "T04", "unit": "丁镇"}] and api["count"] == 5
+    missing = client.get(f"{API}/units/T04")
+    assert missing.status_code == 404 and "丁镇本期无考核内容" in missing.json()["message"]
 
 
 def test_a_scorecard_says_which_component_was_filled_and_how(towns, login, people):
