@@ -5,6 +5,7 @@ csv` — while export → import still changes nothing."""
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -176,3 +177,36 @@ def test_unit_sheet_round_trips_with_a_formula_name(hostile):
     assert assert_numeric(units, {"排序"}) == units.max_row - 1
     result = unit_sheet_import(actor=None, data=data, filename="单位.xlsx", dry_run=True)
     assert not result.errors and not result.has_changes, result.summary_lines()
+
+
+# ---- a guard for every export: no number hides in a text cell -----------------------------
+
+TEXT_HEADERS = {"编号", "单位编码", "单位", "期间", "联系电话", "上级单位", "简称", "说明", "明细"}
+NUMBER_TEXT = re.compile(r"^[+-]?\d[\d,]*(\.\d+)?%?$")
+
+
+def assert_no_number_as_text(data: bytes) -> int:
+    """Every cell outside the code and text columns that reads as a number is a numeric cell."""
+    checked = 0
+    for ws in sheets(data):
+        head = {cell.column: cell.value for cell in ws[1]}
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if head.get(cell.column) in TEXT_HEADERS or cell.value is None:
+                    continue
+                if isinstance(cell.value, str) and NUMBER_TEXT.match(cell.value):
+                    raise AssertionError(f"{ws.title}!{cell.coordinate} {cell.value!r} is text")
+                checked += 1
+    return checked
+
+
+def test_no_export_of_the_assessment_holds_a_number_as_text(hostile):
+    publish(hostile.scheme, "2026-Q2")
+    rows = latest_result("TOWNS", "2026-Q2").snapshot
+    exported = [
+        exports.ranking_xlsx(rows, "排名"),
+        exports.breakdown_xlsx(rows, "得分明细"),
+        unit_exports.unit_sheet_export(),
+        unit_exports.unit_sheet_template(),
+    ]
+    assert all(assert_no_number_as_text(data) for data in exported)

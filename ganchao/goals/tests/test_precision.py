@@ -162,3 +162,14 @@ def test_the_item_form_offers_the_precision(city):
     assert form.is_valid(), form.errors
     assert form.values()["decimal_places"] == 1
     assert Decimal(12000) == item.target
+
+
+@pytest.mark.django_db
+def test_no_goal_sheet_export_holds_a_number_as_text(city):
+    from ganchao.assessment.tests.test_export_cells import assert_no_number_as_text
+    from ganchao.goals.exports import report_sheet_template
+
+    run(goal_sheet(basic_rows()))
+    plan = Plan.objects.get()
+    for data in (goal_sheet_export(plan), goal_sheet_template(), report_sheet_template(plan)):
+        assert assert_no_number_as_text(data)
