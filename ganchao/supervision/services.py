@@ -9,6 +9,7 @@ another tick. Every alert goes to the inbox of its unit's liaisons and unit head
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -176,26 +177,52 @@ def _message(cause: Cause, label: str) -> str:
 
 
 def _notify(alerts: list[Alert], at) -> None:
-    """The unit's liaisons and heads; for a 催办, also the leaders in charge of the unit."""
+    """The unit's liaisons and heads, one message per alert; the leaders in charge of a unit
+    with new 催办, one message per unit listing them (a scan may raise hundreds at once)."""
     by_unit = unit_contacts({a.unit_id for a in alerts}, NOTIFIED_ROLES)
-    urged = {a.unit_id for a in alerts if a.level >= Level.URGE}
-    leaders = leaders_in_charge(urged, timezone.localtime(at).date()) if urged else {}
-    names = dict(Unit.objects.filter(pk__in=urged).values_list("pk", "name")) if urged else {}
     entries = []
     for alert in alerts:
         title = f"{alert.get_level_display()}：{alert.get_trigger_display()}"
         url = f"/supervision/alerts/{alert.pk}/" if alert.pk else ""
-        fields = {"title": title, "body": alert.message, "url": url, "kind": "alert"}
         for user in by_unit.get(alert.unit_id, []):
-            entries.append((user, {**fields, "alert": alert}))
-        if alert.level >= Level.URGE:
-            leader_title = _("分管单位%(title)s：%(unit)s") % {
+            fields = {
                 "title": title,
-                "unit": names.get(alert.unit_id, ""),
+                "body": alert.message,
+                "url": url,
+                "kind": "alert",
+                "alert": alert,
             }
-            for user in leaders.get(alert.unit_id, []):
-                entries.append((user, {**fields, "title": leader_title[:200], "alert": alert}))
+            entries.append((user, fields))
+    entries += _leader_entries([a for a in alerts if a.level >= Level.URGE], at)
     notifications_create_many(entries, at=at)
+
+
+LEADER_LINES = 10
+
+
+def _leader_entries(urged: list[Alert], at) -> list:
+    by_unit: dict[int, list[Alert]] = {}
+    for alert in urged:
+        by_unit.setdefault(alert.unit_id, []).append(alert)
+    if not by_unit:
+        return []
+    leaders = leaders_in_charge(by_unit, timezone.localtime(at).date())
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=leaders)}
+    entries = []
+    for unit_id, users in leaders.items():
+        unit, unit_alerts = units[unit_id], by_unit[unit_id]
+        lines = [f"· {a.message}" for a in unit_alerts[:LEADER_LINES]]
+        if len(unit_alerts) > LEADER_LINES:
+            lines.append(_("……等%(n)d项") % {"n": len(unit_alerts)})
+        fields = {
+            "title": _("分管单位催办：%(unit)s（%(n)d项）")
+            % {"unit": unit.name, "n": len(unit_alerts)},
+            "body": "\n".join(lines),
+            "url": f"/supervision/alerts/?{urlencode({'unit': unit.code, 'level': Level.URGE})}",
+            "kind": "alert",
+        }
+        entries += [(user, fields) for user in users]
+    return entries
 
 
 # ---- answering a 催办 -----------------------------------------------------------------------

@@ -168,17 +168,45 @@ def test_urge_reaches_the_leader_in_charge_and_not_others(people):
         )
     ]
     _notify(alerts, at)
-    titles = list(
-        Notification.objects.filter(user=city.leader_user).values_list("title", flat=True)
-    )
-    assert titles == ["分管单位催办：转为严重滞后：西湖镇"] or (
-        len(titles) == 1 and "西湖镇" in titles[0] and "催办" in titles[0]
-    )
+    told = Notification.objects.get(user=city.leader_user)
+    assert told.title == "分管单位催办：西湖镇（1项）" and "严重滞后" in told.body
+    assert told.url == "/supervision/alerts/?unit=C101&level=2"
     assert Notification.objects.filter(user=city.liaison_b, kind="alert").count() == 1
     # an area that has ended no longer brings messages
     LeaderArea.objects.filter(leader=city.leader).update(end_date=dt.date(2026, 2, 1))
     _notify(alerts[:1], at)
     assert Notification.objects.filter(user=city.leader_user).count() == 1
+
+
+def test_many_urges_make_one_message_per_unit_for_the_leader(people):
+    from ganchao.goals.tests.factories import make_assignment, make_item
+    from ganchao.supervision.choices import Level, Trigger
+    from ganchao.supervision.models import Alert
+    from ganchao.supervision.services import _notify
+
+    city = people
+    tree = make_plan(city)
+    at = timezone.now()
+    alerts = []
+    for n in range(12):
+        item = make_item(tree.plan, f"1.{n + 10}", f"指标{n}", "indicator", tree.goal)
+        assignment = make_assignment(item, city.town_a)
+        alerts.append(
+            Alert.objects.create(
+                level=Level.URGE,
+                trigger=Trigger.REPORT_LATE,
+                assignment=assignment,
+                unit=city.town_a,
+                cause_key="2026-10",
+                at=at,
+                message=f"指标{n}逾期未报送",
+            )  # fmt: skip
+        )
+    _notify(alerts, at)
+    told = Notification.objects.get(user=city.leader_user)
+    assert told.title == "分管单位催办：西湖镇（12项）"
+    assert told.body.count("· ") == 10 and "……等12项" in told.body
+    assert Notification.objects.filter(user=city.liaison_a).count() == 12
 
 
 def test_supervision_notice_reaches_the_leader_in_charge(people):
