@@ -173,3 +173,23 @@ def test_no_goal_sheet_export_holds_a_number_as_text(city):
     plan = Plan.objects.get()
     for data in (goal_sheet_export(plan), goal_sheet_template(), report_sheet_template(plan)):
         assert assert_no_number_as_text(data)
+
+
+@pytest.mark.django_db
+def test_the_api_sets_and_shows_the_precision(city):
+    from ganchao.common.tests.api_client import TokenApi, error_fields
+
+    run(goal_sheet(basic_rows()))
+    item = Item.objects.get(code="1.1")
+    api = TokenApi(city.office)
+    assert api.get(f"/items/{item.pk}").json()["display_places"] == 0  # 人
+    changed = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": 2})
+    assert changed.status_code == 200, changed.content
+    shown = api.get(f"/items/{item.pk}").json()
+    assert (shown["decimal_places"], shown["display_places"]) == (2, 2)
+    refused = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": 9})
+    assert refused.status_code == 422 and error_fields(refused) == {"decimal_places"}
+    assert "小数位数须为 0 至 4 的整数" in refused.json()["errors"][0]["message"]
+    cleared = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": None})
+    assert cleared.status_code == 200
+    assert Item.objects.get(pk=item.pk).decimal_places is None
