@@ -180,7 +180,7 @@ def test_an_excluded_unit_appears_nowhere(towns, login, people, capsys, settings
 
 
 def test_ranking_json_and_csv_omit_unranked_units_and_xlsx_lists_them_under(
-    towns, login, people, capsys
+    towns, login, people, capsys, tmp_path
 ):
     assert main(["score", "--scheme", "TOWNS", "--period", "2026-Q2"]) == 0
     assert "—\tT04\t丁镇\t—\t本期无考核内容" in capsys.readouterr().out
@@ -199,6 +199,11 @@ def test_ranking_json_and_csv_omit_unranked_units_and_xlsx_lists_them_under(
     assert all("丁镇" not in row for row in rows[:table_end])
     under = [row for row in rows[table_end:] if "丁镇" in row]
     assert under and under[0][1] == "T04" and under[0][4] == "本期无考核内容"
+    path = tmp_path / "ranking.xlsx"
+    args = ["ranking", "--scheme", "TOWNS", "--period", "2026-Q2", "--format", "xlsx"]
+    assert main([*args, "-o", str(path)]) == 0
+    cells = [c.value for row in load_workbook(path).active.iter_rows() for c in row]
+    assert "丁镇" in cells and "本期无考核内容" in cells
 
 
 def test_new_versions_carry_the_participants_and_the_setting(towns):

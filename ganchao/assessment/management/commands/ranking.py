@@ -24,9 +24,14 @@ class Command(GanchaoCommand):
             raise UsageError("导出 xlsx 时必须用 -o 指定输出文件")
         scheme, period = resolve({**options, "version": None})
         published = selectors.latest_result(scheme.code, period.code)
-        rows = published.snapshot if published else selectors.draft_results(scheme, period)[0]
-        if fmt == "xlsx":
-            Path(output).write_bytes(exports.ranking_xlsx(rows, f"{scheme.code} {period.code}"))
+        if published:
+            rows, unranked = published.snapshot, published.unassessed
+        else:
+            draft = selectors.draft_outcome(scheme, period)
+            rows, unranked = draft.rows, draft.unassessed
+        if fmt == "xlsx":  # units with nothing to assess under the table; JSON and CSV omit them
+            title = f"{scheme.code} {period.code}"
+            Path(output).write_bytes(exports.ranking_xlsx(rows, title, unassessed=unranked))
             self.stdout.write(f"已导出 {len(rows)} 个单位的排名到 {output}")
             return
         text = exports.ranking_json(rows) if fmt == "json" else exports.ranking_csv(rows)
