@@ -18,6 +18,7 @@ from ganchao.assessment.choices import (
     PeriodType,
     SchemeState,
 )
+from ganchao.assessment.periods import period_label
 from ganchao.common.models import TimeStamped
 
 POINTS = {"max_digits": 8, "decimal_places": 2}
@@ -182,7 +183,10 @@ class Result(models.Model):
         verbose_name = _("考核结果")
 
     def __str__(self) -> str:
-        return f"{self.scheme_code} {self.period} 第{self.result_revision}版"
+        """乡镇季度考核 2026年第二季度 第2版: the scheme by name, the period in words (the name
+        an audit event and a page show), not TOWN-Q 2026-Q2."""
+        name = self.scheme.name if self.scheme_id else self.scheme_code
+        return f"{name} {period_label(self.period)} 第{self.result_revision}版"
 
 
 class Benchmark(TimeStamped):
