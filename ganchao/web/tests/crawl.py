@@ -17,7 +17,8 @@ Used by test_crawl_browser.py; also runnable by hand against a demo server
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from html.parser import HTMLParser
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 
@@ -149,9 +150,9 @@ class Crawler:
             level2 = []
             for url in level1:
                 if url_pattern(url) in self.rendered:
-                    self._check(context, url, result)
-                    continue
-                links = self._visit(page, url, errors, result)
+                    links = self._check(context, url, result)
+                else:
+                    links = self._visit(page, url, errors, result)
                 level2 += self._new_links(links, seen, self.level2_per_page)
             for url in level2:
                 self._check(context, url, result)
@@ -224,16 +225,48 @@ class Crawler:
             return False
         return True
 
-    def _check(self, context, url: str, result: RoleCrawl) -> None:
+    def _check(self, context, url: str, result: RoleCrawl) -> list[str]:
+        """Fetch without rendering; the page's links (absolute), as the browser would list them."""
         result.checked.append(url)
         response = context.request.get(url)
+        links = []
         if response.status >= 400:
-            result.fail(url, f"HTTP {response.status}（链接所在页已打开，未渲染此页）")
+            result.fail(url, f"HTTP {response.status}（只取回未渲染）")
         elif urlsplit(response.url).path == LOGIN_PATH and not url.startswith(LOGIN_PATH):
             result.fail(
                 url, "已登录用户被带到登录页" if result.signed_in else "公众可见的链接需要登录"
             )
+        elif "text/html" in response.headers.get("content-type", ""):
+            links = [urljoin(response.url, href) for href in _LinkParser.hrefs(response.text())]
         response.dispose()
+        return links
+
+
+class _LinkParser(HTMLParser):
+    """a[href] outside forms, without `download` or an htmx verb (LINKS_SCRIPT's rule)."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self.forms = [], 0
+
+    @classmethod
+    def hrefs(cls, html: str) -> list[str]:
+        parser = cls()
+        parser.feed(html)
+        return parser.found
+
+    def handle_starttag(self, tag, attrs):
+        names = dict(attrs)
+        if tag == "form":
+            self.forms += 1
+        elif tag == "a" and names.get("href") and not self.forms:
+            acting = {"download", "hx-post", "hx-put", "hx-patch", "hx-delete"} & names.keys()
+            if not acting:
+                self.found.append(names["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.forms = max(0, self.forms - 1)
 
 
 def main(argv):  # pragma: no cover - a hand tool
