@@ -22,9 +22,8 @@ from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.goals import evidence as evidence_files
+from ganchao.notifications.recipients import offices_for
 from ganchao.notifications.services import notification_create
-from ganchao.orgs.choices import Role
-from ganchao.orgs.models import User
 from ganchao.orgs.selectors import unit_contacts
 
 APPEAL_SUBMIT = register("assessment.appeal_submit", gettext_lazy("提出考核申诉"))
@@ -170,9 +169,8 @@ def _appeal_url(appeal: Appeal) -> str:
 
 
 def _notify_office(appeal: Appeal, at) -> None:
-    users = User.objects.filter(is_active=True, role_grants__role=Role.OFFICE).distinct()
     notification_create(
-        users=users,
+        users=offices_for([appeal.unit_id]).get(appeal.unit_id, []),
         title=_("新的考核申诉：%(unit)s %(component)s")
         % {"unit": appeal.unit.name, "component": appeal.component_name},
         body=appeal.reason[:500],

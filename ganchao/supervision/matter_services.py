@@ -19,6 +19,7 @@ from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
 from ganchao.common import workdays
 from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ganchao.notifications.recipients import offices_for
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import Leader, Unit, User
@@ -207,7 +208,8 @@ def _notify_units(matter, unit_ids, title, body, at) -> None:
 
 
 def _notify_office(matter, title, body, at, kind="matter") -> None:
-    users = User.objects.filter(is_active=True, role_grants__role=Role.OFFICE).distinct()
+    """The office responsible for the lead unit (a city's own office at province scale)."""
+    users = offices_for([matter.lead_unit_id]).get(matter.lead_unit_id, [])
     message = {**_message(matter, title, body), "kind": kind}
     notifications_create_many([(u, message) for u in users], at=at)
 

@@ -331,3 +331,23 @@ def test_the_group_robot_gets_one_digest_for_many_reports(people, settings, monk
             submit(people, tree, period=f"2026-{month:02d}", value=str(1000 * month))
     services.delivery_send_due(at=start + services.DIGEST_DELAY + dt.timedelta(minutes=1))
     assert len(posted) == 1 and posted[0].startswith("进展报送待审核（3条）")
+
+
+@pytest.mark.django_db
+def test_at_province_scale_each_city_s_office_hears_of_its_own_units():
+    from ganchao.conftest import make_unit
+    from ganchao.notifications.recipients import offices_for
+    from ganchao.orgs.choices import UnitType
+
+    province = make_unit("示范省", UnitType.PROVINCE, code="P")
+    cities, offices, towns = [], [], []
+    for n in (1, 2):
+        city = make_unit(f"第{n}市", UnitType.CITY, province, code=f"P{n}")
+        office_unit = make_unit(f"第{n}市督查室", UnitType.DEPARTMENT, city, code=f"P{n}01")
+        offices.append(make_user(f"office_{n}", office_unit, Role.OFFICE))
+        towns.append(make_unit(f"第{n}市一镇", UnitType.TOWN, city, code=f"P{n}T1"))
+        cities.append(city)
+    told = offices_for([towns[0].pk, towns[1].pk, cities[1].pk])
+    assert told[towns[0].pk] == [offices[0]]
+    assert told[towns[1].pk] == [offices[1]]
+    assert told[cities[1].pk] == [offices[1]]
