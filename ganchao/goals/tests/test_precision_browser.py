@@ -24,6 +24,7 @@ def test_office_sets_the_precision_of_an_indicator(page, city, artifacts_dir):
     page.wait_for_url("**/")
     page.goto(f"/goals/items/{item.pk}/")
     assert "4,154" in page.locator("body").inner_text()
+    assert "保留 0 位小数" in page.locator("body").inner_text()
     for width, height in ((390, 844), (1366, 768)):
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"/goals/items/{item.pk}/edit/")
