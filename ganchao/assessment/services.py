@@ -359,7 +359,8 @@ def result_publish(
         .order_by("-result_revision")
         .first()
     )
-    changes = differences(previous.snapshot, rows) if previous else []
+    unranked = [row["unit_code"] for row in draft.unassessed]
+    changes = differences(previous.snapshot, rows, unranked) if previous else []
     if previous and not changes and previous.scheme_version == scheme.scheme_version:
         return None, []
     result = Result.objects.create(

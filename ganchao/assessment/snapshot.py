@@ -91,15 +91,19 @@ def _flat(row: dict) -> dict[str, object]:
     return values
 
 
-def differences(before: list[dict], after: list[dict]) -> list[dict]:
-    """What changed per unit and field (shown values), in unit code order."""
+def differences(before: list[dict], after: list[dict], unranked=()) -> list[dict]:
+    """What changed per unit and field (shown values), in unit code order. A unit that left
+    the ranked rows for `unranked` (codes with nothing to assess now) is "unassessed", not
+    "removed"."""
     old = {row["unit_code"]: row for row in before}
     new = {row["unit_code"]: row for row in after}
+    unranked = set(unranked)
     changes = []
     for code in sorted(set(old) | set(new)):
         was, now = old.get(code), new.get(code)
         if was is None or now is None:
             field = "added" if was is None else "removed"
+            field = "unassessed" if field == "removed" and code in unranked else field
             changes.append({"unit_code": code, "unit": (now or was)["unit"], "field": field})
             continue
         flat_was, flat_now = _flat(was), _flat(now)

@@ -39,8 +39,12 @@ def describe(changes: list[dict], rows: list[dict]) -> list[str]:
     lines = []
     for change in changes:
         field = change["field"]
-        if field in ("added", "removed"):
-            word = _("新增参加考核") if field == "added" else _("不再参加考核")
+        if field in ("added", "removed", "unassessed"):
+            word = {
+                "added": _("新增参加考核"),
+                "removed": _("不再参加考核"),
+                "unassessed": _("本期无考核内容，不参加排名"),
+            }[field]
             lines.append(f"{change['unit']} {word}")
             continue
         if field.startswith("component:"):

@@ -274,6 +274,15 @@ def test_scheme_api_reads_and_writes_the_participants(towns, login, people):
 # ---- published revisions stay as they were -------------------------------------------------
 
 
+def test_a_unit_that_comes_to_have_nothing_to_assess_is_listed_as_such_in_the_changes(towns):
+    first = publish(towns.scheme)
+    Milestone.objects.filter(item__code="8").update(due_date=dt.date(2026, 8, 3))  # now in Q3
+    with transaction.atomic():
+        second, changes = services.result_publish(actor=None, scheme=towns.scheme, period="2026-Q2")
+    assert {"unit_code": "T05", "unit": "戊镇", "field": "unassessed"} in changes
+    assert second.unassessed[-1]["unit_code"] == "T05" and first.result_revision == 1
+
+
 def test_a_revision_published_under_the_old_rule_stays_and_the_next_follows_the_new(
     towns, login, people
 ):
