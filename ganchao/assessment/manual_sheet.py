@@ -24,6 +24,7 @@ from ganchao.assessment.services_inputs import (
     ManualChange,
     ManualPlan,
     checked_cents,
+    excluded_ids,
     existing_scores,
     manual_components,
     manual_plan,
@@ -95,6 +96,7 @@ class ManualSheet:
         if not self.table.has(SCORE):
             raise ExcelFileError(_("评议打分表缺少“得分”列"))
         self.components = manual_components(scheme)
+        self.excluded = excluded_ids(scheme)  # units the scheme leaves out, read once
         self.resolver = UnitResolver.from_database()
         self.cells: list[tuple[Unit, Component, Decimal]] = []
         self.row_numbers: list[int] = []
@@ -142,7 +144,7 @@ class ManualSheet:
             return None
 
     def _in_category(self, row: Row, unit: Unit) -> bool:
-        if self.scheme.excluded_units.filter(pk=unit.pk).exists():
+        if unit.pk in self.excluded:
             row.fail(UNIT, _("“%(unit)s”不参加本方案考核") % {"unit": unit.name})
             return False
         if unit.category_id == self.scheme.category_id and unit.active:

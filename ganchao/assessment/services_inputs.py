@@ -44,8 +44,12 @@ def require_office(actor) -> None:
 
 
 def unit_in_category(scheme: Scheme, unit: Unit) -> None:
-    """Items and scores only for active units of the scheme's category."""
-    if not _in_category(scheme, unit):
+    """Items and scores only for the scheme's participants: active units of its category that
+    it does not exclude."""
+    excluded = excluded_ids(scheme)
+    if unit.pk in excluded:
+        raise ValidationFailed.on("unit", _("“%(unit)s”不参加本方案考核") % {"unit": unit.name})
+    if not _in_category(scheme, unit, excluded):
         raise ValidationFailed.on(
             "unit",
             _("“%(unit)s”不属于本方案的考核类别（%(category)s）")
@@ -53,8 +57,13 @@ def unit_in_category(scheme: Scheme, unit: Unit) -> None:
         )
 
 
-def _in_category(scheme: Scheme, unit: Unit) -> bool:
-    return unit.category_id == scheme.category_id and unit.active
+def excluded_ids(scheme: Scheme) -> set[int]:
+    """The ids of the units the scheme leaves out (one query)."""
+    return set(scheme.excluded_units.values_list("pk", flat=True))
+
+
+def _in_category(scheme: Scheme, unit: Unit, excluded: set[int]) -> bool:
+    return unit.category_id == scheme.category_id and unit.active and unit.pk not in excluded
 
 
 # ---- bonus / deduction / veto items ------------------------------------------------------
@@ -239,11 +248,12 @@ def _grid_cells(scheme: Scheme, values: dict[tuple[str, str], str]):
     """The posted grid as (unit, component, score) cells; every bad cell is reported."""
     components = {c.code: c for c in manual_components(scheme)}
     units = Unit.objects.in_bulk({unit for unit, _c in values}, field_name="code")
+    excluded = excluded_ids(scheme)
     cells, errors = [], []
     for (unit_code, code), raw in sorted(values.items()):
         unit, component = units.get(unit_code), components.get(code)
         name = f"score-{unit_code}-{code}"
-        if unit is None or component is None or not _in_category(scheme, unit):
+        if unit is None or component is None or not _in_category(scheme, unit, excluded):
             errors.append(
                 FieldError(name, _("%(unit)s：不是本方案的考核单位") % {"unit": unit_code})
             )

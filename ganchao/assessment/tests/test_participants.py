@@ -15,14 +15,15 @@ import pytest
 from django.db import transaction
 from openpyxl import load_workbook
 
-from ganchao.assessment import selectors, services
+from ganchao.assessment import selectors, services, services_inputs
 from ganchao.assessment.bulletin import bulletin_context
-from ganchao.assessment.models import BulletinIssue, Result, Scheme
+from ganchao.assessment.models import BulletinIssue, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import parse
 from ganchao.assessment.services_bulletins import bulletin_generate
 from ganchao.assessment.tests.conftest import COMPONENTS
 from ganchao.assessment.tests.league_support import people  # noqa: F401
 from ganchao.cli import main
+from ganchao.common.errors import ValidationFailed
 from ganchao.conftest import make_unit, make_user
 from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion
 from ganchao.orgs.choices import Role, UnitType
@@ -224,6 +225,17 @@ def test_an_excluded_unit_must_be_of_the_category_and_exist(towns):
         new_version(towns, empty_component="full")
     assert caught.value.errors[0].field == "empty_component"
     assert Scheme.objects.filter(code="TOWNS").count() == 1  # nothing saved
+
+
+def test_no_item_or_manual_score_for_an_excluded_unit(towns, people):
+    scheme = excluding_the_office(towns)
+    with pytest.raises(ValidationFailed) as caught, transaction.atomic():
+        services_inputs.score_item_register(
+            actor=people.office, scheme=scheme, period="2026-Q2", unit=towns.x, kind="bonus",
+            points=1, reason="表彰",
+        )  # fmt: skip
+    assert caught.value.message == "“督查镇”不参加本方案考核"
+    assert not ScoreItem.objects.filter(unit=towns.x).exists()
 
 
 def test_scheme_form_edits_the_participants_and_the_setting(towns, login, people):
