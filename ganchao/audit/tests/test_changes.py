@@ -123,3 +123,22 @@ def test_codes_of_the_events_own_model_read_as_words():
         {"field": "计量单位", "before": "—", "after": "起"},
     ]
     assert change_rows({"scale": {"before": None, "after": "city"}})[0]["after"] == "一个市"
+
+
+def test_the_log_runs_the_same_queries_for_more_events(city, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(city.auditor)
+    client.get("/audit/")  # warm the per-process caches
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/audit/").status_code == 200
+        return len(queries)
+
+    _events(city)
+    before = count()
+    for _ in range(5):
+        _events(city)
+    assert count() == before
