@@ -131,6 +131,12 @@ def test_a_scorecard_says_which_component_was_filled_and_how(towns, login, peopl
     assert "得分合计 22.50 ÷ 其分值合计 30.00" in card
     c = login(people.office).get(f"{CARD}T03/").content.decode()
     assert "本期无到期节点，按其他考核项得分率 50.00% 折算为 15.00 分" in c
+    sheet = login(people.office).get(
+        "/assessment/league/breakdown.xlsx", {"scheme": "TOWNS", "period": "2026-Q2"}
+    )
+    cells = [c.value for row in load_workbook(io.BytesIO(sheet.content)).active.iter_rows()
+             for c in row]  # fmt: skip
+    assert "本期无考核指标，按其他考核项得分率 75.00% 折算为 37.50 分" in cells
 
 
 def test_average_mode_fills_at_the_categorys_mean_credit(towns, login, people):
