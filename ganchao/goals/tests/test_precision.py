@@ -193,3 +193,36 @@ def test_the_api_sets_and_shows_the_precision(city):
     cleared = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": None})
     assert cleared.status_code == 200
     assert Item.objects.get(pk=item.pk).decimal_places is None
+
+
+@pytest.mark.django_db
+def test_approved_adjustments_list_their_values_as_numbers(city):
+
+    from django.utils import timezone
+
+    from ganchao.goals.choices import AdjustmentState
+    from ganchao.goals.models import Milestone, TargetAdjustment
+
+    run(goal_sheet(basic_rows()))
+    item = Item.objects.get(code="1.1")
+    common = {"reason": "受疫情影响", "requested_by": city.liaison_a,
+              "state": AdjustmentState.APPROVED, "decided_at": timezone.now()}  # fmt: skip
+    TargetAdjustment.objects.create(
+        item=item, field="target", old_value="12000", new_value="11000.5", **common
+    )
+    task = Item.objects.get(code="1.2")
+    TargetAdjustment.objects.create(
+        item=task, milestone=Milestone.objects.filter(item=task).first(), field="milestone_date",
+        old_value="2026-03-31", new_value="2026-04-30", **common,
+    )  # fmt: skip
+    data = goal_sheet_export(Plan.objects.get())
+    sheet = load_workbook(io.BytesIO(data))[gs.ADJUSTMENT_SHEET_TITLE]
+    rows = list(sheet.iter_rows(min_row=2))
+    target = {cell.column_letter: cell for cell in rows[0]}
+    assert (target["E"].value, target["E"].data_type, target["E"].number_format) == (
+        12000,
+        "n",
+        "#,##0",
+    )
+    assert (target["F"].value, target["F"].data_type) == (11000.5, "n")
+    assert [cell.value for cell in rows[1]][4:6] == ["2026-03-31", "2026-04-30"]  # dates stay text
