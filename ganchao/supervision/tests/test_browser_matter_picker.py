@@ -25,19 +25,23 @@ def type_into(page, field: str, typed: str, first: str):
     """Type into a picker and wait until the list, filtered, starts with `first`."""
     control = page.locator(f"#id_{field}-ts-control")
     control.click()
-    control.type(typed)
+    control.fill(typed)
     page.wait_for_function(
         """([field, first]) => {
             const o = document.querySelector(`#id_${field}-ts-dropdown .option`);
             return o !== null && o.textContent.includes(first);
         }""",
         arg=[field, first],
+        timeout=30000,  # the server search of a loaded machine
     )
     return page.locator(f"#id_{field}-ts-dropdown .option", has_text=first).first
 
 
 def pick(page, field: str, typed: str, choice: str):
-    type_into(page, field, typed, choice).click()
+    """Choose the first match with the keyboard, as an official typing would."""
+    type_into(page, field, typed, choice)
+    page.locator(f"#id_{field}-ts-control").press("Enter")
+    page.locator(f"#id_{field}-ts-dropdown").wait_for(state="hidden")
 
 
 def test_office_writes_a_matter_with_the_pickers(page, city, artifacts_dir):
@@ -47,10 +51,9 @@ def test_office_writes_a_matter_with_the_pickers(page, city, artifacts_dir):
     page.goto("/supervision/matters/new/")
     assert page.locator("#id_lead_unit-ts-control").get_attribute("placeholder") == PLACEHOLDER
     page.get_by_label("来源").select_option("instruction")
-    pick(page, "leader", "周明", "周明远")
     page.get_by_label("标题", exact=True).fill("城区停车难问题")
     page.get_by_label("批示或交办内容", exact=True).fill("请研究增加停车泊位，按期反馈。")
-    pick(page, "lead_unit", "C003", "市统计局")  # by its code, found by the server
+    pick(page, "lead_unit", "C003", "市统计局")  # by its code
     page.get_by_label("牵头单位责任人", exact=True).fill("刘科长")
     village = type_into(page, "coop_unit_1", "李庄", "李庄村")
     assert page.locator("#id_coop_unit_1-ts-dropdown .option").count() == 1
@@ -58,8 +61,10 @@ def test_office_writes_a_matter_with_the_pickers(page, city, artifacts_dir):
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts_dir / "matter_form_picker_390.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    village.click()
+    assert village.is_visible()
+    page.locator("#id_coop_unit_1-ts-control").press("Enter")
     page.get_by_label("协办单位（1）责任人", exact=True).fill("李书记")
+    pick(page, "leader", "周明", "周明远")
     page.get_by_role("button", name="交办").click()
     page.wait_for_url("**/supervision/matters/*/")
     matter = Matter.objects.get()
