@@ -532,7 +532,7 @@ def write_cell(ws: Worksheet, row: int, column: int, value, fmt: str = ""):
     if value is None or value == "":
         return cell
     if isinstance(value, bool):
-        value = _("是") if value else _("否")
+        value = "是" if value else "否"  # the sheets' contract words, whatever the UI language
     if isinstance(value, int | float | Decimal):
         cell.value = value
         cell.number_format = fmt or "General"

@@ -475,3 +475,48 @@ def test_write_table_keeps_codes_as_text():
 def test_display_width_counts_wide_characters_twice():
     assert display_width("ab") == 2
     assert display_width("单位") == 4
+
+
+# ---- the cell writer every export shares (issue 9 item 5) ----------------------------------
+
+
+def test_write_cell_keeps_numbers_numeric_and_formulas_inert():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from ganchao.common.excel import Figure, write_cell
+
+    book = new_workbook()
+    ws = book.create_sheet("表")
+    values = [
+        ('=HYPERLINK("x")', ""), ("+1", ""), ("-", ""), ("@A1", ""), ("#N/A", ""),
+        (Decimal("31.00"), "0.00"), (Figure(Decimal("4.67"), 0), ""), (True, ""),
+        (dt.date(2026, 3, 31), ""),
+        (dt.datetime(2026, 3, 31, 2, 0, tzinfo=dt.UTC), ""),
+    ]  # fmt: skip
+    for column, (value, fmt) in enumerate(values, start=1):
+        write_cell(ws, 1, column, value, fmt)
+    reread = load_workbook(io.BytesIO(workbook_bytes(book)))["表"]
+    cells = list(reread[1])
+    for cell in cells[:5]:
+        assert cell.data_type == "s" and cell.quotePrefix == (cell.value != "#N/A")
+    assert [c.value for c in cells[:5]] == ['=HYPERLINK("x")', "+1", "-", "@A1", "#N/A"]
+    assert (cells[5].value, cells[5].data_type, cells[5].number_format) == (31, "n", "0.00")
+    assert (cells[6].value, cells[6].number_format) == (4.67, "#,##0")
+    assert cells[7].value == "是"
+    assert cells[8].value == dt.datetime(2026, 3, 31) and cells[8].number_format == "yyyy-mm-dd"
+    local = dt.datetime(2026, 3, 31, 2, tzinfo=dt.UTC).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert cells[9].value == local.replace(tzinfo=None)
+
+
+def test_a_written_table_reads_back_as_written():
+    book = new_workbook()
+    ws = book.create_sheet("单位")
+    rows = [["001", '=HYPERLINK("x")', Decimal("12.50")], ["002", "-负数", 3]]
+    write_table(
+        ws, ["编码", "名称", "得分"], rows, text_columns=["编码"], number_formats={"得分": "0.00"}
+    )
+    table = ExcelBook.open(workbook_bytes(book)).find_table(("编码", "名称"))
+    read = [(r.text("编码"), r.text("名称"), r.decimal("得分")) for r in table.rows()]
+    assert read == [("001", '=HYPERLINK("x")', Decimal("12.5")), ("002", "-负数", Decimal(3))]
+    assert not table.errors
