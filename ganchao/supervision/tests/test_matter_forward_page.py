@@ -68,3 +68,22 @@ def test_api_forward_to_a_peer_is_422_with_the_rule(city):
     )
     assert ok.status_code == 200
     assert [h["to_unit"] for h in ok.json()["hops"]][-1] == "李庄村"
+
+
+def test_matter_form_queries_do_not_grow_with_units(city, login, django_assert_max_num_queries):
+    """The form's pickers hold every active unit (a plain select without JavaScript) in a fixed
+    number of queries, however many units there are."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ganchao.conftest import make_unit
+    from ganchao.orgs.choices import UnitType
+
+    client = login(city.office)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/supervision/matters/new/").status_code == 200
+    for n in range(20):
+        make_unit(f"新村{n}", UnitType.VILLAGE, city.town_b, code=f"C102{n + 100}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        page = client.get("/supervision/matters/new/")
+    assert "新村19" in page.content.decode()
