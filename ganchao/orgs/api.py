@@ -59,6 +59,7 @@ class MeOut(Schema):
     roles: list[str]
     posts: list[str]
     leader: str | None
+    principal: bool  # a principal leader (主要领导): reads their whole city
 
 
 class AreaOut(Schema):
@@ -103,6 +104,7 @@ def me(request):
         "roles": sorted(scope.roles),
         "posts": posts,
         "leader": user.leader.name if user.leader_id else None,
+        "principal": scope.is_principal,
     }
 
 

@@ -93,7 +93,9 @@ def test_the_leader_form_sets_the_mark(city, login):
 
 
 def test_the_leaders_api_shows_the_mark(city, login):
-    _mayor(city)
+    mayor = _mayor(city)
+    assert login(mayor).get("/api/v1/me").json()["principal"] is True
+    assert login(city.leader_user).get("/api/v1/me").json()["principal"] is False
     rows = login(city.liaison_a).get("/api/v1/leaders").json()["items"]
     assert {row["name"]: row["principal"] for row in rows} == {"周明远": False, "王市长": True}
 
