@@ -8,7 +8,7 @@ pattern), so that a page's own links are checked too. What fails:
 - a page or link answering 4xx/5xx, or a signed-in user's link that ends on the login page;
 - a console error or an uncaught exception on a page;
 - a page wider than the window (document.scrollWidth > innerWidth) at either width, with the
-  outermost elements that stick out.
+  outermost elements that stick out; a table column squeezed to one Chinese character a line.
 
 Links that act are skipped: forms (logout, language), htmx verbs, downloads and exports.
 Used by test_crawl_browser.py; also runnable by hand against a demo server
@@ -61,7 +61,19 @@ OVERFLOW_SCRIPT = """() => {
     sticking.push(name + ' ' + Math.round(box.right) + 'px');
     if (sticking.length >= 4) break;
   }
-  return {scroll: document.documentElement.scrollWidth, width, sticking};
+  // table cells squeezed so narrow that Chinese breaks one character per line
+  const squeezed = [];
+  for (const cell of document.querySelectorAll('td, th')) {
+    const text = (cell.innerText || '').trim();
+    const em = parseFloat(getComputedStyle(cell).fontSize);
+    const box = cell.getBoundingClientRect();
+    if (box.width > 0 && /[\u4e00-\u9fff]{4}/.test(text) && box.width < 2.6 * em + 24
+        && box.height > 3.5 * em) {
+      squeezed.push(text.slice(0, 12));
+      if (squeezed.length >= 4) break;
+    }
+  }
+  return {scroll: document.documentElement.scrollWidth, width, sticking, squeezed};
 }"""
 LINKS_SCRIPT = """() => [...document.querySelectorAll('a[href]')]
   .filter(a => !a.hasAttribute('download') && !a.closest('form')
@@ -206,6 +218,10 @@ class Crawler:
                 result.fail(
                     url,
                     f"页面宽 {box['scroll']}px，超出 {width}px 窗口（{', '.join(box['sticking'])}）",
+                )
+            if box["squeezed"]:
+                result.fail(
+                    url, f"{width}px 时表格列被挤成一字一行（{'、'.join(box['squeezed'])}）"
                 )
         for text in dict.fromkeys(errors):
             result.fail(url, f"控制台错误：{text[:300]}")
