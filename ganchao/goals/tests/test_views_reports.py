@@ -241,7 +241,7 @@ def test_plan_pages(city, tree, login):
 
 
 WORKBENCH_QUERIES = 18  # session, user, scope (2), plans, calendar (2), counts, rows, lists, alerts
-ITEM_PAGE_QUERIES = 17
+ITEM_PAGE_QUERIES = 16
 
 
 def _count(client, url):
