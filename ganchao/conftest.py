@@ -59,6 +59,17 @@ def _calendar_session_closed():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """The language middleware activates the request's language in the thread that served it,
+    which is the test's own thread under the test client: an English request in one test would
+    otherwise leave the next tests' messages in English."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _data_dir(settings, tmp_path):
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
