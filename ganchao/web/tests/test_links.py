@@ -80,3 +80,10 @@ def test_a_visit_links_its_leader_only_for_those_who_may_open_the_leader_page(ci
     office_page = login(city.office).get(f"/visits/{visit.pk}/").content.decode()
     assert f'href="{leader_url}"' in office_page
     assert login(city.office).get(leader_url).status_code == 200
+
+
+def test_a_public_page_names_the_platform_and_offers_to_sign_in(city, client):
+    page = client.get("/assessment/public/").content.decode()
+    assert "赶超市人民政府 · 赶超工作平台" in page
+    assert 'href="/accounts/login/"' in page
+    assert 'href="/about/"' not in page  # the about page needs an account
