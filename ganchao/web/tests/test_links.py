@@ -87,3 +87,9 @@ def test_a_public_page_names_the_platform_and_offers_to_sign_in(city, client):
     assert "赶超市人民政府 · 赶超工作平台" in page
     assert 'href="/accounts/login/"' in page
     assert 'href="/about/"' not in page  # the about page needs an account
+
+
+def test_the_calendar_page_says_it_once(city, login, pinned_clock):
+    page = login(city.admin).get("/calendar/?year=2027").content.decode()
+    assert page.count("gc-provisional") == 0  # the page's own status block says it
+    assert "2027年：临时推算" in page
