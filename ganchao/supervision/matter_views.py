@@ -2,6 +2,8 @@
 forwarding chain and the actions the viewer may take now, and writing an instruction. Every
 action is its own POST calling one service; a refused step comes back as a message."""
 
+import datetime as dt
+
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -79,6 +81,17 @@ def listed_matters(actor, params):
         q=params.get("q", "").strip(),
     )
     return light_filtered(query, params.get("light", ""))
+
+
+def _milestone_dates(milestones) -> list:
+    """The stored ISO dates as dates, so the page writes them as 2026年12月28日."""
+    dates = []
+    for value in milestones or []:
+        try:
+            dates.append(dt.date.fromisoformat(str(value)))
+        except ValueError:
+            dates.append(value)
+    return dates
 
 
 @login_required
@@ -196,7 +209,7 @@ def _detail(request, pk: int, failed=None, failed_form=None, status=200):
         "response_provisional": _provisional(matter.assigned_at, matter.response_due),
         "actions": actions,
         "forms": _forms(actions, failed=failed, failed_form=failed_form),
-        "milestones": matter.milestones or [],
+        "milestones": _milestone_dates(matter.milestones),
     }
     return render(request, "supervision/matter_detail.html", context, status=status)
 

@@ -151,3 +151,16 @@ def test_api_refuses_an_unknown_leader_and_an_instruction_without_one(city):
         {"field": "leader", "message": "交办领导：领导批示须选择作出批示的领导"}
     ]
     assert not Matter.objects.exists()
+
+
+def test_feedback_milestones_read_as_chinese_dates(city, login):
+    import datetime as dt
+
+    matter = matter_create(
+        actor=city.office,
+        source=Source.MEETING,
+        milestones=[dt.date(2026, 12, 28), dt.date(2027, 3, 31)],
+        **fields(urgency=Urgency.LONG_TERM),
+    )
+    page = login(city.office).get(f"/supervision/matters/{matter.pk}/").content.decode()
+    assert "2026年12月28日、2027年3月31日" in page and "2026-12-28" not in page
