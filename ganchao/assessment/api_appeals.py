@@ -21,7 +21,7 @@ from ganchao.orgs.models import Unit
 router = Router(tags=["比着干：申诉"])
 
 
-class EvidenceOut(Schema):
+class AppealEvidenceOut(Schema):
     id: int
     name: str
     content_type: str
@@ -51,7 +51,7 @@ class AppealOut(Schema):
     decided_by: str | None
     decided_at: LocalDatetime | None
     revision_made: int | None
-    evidence: list[EvidenceOut]
+    evidence: list[AppealEvidenceOut]
 
 
 def _score(value) -> str | None:

@@ -148,7 +148,7 @@ class BenchmarkUpdateIn(BenchmarkFields):
     expected_version: int | None = None
 
 
-class VersionIn(Schema):
+class BenchmarkVersionIn(Schema):
     expected_version: int | None = None
 
 
@@ -232,7 +232,7 @@ def benchmark_update(request, benchmark_id: int, payload: BenchmarkUpdateIn):
     response=BenchmarkOut,
     summary="停用对标值（记录保留）",
 )
-def benchmark_deactivate(request, benchmark_id: int, payload: VersionIn = None):
+def benchmark_deactivate(request, benchmark_id: int, payload: BenchmarkVersionIn = None):
     benchmark = _benchmark(request.user, benchmark_id)
     benchmark = services_benchmarks.benchmark_deactivate(
         actor=request.user, benchmark=benchmark,

@@ -19,7 +19,7 @@ router = Router(tags=["比着干：考核录入"])
 BASE = "/assessment/schemes/{code}/periods/{period}"
 
 
-class ItemIn(Schema):
+class InputItemIn(Schema):
     unit: str
     kind: str
     points: str | None = None
@@ -30,7 +30,7 @@ class WithdrawIn(Schema):
     reason: str = ""
 
 
-class ItemOut(Schema):
+class InputItemOut(Schema):
     id: int
     unit_code: str
     unit: str
@@ -65,15 +65,15 @@ def _office_reads(actor) -> None:
         raise NotFound("对象不存在或不在您的查看范围内")
 
 
-@router.get(f"{BASE}/items", response=list[ItemOut], summary="加减分及否决事项（督查室）")
+@router.get(f"{BASE}/items", response=list[InputItemOut], summary="加减分及否决事项（督查室）")
 def items(request, code: str, period: str):
     _office_reads(request.user)
     scheme, span = _scope(request.user, code, period)
     return [_item_out(item) for item in selectors_inputs.period_items(scheme, span)]
 
 
-@router.post(f"{BASE}/items", response={201: ItemOut}, summary="登记加分、扣分或一票否决事项")
-def item_add(request, code: str, period: str, payload: ItemIn):
+@router.post(f"{BASE}/items", response={201: InputItemOut}, summary="登记加分、扣分或一票否决事项")
+def item_add(request, code: str, period: str, payload: InputItemIn):
     scheme, span = _scope(request.user, code, period)
     try:
         unit = resolve_unit(payload.unit)
@@ -86,7 +86,7 @@ def item_add(request, code: str, period: str, payload: ItemIn):
     return Reply(201, _item_out(item))
 
 
-@router.post(f"{BASE}/items/{{item_id}}/approve", response=ItemOut, summary="审定事项")
+@router.post(f"{BASE}/items/{{item_id}}/approve", response=InputItemOut, summary="审定事项")
 def item_approve(request, code: str, period: str, item_id: int):
     _scheme, span = _scope(request.user, code, period)
     item = services_inputs.score_item_approve(
@@ -138,7 +138,7 @@ class ManualOut(Schema):
     unchanged: int
 
 
-class SheetOut(ManualOut):
+class ManualSheetOut(ManualOut):
     dry_run: bool
     written: bool
     rows: int
@@ -202,7 +202,7 @@ def manual_save(request, code: str, period: str, payload: ScoresIn):
 
 @router.post(
     f"{BASE}/manual-scores/sheet",
-    response=SheetOut,
+    response=ManualSheetOut,
     summary="导入评议打分表（multipart：file；dry_run=true 只检查不写入，即页面的预览）",
 )
 def manual_import(

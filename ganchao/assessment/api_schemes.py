@@ -57,7 +57,7 @@ class SchemeIn(SchemeSettingsIn):
     period_type: str
 
 
-class VersionIn(SchemeSettingsIn):
+class SchemeVersionIn(SchemeSettingsIn):
     based_on_version: int | None = None
 
 
@@ -97,7 +97,7 @@ def scheme_create(request, payload: SchemeIn):
     response={201: SchemeOut},
     summary="制定方案新版本（编码、类别和周期不变；based_on_version 防止覆盖他人的新版本）",
 )
-def scheme_new_version(request, code: str, payload: VersionIn):
+def scheme_new_version(request, code: str, payload: SchemeVersionIn):
     reads.readable(request.user)
     latest = selectors.scheme_get(code)
     scheme = services.scheme_create(

@@ -4,6 +4,7 @@ import datetime as dt
 from typing import Annotated
 
 from django.utils import timezone
+from ninja import Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import PlainSerializer
 
@@ -33,6 +34,25 @@ class PageRows:
         return [self.to_row(obj) for obj in self.queryset[page]]
 
 
+class SheetErrorOut(Schema):
+    field: str
+    message: str
+
+
+class SheetOut(Schema):
+    """What an Excel import through the API found and did (see sheet_result)."""
+
+    dry_run: bool
+    written: bool
+    rows: int
+    created: int
+    updated: int
+    unchanged: int
+    summary: list[str]
+    warnings: list[str]
+    errors: list[SheetErrorOut]
+
+
 def sheet_result(result, *, dry_run: bool) -> dict:
     """What an Excel import found and did, for the API: the same summary and messages as the
     page and the CLI. The caller answers 422 when `errors` is not empty (nothing written)."""
@@ -58,3 +78,10 @@ def sheet_refused(result):
         "表格有错误，未导入任何内容：" + "；".join(lines[:5]) + ("……" if len(lines) > 5 else ""),
         [FieldError(e.place or "file", e.message) for e in result.errors],
     )
+
+
+def sheet_answer(result, *, dry_run: bool) -> dict:
+    """The API's answer to an import: 422 naming every error (nothing written), else the summary."""
+    if result.errors:
+        raise sheet_refused(result)
+    return sheet_result(result, dry_run=dry_run)

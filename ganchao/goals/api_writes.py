@@ -13,7 +13,7 @@ from ninja import File, Form, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 
-from ganchao.common.api import sheet_refused, sheet_result
+from ganchao.common.api import SheetOut, sheet_answer
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.goals import selectors, services, services_reports
 from ganchao.goals.api import assignment_detail, plan_out, report_out, router
@@ -65,7 +65,7 @@ class ItemFields(Schema):
     note: str | None = None
 
 
-class ItemIn(ItemFields):
+class ItemCreateIn(ItemFields):
     code: str
     type: str
     name: str
@@ -126,23 +126,6 @@ class ItemWriteOut(Schema):
     name: str
     type: str
     version: int
-
-
-class SheetErrorOut(Schema):
-    field: str
-    message: str
-
-
-class SheetOut(Schema):
-    dry_run: bool
-    written: bool
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    summary: list[str]
-    warnings: list[str]
-    errors: list[SheetErrorOut]
 
 
 def _unit(code: str | None, field: str) -> Unit | None:
@@ -232,7 +215,7 @@ def plan_close(request, plan_id: int, payload: PlanCloseIn = None):
     response={201: ItemWriteOut},
     summary="新增目标、指标或任务（可一并指定牵头单位，督查室）",
 )
-def item_create(request, plan_id: int, payload: ItemIn):
+def item_create(request, plan_id: int, payload: ItemCreateIn):
     plan = selectors.plan_get(request.user, plan_id)
     lead = _unit(payload.lead_unit_code, "lead_unit_code")
     with transaction.atomic():
@@ -342,12 +325,6 @@ def report_correct(request, report_id: int, payload: CorrectionIn):
 # ---------------------------------------------------------------------------- sheets
 
 
-def _sheet_answer(result, dry_run: bool):
-    if result.errors:
-        raise sheet_refused(result)
-    return sheet_result(result, dry_run=dry_run)
-
-
 @router.post(
     "/plans/{plan_id}/goal-sheet",
     response=SheetOut,
@@ -363,7 +340,7 @@ def goal_sheet(request, plan_id: int, file: File[UploadedFile], dry_run: Form[bo
         filename=file.name,
         dry_run=dry_run,
     )
-    return _sheet_answer(result, dry_run)
+    return sheet_answer(result, dry_run=dry_run)
 
 
 @router.post(
@@ -378,4 +355,4 @@ def report_sheet(request, plan_id: int, file: File[UploadedFile], dry_run: Form[
     result = report_sheet_import(
         actor=request.user, data=file.read(), plan=plan, filename=file.name, dry_run=dry_run
     )
-    return _sheet_answer(result, dry_run)
+    return sheet_answer(result, dry_run=dry_run)

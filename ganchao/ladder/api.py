@@ -51,11 +51,11 @@ class TextIn(Schema):
     text: str = ""
 
 
-class NoteIn(Schema):
+class LadderNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class LadderReasonIn(Schema):
     reason: str = ""
 
 
@@ -133,7 +133,7 @@ def notice_respond(request, notice_id: int, body: TextIn):
 
 
 @router.post("/notices/{notice_id}/accept", response=NoticeOut, summary="认可回复（督查室）")
-def notice_accept(request, notice_id: int, body: NoteIn):
+def notice_accept(request, notice_id: int, body: LadderNoteIn):
     services.notice_accept(actor=request.user, notice_id=notice_id, note=body.note)
     return _detail(request, notice_id)
 
@@ -141,7 +141,7 @@ def notice_accept(request, notice_id: int, body: NoteIn):
 @router.post(
     "/notices/{notice_id}/return", response=NoticeOut, summary="退回回复（督查室，须写理由）"
 )
-def notice_return(request, notice_id: int, body: ReasonIn):
+def notice_return(request, notice_id: int, body: LadderReasonIn):
     services.notice_return(actor=request.user, notice_id=notice_id, reason=body.reason)
     return _detail(request, notice_id)
 
@@ -165,7 +165,7 @@ def proposal_issue(request, notice_id: int, body: IssueIn):
     response=NoticeOut,
     summary="不予督办（督查室，须写理由）",
 )
-def proposal_dismiss(request, notice_id: int, body: ReasonIn):
+def proposal_dismiss(request, notice_id: int, body: LadderReasonIn):
     services.notice_dismiss(actor=request.user, notice_id=notice_id, reason=body.reason)
     return _detail(request, notice_id)
 
@@ -272,6 +272,6 @@ def talk_hold(request, talk_id: int, body: HoldIn):
 
 
 @router.post("/talks/{talk_id}/dismiss", response=TalkOut, summary="不予约谈（须写理由）")
-def talk_dismiss(request, talk_id: int, body: ReasonIn):
+def talk_dismiss(request, talk_id: int, body: LadderReasonIn):
     services.talk_dismiss(actor=request.user, talk_id=talk_id, reason=body.reason)
     return talk_out(selectors.talk_get(actor=request.user, pk=talk_id))

@@ -17,7 +17,7 @@ from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from ganchao.accounts.services import account_unlock, password_reset
-from ganchao.common.api import sheet_refused, sheet_result
+from ganchao.common.api import SheetOut, sheet_answer
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.orgs import imports, selectors, services
 from ganchao.orgs.api import UnitOut, UserOut, router, unit_out, user_out
@@ -110,23 +110,6 @@ class RoleIn(Schema):
 
 class PasswordIn(Schema):
     new_password: str
-
-
-class SheetErrorOut(Schema):
-    field: str
-    message: str
-
-
-class UnitSheetOut(Schema):
-    dry_run: bool
-    written: bool
-    rows: int
-    created: int
-    updated: int
-    unchanged: int
-    summary: list[str]
-    warnings: list[str]
-    errors: list[SheetErrorOut]
 
 
 def _unit(code: str | None, field: str) -> Unit | None:
@@ -237,16 +220,14 @@ def unit_toggle(request, unit_id: int, payload: ActiveIn):
 
 @router.post(
     "/unit-sheet",
-    response=UnitSheetOut,
+    response=SheetOut,
     summary="导入单位及领导分工表（multipart；dry_run=true 只检查不写入，系统管理员）",
 )
 def unit_sheet(request, file: File[UploadedFile], dry_run: Form[bool] = False):
     result = imports.unit_sheet_import(
         actor=request.user, data=file.read(), filename=file.name, dry_run=dry_run
     )
-    if result.errors:
-        raise sheet_refused(result)
-    return sheet_result(result, dry_run=dry_run)
+    return sheet_answer(result, dry_run=dry_run)
 
 
 # ---------------------------------------------------------------------------- leaders

@@ -118,11 +118,11 @@ class ForwardIn(Schema):
     note: str = ""
 
 
-class NoteIn(Schema):
+class MatterNoteIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class MatterReasonIn(Schema):
     reason: str = ""
 
 
@@ -361,7 +361,7 @@ def matter_decide_extension(request, matter_id: int, extension_id: int, payload:
 @router.post(
     "/matters/{matter_id}/return", response=MatterDetailOut, summary="退办（督查部门，须写理由）"
 )
-def matter_return(request, matter_id: int, payload: ReasonIn):
+def matter_return(request, matter_id: int, payload: MatterReasonIn):
     steps.matter_return(actor=request.user, matter_id=matter_id, reason=payload.reason)
     return detail_out(request.user, matter_id)
 
@@ -369,14 +369,14 @@ def matter_return(request, matter_id: int, payload: ReasonIn):
 @router.post(
     "/matters/{matter_id}/complete", response=MatterDetailOut, summary="办结（督查部门审核）"
 )
-def matter_complete(request, matter_id: int, payload: NoteIn = None):
+def matter_complete(request, matter_id: int, payload: MatterNoteIn = None):
     note = payload.note if payload else ""
     steps.matter_complete(actor=request.user, matter_id=matter_id, note=note)
     return detail_out(request.user, matter_id)
 
 
 @router.post("/matters/{matter_id}/close", response=MatterDetailOut, summary="销号（交办领导）")
-def matter_close(request, matter_id: int, payload: NoteIn = None):
+def matter_close(request, matter_id: int, payload: MatterNoteIn = None):
     note = payload.note if payload else ""
     steps.matter_close(actor=request.user, matter_id=matter_id, note=note)
     return detail_out(request.user, matter_id)
