@@ -32,7 +32,8 @@ class LeaderChoiceField(forms.ModelChoiceField):
             "widget",
             PickerSelect(
                 placeholder=PERSON_PLACEHOLDER,
-                option_data=lambda leader: {"unit": leader.title} if leader.title else {},
+                # the label already says the title, which the box searches: nothing beside it
+                option_data=lambda leader: {},
             ),
         )
         super().__init__(*args, **kwargs)

@@ -43,7 +43,7 @@
     var settings = {
       valueField: "value",
       labelField: "text",
-      dataAttr: "data-data", // each option's 简称 and 编码 (tom-select reads it only when asked)
+      dataAttr: "data", // data-data, read as dataset.data: each option's 简称 and 编码 (tom-select reads it only when asked)
       searchField: ["text", "aliases", "code", "unit"],
       placeholder: select.getAttribute("data-placeholder") || "",
       maxOptions: 60,

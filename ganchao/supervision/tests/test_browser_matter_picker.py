@@ -4,7 +4,8 @@ them. Screenshots of the form with an open picker at 1366 and 390 pixels."""
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import TEST_PASSWORD, make_unit
+from ganchao.orgs.choices import UnitType
 from ganchao.supervision.models import Matter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -73,3 +74,16 @@ def test_office_writes_a_matter_with_the_pickers(page, city, artifacts_dir):
     assert page.locator("#matter-leader").inner_text().strip() == "周明远（副市长）"
     assert page.locator("#matter-light").inner_text().strip() == "正常"
     assert errors == []
+
+
+def test_a_unit_is_found_by_its_简称(page, city):
+    """Officials type 住建 for 市住房和城乡建设局: the options' 简称 (data-data) are searched."""
+    make_unit(
+        "市住房和城乡建设局", UnitType.DEPARTMENT, city.root, code="C077", aliases=["市住建局"]
+    )
+    log_in(page, "office")
+    page.goto("/supervision/matters/new/")
+    option = type_into(page, "lead_unit", "住建", "市住房和城乡建设局")
+    assert option.is_visible()
+    leader = type_into(page, "leader", "周明", "周明远")
+    assert leader.inner_text().strip() == "周明远（副市长）"  # the title once, not twice
