@@ -114,6 +114,7 @@ def test_league_scorecard_and_api_say_本期无考核内容(towns, login, people
     card = client.get(f"{CARD}T04/").content.decode()
     assert 'id="scorecard-unassessed"' in card and "不参加本期排名" in card
     assert 'id="scorecard-rank"' not in card
+    assert "近几期均无考核内容" in card and 'id="trend-table"' not in card  # no empty table
     period_page = client.get("/assessment/schemes/TOWNS/periods/2026-Q2/").content.decode()
     rows, under = period_page.split('id="draft-unassessed"')
     assert "丁镇" not in rows.split('id="draft-rows"')[1] and "丁镇" in under
