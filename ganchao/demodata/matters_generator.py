@@ -372,7 +372,7 @@ class MatterBuilder:
             id=self.ids.take(Alert), level=Level.URGE, trigger=Trigger.TURNED_RED,
             assignment_id=row.id, cause_key=row.red_since.isoformat(), at=urged_at,
             unit_id=row.unit_id,
-            message=f"“{row.label}”严重滞后（自 {row.red_since.isoformat()} 起），"
+            message=f"“{row.label}”严重滞后（自 {plain_date(row.red_since)} 起），"
                     "请于3个工作日内报送进展或书面说明。",
             response_due=cal.add_working_days(row.red_since, URGE_RESPONSE_WORKING_DAYS),
             responded_at=self.later(at_time(cal.add_working_days(row.red_since, 1), 10), 0.5),

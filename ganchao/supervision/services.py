@@ -19,6 +19,7 @@ from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
 from ganchao.common.errors import Conflict, NotFound, ValidationFailed
+from ganchao.goals import periods as goal_periods
 from ganchao.goals import status_rules as rules
 from ganchao.goals.choices import Role as AssignmentRole
 from ganchao.goals.models import Assignment
@@ -159,10 +160,26 @@ def _assignment_labels(ids: list[int]) -> dict[int, str]:
     return labels
 
 
+def _key_text(cause: Cause) -> str:
+    """The cause key as an official reads it: 2026年11月23日 for a red-since date, 2026年10月 or
+    2026年第3季度 for a period (the key itself stays ISO, it identifies the alert)."""
+    if cause.trigger == Trigger.TURNED_RED:
+        try:
+            return _chinese_date(dt.date.fromisoformat(cause.key))
+        except ValueError:
+            return cause.key
+    period = goal_periods.parse_period(cause.key)
+    return period.label if period else cause.key
+
+
+def _chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def _message(cause: Cause, label: str) -> str:
-    params = {"item": label, "key": cause.key}
+    params = {"item": label, "key": _key_text(cause)}
     if cause.deadline:
-        params["due"] = f"{cause.deadline.year}年{cause.deadline.month}月{cause.deadline.day}日"
+        params["due"] = _chinese_date(cause.deadline)
     texts = {
         Trigger.TURNED_YELLOW: _("“%(item)s”（%(key)s）进度滞后，请加快推进。"),
         Trigger.TURNED_RED: _(
