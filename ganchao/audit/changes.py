@@ -17,6 +17,9 @@ EMPTY = "—"
 PATH_SEPARATOR = " · "
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+ISO_MOMENT_IN_TEXT = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?"
+)
 CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 DEFAULT_OBJECT_NAME = re.compile(r"^\w+ object \((\d+)\)$")
 
@@ -56,6 +59,7 @@ PAYLOAD_LABELS = {
     "bulletins": gettext_lazy("通报"),
     "talks": gettext_lazy("约谈"),
     "guidance": gettext_lazy("指导事项"),
+    "proposals": gettext_lazy("督办建议"),
 }
 # Values that are codes of a payload key (not of a model's choices).
 PAYLOAD_VALUES = {
@@ -151,6 +155,20 @@ def show(value) -> str:
             return text
         return f"{_date_text(moment.date())} {moment:%H:%M}"
     return text
+
+
+def reason_text(text: str) -> str:
+    """A stored reason as it reads: an ISO moment inside it (定时扫描（时点 2026-12-06T10:25:41.447881
+    +08:00）) as 2026年12月6日 10:25:41 in its own offset; the rest as written."""
+
+    def moment(match) -> str:
+        try:
+            at = dt.datetime.fromisoformat(match.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            return match.group(0)
+        return f"{_date_text(at.date())} {at:%H:%M:%S}"
+
+    return ISO_MOMENT_IN_TEXT.sub(moment, text or "")
 
 
 def _word(words: dict, value):

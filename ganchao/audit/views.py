@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from ganchao.audit import selectors
-from ganchao.audit.changes import change_rows, object_title
+from ganchao.audit.changes import change_rows, object_title, reason_text
 from ganchao.audit.registry import ACTIONS, OBJECT_TYPES, label, object_type_label
 from ganchao.audit.verify import audit_verify
 from ganchao.common.views import paginate, require_roles, scoped
@@ -31,6 +31,9 @@ def _rows(page):
             "action_label": label(e.action),
             "type_label": object_type_label(e.object_type),
             "changes": change_rows(e.changes, object_type=e.object_type) if e.changes else [],
+            "reason": reason_text(e.reason),
+            # a number to find the object by; a scan's pseudo-object ("scan") has none
+            "object_ref": f"#{e.object_id}" if str(e.object_id or "").isdigit() else "",
         }
         for e in page
     ]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import transaction
 
-from ganchao.audit.changes import change_rows, field_label, object_title, show
+from ganchao.audit.changes import change_rows, field_label, object_title, reason_text, show
 from ganchao.audit.services import Target, audit_record, diff
 
 SEED_PAYLOAD = {
@@ -79,6 +79,27 @@ def _events(city):
                 target=Target("unit", str(city.town_a.pk), str(n) if n == 4 else "西湖镇"),
                 changes=diff({"active": True, "name": "西湖"}, {"active": False, "name": "西湖镇"}),
             )
+
+
+def test_a_scans_reason_and_counts_read_as_words():
+    reason = reason_text("定时扫描（时点 2026-12-06T10:25:41.447881+08:00）")
+    assert reason == "定时扫描（时点 2026年12月6日 10:25:41）"
+    assert reason_text("退回：数据有误") == "退回：数据有误" and reason_text(None) == ""
+    assert field_label("proposals") == "督办建议"
+
+
+def test_a_scan_event_shows_no_pseudo_number(city, login):
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action="alert.raise",
+            target=Target("matter", "scan", "督办事项"),
+            changes={"alerts": {"before": None, "after": 3}},
+            reason="定时扫描（时点 2026-12-06T10:25:41.447881+08:00）",
+        )
+    html = login(city.auditor).get("/audit/").content.decode()
+    assert "#scan" not in html and "2026-12-06T" not in html
+    assert "定时扫描（时点 2026年12月6日 10:25:41）" in html
 
 
 def test_the_log_shows_tables_for_the_auditor(city, login, django_assert_max_num_queries):
