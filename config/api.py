@@ -1,6 +1,7 @@
 """The REST API at /api/v1/ (DESIGN.md 3.7): bearer tokens, {"items", "count"} lists, and the
 error body {"code", "message", "errors"} in Chinese for every failure."""
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -65,6 +66,20 @@ def on_ganchao(request, exc):
         exc.code,
         exc.message,
         [{"field": e.field, "message": e.message} for e in exc.errors],
+    )
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def on_out_of_range(request, exc):
+    """A number or text too large for its column (SQLite's OverflowError, PostgreSQL's
+    DataError) that no schema bound caught: the write rolled back, the client gets a 422."""
+    return error_response(
+        request,
+        422,
+        "invalid",
+        "请求参数有误：数值或文本超出允许范围",
+        [{"field": "请求", "message": "数值或文本超出允许范围"}],
     )
 
 

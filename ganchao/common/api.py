@@ -6,12 +6,16 @@ from typing import Annotated
 from django.utils import timezone
 from ninja import Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import PlainSerializer
+from pydantic import Field, PlainSerializer
 
 
 def _local(value: dt.datetime | None):
     return timezone.localtime(value).isoformat() if value is not None else None
 
+
+# A whole number that fits the database's integer column (sort orders, counts): a huge number
+# is a 422 naming the field, not an overflow inside the write.
+DbInt = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 LocalDatetime = Annotated[dt.datetime, PlainSerializer(_local, return_type=str | None)]
 

@@ -17,8 +17,8 @@ from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from ganchao.accounts.services import account_unlock, password_reset
-from ganchao.common.api import SheetOut, sheet_answer
-from ganchao.common.errors import NotFound, ValidationFailed
+from ganchao.common.api import DbInt, SheetOut, sheet_answer
+from ganchao.common.errors import FieldError, NotFound, ValidationFailed
 from ganchao.orgs import imports, selectors, services
 from ganchao.orgs.api import UnitOut, UserOut, router, unit_out, user_out
 from ganchao.orgs.models import Leader, LeaderArea, Post, Unit, UnitCategory
@@ -31,7 +31,7 @@ class UnitIn(Schema):
     code: str = ""
     category: str | None = None
     aliases: list[str] = []
-    sort_order: int = 0
+    sort_order: DbInt = 0
 
 
 class UnitPatch(Schema):
@@ -40,7 +40,7 @@ class UnitPatch(Schema):
     parent_code: str | None = None
     category: str | None = None
     aliases: list[str] | None = None
-    sort_order: int | None = None
+    sort_order: DbInt | None = None
     expected_version: int | None = None
 
 
@@ -52,14 +52,14 @@ class ActiveIn(Schema):
 class LeaderIn(Schema):
     name: str
     title: str = ""
-    sort_order: int = 0
+    sort_order: DbInt = 0
     principal: bool | None = None
 
 
 class LeaderPatch(Schema):
     name: str | None = None
     title: str | None = None
-    sort_order: int | None = None
+    sort_order: DbInt | None = None
     principal: bool | None = None
     active: bool | None = None
 
@@ -164,6 +164,15 @@ def leader_out(leader: Leader) -> dict:
     }
 
 
+def _refuse_nulls(given: dict, fields: tuple[str, ...]) -> None:
+    """A PATCH may leave a field out, not set a required one to null."""
+    nulls = [name for name in fields if name in given and given[name] is None]
+    if nulls:
+        raise ValidationFailed(
+            "不能为空：" + "、".join(nulls), [FieldError(name, "不能为空") for name in nulls]
+        )
+
+
 def _user(request, user_id: int):
     return selectors.user_get(actor=request.user, pk=user_id)
 
@@ -194,6 +203,7 @@ def unit_create(request, payload: UnitIn):
 def unit_edit(request, unit_id: int, payload: UnitPatch):
     unit = selectors.unit_get(actor=request.user, pk=unit_id)
     given = payload.dict(exclude_unset=True)
+    _refuse_nulls(given, ("name", "type", "aliases", "sort_order"))
     values = {k: given[k] for k in ("name", "type", "aliases", "sort_order") if k in given}
     if "parent_code" in given:
         values["parent"] = _unit(given["parent_code"], "parent_code")
@@ -285,6 +295,7 @@ def user_create(request, payload: UserIn):
 def user_edit(request, user_id: int, payload: UserPatch):
     subject = _user(request, user_id)
     given = payload.dict(exclude_unset=True)
+    _refuse_nulls(given, ("full_name", "phone", "email"))
     values = {k: given[k] for k in ("full_name", "phone", "email") if k in given}
     if "unit_code" in given:
         values["unit"] = _unit(given["unit_code"], "unit_code")

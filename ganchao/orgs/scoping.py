@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils import timezone
 
-from ganchao.orgs.choices import Role, UnitType
+from ganchao.orgs.choices import EXCLUSIVE_ROLES, Role, UnitType
 
 READ_ALL_ROLES = {Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
 # Always true, and unlike an empty Q() it survives being OR-ed with another condition.
@@ -42,6 +42,14 @@ class Scope:
         return Role.AUDITOR in self.roles
 
     @property
+    def is_admin_only(self) -> bool:
+        """An administrator account (三员分立) holds no business role, so it answers for no
+        unit: write scope (responding to a 催办 or 督办单, appealing, recording burden) is the
+        business roles' own units only. Accounts and units are managed through role checks in
+        the orgs services, not through this scope."""
+        return bool(self.roles) and self.roles <= EXCLUSIVE_ROLES
+
+    @property
     def reads_all(self) -> bool:
         return bool(self.roles & READ_ALL_ROLES)
 
@@ -56,9 +64,9 @@ class Scope:
 
     def units_q(self, prefix: str = "", *, write: bool = False) -> Q:
         """A filter on Unit (or on a relation through `prefix`, e.g. "unit__") for the scope."""
-        if self.anonymous or self.is_auditor_only:
+        if self.anonymous or self.is_auditor_only or (write and self.is_admin_only):
             return Q(pk__in=[])
-        if (self.reads_all and not write) or (write and self.has(Role.SYSTEM_ADMIN)):
+        if self.reads_all and not write:
             return EVERYTHING
         paths = self.own_paths if write else self.read_paths
         query = Q(pk__in=[])
@@ -67,9 +75,9 @@ class Scope:
         return query
 
     def covers_path(self, path: str, *, write: bool = False) -> bool:
-        if self.anonymous or self.is_auditor_only:
+        if self.anonymous or self.is_auditor_only or (write and self.is_admin_only):
             return False
-        if (self.reads_all and not write) or (write and self.has(Role.SYSTEM_ADMIN)):
+        if self.reads_all and not write:
             return True
         paths = self.own_paths if write else self.read_paths
         return any(path.startswith(prefix) for prefix in paths)

@@ -258,11 +258,37 @@ def leader_create(
     return leader
 
 
+def _clean_leader_values(leader: Leader, values: dict) -> dict:
+    """An API client may send null or an empty name: each field keeps its type and a name."""
+    if values.get("title", "") is None:
+        values["title"] = ""
+    for key, value in values.items():
+        if value is None:
+            raise ValidationFailed.on(key, _("不能为空"))
+    if "name" in values:
+        values["name"] = str(values["name"]).strip()
+        if not values["name"]:
+            raise ValidationFailed.on("name", _("请填写领导姓名"))
+        if len(values["name"]) > 50:
+            raise ValidationFailed.on("name", _("最多 50 个字符"))
+        taken = Leader.objects.filter(name=values["name"], active=True).exclude(pk=leader.pk)
+        if taken.exists():
+            raise ValidationFailed.on(
+                "name", _("已有在任领导“%(name)s”") % {"name": values["name"]}
+            )
+    if "title" in values:
+        values["title"] = str(values["title"]).strip()
+        if len(values["title"]) > 100:
+            raise ValidationFailed.on("title", _("最多 100 个字符"))
+    return values
+
+
 @transaction.atomic
 def leader_update(*, actor, leader: Leader, **values) -> Leader:
     _require(actor, Role.SYSTEM_ADMIN)
     fields = ("name", "title", "sort_order", "active", "principal")
     before = _snapshot(leader, fields)
+    values = _clean_leader_values(leader, values)
     for key, value in values.items():
         setattr(leader, key, value)
     changes = diff(before, _snapshot(leader, fields))
@@ -321,9 +347,14 @@ def _check_unit_for_roles(unit: Unit | None, roles) -> None:
 
 
 def _check_exclusive(roles) -> None:
-    if len(EXCLUSIVE_ROLES & set(roles)) > 1:
+    admin_roles = EXCLUSIVE_ROLES & set(roles)
+    if len(admin_roles) > 1:
         raise ValidationFailed.on(
             "roles", _("系统管理员、安全管理员和审计管理员不能由同一账号兼任")
+        )
+    if admin_roles and set(roles) - EXCLUSIVE_ROLES:
+        raise ValidationFailed.on(
+            "roles", _("系统管理员、安全管理员和审计管理员账号不能兼任业务角色")
         )
 
 
@@ -426,6 +457,8 @@ def user_set_active(*, actor, user: User, active: bool, reason: str = "") -> Use
 @transaction.atomic
 def role_grant(*, actor, user: User, role: str) -> RoleGrant:
     _require(actor, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
+    if actor is not None and actor.pk == user.pk:
+        raise Forbidden(_("不能给自己授予角色"))
     if role not in Role.values:
         raise ValidationFailed.on("role", _("角色无效"))
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))

@@ -171,3 +171,75 @@ def test_refusals_of_leader_create_role_revoke_and_unlock(city):
     not_held = TokenApi(city.security).call("DELETE", f"/users/{city.liaison_a.pk}/roles/auditor")
     assert not_held.status_code == 404
     assert admin.post(f"/users/{city.liaison_a.pk}/unlock").status_code == 403
+
+
+def test_an_administrator_may_not_grant_itself_or_another_administrator_a_business_role(city):
+    """三员分立: the system administrator does not become the office by granting itself the role,
+    nor through the security administrator (an administrator account holds no business role)."""
+    own = TokenApi(city.admin).post(f"/users/{city.admin.pk}/roles", {"role": "office"})
+    assert own.status_code == 403
+    assert own.json()["message"] == "不能给自己授予角色"
+    self_grant = TokenApi(city.security).post(
+        f"/users/{city.security.pk}/roles", {"role": "office"}
+    )
+    assert self_grant.status_code == 403
+    granted = TokenApi(city.security).post(f"/users/{city.admin.pk}/roles", {"role": "office"})
+    assert granted.status_code == 422
+    assert granted.json()["errors"] == [
+        {"field": "roles", "message": "系统管理员、安全管理员和审计管理员账号不能兼任业务角色"}
+    ]
+    created = TokenApi(city.admin).post(
+        "/users",
+        {
+            "username": "second_admin",
+            "full_name": "二号管理员",
+            "unit_code": "C001",
+            "roles": ["system_admin", "office"],
+            "password": "Gc-test-2026!x",
+        },
+    )
+    assert created.status_code == 422
+    assert not RoleGrant.objects.filter(role=Role.OFFICE, user__in=[city.admin, city.security])
+    assert not User.objects.filter(username="second_admin").exists()
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"name": None}, "name"),
+        ({"name": "  "}, "name"),
+        ({"title": "x" * 101}, "title"),
+        ({"sort_order": None}, "sort_order"),
+        ({"sort_order": 10**30}, "sort_order"),
+        ({"principal": None}, "principal"),
+        ({"active": None}, "active"),
+    ],
+)
+def test_leader_edit_refuses_nulls_blanks_and_huge_numbers_with_422(city, body, field):
+    response = TokenApi(city.admin).call("PATCH", f"/leaders/{city.leader.pk}", body)
+    assert response.status_code == 422, response.content
+    assert field in error_fields(response)
+    leader = Leader.objects.get(pk=city.leader.pk)
+    assert (leader.name, leader.title, leader.version) == ("周明远", "副市长", city.leader.version)
+
+
+def test_leader_create_and_unit_create_refuse_a_sort_order_too_large_for_the_database(city):
+    api = TokenApi(city.admin)
+    leader = api.post("/leaders", {"name": "李副市长", "sort_order": 2**63})
+    assert leader.status_code == 422 and error_fields(leader) == {"sort_order"}
+    unit = api.post("/units", {"name": "北湖镇", "type": "town", "parent_code": "C", "sort_order": -(10**20)})  # fmt: skip
+    assert unit.status_code == 422 and error_fields(unit) == {"sort_order"}
+    assert not Leader.objects.filter(name="李副市长").exists()
+    assert not Unit.objects.filter(name="北湖镇").exists()
+
+
+def test_unit_and_user_edit_refuse_null_for_required_fields_with_422(city):
+    api = TokenApi(city.admin)
+    unit = api.call("PATCH", f"/units/{city.stats.pk}", {"name": None, "aliases": None})
+    assert unit.status_code == 422, unit.content
+    assert error_fields(unit) == {"name", "aliases"}
+    user = api.call("PATCH", f"/users/{city.liaison_a.pk}", {"phone": None, "full_name": None})
+    assert user.status_code == 422, user.content
+    assert error_fields(user) == {"phone", "full_name"}
+    assert Unit.objects.get(pk=city.stats.pk).name == "市统计局"
+    assert User.objects.get(pk=city.liaison_a.pk).full_name == "town_a_liaison"

@@ -5,6 +5,8 @@ import pytest
 from django.test import Client
 
 from ganchao.accounts.services import token_create
+from ganchao.orgs.models import Unit
+from ganchao.orgs.scoping import scope_of
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,15 @@ def test_read_all_scope_survives_being_combined_with_another_condition(city):
 
     combined = Unit.objects.filter(Q(parent__isnull=True) | scope_of(city.office).units_q())
     assert combined.count() == Unit.objects.count()
+
+
+def test_an_administrator_answers_for_no_unit(city):
+    """The system and security administrators read everything and manage accounts, but they do
+    not respond, appeal or record for a unit: their write scope is empty (三员分立)."""
+    for admin in (city.admin, city.security):
+        scope = scope_of(admin)
+        assert scope.covers_path(city.town_a.path)
+        assert not scope.covers_path(city.town_a.path, write=True)
+        assert not scope.covers_path(admin.unit.path, write=True)
+        assert not Unit.objects.filter(scope.units_q(write=True)).exists()
+    assert scope_of(city.liaison_a).covers_path(city.village_a.path, write=True)

@@ -52,3 +52,13 @@ def test_the_alert_list_runs_a_fixed_number_of_queries(city, urge):
     with CaptureQueriesContext(connection) as captured:
         assert api.get("/alerts").status_code == 200
     assert len(captured) <= 6
+
+
+def test_the_administrators_and_the_office_may_see_an_urge_but_not_answer_it(city, urge):
+    """Reading every unit is not answering for it: 403 to a reader, the alert unanswered."""
+    for user in (city.admin, city.security, city.office):
+        refused = TokenApi(user).post(f"/alerts/{urge.pk}/respond", {"response": "代为说明"})
+        assert refused.status_code == 403, (user.username, refused.content)
+        assert refused.json()["message"] == "只有被催办单位可以书面说明"
+    urge.refresh_from_db()
+    assert urge.responded_at is None and urge.response == ""
