@@ -355,10 +355,14 @@ def _lagging_by_unit(rows: list[dict], lagging: list[dict]) -> dict[str, list[di
     return {row["unit"]: by_code.get(row["unit_code"], []) for row in rows}
 
 
-def appeal_note(result) -> str:
-    """The appeal sentence with the actual last day of the window (DESIGN.md 3.10 appeals)."""
+def appeal_note(result, issued_on=None) -> str:
+    """The appeal sentence with the actual last day of the window (DESIGN.md 3.10 appeals); a
+    bulletin issued after that day does not invite appeals by a date already past."""
+    deadline = appeal_deadline(result)
+    if issued_on is not None and deadline < issued_on:
+        return _("本期考核结果的申诉期已于%(day)s届满。") % {"day": plain_date(deadline)}
     return _("对考核结果有异议的，请于%(day)s前通过平台提出申诉，逾期不再受理。") % {
-        "day": plain_date(appeal_deadline(result))
+        "day": plain_date(deadline)
     }
 
 
@@ -430,7 +434,7 @@ def bulletin_context(issue: BulletinIssue) -> dict:
         "bonuses": bonuses,
         "lagging": lagging,
         "appeal_deadline": plain_date(appeal_deadline(result)),
-        "appeal_note": appeal_note(result),
+        "appeal_note": appeal_note(result, issue.issued_on),
         "overdue_notices": overdue_notice_rows(codes, issue.issued_on),
         "listings": listing_rows(codes, period),
     }

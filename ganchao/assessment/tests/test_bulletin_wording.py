@@ -79,6 +79,14 @@ def test_the_appeal_sentence_states_the_deadline(scenario):
     assert "5个工作日内" not in text
 
 
+def test_a_bulletin_issued_after_the_window_does_not_invite_appeals(scenario):
+    _text, result = generate(scenario)
+    day = appeal_deadline(result)
+    late = bulletin.appeal_note(result, day + dt.timedelta(days=1))
+    assert late == f"本期考核结果的申诉期已于{day.year}年{day.month}月{day.day}日届满。"
+    assert "请于" in bulletin.appeal_note(result, day)  # on the last day it still invites
+
+
 @pytest.mark.parametrize("name", ["appeal_deadline", "appeal_note"])
 def test_office_templates_may_use_the_deadline(name):
     assert name in bulletin.sample_context()
