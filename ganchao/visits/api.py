@@ -304,7 +304,9 @@ def burden_threshold(request, payload: ThresholdIn):
     summary="登记向基层发出的要求（通知、报表、数据索要）",
 )
 def burden_request_create(request, payload: BurdenRequestIn):
-    to_units = [_unit(code, "to_unit_codes") for code in payload.to_unit_codes]
+    if any(not code.strip() for code in payload.to_unit_codes):
+        raise ValidationFailed.on("to_unit_codes", "接收单位：单位编码不能为空")
+    to_units = [_unit(code.strip(), "to_unit_codes") for code in payload.to_unit_codes]
     created = services.burden_request_create(
         actor=request.user,
         title=payload.title,

@@ -60,3 +60,19 @@ def test_a_request_to_grassroots_units_is_recorded_with_its_item(city):
     )
     assert not_grassroots.status_code == 422
     assert BurdenRequest.objects.count() == 1
+
+
+def test_a_blank_receiving_unit_code_is_a_422_not_a_500(city):
+    body = {
+        "title": "报送秸秆禁烧情况",
+        "kind": "data_request",
+        "from_unit_code": "C003",
+        "to_unit_codes": ["C101", " "],
+        "sent_on": "2026-03-02",
+    }
+    response = TokenApi(city.office).post("/burden/requests", body)
+    assert response.status_code == 422, response.content
+    assert response.json()["errors"] == [
+        {"field": "to_unit_codes", "message": "接收单位：单位编码不能为空"}
+    ]
+    assert not BurdenRequest.objects.exists()
