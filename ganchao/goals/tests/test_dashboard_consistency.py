@@ -37,7 +37,12 @@ def _tree_rows(client, url: str) -> list[dict]:
 
 def check_cockpit(client, user, params: dict) -> dict:
     """The 驾驶舱's cards against its status chart, 滞后最多的单位 and the tree page."""
-    context = client.get("/", params).context
+    response = client.get("/", params)
+    context = response.context
+    # 滞后最多的牵头单位 says how it counts and where the responsible units' lags are
+    basis = response.content.decode().split('id="lagging-basis"')[1].split("</p>")[0]
+    assert "按牵头单位统计" in basis
+    assert ("/goals/leader/" if params.get("mine") else context["tree_url"]) in basis
     counts = {c["status"]: c["n"] for c in context["summary"]["counts"]}
     assert counts[Status.RED] == context["summary"]["counts"][0]["n"]  # the 严重滞后 card
     assert {s["status"]: s["value"] for s in context["charts"]["status"]} == counts
