@@ -42,3 +42,15 @@ def figure_with_unit(value, places: int, measure_unit: str) -> str:
     if not text or not measure_unit:
         return text
     return f"{text}{measure_unit}" if measure_unit == "%" else f"{text} {measure_unit}"
+
+
+def figure_pair(expected, actual, places: int) -> tuple[str, str]:
+    """序时 and 实际 side by side: both to `places` — unless rounding would make a lagging value
+    look met (序时 2.34 个 and 实际 2 个 both "2", 0.83 起 and 1 起 both "1", on a row marked
+    严重滞后): then both to two places, trailing zeros dropped ("2.34" / "2")."""
+    shown = figure(expected, places), figure(actual, places)
+    number_e, number_a = numbers.finite(expected), numbers.finite(actual)
+    if number_e is None or number_a is None or shown[0] != shown[1] or number_e == number_a:
+        return shown
+    finer = numbers.plain(number_e, places=2), numbers.plain(number_a, places=2)
+    return finer if finer[0] != finer[1] else shown

@@ -27,7 +27,7 @@ from ganchao.common.errors import NotFound
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import ItemType, PlanState, Role, Status
 from ganchao.goals.models import Assignment, Item, Plan
-from ganchao.goals.precision import display_places, figure
+from ganchao.goals.precision import display_places, figure, figure_pair
 from ganchao.goals.selectors import visible_assignments_q
 from ganchao.goals.tree import plan_tree
 from ganchao.orgs.choices import Role as OrgRole
@@ -280,7 +280,10 @@ def _decorate(row: dict, leads: dict, leaders: dict) -> dict:
     lead = leads.get(row["id"]) or {}
     places = display_places(row.get("decimal_places"), row.get("measure_unit", ""))
     row.update(status_badge(row["status"]) if row["type"] != ItemType.GOAL else {})
+    expected_text, actual_text = figure_pair(row["expected"], row["actual"], places)
     row.update(
+        expected_text=expected_text,
+        actual_text=actual_text,
         type_label=str(ItemType(row["type"]).label),
         depth=row["code"].count("."),
         is_goal=row["type"] == ItemType.GOAL,
@@ -288,8 +291,6 @@ def _decorate(row: dict, leads: dict, leaders: dict) -> dict:
         lead_unit_code=lead.get("unit__code", ""),
         red_since=lead.get("red_since"),
         leaders="、".join(leaders.get(row["id"], [])),
-        expected_text=number_text(row["expected"], places),
-        actual_text=number_text(row["actual"], places),
         target_text=number_text(row["target"], places),
         percent=progress_percent(row["expected"], row["actual"], row["direction"]),
     )
@@ -420,12 +421,13 @@ def leader_assignments(*, actor, leader_id: int, plan: Plan):
 
 def leader_row(row: dict) -> dict:
     places = display_places(row.get("item__decimal_places"), row.get("item__measure_unit", ""))
+    expected_text, actual_text = figure_pair(row["expected"], row["actual"], places)
     return {
         **row,
         **status_badge(row["status"]),
         "role_label": str(Role(row["role"]).label),
-        "expected_text": number_text(row["expected"], places),
-        "actual_text": number_text(row["actual"], places),
+        "expected_text": expected_text,
+        "actual_text": actual_text,
         "percent": progress_percent(row["expected"], row["actual"], row["item__direction"]),
     }
 

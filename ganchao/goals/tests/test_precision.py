@@ -15,7 +15,13 @@ from ganchao.goals.exports import goal_sheet_export, goal_sheet_template
 from ganchao.goals.imports import goal_sheet_import
 from ganchao.goals.item_forms import ItemForm, item_initial
 from ganchao.goals.models import Item, Plan
-from ganchao.goals.precision import default_places, display_places, figure, figure_with_unit
+from ganchao.goals.precision import (
+    default_places,
+    display_places,
+    figure,
+    figure_pair,
+    figure_with_unit,
+)
 from ganchao.goals.tests.sheet_builders import HEADERS, basic_rows, goal_sheet, indicator
 
 
@@ -49,6 +55,21 @@ def test_an_items_own_setting_wins():
 )  # fmt: skip
 def test_one_rule_for_every_figure(value, places, text):
     assert figure(value, places) == text
+
+
+@pytest.mark.parametrize(
+    "expected, actual, places, shown",
+    [
+        ("2.337", "2", 0, ("2.34", "2")),  # 严重滞后 at "2 / 2 个" would read as met
+        ("0.8329", "1", 0, ("0.83", "1")),  # 逆向: 1 起 against 0.83 起
+        ("407.1739", "318", 0, ("407", "318")),
+        ("2", "2", 0, ("2", "2")),
+        (None, "3", 0, ("", "3")),
+        ("15.304", "15.3", 2, ("15.30", "15.30")),  # equal to two places: no finer figure
+    ],
+)
+def test_a_pair_never_rounds_a_lag_into_a_match(expected, actual, places, shown):
+    assert figure_pair(expected, actual, places) == shown
 
 
 def test_figures_with_their_unit():
