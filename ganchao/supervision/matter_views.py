@@ -19,6 +19,7 @@ from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.common.views import paginate, require_roles, require_staff, scoped
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import Role as GoalRole
+from ganchao.goals.templatetags.figures import period_label
 from ganchao.orgs.choices import Role
 from ganchao.supervision import matter_forms as mf
 from ganchao.supervision import matter_rules as rules
@@ -463,7 +464,7 @@ def _item_initial(request, item, report=None) -> dict:
         "item": item.pk,
         "source": source,
         "title": f"{item.code} {item.name}"
-        + (_("（%(period)s报送）") % {"period": report.period} if report is not None else ""),
+        + (_("（%(period)s报送）") % {"period": period_label(report.period)} if report else ""),
         "lead_unit": lead.unit_id if lead else None,
     }
 

@@ -47,6 +47,7 @@ def test_workbench_shows_returned_reason(city, tree, login):
     ).__class__.objects.filter(assignment=tree.ind_lead).update(return_reason="请附统计局盖章数据")
     text = login(city.liaison_a).get("/goals/workbench/").content.decode()
     assert "请附统计局盖章数据" in text
+    assert "<td>2026年10月</td>" in text and "<td>2026-10</td>" not in text  # not the key
 
 
 def test_report_form_shows_targets_and_expected(city, tree, login):

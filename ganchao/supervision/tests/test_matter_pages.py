@@ -452,7 +452,8 @@ def test_instruction_on_a_units_report(city, login):
     page = leader.get(url)
     form = page.context["form"]
     assert form.initial["lead_unit"] == tree.ind_resp.unit_id
-    assert "2026-04" in form.initial["title"] and "2026-04的进展报送" in page.content.decode()
+    assert "（2026年4月报送）" in form.initial["title"]
+    assert "2026年4月的进展报送" in page.content.decode()
     response = leader.post(
         url,
         {
