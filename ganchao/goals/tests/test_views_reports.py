@@ -48,6 +48,8 @@ def test_workbench_shows_returned_reason(city, tree, login):
     text = login(city.liaison_a).get("/goals/workbench/").content.decode()
     assert "请附统计局盖章数据" in text
     assert "<td>2026年10月</td>" in text and "<td>2026-10</td>" not in text  # not the key
+    form = login(city.liaison_a).get(form_url(tree.ind_lead, "2026-10")).content.decode()
+    assert "2026年10月 · 第1版 · 已退回" in form and "2026-10 · " not in form
 
 
 def test_report_form_shows_targets_and_expected(city, tree, login):
