@@ -97,6 +97,8 @@ def plan_create(
         )
     if not 1 <= int(report_due_working_days) <= 30:
         raise ValidationFailed.on("report_due_working_days", _("报送期限须在 1 至 30 个工作日之间"))
+    if len(name.strip()) > Plan._meta.get_field("name").max_length:
+        raise ValidationFailed.on("name", _("名称最多 200 个字符"))
     plan = Plan.objects.create(
         owner=owner,
         year=year,

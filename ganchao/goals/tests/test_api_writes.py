@@ -36,6 +36,13 @@ def test_plan_create_makes_a_draft_and_refuses_a_second_of_the_same_year(city):
     assert Plan.objects.filter(year=2027).count() == 1
 
 
+def test_plan_create_refuses_a_name_longer_than_its_column(city):
+    response = Api(city.office).post("/plans", {"year": 2027, "name": "计" * 201})
+    assert response.status_code == 422
+    assert response.json()["errors"] == [{"field": "name", "message": "名称最多 200 个字符"}]
+    assert not Plan.objects.filter(year=2027).exists()
+
+
 def test_plan_create_is_the_office_s(city):
     response = Api(city.liaison_a).post("/plans", {"year": 2027})
     assert response.status_code == 403
