@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
-from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from ganchao.common.errors import Conflict, NotFound, ValidationFailed
 from ganchao.goals import periods as goal_periods
 from ganchao.goals import status_rules as rules
 from ganchao.goals.choices import Role as AssignmentRole
@@ -185,9 +185,9 @@ def _message(cause: Cause, label: str) -> str:
         Trigger.TURNED_RED: _(
             "“%(item)s”严重滞后（自 %(key)s 起），请于3个工作日内报送进展或书面说明。"
         ),
-        Trigger.REPORT_DUE_SOON: _("“%(item)s”%(key)s 期进展应于 %(due)s 前报送，请按时报送。"),
+        Trigger.REPORT_DUE_SOON: _("“%(item)s”%(key)s期进展应于 %(due)s 前报送，请按时报送。"),
         Trigger.REPORT_LATE: _(
-            "“%(item)s”%(key)s 期进展已逾期未报送（期限 %(due)s），请于3个工作日内报送或书面说明。"
+            "“%(item)s”%(key)s期进展已逾期未报送（期限 %(due)s），请于3个工作日内报送或书面说明。"
         ),
     }
     return texts[cause.trigger] % params
@@ -247,11 +247,8 @@ def _leader_entries(urged: list[Alert], at) -> list:
 
 def _alert_for_change(actor, alert_id: int) -> Alert:
     alert = Alert.objects.select_related("unit").filter(pk=alert_id).first()
-    scope = scope_of(actor)
-    if alert is None or not scope.covers_path(alert.unit.path):
+    if alert is None or not scope_of(actor).covers_path(alert.unit.path, write=True):
         raise NotFound(_("催办事项不存在"))
-    if not scope.covers_path(alert.unit.path, write=True):
-        raise Forbidden(_("只有被催办单位可以书面说明"))
     return alert
 
 

@@ -18,6 +18,7 @@ def test_a_red_item_says_since_when_in_chinese():
 
 def test_a_late_report_names_its_period_and_deadline_in_chinese():
     text = _message(cause(Trigger.REPORT_LATE, "2026-10", dt.date(2026, 11, 6)), "2.2.3 投资")
-    assert "2026年10月" in text and "期限 2026年11月6日" in text and "2026-10" not in text
+    assert "”2026年10月期进展已逾期" in text and "期限 2026年11月6日" in text
+    assert "2026-10" not in text
     quarter = _message(cause(Trigger.TURNED_YELLOW, "2026-Q3", level=Level.REMIND), "7.1.5 增速")
     assert "2026年第3季度" in quarter and "Q3" not in quarter
