@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
-from ganchao.common.errors import Conflict, NotFound, ValidationFailed
+from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ganchao.goals import periods as goal_periods
 from ganchao.goals import status_rules as rules
 from ganchao.goals.choices import Role as AssignmentRole
@@ -247,8 +247,11 @@ def _leader_entries(urged: list[Alert], at) -> list:
 
 def _alert_for_change(actor, alert_id: int) -> Alert:
     alert = Alert.objects.select_related("unit").filter(pk=alert_id).first()
-    if alert is None or not scope_of(actor).covers_path(alert.unit.path, write=True):
+    scope = scope_of(actor)
+    if alert is None or not scope.covers_path(alert.unit.path):
         raise NotFound(_("催办事项不存在"))
+    if not scope.covers_path(alert.unit.path, write=True):
+        raise Forbidden(_("只有被催办单位可以书面说明"))
     return alert
 
 
