@@ -1,8 +1,10 @@
 """The REST API at /api/v1/ (DESIGN.md 3.7): bearer tokens, {"items", "count"} lists, and the
 error body {"code", "message", "errors"} in Chinese for every failure."""
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -80,6 +82,31 @@ def on_out_of_range(request, exc):
         "invalid",
         "请求参数有误：数值或文本超出允许范围",
         [{"field": "请求", "message": "数值或文本超出允许范围"}],
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request, exc):
+    """A multipart body Django cannot parse (no or wrong boundary): the error body, not an
+    empty 400."""
+    return error_response(
+        request,
+        400,
+        "bad_request",
+        "请求体不是有效的 multipart/form-data，请检查 Content-Type 中的 boundary",
+    )
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def on_too_big(request, exc):
+    return error_response(
+        request,
+        422,
+        "invalid",
+        "请求体过大或字段、文件过多，未做任何修改",
+        [{"field": "请求", "message": "请求体过大或字段、文件过多"}],
     )
 
 
