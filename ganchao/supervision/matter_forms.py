@@ -117,6 +117,19 @@ class MatterForm(forms.Form):
                 ) from exc
         return days
 
+    def clean(self):
+        """A co-handling unit without its person is that row's error, under that row (the
+        service's message would name it under 牵头单位责任人)."""
+        data = super().clean()
+        for n in range(1, COOPERATING_ROWS + 1):
+            unit = data.get(f"coop_unit_{n}")
+            if unit is not None and not (data.get(f"coop_person_{n}") or "").strip():
+                self.add_error(
+                    f"coop_person_{n}",
+                    _("请填写协办单位“%(unit)s”的责任人") % {"unit": unit.name},
+                )
+        return data
+
     def cooperating(self) -> list[tuple]:
         rows = []
         for n in range(1, COOPERATING_ROWS + 1):

@@ -397,6 +397,25 @@ def test_free_matter_form(city, login):
     assert matter.hops.get(to_unit=city.town_b).person == "李主任"
 
 
+def test_a_co_handling_unit_without_its_person_is_that_rows_error(city, login):
+    response = login(city.office).post(
+        "/supervision/matters/new/",
+        {
+            "source": Source.HIGHER_LEVEL,
+            "title": "协办缺责任人",
+            "content": "按要求整改",
+            "urgency": Urgency.URGENT,
+            "lead_unit": city.stats.pk,
+            "lead_person": "王科长",
+            "coop_unit_1": city.town_b.pk,
+        },
+    )
+    assert response.status_code == 422 and not Matter.objects.filter(title="协办缺责任人")
+    errors = response.context["form"].errors
+    assert "lead_person" not in errors
+    assert errors["coop_person_1"] == [f"请填写协办单位“{city.town_b.name}”的责任人"]
+
+
 def test_form_refusals_and_access(city, login):
     client = login(city.office)
     response = client.post(
