@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from ganchao.assessment import api_reads as reads
 from ganchao.assessment.api_schemas import BreakdownOut, ResultOut, RevisionOut
+from ganchao.common.api import MAX_OFFSET
 
 router = Router(tags=["比着干：考核"])
 
@@ -26,7 +27,7 @@ def result(
     period: str,
     draft: bool = False,
     limit: int = Query(settings.NINJA_PAGINATION_PER_PAGE, ge=1),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
 ):
     """Ranking rows in rank order, `limit` from `offset`; `count` is every unit of the category."""
     limit = min(limit, settings.NINJA_PAGINATION_MAX_LIMIT)

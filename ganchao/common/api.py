@@ -20,8 +20,15 @@ DbInt = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 LocalDatetime = Annotated[dt.datetime, PlainSerializer(_local, return_type=str | None)]
 
 
+# Beyond any list's length; a larger offset would overflow the database's LIMIT/OFFSET.
+MAX_OFFSET = 10**9
+
+
 class Page(LimitOffsetPagination):
     """?limit=&offset= → {"items": [...], "count": N}."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class PageRows:

@@ -6,7 +6,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
-from ganchao.common.api import LocalDatetime
+from ganchao.common.api import MAX_OFFSET, LocalDatetime
 from ganchao.common.errors import Conflict, ValidationFailed
 from ganchao.goals import review_queue as queue
 from ganchao.goals import services_reports
@@ -128,7 +128,7 @@ def _row(report) -> dict:
 def review_list(request, filters: Query[ReviewFiltersIn], limit: int = 30, offset: int = 0):
     require_office(request.user)
     chosen = _filters(filters)
-    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
+    limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, min(offset, MAX_OFFSET))
     rows = queue.review_reports(request.user, chosen)
     page = queue.decorate(rows[offset : offset + limit])
     counts = queue.review_counts(request.user, chosen)

@@ -55,3 +55,14 @@ def test_an_overflowing_number_no_schema_bounds_is_a_422(city, monkeypatch):
     response = TokenApi(city.liaison_a).post("/notifications/read-all")
     assert response.status_code == 422
     assert response.json()["errors"] == [{"field": "请求", "message": "数值或文本超出允许范围"}]
+
+
+def test_an_offset_beyond_any_list_is_a_422_not_a_database_overflow(city):
+    api = TokenApi(city.office)
+    for path in ("/units", "/plans", "/notifications", "/matters"):
+        response = api.get(path, offset=str(10**20))
+        assert response.status_code == 422, (path, response.content)
+        assert response.json()["errors"] == [{"field": "offset", "message": "不能大于 1000000000"}]
+    assert api.get("/units", offset=str(10**9)).json()["items"] == []
+    review = api.get("/reports/review", offset=str(10**20))
+    assert review.status_code == 200 and review.json()["items"] == []
