@@ -45,8 +45,8 @@ def fill_basis(component: dict) -> str:
             "n": filled.get("units", "")
         }
     return _(
-        "得分率 = 本单位有考核内容的工作类考核项（指标完成、节点完成）"
-        "得分合计 %(s)s ÷ 其分值合计 %(p)s。"
+        "得分率 = 本单位其他有考核内容的工作类考核项得分合计 %(s)s ÷ 其分值合计 %(p)s"
+        "（工作类考核项指指标完成和节点完成）。"
     ) % {
         "s": numbers.fixed(Decimal(str(filled.get("basis_score", 0)))),
         "p": numbers.fixed(Decimal(str(filled.get("basis_points", 0)))),

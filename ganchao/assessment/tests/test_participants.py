@@ -129,7 +129,7 @@ def test_a_scorecard_says_which_component_was_filled_and_how(towns, login, peopl
     publish(towns.scheme)
     card = login(people.office).get(f"{CARD}T05/").content.decode()
     assert "本期无考核指标，按其他考核项得分率 75.00% 折算为 37.50 分" in card
-    assert "得分合计 22.50 ÷ 其分值合计 30.00" in card
+    assert "本单位其他有考核内容的工作类考核项得分合计 22.50 ÷ 其分值合计 30.00" in card
     c = login(people.office).get(f"{CARD}T03/").content.decode()
     assert "本期无到期节点，按其他考核项得分率 50.00% 折算为 15.00 分" in c
     sheet = login(people.office).get(
