@@ -65,6 +65,10 @@
   }, function (event) { go(event.data && event.data.url); });
 
   var heat = data.heatmap;
+  // the percentages inside the cells only where a cell can hold "100" (not at phone width,
+  // where they ran into each other); the tooltip still gives each value
+  var heatBox = document.getElementById("chart-heatmap");
+  var cellWidth = heatBox ? (heatBox.clientWidth - 130) / Math.max(heat.months.length, 1) : 99;
   make("chart-heatmap", {
     grid: { left: 110, right: 20, top: 10, bottom: 60 },
     tooltip: { formatter: function (p) { return heat.units[p.value[1]].name + " " + heat.months[p.value[0]] + "：按时报送 " + p.value[2] + "%"; } },
@@ -73,7 +77,7 @@
              axisLabel: { width: 100, overflow: "truncate" }, splitArea: { show: true } },
     visualMap: { min: 0, max: 100, calculable: false, orient: "horizontal", left: "center", bottom: 0,
                  text: ["100%", "0%"], inRange: { color: ["#b42318", "#fdb022", "#067647"] } },
-    series: [{ type: "heatmap", data: heat.cells, label: { show: true, formatter: function (p) { return p.value[2]; } } }]
+    series: [{ type: "heatmap", data: heat.cells, label: { show: cellWidth >= 26, formatter: function (p) { return p.value[2]; } } }]
   }, function (event) { go(heat.urls[event.value[1]]); });
 
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
