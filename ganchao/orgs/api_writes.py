@@ -62,6 +62,7 @@ class LeaderPatch(Schema):
     sort_order: DbInt | None = None
     principal: bool | None = None
     active: bool | None = None
+    expected_version: int | None = None
 
 
 class AreasIn(Schema):
@@ -81,6 +82,7 @@ class LeaderWriteOut(Schema):
     title: str
     principal: bool
     active: bool
+    version: int
     areas: list[LeaderAreaOut]
 
 
@@ -156,6 +158,7 @@ def leader_out(leader: Leader) -> dict:
         "name": leader.name,
         "title": leader.title,
         "principal": leader.principal,
+        "version": leader.version,
         "active": leader.active,
         "areas": [
             {"unit_code": a.unit.code, "unit": a.unit.name, "start_date": a.start_date}
@@ -252,7 +255,11 @@ def leader_create(request, payload: LeaderIn):
 @router.patch("/leaders/{leader_id}", response=LeaderWriteOut, summary="修改领导信息")
 def leader_edit(request, leader_id: int, payload: LeaderPatch):
     leader = selectors.leader_get(actor=request.user, pk=leader_id)
-    services.leader_update(actor=request.user, leader=leader, **payload.dict(exclude_unset=True))
+    values = payload.dict(exclude_unset=True)
+    values.pop("expected_version", None)
+    leader = services.leader_update(
+        actor=request.user, leader=leader, expected_version=payload.expected_version, **values
+    )
     return leader_out(leader)
 
 

@@ -284,8 +284,14 @@ def _clean_leader_values(leader: Leader, values: dict) -> dict:
 
 
 @transaction.atomic
-def leader_update(*, actor, leader: Leader, **values) -> Leader:
+def leader_update(
+    *, actor, leader: Leader, expected_version: int | None = None, **values
+) -> Leader:
     _require(actor, Role.SYSTEM_ADMIN)
+    if expected_version is not None:
+        leader = Leader.objects.select_for_update().get(pk=leader.pk)
+        if leader.version != expected_version:
+            raise Conflict(_("该领导信息已被他人修改，请刷新后重试"))
     fields = ("name", "title", "sort_order", "active", "principal")
     before = _snapshot(leader, fields)
     values = _clean_leader_values(leader, values)

@@ -243,3 +243,15 @@ def test_unit_and_user_edit_refuse_null_for_required_fields_with_422(city):
     assert error_fields(user) == {"phone", "full_name"}
     assert Unit.objects.get(pk=city.stats.pk).name == "市统计局"
     assert User.objects.get(pk=city.liaison_a.pk).full_name == "town_a_liaison"
+
+
+def test_leader_edit_with_a_stale_version_is_a_409_and_changes_nothing(city):
+    api = TokenApi(city.admin)
+    version = city.leader.version
+    first = api.call("PATCH", f"/leaders/{city.leader.pk}", {"title": "常务副市长", "expected_version": version})  # fmt: skip
+    assert first.status_code == 200, first.content
+    assert first.json()["version"] == version + 1
+    stale = api.call("PATCH", f"/leaders/{city.leader.pk}", {"title": "副市长", "expected_version": version})  # fmt: skip
+    assert stale.status_code == 409
+    assert stale.json()["message"] == "该领导信息已被他人修改，请刷新后重试"
+    assert Leader.objects.get(pk=city.leader.pk).title == "常务副市长"
