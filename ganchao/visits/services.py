@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
-from ganchao.common.errors import FieldError, NotFound, ValidationFailed
+from ganchao.common.errors import FieldError, Forbidden, NotFound, ValidationFailed
 from ganchao.orgs.choices import GRASSROOTS_TYPES, Role
 from ganchao.orgs.scoping import scope_of
 from ganchao.visits.choices import PlaceKind, RequestKind, Severity, VisitKind
@@ -346,7 +346,8 @@ def burden_request_create(
 def burden_threshold_set(*, actor, monthly_threshold) -> BurdenSetting:
     """Set the monthly number of requests beyond which a unit shows the warning."""
     if not scope_of(actor).has(Role.OFFICE):
-        raise NotFound(_("页面不存在"))
+        # Every staff user reads the threshold on the burden meter: 403, not 404.
+        raise Forbidden(_("只有督查室可以设置每月警示阈值"))
     try:
         value = int(str(monthly_threshold).strip())
     except (TypeError, ValueError):

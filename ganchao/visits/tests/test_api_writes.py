@@ -26,12 +26,12 @@ def test_a_finding_becomes_a_matter_once(city):
 
 
 def test_burden_threshold_is_the_office_s(city):
-    assert (
-        TokenApi(city.liaison_a)
-        .call("PUT", "/burden/threshold", {"monthly_threshold": 8})
-        .status_code
-        == 404
-    )
+    # the liaison reads the threshold on GET /burden, so changing it is refused with 403
+    assert TokenApi(city.liaison_a).get("/burden").json()["threshold"] > 0
+    refused = TokenApi(city.liaison_a).call("PUT", "/burden/threshold", {"monthly_threshold": 8})
+    assert refused.status_code == 403
+    assert refused.json()["message"] == "只有督查室可以设置每月警示阈值"
+    assert not BurdenSetting.objects.filter(monthly_threshold=8).exists()
     bad = TokenApi(city.office).call("PUT", "/burden/threshold", {"monthly_threshold": 0})
     assert bad.status_code == 422 and error_fields(bad) == {"monthly_threshold"}
     done = TokenApi(city.office).call("PUT", "/burden/threshold", {"monthly_threshold": 8})

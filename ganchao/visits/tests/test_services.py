@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from ganchao.audit.models import AuditEvent
-from ganchao.common.errors import NotFound, ValidationFailed
+from ganchao.common.errors import Forbidden, NotFound, ValidationFailed
 from ganchao.orgs.choices import Role
 from ganchao.visits import selectors, services
 from ganchao.visits.models import BurdenSetting
@@ -158,6 +158,6 @@ def test_threshold_is_the_office_s_to_set(city):
     assert BurdenSetting.objects.get(pk=1).monthly_threshold == 12
     with pytest.raises(ValidationFailed):
         services.burden_threshold_set(actor=city.office, monthly_threshold="0")
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         services.burden_threshold_set(actor=city.liaison_a, monthly_threshold=5)
     assert city.office.role_grants.filter(role=Role.OFFICE).exists()
