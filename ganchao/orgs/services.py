@@ -6,6 +6,7 @@ import secrets
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
@@ -352,6 +353,22 @@ def _check_unit_for_roles(unit: Unit | None, roles) -> None:
         )
 
 
+def _check_contact(*, full_name: str | None = None, phone=None, email=None) -> None:
+    """Name, phone and e-mail as the user form checks them (an API client skips the form)."""
+    if full_name is not None:
+        if not full_name.strip():
+            raise ValidationFailed.on("full_name", _("请填写姓名"))
+        if len(full_name.strip()) > 50:
+            raise ValidationFailed.on("full_name", _("姓名最多 50 个字符"))
+    if phone is not None and len(phone) > 30:
+        raise ValidationFailed.on("phone", _("联系电话最多 30 个字符"))
+    if email:
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            raise ValidationFailed.on("email", _("电子邮箱格式不正确")) from None
+
+
 def _check_exclusive(roles) -> None:
     admin_roles = EXCLUSIVE_ROLES & set(roles)
     if len(admin_roles) > 1:
@@ -385,6 +402,12 @@ def user_create(
         raise ValidationFailed.on("username", _("请填写用户名"))
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationFailed.on("username", _("用户名“%(name)s”已被使用") % {"name": username})
+    if len(username) > 150:
+        raise ValidationFailed.on("username", _("用户名最多 150 个字符"))
+    unknown = [str(role) for role in roles if role not in Role.values]
+    if unknown:
+        raise ValidationFailed.on("roles", _("角色无效：%(roles)s") % {"roles": "、".join(unknown)})
+    _check_contact(full_name=full_name, phone=phone, email=email)
     _check_exclusive(roles)
     _check_unit_for_roles(unit, roles)
     user = User(
@@ -424,6 +447,9 @@ def user_update(*, actor, user: User, expected_version: int | None = None, **val
     if expected_version is not None and user.version != expected_version:
         raise Conflict(_("该用户已被他人修改，请刷新后重试"))
     before = _snapshot(user, USER_FIELDS)
+    _check_contact(**{k: values[k] for k in ("full_name", "phone", "email") if k in values})
+    if "full_name" in values:
+        values["full_name"] = values["full_name"].strip()
     for key, value in values.items():
         setattr(user, key, value)
     if "unit" in values:

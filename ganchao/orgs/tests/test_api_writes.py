@@ -255,3 +255,38 @@ def test_leader_edit_with_a_stale_version_is_a_409_and_changes_nothing(city):
     assert stale.status_code == 409
     assert stale.json()["message"] == "该领导信息已被他人修改，请刷新后重试"
     assert Leader.objects.get(pk=city.leader.pk).title == "常务副市长"
+
+
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"roles": ["office", "mayor"]}, "roles"),
+        ({"full_name": "  "}, "full_name"),
+        ({"full_name": "张" * 51}, "full_name"),
+        ({"email": "not-an-address"}, "email"),
+        ({"phone": "1" * 31}, "phone"),
+        ({"username": "u" * 151}, "username"),
+    ],
+)
+def test_user_create_checks_what_the_user_form_checks(city, change, field):
+    body = {
+        "username": "new_clerk",
+        "full_name": "新科员",
+        "unit_code": "C101",
+        "roles": ["liaison"],
+        "password": "Gc-test-2026!x",
+        **change,
+    }
+    response = TokenApi(city.admin).post("/users", body)
+    assert response.status_code == 422, response.content
+    assert error_fields(response) == {field}
+    assert not User.objects.filter(username__startswith="new_clerk").exists()
+    assert not User.objects.filter(username__startswith="uuu").exists()
+
+
+def test_user_edit_refuses_a_blank_name_and_a_malformed_email(city):
+    api = TokenApi(city.admin)
+    for body, field in (({"full_name": ""}, "full_name"), ({"email": "a@"}, "email")):
+        response = api.call("PATCH", f"/users/{city.liaison_a.pk}", body)
+        assert response.status_code == 422 and error_fields(response) == {field}
+    assert User.objects.get(pk=city.liaison_a.pk).full_name == "town_a_liaison"
