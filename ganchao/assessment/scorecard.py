@@ -18,7 +18,7 @@ from ganchao.assessment.league import GRADE_TONES, Standing, unit_row, unit_tren
 from ganchao.assessment.models import Component, ScoreItem
 from ganchao.common import numbers
 from ganchao.goals.models import Assignment, Evidence, ProgressReport
-from ganchao.goals.precision import display_places, figure
+from ganchao.goals.precision import display_places, figure, figure_pair
 from ganchao.ladder.models import BulletinListing
 
 EVENT_LABELS = {
@@ -149,16 +149,18 @@ def _indicator(detail: dict, links) -> dict:
     url = _item_url(key, links, "reports")
     original = detail.get("original_expected")
     places = links["places"].get(_id(key, "assignment"), 2)  # the item's 小数位数
+    # 序时 0.83 起 and 实际 1 起 are not both "1 起" beside a 完成率 of 74.79%
+    expected, actual = figure_pair(detail["expected"], detail["actual"], places)
     return {
         "ref": detail["ref"],
         "url": url,
         "unit": links["units"].get(_id(key, "assignment"), ""),  # 计量单位, "" when none
         "weight": plain(detail["weight"]),
-        "expected": figure(detail["expected"], places),
+        "expected": expected,
         # E by the target before an approved adjustment, shown beside the adjusted one
         "original_expected": figure(original, places) if original not in (None, "") else "",
         "report": _report(detail, links, url, places),
-        "actual": figure(detail["actual"], places),
+        "actual": actual,
         "reported": detail["actual"] is not None,
         "c": percent(detail["c"]),
         "credit": percent(detail["credit"]),
