@@ -4,6 +4,7 @@ The unit directory (name, code, type, parent, category, aliases) is readable by 
 user; users and what units own are visible only within the actor's scope.
 """
 
+import json
 from collections import Counter
 
 from django.db.models import Prefetch, Q
@@ -44,6 +45,17 @@ def unit_directory(*, actor, active_only: bool = False):
     return units.order_by("path").values(*DIRECTORY_FIELDS)
 
 
+def _text_q(q: str) -> Q:
+    """Name, code or alias containing q. SQLite keeps a JSON list of aliases with non-ASCII
+    characters escaped (住建 as \\u4f4f\\u5efa) while PostgreSQL keeps the characters, so an
+    alias is matched in both spellings."""
+    escaped = json.dumps(q)[1:-1]
+    aliases = Q(aliases__icontains=q)
+    if escaped != q:
+        aliases |= Q(aliases__icontains=escaped)
+    return Q(name__icontains=q) | Q(code__icontains=q) | aliases
+
+
 def unit_list(
     *, actor, q: str = "", type: str = "", parent_code: str = "", category: str = "", active=None
 ):
@@ -51,7 +63,7 @@ def unit_list(
     _require_staff(actor)
     units = Unit.objects.select_related("parent", "category").order_by("path")
     if q:
-        units = units.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(aliases__icontains=q))
+        units = units.filter(_text_q(q))
     if type:
         units = units.filter(type=type)
     if parent_code:
@@ -222,11 +234,7 @@ def unit_tree_level(*, actor, parent: Unit | None = None, depth: int = 2) -> lis
 def unit_search(*, actor, q: str, limit: int = 200) -> list[dict]:
     """Units whose name, code or alias contains q, each with its ancestors' names (two queries)."""
     _require_staff(actor)
-    rows = list(
-        Unit.objects.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(aliases__icontains=q))
-        .order_by("path")
-        .values(*DIRECTORY_FIELDS)[:limit]
-    )
+    rows = list(Unit.objects.filter(_text_q(q)).order_by("path").values(*DIRECTORY_FIELDS)[:limit])
     ancestor_ids = {int(p) for row in rows for p in row["path"].strip("/").split("/")[:-1] if p}
     names = dict(Unit.objects.filter(pk__in=ancestor_ids).values_list("id", "name"))
     for row in rows:

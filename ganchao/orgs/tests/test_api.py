@@ -120,3 +120,12 @@ def test_openapi_and_offline_docs(api):
     assert "/api/v1/units" in schema["paths"] and "/api/v1/auth/token" in schema["paths"]
     docs = Client().get("/api/v1/docs").content.decode()
     assert "cdn" not in docs.lower() and "/static/" in docs
+
+
+def test_units_are_found_by_a_chinese_alias_on_every_database(api, city):
+    from ganchao.orgs.models import Unit
+
+    Unit.objects.filter(code="C101").update(aliases=["湖区", "Xihu"])
+    found = api.get("/api/v1/units?q=湖区").json()
+    assert [u["code"] for u in found["items"]] == ["C101"]
+    assert [u["code"] for u in api.get("/api/v1/units?q=xihu").json()["items"]] == ["C101"]
