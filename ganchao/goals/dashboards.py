@@ -196,8 +196,14 @@ def _trend(now, before, *, percent: bool = False) -> dict | None:
     if now is None or before is None:
         return None
     delta = now - before
-    points = _("%(delta)s个百分点") % {"delta": f"{delta * 100:+.1f}"}
-    text = points if percent else f"{delta:+d}"
+    size = f"{abs(delta) * 100:.1f}" if percent else f"{abs(delta):d}"
+    if percent and size == "0.0" or not percent and delta == 0:
+        text = _("持平")
+    elif percent:
+        word = _("上升%(n)s个百分点") if delta > 0 else _("下降%(n)s个百分点")
+        text = word % {"n": size}
+    else:
+        text = (_("增加%(n)s") if delta > 0 else _("减少%(n)s")) % {"n": size}
     return {"delta": delta, "up": delta > 0, "down": delta < 0, "text": text}
 
 

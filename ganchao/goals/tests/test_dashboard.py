@@ -52,8 +52,8 @@ def test_dashboard_figures_trends_and_chart_rows(city, tree):
     assert counts["green"] == 1 and counts["red"] == 1 and counts["yellow"] == 1
     assert data["summary"]["ratio"] == Decimal(1) / Decimal(3)
     assert data["last_month"]["month"] == dt.date(2026, 10, 31)
-    assert data["ratio_trend"]["down"] and data["ratio_trend"]["text"] == "-33.3个百分点"
-    assert data["red_trend"]["text"] == "+0"
+    assert data["ratio_trend"]["down"] and data["ratio_trend"]["text"] == "下降33.3个百分点"
+    assert data["red_trend"]["text"] == "持平"
     assert [(m["label"], m["ratio"]) for m in data["series"]] == [
         ("9月", Decimal(1) / Decimal(3)),
         ("10月", Decimal(2) / Decimal(3)),
