@@ -40,9 +40,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        return (
-            f"{self.year}年第{self.index}季度" if self.quarterly else f"{self.year}年{self.index}月"
-        )
+        """2026年第三季度 or 2026年10月, as the assessment pages and bulletins write periods."""
+        if self.quarterly:
+            return f"{self.year}年第{'一二三四'[self.index - 1]}季度"
+        return f"{self.year}年{self.index}月"
 
     def __str__(self) -> str:
         return self.code

@@ -162,7 +162,7 @@ def _assignment_labels(ids: list[int]) -> dict[int, str]:
 
 def _key_text(cause: Cause) -> str:
     """The cause key as an official reads it: 2026年11月23日 for a red-since date, 2026年10月 or
-    2026年第3季度 for a period (the key itself stays ISO, it identifies the alert)."""
+    2026年第三季度 for a period (the key itself stays ISO, it identifies the alert)."""
     if cause.trigger == Trigger.TURNED_RED:
         try:
             return _chinese_date(dt.date.fromisoformat(cause.key))

@@ -21,7 +21,7 @@ def figure(value, places=DEFAULT_PLACES) -> str:
 
 @register.filter
 def period_label(code) -> str:
-    """`{{ report.period|period_label }}`: 2026-10 → 2026年10月, 2026-Q3 → 2026年第3季度 (a key
+    """`{{ report.period|period_label }}`: 2026-10 → 2026年10月, 2026-Q3 → 2026年第三季度 (a key
     that is neither stays as it is)."""
     period = parse_period(str(code or ""))
     return period.label if period else (code or "")

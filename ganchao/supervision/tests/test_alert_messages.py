@@ -21,4 +21,4 @@ def test_a_late_report_names_its_period_and_deadline_in_chinese():
     assert "”2026年10月期进展已逾期" in text and "期限 2026年11月6日" in text
     assert "2026-10" not in text
     quarter = _message(cause(Trigger.TURNED_YELLOW, "2026-Q3", level=Level.REMIND), "7.1.5 增速")
-    assert "2026年第3季度" in quarter and "Q3" not in quarter
+    assert "2026年第三季度" in quarter and "Q3" not in quarter
