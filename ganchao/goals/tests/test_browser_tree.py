@@ -50,7 +50,9 @@ def test_office_opens_dashboard_tree_and_an_item(pinned_clock, page, city, plan,
     page.locator("#chart-heatmap canvas").first.wait_for()
     page.screenshot(path=str(artifacts_dir / "goals_dashboard.png"), full_page=True)
 
-    page.get_by_role("link", name="目标体系", exact=True).click()
+    page.get_by_role("complementary", name="主导航").get_by_role(
+        "link", name="目标体系", exact=True
+    ).click()
     page.wait_for_url("**/goals/tree/**")
     page.get_by_label("状态").select_option("red")
     page.get_by_role("button", name="筛选").click()
