@@ -184,11 +184,15 @@ def delivery_send_due(*, at: dt.datetime, ids: Iterable[int] | None = None) -> t
 def _send_digests(due_ids: list[int], at: dt.datetime) -> tuple[int, int]:
     """Group the due digest deliveries with every pending one of the same recipient, channel and
     kind (so what arrived since joins them), claim the group and send it as one message."""
-    groups = set(
-        Delivery.objects.filter(pk__in=due_ids).values_list(
-            "channel", "notification__kind", "notification__user_id"
-        )
+    rows = Delivery.objects.filter(pk__in=due_ids).values_list(
+        "channel", "notification__kind", "notification__user_id"
     )
+    # The robot's digest is one per kind whoever the recipients were: keying it by user would
+    # only re-query groups the first one already claimed.
+    groups = {
+        (channel, kind, user_id if channel == Delivery.Channel.EMAIL else 0)
+        for channel, kind, user_id in rows
+    }
     sent = failed = 0
     for channel, kind, user_id in sorted(groups):
         members = Delivery.objects.filter(
