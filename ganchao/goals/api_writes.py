@@ -8,7 +8,7 @@ must live in one router); config/api.py imports this module before mounting it.
 
 import datetime as dt
 
-from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -134,7 +134,7 @@ def _unit(code: str | None, field: str) -> Unit | None:
         return None
     unit = Unit.objects.filter(code=code.strip(), active=True).first()
     if unit is None:
-        raise ValidationFailed.on(field, f"找不到编码为“{code}”的在用单位")
+        raise ValidationFailed.on(field, _("找不到编码为“%(code)s”的在用单位") % {"code": code})
     return unit
 
 
@@ -218,17 +218,15 @@ def plan_close(request, plan_id: int, payload: PlanCloseIn = None):
 def item_create(request, plan_id: int, payload: ItemCreateIn):
     plan = selectors.plan_get(request.user, plan_id)
     lead = _unit(payload.lead_unit_code, "lead_unit_code")
-    with transaction.atomic():
-        item = services.item_create(
-            actor=request.user,
-            plan=plan,
-            code=payload.code,
-            type=payload.type,
-            milestones=[(m.due_date, m.description) for m in payload.milestones],
-            **_item_values(payload),
-        )
-        if lead is not None:
-            services.assignment_create(actor=request.user, item=item, unit=lead, role=Role.LEAD)
+    item = services.item_create(
+        actor=request.user,
+        plan=plan,
+        code=payload.code,
+        type=payload.type,
+        milestones=[(m.due_date, m.description) for m in payload.milestones],
+        lead_unit=lead,
+        **_item_values(payload),
+    )
     return Reply(201, item_write_out(item))
 
 
@@ -279,7 +277,7 @@ def item_assignments(request, item_id: int, payload: AssignmentIn):
     item = selectors.item_get(request.user, item_id)
     unit = _unit(payload.unit_code, "unit_code")
     if unit is None:
-        raise ValidationFailed.on("unit_code", "请填写单位编码")
+        raise ValidationFailed.on("unit_code", _("请填写单位编码"))
     values = {"role": payload.role, **_assignment_values(payload)}
     assignment = services.assignment_create(actor=request.user, item=item, unit=unit, **values)
     return Reply(201, assignment_detail(request, assignment.pk))
@@ -351,7 +349,7 @@ def goal_sheet(request, plan_id: int, file: File[UploadedFile], dry_run: Form[bo
 def report_sheet(request, plan_id: int, file: File[UploadedFile], dry_run: Form[bool] = False):
     plan = Plan.objects.select_related("owner").filter(pk=plan_id).first()
     if plan is None or not may_import_reports(request.user, plan):
-        raise NotFound("对象不存在或不在您的查看范围内")
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
     result = report_sheet_import(
         actor=request.user, data=file.read(), plan=plan, filename=file.name, dry_run=dry_run
     )

@@ -8,7 +8,6 @@ after issue) is the services'.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -133,20 +132,15 @@ def item_create(request, pk: int, type: str):
 def _create(request, plan, type, form, formset):
     """The item and, when given, its lead unit: both written or neither."""
     data = form.cleaned_data
-    with transaction.atomic():
-        item = services.item_create(
-            actor=request.user,
-            plan=plan,
-            code=data["code"],
-            type=type,
-            milestones=milestone_steps(formset) if formset is not None else (),
-            **form.values(),
-        )
-        if data.get("lead_unit") is not None:
-            services.assignment_create(
-                actor=request.user, item=item, unit=data["lead_unit"], role=Role.LEAD
-            )
-    return item
+    return services.item_create(
+        actor=request.user,
+        plan=plan,
+        code=data["code"],
+        type=type,
+        milestones=milestone_steps(formset) if formset is not None else (),
+        lead_unit=data.get("lead_unit"),
+        **form.values(),
+    )
 
 
 def _editable_item(request, pk: int):

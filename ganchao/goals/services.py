@@ -291,7 +291,11 @@ def _item_values(values: dict, type: str) -> dict:
 
 
 @transaction.atomic
-def item_create(*, actor, plan: Plan, code: str, type: str, milestones=(), **values) -> Item:
+def item_create(
+    *, actor, plan: Plan, code: str, type: str, milestones=(), lead_unit=None, **values
+) -> Item:
+    """A goal, indicator or task and, when `lead_unit` is given, its lead assignment: both
+    written or neither (the page and the API both offer the lead unit with the item)."""
     require_office(actor)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     _require_open(plan)
@@ -316,6 +320,8 @@ def item_create(*, actor, plan: Plan, code: str, type: str, milestones=(), **val
     audit_record(
         actor=actor, action="item.create", target=Target.of(item, "item"), changes=diff({}, after)
     )
+    if lead_unit is not None:
+        assignment_create(actor=actor, item=item, unit=lead_unit, role=Role.LEAD)
     return item
 
 
