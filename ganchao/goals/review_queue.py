@@ -19,7 +19,7 @@ from ganchao.common.views import query_int
 from ganchao.goals import periods
 from ganchao.goals.choices import ReportState
 from ganchao.goals.models import Evidence, Item, ProgressReport
-from ganchao.goals.selectors import _report_prefetch
+from ganchao.goals.selectors import _report_prefetch, visible_assignments_q
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import scope_of
@@ -265,6 +265,19 @@ def review_ids(actor, filters: ReviewFilters, *, limit: int) -> list[tuple[int, 
     that a caller can tell the selection is too large)."""
     narrowed = _narrowed(_base(actor), dataclasses.replace(filters, state="submitted"))
     return list(narrowed.order_by("submitted_at", "pk").values_list("pk", "version")[: limit + 1])
+
+
+def reports_by_ids(actor, ids) -> list:
+    """The reports of `ids` the actor may see, decorated, in the order of `ids` (the bulk
+    confirmation and result pages)."""
+    order = {pk: index for index, pk in enumerate(ids)}
+    found = ProgressReport.objects.filter(pk__in=ids).select_related(
+        "assignment__item__plan", "assignment__unit", "submitted_by__unit"
+    )
+    condition = visible_assignments_q(actor, "assignment__")
+    if condition is not None:
+        found = found.filter(condition)
+    return decorate(sorted(found, key=lambda report: order[report.pk]))
 
 
 # ---- a row as shown ------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from ganchao.goals import review_queue as queue
 from ganchao.goals import selectors
 from ganchao.goals import services_reports as report_services
 from ganchao.goals.forms import ReasonForm
-from ganchao.goals.models import ProgressReport
 from ganchao.orgs.choices import Role as OrgRole
 
 PER_PAGE = 30
@@ -156,20 +155,9 @@ def review_accept_bulk(request):
             _("一次最多审核%(n)d条，请缩小筛选范围") % {"n": report_services.BULK_LIMIT},
         )
         return redirect(back)
-    shown = _reports(request.user, [pk for pk, _v in entries[:CONFIRM_SHOWN]])
+    shown = queue.reports_by_ids(request.user, [pk for pk, _v in entries[:CONFIRM_SHOWN]])
     context = {"entries": entries, "shown": shown, "count": len(entries), "next": back}
     return render(request, "goals/report_review_confirm.html", context)
-
-
-def _reports(actor, ids) -> list:
-    order = {pk: index for index, pk in enumerate(ids)}
-    found = ProgressReport.objects.filter(pk__in=ids).select_related(
-        "assignment__item__plan", "assignment__unit", "submitted_by__unit"
-    )
-    condition = selectors.visible_assignments_q(actor, "assignment__")
-    if condition is not None:
-        found = found.filter(condition)
-    return queue.decorate(sorted(found, key=lambda report: order[report.pk]))
 
 
 def _accept_confirmed(request, back):
@@ -179,7 +167,9 @@ def _accept_confirmed(request, back):
     except GanchaoError as error:
         messages.error(request, error.message)
         return redirect(back)
-    failed_reports = {r.pk: r for r in _reports(request.user, [pk for pk, _e in result.failed])}
+    failed_reports = {
+        r.pk: r for r in queue.reports_by_ids(request.user, [pk for pk, _e in result.failed])
+    }
     failures = [(failed_reports.get(pk), pk, error.message) for pk, error in result.failed]
     context = {"accepted": len(result.accepted), "failures": failures, "next": back}
     return render(request, "goals/report_review_result.html", context)
