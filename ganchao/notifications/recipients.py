@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import LeaderArea, Unit
+from ganchao.orgs.scoping import ancestor_paths
 
 
 def _parent_path(path: str) -> str:
@@ -53,8 +54,11 @@ def leaders_in_charge(unit_ids, day: dt.date) -> dict[int, list]:
     if not unit_ids:
         return {}
     paths = dict(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    # Only areas that can cover one of the units: the units themselves and their ancestors
+    # (not every area of the city, nor the users of every leader).
+    above = {ancestor for path in paths.values() for ancestor in ancestor_paths(path)}
     areas = list(
-        LeaderArea.objects.filter(start_date__lte=day, leader__active=True)
+        LeaderArea.objects.filter(start_date__lte=day, leader__active=True, unit__path__in=above)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .values_list("leader_id", "unit__path")
     )
