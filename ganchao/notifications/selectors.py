@@ -1,5 +1,7 @@
 """Reads of the inbox and of failed deliveries."""
 
+from django.db.models import Exists, OuterRef
+
 from ganchao.common.errors import NotFound
 from ganchao.notifications.kinds import kind_choices
 from ganchao.notifications.models import Delivery, MutedKind, Notification
@@ -8,7 +10,9 @@ from ganchao.orgs.scoping import scope_of
 
 
 def inbox(*, actor, unread_only: bool = False):
-    query = Notification.objects.filter(user=actor)
+    """The actor's messages, newest first, each marked `muted` when the actor muted its kind."""
+    muted = MutedKind.objects.filter(user=actor, kind=OuterRef("kind"))
+    query = Notification.objects.filter(user=actor).annotate(muted=Exists(muted))
     if unread_only:
         query = query.filter(read_at__isnull=True)
     return query.order_by("-created_at", "-id")

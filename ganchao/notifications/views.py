@@ -16,9 +16,6 @@ from ganchao.notifications import selectors, services
 def inbox(request):
     unread_only = request.GET.get("unread") == "1"
     page = paginate(request, selectors.inbox(actor=request.user, unread_only=unread_only))
-    muted = selectors.muted_kinds(actor=request.user)
-    for notification in page:
-        notification.muted = notification.kind in muted
     return render(request, "notifications/inbox.html", {"page": page, "unread_only": unread_only})
 
 
