@@ -172,6 +172,18 @@ def report_get(actor, pk) -> ProgressReport:
     return report
 
 
+def reports_get_many(actor, ids) -> dict[int, ProgressReport]:
+    """report id → report, for those of `ids` the actor may see (report_get for a batch, in one
+    query); an id missing from the answer is "not found" as report_get would say."""
+    condition = visible_assignments_q(actor, "assignment__")
+    reports = ProgressReport.objects.select_related(
+        "assignment__item__plan", "assignment__item__data_source_unit", "assignment__unit"
+    ).filter(pk__in=set(ids))
+    if condition is not None:
+        reports = reports.filter(condition)
+    return {report.pk: report for report in reports}
+
+
 def evidence_get(actor, pk) -> Evidence:
     condition = visible_assignments_q(actor, "report__assignment__")
     evidence = Evidence.objects.select_related("report__assignment__unit")

@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common import workdays
-from ganchao.common.errors import Conflict, Forbidden, GanchaoError, ValidationFailed
+from ganchao.common.errors import Conflict, Forbidden, GanchaoError, NotFound, ValidationFailed
 from ganchao.goals import evidence as evidence_files
 from ganchao.goals import periods, report_messages
 from ganchao.goals.choices import REPORT_TRANSITIONS, ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Evidence, MilestoneCompletion, ProgressReport
 from ganchao.goals.permissions import may_report, value_required
-from ganchao.goals.selectors import report_get
+from ganchao.goals.selectors import NOT_FOUND, reports_get_many
 from ganchao.goals.service_base import (
     check_version,
     recompute,
@@ -340,9 +340,12 @@ def reports_accept_bulk(*, actor, entries) -> BulkAcceptResult:
             "reports", _("一次最多审核%(n)d条，请缩小筛选范围") % {"n": BULK_LIMIT}
         )
     result = BulkAcceptResult()
+    found = reports_get_many(actor, [report_id for report_id, _version in entries])
     for report_id, version in entries:
         try:
-            report = report_get(actor, report_id)
+            report = found.get(report_id)
+            if report is None:
+                raise NotFound(NOT_FOUND)
             result.accepted.append(
                 report_accept(
                     actor=actor, report=report, expected_version=version, recompute_status=False
