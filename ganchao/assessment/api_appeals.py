@@ -7,6 +7,7 @@ see every appeal, other staff their units' own."""
 import datetime as dt
 
 from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -160,7 +161,7 @@ def appeal_submit(
         raise NotFound(reads.NO_RESULT)
     appealed = Unit.objects.filter(code=unit.strip()).first()
     if appealed is None:
-        raise ValidationFailed.on("unit", f"找不到编码为“{unit}”的单位")
+        raise ValidationFailed.on("unit", _("找不到编码为“%(code)s”的单位") % {"code": unit})
     appeal = services_appeals.appeal_submit(
         actor=request.user, result=result, unit=appealed, component_code=component.strip(),
         reason=reason, requested_score=requested_score or None, files=files or [],

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -21,12 +22,11 @@ from ganchao.common.errors import NotFound
 from ganchao.goals import selectors as goal_selectors
 
 router = Router(tags=["比着干：通报与对标"])
-NOT_FOUND = "对象不存在或不在您的查看范围内"
 
 
 def _office(actor) -> None:
     if not permissions.manages_assessment(actor):
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
 
 
 class BulletinIn(Schema):
@@ -87,7 +87,7 @@ def bulletin_download(request, bulletin_id: int):
     issue = BulletinIssue.objects.select_related("result__scheme__category").filter(pk=bulletin_id)
     issue = issue.first()
     if issue is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
     with transaction.atomic():
         content = services_bulletins.issued_document(issue)
     response = HttpResponse(content, content_type=bulletin.DOCX_TYPE)
@@ -185,7 +185,7 @@ def _benchmark(actor, benchmark_id: int) -> Benchmark:
     reads.readable(actor)
     benchmark = Benchmark.objects.select_related("item").filter(pk=benchmark_id).first()
     if benchmark is None:
-        raise NotFound(NOT_FOUND)
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
     goal_selectors.item_get(actor, benchmark.item_id)
     return benchmark
 

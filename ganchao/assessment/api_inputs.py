@@ -3,6 +3,7 @@ deduction / veto items (登记, 审定, 撤销), manual scores typed in (the gri
 sheet (multipart; `dry_run=true` is the page's preview, without it the page's confirm). Each
 handler calls the service its page calls."""
 
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -62,7 +63,7 @@ def _scope(actor, code: str, period: str):
 def _office_reads(actor) -> None:
     """The inputs are the office's working papers: others do not see them (404)."""
     if not permissions.manages_assessment(actor):
-        raise NotFound("对象不存在或不在您的查看范围内")
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
 
 
 @router.get(f"{BASE}/items", response=list[InputItemOut], summary="加减分及否决事项（督查室）")
@@ -210,14 +211,14 @@ def manual_import(
 ):
     scheme, span = _scope(request.user, code, period)
     if (file.size or 0) > MAX_UPLOAD_BYTES:
-        raise ValidationFailed.on("file", "文件超过 20 MB")
+        raise ValidationFailed.on("file", _("文件超过 20 MB"))
     result = manual_sheet.manual_sheet_import(
         actor=request.user, scheme=scheme, period=span.code, data=file.read(),
         filename=file.name or "", dry_run=dry_run,
     )  # fmt: skip
     if result.errors:
         errors = [FieldError(e.place or "file", str(e)) for e in result.errors]
-        message = f"评议打分表有 {len(errors)} 处错误，没有导入任何得分"
+        message = _("评议打分表有 %(n)s 处错误，没有导入任何得分") % {"n": len(errors)}
         raise ValidationFailed(message, errors)
     return {
         **_manual_out(result.plan),

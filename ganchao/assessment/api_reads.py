@@ -1,5 +1,7 @@
 """Reads behind the assessment API, scoped to the actor: plain dicts in the API's shapes."""
 
+from django.utils.translation import gettext as _
+
 from ganchao.assessment import exports, permissions, selectors
 from ganchao.assessment.models import Result, Scheme
 from ganchao.assessment.services import period_of
@@ -12,7 +14,7 @@ NO_RESULT = "该期间尚无已发布的考核结果"
 def readable(actor) -> None:
     """Assessment objects exist for staff users only: everyone else gets 404."""
     if not permissions.sees_rankings(actor):
-        raise NotFound("对象不存在或不在您的查看范围内")
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
 
 
 def schemes(actor, *, code: str = ""):
@@ -62,7 +64,7 @@ def _rows(actor, code: str, period: str, *, draft: bool):
     span = period_of(scheme, period)
     if draft:
         if not permissions.sees_drafts(actor):
-            raise NotFound("对象不存在或不在您的查看范围内")
+            raise NotFound(_("对象不存在或不在您的查看范围内"))
         outcome = selectors.draft_outcome(scheme, span)
         return scheme, span, outcome.rows, None, outcome.cutoff, outcome.unassessed
     published = selectors.latest_result(scheme.code, span.code)
@@ -120,11 +122,14 @@ def breakdown(actor, code: str, period: str, unit_code: str, *, draft: bool) -> 
     row = next((r for r in rows if r["unit_code"] == unit_code), None)
     unit = Unit.objects.filter(code=unit_code).first()
     if unit is None or not permissions.sees_breakdown(actor, unit):
-        raise NotFound("对象不存在或不在您的查看范围内")
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
     if row is None and unit_code in {r["unit_code"] for r in unranked}:
-        raise NotFound(f"{unit.name}本期无考核内容（既没有考核指标也没有到期节点），不参加排名")
+        raise NotFound(
+            _("%(unit)s本期无考核内容（既没有考核指标也没有到期节点），不参加排名")
+            % {"unit": unit.name}
+        )
     if row is None:
-        raise NotFound("对象不存在或不在您的查看范围内")
+        raise NotFound(_("对象不存在或不在您的查看范围内"))
     return {
         **_ranking_row(row),
         "scheme_code": scheme.code,

@@ -6,6 +6,7 @@ other staff, 404 for those who read no assessment)."""
 import datetime as dt
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
@@ -64,7 +65,9 @@ class SchemeVersionIn(SchemeSettingsIn):
 def _category(code: str) -> UnitCategory:
     category = UnitCategory.objects.filter(code=code.strip()).first()
     if category is None:
-        raise ValidationFailed.on("category", f"单位类别“{code}”不存在，请填写类别编码")
+        raise ValidationFailed.on(
+            "category", _("单位类别“%(code)s”不存在，请填写类别编码") % {"code": code}
+        )
     return category
 
 
@@ -83,7 +86,7 @@ def scheme_create(request, payload: SchemeIn):
     reads.readable(request.user)
     code = payload.code.strip()
     if not code:
-        raise ValidationFailed.on("code", "请填写方案编码")
+        raise ValidationFailed.on("code", _("请填写方案编码"))
     scheme = services.scheme_create(
         actor=request.user, code=code, name=payload.name.strip(),
         category=_category(payload.category), period_type=payload.period_type,

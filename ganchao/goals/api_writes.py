@@ -8,6 +8,7 @@ must live in one router); config/api.py imports this module before mounting it.
 
 import datetime as dt
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
 from ninja import Status as Reply
@@ -218,15 +219,17 @@ def plan_close(request, plan_id: int, payload: PlanCloseIn = None):
 def item_create(request, plan_id: int, payload: ItemCreateIn):
     plan = selectors.plan_get(request.user, plan_id)
     lead = _unit(payload.lead_unit_code, "lead_unit_code")
-    item = services.item_create(
-        actor=request.user,
-        plan=plan,
-        code=payload.code,
-        type=payload.type,
-        milestones=[(m.due_date, m.description) for m in payload.milestones],
-        lead_unit=lead,
-        **_item_values(payload),
-    )
+    with transaction.atomic():
+        item = services.item_create(
+            actor=request.user,
+            plan=plan,
+            code=payload.code,
+            type=payload.type,
+            milestones=[(m.due_date, m.description) for m in payload.milestones],
+            **_item_values(payload),
+        )
+        if lead is not None:
+            services.assignment_create(actor=request.user, item=item, unit=lead, role=Role.LEAD)
     return Reply(201, item_write_out(item))
 
 

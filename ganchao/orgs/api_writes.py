@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -119,7 +120,7 @@ def _unit(code: str | None, field: str) -> Unit | None:
         return None
     unit = Unit.objects.filter(code=code.strip()).first()
     if unit is None:
-        raise ValidationFailed.on(field, f"找不到编码为“{code}”的单位")
+        raise ValidationFailed.on(field, _("找不到编码为“%(code)s”的单位") % {"code": code})
     return unit
 
 
@@ -132,7 +133,7 @@ def _category(name: str | None) -> UnitCategory | None:
         or UnitCategory.objects.filter(code=name).first()
     )
     if category is None:
-        raise ValidationFailed.on("category", f"找不到单位类别“{name}”")
+        raise ValidationFailed.on("category", _("找不到单位类别“%(name)s”") % {"name": name})
     return category
 
 
@@ -141,7 +142,7 @@ def _leader(pk: int | None) -> Leader | None:
         return None
     leader = Leader.objects.filter(pk=pk, active=True).first()
     if leader is None:
-        raise ValidationFailed.on("leader_id", "找不到该在任市级领导")
+        raise ValidationFailed.on("leader_id", _("找不到该在任市级领导"))
     return leader
 
 
@@ -172,7 +173,8 @@ def _refuse_nulls(given: dict, fields: tuple[str, ...]) -> None:
     nulls = [name for name in fields if name in given and given[name] is None]
     if nulls:
         raise ValidationFailed(
-            "不能为空：" + "、".join(nulls), [FieldError(name, "不能为空") for name in nulls]
+            _("不能为空：%(fields)s") % {"fields": "、".join(nulls)},
+            [FieldError(name, _("不能为空")) for name in nulls],
         )
 
 
@@ -273,7 +275,9 @@ def leader_areas(request, leader_id: int, payload: AreasIn):
     found = {u.code: u for u in Unit.objects.filter(code__in=payload.unit_codes)}
     missing = [c for c in payload.unit_codes if c not in found]
     if missing:
-        raise ValidationFailed.on("unit_codes", "找不到这些单位编码：" + "、".join(missing))
+        raise ValidationFailed.on(
+            "unit_codes", _("找不到这些单位编码：%(codes)s") % {"codes": "、".join(missing)}
+        )
     units = [found[c] for c in dict.fromkeys(payload.unit_codes)]
     services.leader_area_set(actor=request.user, leader=leader, units=units, on=payload.on)
     return leader_out(leader)
@@ -307,7 +311,7 @@ def user_edit(request, user_id: int, payload: UserPatch):
     if "unit_code" in given:
         values["unit"] = _unit(given["unit_code"], "unit_code")
         if values["unit"] is None:
-            raise ValidationFailed.on("unit_code", "请填写所在单位编码")
+            raise ValidationFailed.on("unit_code", _("请填写所在单位编码"))
     if "leader_id" in given:
         values["leader"] = _leader(given["leader_id"])
     services.user_update(
@@ -363,6 +367,6 @@ def user_post_remove(request, user_id: int, post_id: int):
     subject = _user(request, user_id)
     post = Post.objects.filter(user=subject, pk=post_id, active=True).select_related("unit").first()
     if post is None:
-        raise NotFound("该兼职不存在")
+        raise NotFound(_("该兼职不存在"))
     services.post_remove(actor=request.user, post=post)
     return _user_answer(request, user_id)
