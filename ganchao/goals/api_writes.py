@@ -8,7 +8,6 @@ must live in one router); config/api.py imports this module before mounting it.
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
 from ninja import Status as Reply
@@ -219,17 +218,15 @@ def plan_close(request, plan_id: int, payload: PlanCloseIn = None):
 def item_create(request, plan_id: int, payload: ItemCreateIn):
     plan = selectors.plan_get(request.user, plan_id)
     lead = _unit(payload.lead_unit_code, "lead_unit_code")
-    with transaction.atomic():
-        item = services.item_create(
-            actor=request.user,
-            plan=plan,
-            code=payload.code,
-            type=payload.type,
-            milestones=[(m.due_date, m.description) for m in payload.milestones],
-            **_item_values(payload),
-        )
-        if lead is not None:
-            services.assignment_create(actor=request.user, item=item, unit=lead, role=Role.LEAD)
+    item = services.item_create(
+        actor=request.user,
+        plan=plan,
+        code=payload.code,
+        type=payload.type,
+        milestones=[(m.due_date, m.description) for m in payload.milestones],
+        lead_unit=lead,
+        **_item_values(payload),
+    )
     return Reply(201, item_write_out(item))
 
 
