@@ -302,8 +302,8 @@ def decorate(reports) -> list:
 
 
 def report_unit(report):
-    """The unit that submitted the report: the submitter's unit when it reported for its own
-    assignment or as the item's data-source unit; otherwise the assignment's own unit."""
+    """The unit that submitted the report: the submitter's unit (its own assignment, or another's
+    as the item's data-source unit); the assignment's own unit when nobody is recorded."""
     submitter = report.submitted_by
     if submitter is None:
         return report.assignment.unit
