@@ -127,6 +127,7 @@ def _register_routers():
     from ganchao.accounts.api import router as auth_router
     from ganchao.assessment.api import router as assessment_router
     from ganchao.audit.api import router as audit_router
+    from ganchao.decisions.api import router as decisions_router
     from ganchao.goals import api_writes as _goal_writes  # noqa: F401 (joins goals_router)
     from ganchao.goals.api import router as goals_router
     from ganchao.goals.review_api import router as review_router
@@ -155,6 +156,7 @@ def _register_routers():
     api.add_router("/", inbox_router)
     api.add_router("/", scorecards_router)
     api.add_router("/", assessment_router)
+    api.add_router("/", decisions_router)
 
 
 _register_routers()

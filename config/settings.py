@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "ganchao.visits",
     "ganchao.ladder",
     "ganchao.assessment",
+    "ganchao.decisions",
     "ganchao.notifications",
     "ganchao.web",
     "ganchao.demodata",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("goals/", include("ganchao.goals.urls")),
     path("visits/", include("ganchao.visits.urls")),
     path("assessment/", include("ganchao.assessment.urls")),
+    path("decisions/", include("ganchao.decisions.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

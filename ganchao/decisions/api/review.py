@@ -1,0 +1,5 @@
+"""API of the decisions app: review."""
+
+from ninja import Router
+
+router = Router(tags=["重大行政决策"])

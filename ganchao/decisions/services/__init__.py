@@ -1,0 +1,12 @@
+"""The decision services (writes), by procedure. Each slice's module re-exports here."""
+
+from ganchao.decisions.services.base import require  # noqa: F401
+from ganchao.decisions.services.core import (  # noqa: F401
+    decision_launch,
+    decision_propose,
+    decision_update,
+    draft_add,
+    participation_exempt,
+    undertakers_set,
+)
+from ganchao.decisions.services.files import decision_file_add, decision_file_open  # noqa: F401

@@ -1,0 +1,3 @@
+"""Services: advisers."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Services: after."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Services: catalogue."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Services: experts."""
+
+__all__: list[str] = []

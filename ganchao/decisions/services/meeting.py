@@ -1,0 +1,3 @@
+"""Services: meeting."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Services: participation."""
+
+__all__: list[str] = []

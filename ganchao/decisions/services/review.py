@@ -1,0 +1,3 @@
+"""Services: review."""
+
+__all__: list[str] = []

@@ -1,0 +1,10 @@
+"""Pages of the decisions app: after (see the module docstrings of services.after)."""
+
+urlpatterns = []
+# URL name → (method, API path, dotted service) for each POST page action (web/tests/test_api_twins).
+API_TWINS = {}
+
+
+def panel_context(request, decision, facts) -> dict:
+    """Context for templates/decisions/panels/after.html on the decision page."""
+    return {}
