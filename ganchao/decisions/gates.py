@@ -12,8 +12,8 @@ from datetime import date
 from django.utils.translation import gettext as _
 
 from ganchao.decisions.choices import (
-    NEXT_STEP,
     EXCLUDED_CATEGORIES,
+    NEXT_STEP,
     ProcedureKind,
     ProcedureState,
     ReviewConclusion,

@@ -5,9 +5,9 @@ from ganchao.decisions.models.advisers import AdviserConsultation, LegalAdviser
 from ganchao.decisions.models.after import (
     Archive,
     ExecutionReport,
-    Publication,
     PartyReport,
     PostEvaluation,
+    Publication,
     Suspension,
 )
 from ganchao.decisions.models.catalogue import Catalogue, CatalogueItem, DecisionSettings

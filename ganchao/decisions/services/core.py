@@ -11,6 +11,7 @@ from ganchao.decisions.choices import (
     State,
     Step,
 )
+from ganchao.decisions.errors import ProcedureBlocked
 from ganchao.decisions.models import Decision, DraftVersion, UndertakingUnit
 from ganchao.decisions.services.base import (
     lock,
@@ -22,7 +23,6 @@ from ganchao.decisions.services.base import (
     require_procedure_state,
     require_runs_procedures,
 )
-from ganchao.decisions.errors import ProcedureBlocked
 from ganchao.orgs.scoping import scope_of
 
 
