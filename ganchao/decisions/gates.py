@@ -108,12 +108,12 @@ def review_passed(f: Facts) -> tuple[bool, str]:
         return False, _("未经合法性审查")
     if f.review_conclusion == ReviewConclusion.UNLAWFUL:
         return False, _("合法性审查结论为不合法，不得提交讨论")
-    if f.review_draft < f.latest_draft:
-        return False, _("草案修改后未重新进行合法性审查")
-    if f.review_conclusion == ReviewConclusion.LAWFUL_AFTER_CHANGES and not (
-        f.review_changes_confirmed
-    ):
+    after_changes = f.review_conclusion == ReviewConclusion.LAWFUL_AFTER_CHANGES
+    if after_changes and not f.review_changes_confirmed:
         return False, _("合法性审查意见要求修改的内容尚未落实")
+    # the confirmed changes are the newer draft, so it needs no second review
+    if f.review_draft < f.latest_draft and not after_changes:
+        return False, _("草案修改后未重新进行合法性审查")
     if f.review_conclusion == ReviewConclusion.EXPLORATORY and not f.review_risk_statement:
         return False, _("探索性改革事项未明示法律风险")
     return True, ""
