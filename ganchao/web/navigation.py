@@ -46,6 +46,22 @@ def auditor(scope):
     return scope.has(Role.AUDITOR)
 
 
+def law_staff(scope):
+    """依法干: the office, leaders, legality reviewers, legal advisers and the units' staff."""
+    return scope.has(
+        Role.OFFICE,
+        Role.LEADER,
+        Role.LEGALITY_REVIEWER,
+        Role.LEGAL_ADVISER,
+        Role.LIAISON,
+        Role.UNIT_HEAD,
+    )
+
+
+def office_or_system_admin(scope):
+    return scope.has(Role.OFFICE, Role.SYSTEM_ADMIN)
+
+
 NAV = [
     NavEntry(_("首页"), "web:home", staff),
     NavEntry(_("我的消息"), "notifications:inbox", staff),
@@ -86,6 +102,14 @@ NAV = [
             NavEntry(_("考核方案"), "assessment:scheme_list", staff),
             NavEntry(_("考核通报"), "assessment:bulletin_list", office),
             NavEntry(_("公开的考核结果"), "assessment:public_index", office),
+        ],
+    ),
+    NavEntry(
+        _("依法干"),
+        children=[
+            NavEntry(_("决策事项目录"), "decisions:catalogue_list", law_staff),
+            NavEntry(_("重大行政决策"), "decisions:list", law_staff),
+            NavEntry(_("重大行政决策设置"), "decisions:settings", office_or_system_admin),
         ],
     ),
     NavEntry(

@@ -1,6 +1,15 @@
 """The decision services (writes), by procedure. Each slice's module re-exports here."""
 
 from ganchao.decisions.services.base import require  # noqa: F401
+from ganchao.decisions.services.catalogue import (  # noqa: F401
+    catalogue_approve,
+    catalogue_create,
+    catalogue_item_add,
+    catalogue_item_remove,
+    catalogue_item_update,
+    catalogue_publish,
+    decision_settings_update,
+)
 from ganchao.decisions.services.core import (  # noqa: F401
     decision_launch,
     decision_propose,
