@@ -136,6 +136,7 @@ def _register_routers():
     from ganchao.notifications.inbox_api import router as inbox_router
     from ganchao.orgs import api_writes as _org_writes  # noqa: F401 (joins orgs_router)
     from ganchao.orgs.api import router as orgs_router
+    from ganchao.portal.api import router as portal_router
     from ganchao.supervision.alert_api import router as alerts_router
     from ganchao.supervision.matter_api import router as matters_router
     from ganchao.supervision.scorecard_api import router as scorecards_router
@@ -157,6 +158,9 @@ def _register_routers():
     api.add_router("/", scorecards_router)
     api.add_router("/", assessment_router)
     api.add_router("/", decisions_router)
+    # The public portal: no sign-in, hence no token and no CSRF (anonymous writes are
+    # rate-limited per address and held for moderation instead).
+    api.add_router("/public", portal_router, auth=None)
 
 
 _register_routers()

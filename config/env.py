@@ -28,6 +28,18 @@ def env_bool(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r}: 只能取 1/0/true/false/yes/no/on/off")
 
 
+def trusted_proxies() -> int:
+    """GANCHAO_TRUSTED_PROXIES: how many reverse proxies of our own stand in front of the app
+    (0, the default: none, the client is REMOTE_ADDR; n: the n-th X-Forwarded-For hop from the
+    right, the one our outermost proxy saw — hops further left are the client's own words)."""
+    raw = os.environ.get("GANCHAO_TRUSTED_PROXIES", "").strip()
+    if not raw:
+        return 0
+    if not raw.isascii() or not raw.isdigit() or int(raw) > 5:
+        raise ConfigError(f"GANCHAO_TRUSTED_PROXIES={raw!r}: 须为 0 到 5 的整数")
+    return int(raw)
+
+
 def data_dir() -> Path:
     raw = os.environ.get("GANCHAO_DATA_DIR", "").strip() or "./var"
     path = Path(raw).expanduser().resolve()

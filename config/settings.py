@@ -17,6 +17,7 @@ try:
     _email = env.email()
     WEBHOOK_URL = env.webhook_url()
     CHROMIUM_PATH = env.chromium()
+    PORTAL_TRUSTED_PROXIES = env.trusted_proxies()
 except env.ConfigError as exc:
     sys.stderr.write(f"配置错误：{exc}\n")
     raise SystemExit(2) from exc
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "ganchao.ladder",
     "ganchao.assessment",
     "ganchao.decisions",
+    "ganchao.portal",
     "ganchao.notifications",
     "ganchao.web",
     "ganchao.demodata",
@@ -199,3 +201,7 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 NINJA_PAGINATION_PER_PAGE = 100
 NINJA_PAGINATION_MAX_LIMIT = 1000
 FORMAT_MODULE_PATH = ["ganchao.formats"]
+
+# The public portal (/public/): comments one address may send per window (counted in the
+# database over PublicComment(address, submitted_at), so every process sees the same count).
+PORTAL_COMMENT_LIMITS = ((5, timedelta(minutes=10)), (20, timedelta(days=1)))
