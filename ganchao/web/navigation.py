@@ -58,6 +58,11 @@ def law_staff(scope):
     )
 
 
+def reviewers_or_office(scope):
+    """The legality reviewers' desk: the reviewers and the office."""
+    return scope.has(Role.LEGALITY_REVIEWER, Role.OFFICE)
+
+
 def office_or_system_admin(scope):
     return scope.has(Role.OFFICE, Role.SYSTEM_ADMIN)
 
@@ -109,6 +114,8 @@ NAV = [
         children=[
             NavEntry(_("决策事项目录"), "decisions:catalogue_list", law_staff),
             NavEntry(_("重大行政决策"), "decisions:list", law_staff),
+            NavEntry(_("合法性审查"), "decisions:review_desk", reviewers_or_office),
+            NavEntry(_("决策会议"), "decisions:meeting_list", law_staff),
             NavEntry(_("重大行政决策设置"), "decisions:settings", office_or_system_admin),
         ],
     ),
