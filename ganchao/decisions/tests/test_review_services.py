@@ -50,9 +50,9 @@ def _fresh_calendar():
     workdays.end_session(force=True)
 
 
-def ready_for_review(dcity) -> Decision:
+def ready_for_review(dcity, **kwargs) -> Decision:
     """Launched, participation exempted (A3) so that the review may be requested."""
-    decision = dcity.launched()
+    decision = dcity.launched(**kwargs)
     services.participation_exempt(
         actor=dcity.drc_liaison, decision=decision, legal_basis="《政府信息公开条例》第十四条"
     )
