@@ -69,7 +69,7 @@ class DecisionOut(DecisionSummaryOut):
     blockers: list[DecisionBlockerOut]
 
 
-class DecisionIn(Schema):
+class DecisionProposeIn(Schema):
     title: str = ""
     category: str = ""
     year: int | None = None
@@ -206,7 +206,7 @@ def decisions(request, filters: Query[DecisionFilters]):
 
 
 @router.post("/decisions", response={201: DecisionOut}, summary="提出重大行政决策事项")
-def decision_propose(request, payload: DecisionIn):
+def decision_propose(request, payload: DecisionProposeIn):
     item = None
     if payload.catalogue_item is not None:
         item = (

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -309,6 +310,7 @@ def decision_propose(request):
     form = DecisionForm(
         data, actor=request.user, catalogue_mode=settings.catalogue_mode, initial=initial
     )
+    refused = None
     if data is not None and form.is_valid():
         cleaned = form.cleaned_data
         try:
@@ -327,10 +329,11 @@ def decision_propose(request):
             )
         except ERRORS as exc:
             apply_errors(form, exc)
+            refused = exc.status
         else:
             messages.success(request, _("已提出决策事项 %(code)s。") % {"code": decision.code})
             return redirect("decisions:detail", pk=decision.pk)
-    status = 422 if data is not None else 200
+    status = (refused or 422) if data is not None else 200
     context = {"form": form, "catalogue_mode": settings.catalogue_mode}
     return render(request, "decisions/decision_form.html", context, status=status)
 
@@ -360,7 +363,7 @@ def detail_context(request, decision, **extra) -> dict:
             (decision._meta.get_field(name).verbose_name, getattr(decision, name))
             for name in FLAG_FIELDS
         ],
-        "panels": panels.panel_contexts(request, decision, facts),
+        "panels": _rendered_panels(request, decision, facts, found),
         "can_run": can_run,
         "is_office": is_office,
         "can_launch": is_office and decision.state == State.PROPOSED,
@@ -376,6 +379,22 @@ def detail_context(request, decision, **extra) -> dict:
     }
     context.update(extra)
     return context
+
+
+def _rendered_panels(request, decision, facts, found) -> list[tuple[str, str]]:
+    """[(kind, html)]: each procedure panel rendered with its panel_context both as `panel` and
+    spread, plus decision, facts, blockers (and request, user, csrf from the request)."""
+    out = []
+    for kind, template, context in panels.panel_contexts(request, decision, facts):
+        merged = {
+            **context,
+            "panel": context,
+            "decision": decision,
+            "facts": facts,
+            "blockers": found,
+        }
+        out.append((kind, render_to_string(template, merged, request=request)))
+    return out
 
 
 @login_required
@@ -475,6 +494,7 @@ def undertakers_edit(request, pk: int):
     if not permissions.runs_procedures(request.user, decision):
         raise Forbidden(_("只有决策承办单位或政府办公室可以办理此项程序"))
     if request.method == "POST":
+        status = 422
         form = UndertakersForm(request.POST)
         if form.is_valid():
             try:
@@ -486,10 +506,10 @@ def undertakers_edit(request, pk: int):
                 )
             except ERRORS as exc:
                 apply_errors(form, exc)
+                status = exc.status
             else:
                 messages.success(request, _("决策承办单位已保存。"))
                 return redirect("decisions:detail", pk=pk)
-        status = 422
     else:
         undertakers = list(decision.undertakers.all())
         form = UndertakersForm(
