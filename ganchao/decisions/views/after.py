@@ -329,8 +329,7 @@ def _exceptions_xlsx(rows, year) -> HttpResponse:
     from ganchao.common.excel import new_workbook, workbook_bytes, write_table
 
     book = new_workbook()
-    sheet = book.active
-    sheet.title = _("例外情况")
+    sheet = book.create_sheet(_("例外情况"))
     headers = [
         _("规则"),
         _("类别"),
