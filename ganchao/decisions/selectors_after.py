@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganchao.common.errors import Forbidden
 from ganchao.decisions import gates
@@ -289,7 +290,7 @@ def exceptions_report(actor, *, year: int | None = None) -> list[ExceptionRow]:
     for d in exempt:
         add(
             "A3",
-            "依法不予公开",
+            _("依法不予公开"),
             d,
             _local_date(d.participation_exempted_at),
             _who(d.participation_exempted_by),
@@ -303,7 +304,7 @@ def exceptions_report(actor, *, year: int | None = None) -> list[ExceptionRow]:
     ).select_related("decision", "created_by"):
         add(
             "A4",
-            "缩短征求意见期限",
+            _("缩短征求意见期限"),
             c.decision,
             c.start_date,
             _who(c.created_by),
@@ -316,7 +317,7 @@ def exceptions_report(actor, *, year: int | None = None) -> list[ExceptionRow]:
     ).select_related("decision", "requested_by"):
         add(
             "A10",
-            "审查时间不足7个工作日",
+            _("审查时间不足7个工作日"),
             r.decision,
             _local_date(r.requested_at),
             _who(r.requested_by),
@@ -329,7 +330,7 @@ def exceptions_report(actor, *, year: int | None = None) -> list[ExceptionRow]:
     ).select_related("decision"):
         add(
             "A13",
-            "行政首长决定与多数意见不一致",
+            _("行政首长决定与多数意见不一致"),
             a.decision,
             _local_date(a.head_decided_at),
             a.head_name,
@@ -347,10 +348,11 @@ def exceptions_report(actor, *, year: int | None = None) -> list[ExceptionRow]:
         decision = o.decision or o.legality_review.decision
         add(
             "A16",
-            "法律顾问意见未采纳",
+            _("法律顾问意见未采纳"),
             decision,
             o.consulted_on,
-            f"{_who(o.recorded_by)}（{o.adviser.name}的意见）",
+            _("%(who)s（%(adviser)s的意见）")
+            % {"who": _who(o.recorded_by), "adviser": o.adviser.name},
             o.adoption_reason,
         )
     for s in _in_year(Suspension.objects.filter(decision__in=visible), "at", year).select_related(
@@ -358,7 +360,10 @@ def exceptions_report(actor, *, year: int | None = None) -> list[ExceptionRow]:
     ):
         reason = s.reason
         if s.reason_code:
-            reason = f"{s.get_reason_code_display()}：{reason}"
+            reason = _("%(code)s：%(reason)s") % {
+                "code": s.get_reason_code_display(),
+                "reason": reason,
+            }
         add("A14", str(s.get_action_display()), s.decision, _local_date(s.at), _who(s.by), reason)
     rows.sort(key=lambda r: (r.at or dt.date.min, r.decision_code), reverse=True)
     return rows
@@ -371,4 +376,4 @@ def may_read_exceptions(actor) -> bool:
 
 def require_exceptions_reader(actor) -> None:
     if not may_read_exceptions(actor):
-        raise Forbidden("只有政府办公室、领导和合法性审查人员可以查看例外情况报告")
+        raise Forbidden(_("只有政府办公室、领导和合法性审查人员可以查看例外情况报告"))

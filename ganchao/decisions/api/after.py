@@ -4,6 +4,7 @@ the refusal to delete, and the exceptions report for the level above."""
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
@@ -160,7 +161,7 @@ def _unit(code: str | None, field: str) -> Unit | None:
         return None
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        raise ValidationFailed.on(field, f"单位编码 {code} 不存在")
+        raise ValidationFailed.on(field, _("单位编码“%(code)s”不存在") % {"code": code})
     return unit
 
 
