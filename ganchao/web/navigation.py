@@ -67,6 +67,11 @@ def office_or_system_admin(scope):
     return scope.has(Role.OFFICE, Role.SYSTEM_ADMIN)
 
 
+def exceptions_readers(scope):
+    """The report of every override or exception for the level above (A15)."""
+    return scope.has(Role.OFFICE, Role.LEADER, Role.LEGALITY_REVIEWER)
+
+
 NAV = [
     NavEntry(_("首页"), "web:home", staff),
     NavEntry(_("我的消息"), "notifications:inbox", staff),
@@ -116,6 +121,7 @@ NAV = [
             NavEntry(_("重大行政决策"), "decisions:list", law_staff),
             NavEntry(_("合法性审查"), "decisions:review_desk", reviewers_or_office),
             NavEntry(_("决策会议"), "decisions:meeting_list", law_staff),
+            NavEntry(_("决策例外情况报告"), "decisions:exceptions", exceptions_readers),
             NavEntry(_("重大行政决策设置"), "decisions:settings", office_or_system_admin),
         ],
     ),
