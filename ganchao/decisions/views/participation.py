@@ -29,7 +29,7 @@ from ganchao.decisions.choices import (
     OpinionSource,
 )
 from ganchao.decisions.errors import ProcedureBlocked
-from ganchao.decisions.selectors import decision_facts, decision_get, settings_get
+from ganchao.decisions.selectors import decision_get, settings_get
 from ganchao.decisions.services.core import participation_exempt
 from ganchao.decisions.services.participation import (
     adoption_report_generate,
@@ -72,7 +72,7 @@ def participation_url(decision_id: int) -> str:
 def decision_url(decision_id: int) -> str:
     """The decision page when it exists, else the participation page."""
     try:
-        return reverse("decisions:decision_detail", args=[decision_id])
+        return reverse("decisions:detail", args=[decision_id])
     except NoReverseMatch:
         return participation_url(decision_id)
 
@@ -271,7 +271,6 @@ def participation_page(request, pk: int):
     decision = decision_get(request.user, pk)
     context = {
         "decision": decision,
-        "facts": decision_facts(decision),
         "decision_url": decision_url(pk),
         **participation_context(request, decision),
     }
@@ -632,7 +631,11 @@ def participant_refusal_view(request, participant_id: int):
 
 urlpatterns = [
     path("<int:pk>/participation/", participation_page, name="participation"),
-    path("<int:pk>/participation/exempt/", participation_exempt_view, name="participation_exempt"),
+    path(
+        "<int:pk>/participation/exempt/",
+        participation_exempt_view,
+        name="participation_exempt_record",
+    ),
     path("<int:pk>/consultations/new/", consultation_create_page, name="consultation_create"),
     path(
         "consultations/<int:consultation_id>/publish/",
@@ -697,7 +700,7 @@ urlpatterns = [
 _SERVICES = "ganchao.decisions.services.participation"
 # URL name → (method, API path, dotted service) for each POST page action (web/tests/test_api_twins).
 API_TWINS = {
-    "decisions:participation_exempt": (
+    "decisions:participation_exempt_record": (
         "POST",
         "/api/v1/decisions/{decision_id}/participation-exemption",
         "ganchao.decisions.services.core.participation_exempt",
