@@ -68,7 +68,8 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("会议类型"), choices=MeetingType.choices)
     title = forms.CharField(label=gettext_lazy("会议名称"), max_length=200)
     held_on = forms.DateField(
-        label=gettext_lazy("会议日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("会议日期"),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     chaired_by = forms.CharField(label=gettext_lazy("主持人（行政首长）"), max_length=50)
 
@@ -85,7 +86,10 @@ def _list_context(request, form):
 @login_required
 @require_staff
 def meeting_list(request):
-    form = MeetingForm(initial={"kind": MeetingType.STANDING, "held_on": timezone.localdate()})
+    organ = MeetingForm.base_fields["owner"].queryset.order_by("path").first()
+    form = MeetingForm(
+        initial={"owner": organ, "kind": MeetingType.STANDING, "held_on": timezone.localdate()}
+    )
     return render(request, "decisions/meeting_list.html", _list_context(request, form))
 
 
