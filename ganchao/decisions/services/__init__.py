@@ -1,5 +1,12 @@
 """The decision services (writes), by procedure. Each slice's module re-exports here."""
 
+from ganchao.decisions.services.advisers import (  # noqa: F401
+    adviser_opinion_adopt,
+    adviser_opinion_record,
+    legal_adviser_create,
+    legal_adviser_end,
+    legal_adviser_update,
+)
 from ganchao.decisions.services.base import require  # noqa: F401
 from ganchao.decisions.services.catalogue import (  # noqa: F401
     catalogue_approve,
@@ -19,3 +26,11 @@ from ganchao.decisions.services.core import (  # noqa: F401
     undertakers_set,
 )
 from ganchao.decisions.services.files import decision_file_add, decision_file_open  # noqa: F401
+from ganchao.decisions.services.meeting import (  # noqa: F401
+    agenda_add,
+    head_decide,
+    meeting_create,
+    meeting_sign_off,
+    packet_build,
+    position_record,
+)
