@@ -173,7 +173,7 @@ def test_list_runs_a_bounded_number_of_queries(dcity, login, django_assert_max_n
         dcity.propose(title=f"事项{n}")
     client = login(dcity.office)
     client.get("/decisions/")  # warm the session and scope caches
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(32):
         response = client.get("/decisions/")
     assert response.status_code == 200
     assert response.content.decode().count("/decisions/") > 12
