@@ -121,6 +121,7 @@ NAV = [
             NavEntry(_("重大行政决策"), "decisions:list", law_staff),
             NavEntry(_("合法性审查"), "decisions:review_desk", reviewers_or_office),
             NavEntry(_("决策会议"), "decisions:meeting_list", law_staff),
+            NavEntry(_("专家库"), "decisions:expert_pools", law_staff),
             NavEntry(_("法律顾问"), "decisions:adviser_list", law_staff),
             NavEntry(_("法律顾问咨询"), "decisions:adviser_opinion_list", law_staff),
             NavEntry(_("决策例外情况报告"), "decisions:exceptions", exceptions_readers),
