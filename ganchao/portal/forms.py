@@ -1,7 +1,7 @@
 """The public comment form: body, optional name and contact, and a honeypot field."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganchao.portal.services import AUTHOR_MAX, BODY_MAX, CONTACT_MAX
 
@@ -12,31 +12,31 @@ HONEYPOT = "website"
 
 class PublicCommentForm(forms.Form):
     body = forms.CharField(
-        label=_("意见内容"),
+        label=pgettext_lazy("public portal", "意见内容"),
         max_length=BODY_MAX,
         widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
-        help_text=_("必填，最多 2000 字。经审核后公开。"),
+        help_text=pgettext_lazy("public portal", "必填，最多 2000 字。经审核后公开。"),
         error_messages={
-            "required": _("请填写意见内容"),
-            "max_length": _("意见内容最多 2000 字"),
+            "required": pgettext_lazy("public portal", "请填写意见内容"),
+            "max_length": pgettext_lazy("public portal", "意见内容最多 2000 字"),
         },
     )
     author = forms.CharField(
-        label=_("姓名或称呼（选填）"),
+        label=pgettext_lazy("public portal", "姓名或称呼（选填）"),
         max_length=AUTHOR_MAX,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
-        help_text=_("不对外公开"),
+        help_text=pgettext_lazy("public portal", "不对外公开"),
     )
     contact = forms.CharField(
-        label=_("联系方式（选填）"),
+        label=pgettext_lazy("public portal", "联系方式（选填）"),
         max_length=CONTACT_MAX,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "tel"}),
-        help_text=_("不对外公开，仅用于必要时联系您"),
+        help_text=pgettext_lazy("public portal", "不对外公开，仅用于必要时联系您"),
     )
     website = forms.CharField(
-        label=_("请勿填写此项"),
+        label=pgettext_lazy("public portal", "请勿填写此项"),
         required=False,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )

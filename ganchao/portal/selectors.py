@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganchao.common.errors import NotFound
 from ganchao.decisions.choices import (
@@ -291,9 +291,9 @@ def _phase(state: str, start: dt.date, end: dt.date, today: dt.date) -> str:
 
 
 PHASE_LABELS = {
-    "open": _("征求意见中"),
-    "upcoming": _("尚未开始"),
-    "closed": _("已截止"),
+    "open": pgettext_lazy("public portal", "征求意见中"),
+    "upcoming": pgettext_lazy("public portal", "尚未开始"),
+    "closed": pgettext_lazy("public portal", "已截止"),
 }
 
 

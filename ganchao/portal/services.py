@@ -9,7 +9,7 @@ import logging
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ganchao.common.errors import Conflict, FieldError, GanchaoError, NotFound, ValidationFailed
 from ganchao.decisions.choices import CommentState, ConsultationState
@@ -25,7 +25,7 @@ CONTACT_MAX = 100
 
 
 def received_message() -> str:
-    return _("您的意见已收到，经审核后公开")
+    return pgettext("public portal", "您的意见已收到，经审核后公开")
 
 
 class RateLimited(GanchaoError):
@@ -39,13 +39,25 @@ def _clean(*, body: str, author: str, contact: str) -> tuple[str, str, str]:
     body, author, contact = (str(v or "").strip() for v in (body, author, contact))
     errors = []
     if not body:
-        errors.append(FieldError("body", _("请填写意见内容")))
+        errors.append(FieldError("body", pgettext("public portal", "请填写意见内容")))
     elif len(body) > BODY_MAX:
-        errors.append(FieldError("body", _("意见内容最多 %(n)d 个字") % {"n": BODY_MAX}))
+        errors.append(
+            FieldError(
+                "body", pgettext("public portal", "意见内容最多 %(n)d 个字") % {"n": BODY_MAX}
+            )
+        )
     if len(author) > AUTHOR_MAX:
-        errors.append(FieldError("author", _("署名最多 %(n)d 个字") % {"n": AUTHOR_MAX}))
+        errors.append(
+            FieldError(
+                "author", pgettext("public portal", "署名最多 %(n)d 个字") % {"n": AUTHOR_MAX}
+            )
+        )
     if len(contact) > CONTACT_MAX:
-        errors.append(FieldError("contact", _("联系方式最多 %(n)d 个字") % {"n": CONTACT_MAX}))
+        errors.append(
+            FieldError(
+                "contact", pgettext("public portal", "联系方式最多 %(n)d 个字") % {"n": CONTACT_MAX}
+            )
+        )
     if errors:
         raise ValidationFailed(errors[0].message, errors)
     return body, author, contact
@@ -60,12 +72,12 @@ def _open_consultation(consultation_id) -> Consultation:
             state__in=(ConsultationState.OPEN, ConsultationState.CLOSED),
         )
     except (Consultation.DoesNotExist, TypeError, ValueError, OverflowError):
-        raise NotFound(_("该征求意见不存在或尚未发布")) from None
+        raise NotFound(pgettext("public portal", "该征求意见不存在或尚未发布")) from None
     today = timezone.localdate()
     if consultation.state != ConsultationState.OPEN or consultation.end_date < today:
-        raise Conflict(_("该征求意见已截止，不再接收意见"))
+        raise Conflict(pgettext("public portal", "该征求意见已截止，不再接收意见"))
     if consultation.start_date > today:
-        raise Conflict(_("该征求意见尚未开始接收意见"))
+        raise Conflict(pgettext("public portal", "该征求意见尚未开始接收意见"))
     return consultation
 
 
@@ -75,7 +87,7 @@ def _check_rate(address: str | None, now: dt.datetime) -> None:
         sent = PublicComment.objects.filter(address=address, submitted_at__gte=now - window)
         if sent.count() >= limit:
             log.info("public comment refused: %s over %d per %s", address, limit, window)
-            raise RateLimited(_("提交过于频繁，请稍后再试"))
+            raise RateLimited(pgettext("public portal", "提交过于频繁，请稍后再试"))
 
 
 def public_comment_submit(*, consultation_id, body, author="", contact="", address=None):
