@@ -34,3 +34,22 @@ from ganchao.decisions.services.meeting import (  # noqa: F401
     packet_build,
     position_record,
 )
+from ganchao.decisions.services.participation import (  # noqa: F401
+    adoption_report_generate,
+    comment_moderate,
+    comments_moderate,
+    consultation_close,
+    consultation_create,
+    consultation_publish,
+    hearing_close,
+    hearing_confirm,
+    hearing_create,
+    hearing_participants_publish,
+    hearing_selection_publish,
+    opinion_add,
+    opinion_handle,
+    participant_add,
+    participant_refusal_record,
+    participant_served,
+    participant_signed_record_add,
+)
