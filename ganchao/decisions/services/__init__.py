@@ -25,6 +25,16 @@ from ganchao.decisions.services.core import (  # noqa: F401
     participation_exempt,
     undertakers_set,
 )
+from ganchao.decisions.services.experts import (  # noqa: F401
+    expert_add,
+    expert_assign,
+    expert_opinion_add,
+    expert_opinion_adopt,
+    expert_pool_create,
+    expert_update,
+    fair_review_add,
+    risk_assessment_add,
+)
 from ganchao.decisions.services.files import decision_file_add, decision_file_open  # noqa: F401
 from ganchao.decisions.services.meeting import (  # noqa: F401
     agenda_add,
