@@ -285,3 +285,16 @@ def test_the_panel_without_opinions_says_what_is_missing(dcity):
     decision = dcity.launched()
     html = _panel(dcity, decision, dcity.market_liaison)
     assert "尚未听取法律顾问或公职律师意见" in html
+
+
+def test_the_decision_page_carries_the_adviser_panel(dcity, login):
+    """Given a launched decision with an opinion, When its page is opened, Then the adviser panel
+    lists it; recording from the decision's form returns to the decision page."""
+    decision = dcity.launched()
+    opinion(dcity, decision=decision, subject="草案合法性咨询")
+    client = login(dcity.drc_liaison)
+    text = client.get(f"/decisions/{decision.pk}/").content.decode()
+    assert 'id="panel-advisers"' in text and "草案合法性咨询" in text
+    form = _consultation_form(dcity, consulted_on="2026-03-12", decision=str(decision.pk))
+    done = client.post("/decisions/adviser-consultations/new/", form)
+    assert done["Location"] == f"/decisions/{decision.pk}/"

@@ -32,7 +32,7 @@ from ganchao.orgs.scoping import scope_of
 def decision_url(pk) -> str | None:
     """The decision page's address (None while that page is not there)."""
     try:
-        return reverse("decisions:decision_detail", args=[pk])
+        return reverse("decisions:detail", args=[pk])
     except NoReverseMatch:
         return None
 
