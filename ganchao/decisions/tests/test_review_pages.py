@@ -136,6 +136,7 @@ def test_review_page_and_conclude_refusal(dcity, login):
     page = client.get(f"/decisions/reviews/{review.pk}/")
     html = page.content.decode()
     assert page.status_code == 200 and "草案.pdf" in html and "依法不予公开" in html
+    assert f"adviser-consultations/new/?review={review.pk}" in html
     data = {f"c-{k}": v for k, v in SECTIONS.items()} | {"c-conclusion": "lawful"}
     refused = client.post(f"/decisions/reviews/{review.pk}/conclude/", data)
     assert refused.status_code == 409 and "【A11】" in refused.content.decode()

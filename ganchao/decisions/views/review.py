@@ -108,7 +108,13 @@ FILE_FIELDS = (
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("理由"), required=False, widget=_textarea(3))
+    reason = forms.CharField(label=gettext_lazy("退回理由"), required=False, widget=_textarea(3))
+
+
+class SupplementRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("需补充的材料"), required=False, widget=_textarea(3)
+    )
 
 
 class SupplementDoneForm(forms.Form):
@@ -211,7 +217,7 @@ def _detail_context(request, review, **extra) -> dict:
         "state_color": REVIEW_STATE_COLORS.get(review.state, "secondary"),
         "conclusion_color": CONCLUSION_COLORS.get(review.conclusion, "secondary"),
         "conclude_form": ConcludeForm(prefix="c"),
-        "supplement_form": ReasonForm(prefix="s"),
+        "supplement_form": SupplementRequestForm(prefix="s"),
         "return_form": ReasonForm(prefix="r"),
         "done_form": SupplementDoneForm(prefix="d"),
         "material_form": MaterialForm(prefix="m"),
@@ -354,7 +360,7 @@ def review_take(request, pk: int):
 @require_POST
 @scoped
 def review_supplement_request(request, pk: int):
-    form = ReasonForm(request.POST, prefix="s")
+    form = SupplementRequestForm(request.POST, prefix="s")
     reason = request.POST.get("s-reason", "")
     return _action(
         request,
