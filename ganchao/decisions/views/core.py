@@ -68,7 +68,7 @@ PROCEDURE_COLORS = {
     ProcedureState.IN_PROGRESS: "primary",
     ProcedureState.FAILED: "danger",
     ProcedureState.NOT_STARTED: "secondary",
-    ProcedureState.NOT_REQUIRED: "light",
+    ProcedureState.NOT_REQUIRED: "secondary",
 }
 PROPOSE_ROLES = (Role.OFFICE, Role.LEADER, Role.LIAISON, Role.UNIT_HEAD)
 
