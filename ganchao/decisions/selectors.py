@@ -9,6 +9,7 @@ from ganchao.decisions.choices import (
     AdviserConclusion,
     CatalogueState,
     ConsultationState,
+    HeadDecision,
     HearingState,
 )
 from ganchao.decisions.models import (
@@ -194,7 +195,7 @@ def decision_facts(decision) -> gates.Facts:
             advisers and advisers[-1] == AdviserConclusion.NON_COMPLIANT
         ),
         agenda_items=len(agenda),
-        head_decided=any(agenda),
+        head_decided=any(h and h != HeadDecision.DEFER for h in agenda),  # 暂缓 is no decision
         party_reported=_since(PartyReport.objects.filter(decision=d), d, "recorded_at").exists(),
         published=_since(Publication.objects.filter(decision=d), d, "recorded_at").exists(),
         archived=_since(Archive.objects.filter(decision=d), d, "archived_at").exists(),

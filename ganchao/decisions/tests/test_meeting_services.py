@@ -30,7 +30,7 @@ from ganchao.decisions.models import (
     LegalityReview,
     Opinion,
 )
-from ganchao.decisions.selectors import latest_draft
+from ganchao.decisions.selectors import decision_blockers, latest_draft
 from ganchao.decisions.services import meeting as svc
 from ganchao.decisions.services.core import participation_exempt
 
@@ -497,6 +497,7 @@ def test_reject_and_defer_outcomes(dcity):
     svc.head_decide(actor=dcity.office, item=other, head_name="王市长", decision="defer")
     other.decision.refresh_from_db()
     assert other.decision.state == State.READY
+    assert [b.rule for b in decision_blockers(other.decision)] == ["A13"]
     # deferred: it may go on another meeting's agenda
     again = svc.agenda_add(actor=dcity.office, meeting=standing(dcity), decision=other.decision)
     assert again.pk != other.pk
