@@ -140,7 +140,7 @@ def consultation(request, pk: int):
         notice = selectors.public_consultation(pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    form = PublicCommentForm(request.POST or None)
+    form = PublicCommentForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         status = _comment_post(request, notice, form)

@@ -1,14 +1,17 @@
 """The public pages: open without sign-in, show only published and moderated material, and
 offer the comment form only while a consultation is open."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from ganchao.decisions.choices import CommentState
 from ganchao.decisions.models import PublicComment
 from ganchao.portal.tests.conftest import SECRETS
+from ganchao.web.tests.test_i18n import _compiled_catalogs  # noqa: F401 (compiles the .mo)
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +172,36 @@ def test_the_form_needs_its_csrf_token(portal):
     response = strict.post(f"/public/consultations/{portal.open.pk}/", {"body": "意见"})
     assert response.status_code == 403
     assert PublicComment.objects.count() == before
+
+
+def test_the_form_says_when_an_address_sent_too_many(portal, settings):
+    """Given a limit of 1 comment per window, when the same address sends a second comment
+    through the form, then the page answers 429 with the message in the error summary and
+    the second comment is not stored."""
+    settings.PORTAL_COMMENT_LIMITS = ((1, dt.timedelta(minutes=10)),)
+    url = f"/public/consultations/{portal.open.pk}/"
+    client = Client()
+    assert client.post(url, {"body": "第一条"}, REMOTE_ADDR="192.0.2.77").status_code == 302
+    response = client.post(url, {"body": "第二条"}, REMOTE_ADDR="192.0.2.77")
+    assert response.status_code == 429
+    assert "提交过于频繁，请稍后再试" in text(response)
+    assert not PublicComment.objects.filter(body="第二条").exists()
+
+
+def test_an_empty_post_shows_the_required_error(portal):
+    """Given the open consultation, when a form is posted with no fields at all, then the
+    body's required error is shown (not a silent page)."""
+    response = Client().post(f"/public/consultations/{portal.open.pk}/", {})
+    assert response.status_code == 422 and "请填写意见内容" in text(response)
+
+
+def test_the_portal_speaks_english_when_chosen(portal):
+    """Given a visitor who chose English in the footer, when /public/ is read, then the
+    portal's own words are in English."""
+    client = Client()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    body = text(client.get("/public/"))
+    assert "Public consultations" in body and "Open government" in body
 
 
 def test_a_closed_consultation_refuses_a_post(portal):
