@@ -50,6 +50,7 @@ from ganchao.decisions.services.participation import (
     participant_served,
     participant_signed_record_add,
 )
+from ganchao.orgs.choices import UnitType
 from ganchao.orgs.models import Unit
 
 SERVICE_ERRORS = (ValidationFailed, Conflict, Forbidden)
@@ -186,7 +187,9 @@ class OpinionForm(forms.Form):
     )
     source_unit = forms.ModelChoiceField(
         label=gettext_lazy("提出单位（本系统单位）"),
-        queryset=Unit.objects.filter(active=True).order_by("path"),
+        queryset=Unit.objects.filter(active=True)
+        .exclude(type__in=[UnitType.VILLAGE, UnitType.COMMUNITY, UnitType.GRID])
+        .order_by("path"),
         required=False,
         widget=forms.Select(attrs={"class": "form-select"}),
         help_text=gettext_lazy("征求部门意见时选择；司法局在此提出的意见不能代替合法性审查。"),
