@@ -183,3 +183,16 @@ def test_decision_panel_a12_message(dcity, login):
     assert "【A12】缺少公平竞争审查情况" in response.content.decode()
     decision.refresh_from_db()
     assert decision.state == State.IN_REVIEW
+
+
+def test_meeting_record_query_count(dcity, login, django_assert_max_num_queries):
+    """Given a meeting with two items and positions. When the record page opens, Then the
+    number of queries does not grow with the items."""
+    item = _item_with_positions(dcity)
+    other = ready_decision(dcity, title="另一事项", catalogue_item=dcity.item2)
+    svc.agenda_add(actor=dcity.office, meeting=item.meeting, decision=other)
+    client = login(dcity.office)
+    with django_assert_max_num_queries(25):
+        response = client.get(reverse("decisions:meeting_detail", args=[item.meeting_id]))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-3 agenda-item"') == 2
