@@ -80,3 +80,25 @@ def organ_of(actor) -> Unit | None:
         return None
     paths = ancestor_paths(unit.path)
     return Unit.objects.filter(type__in=ORGAN_TYPES, path__in=paths).order_by("-path").first()
+
+
+def catalogue_sheet(catalogue) -> bytes:
+    """The catalogue's items as an .xlsx with the headers the import reads."""
+    from ganchao.common.excel import new_workbook, workbook_bytes, write_table
+    from ganchao.decisions.services.catalogue import SHEET_HEADERS
+
+    book = new_workbook()
+    ws = book.create_sheet(_("决策事项目录"))
+    rows = [
+        [
+            item.seq,
+            item.title,
+            item.get_category_display(),
+            item.undertaking_unit.code if item.undertaking_unit else "",
+            item.planned_quarter,
+            item.description,
+        ]
+        for item in catalogue_items(catalogue)
+    ]
+    write_table(ws, SHEET_HEADERS, rows, text_columns=["拟承办单位"], wrap_columns=["事项说明"])
+    return workbook_bytes(book)

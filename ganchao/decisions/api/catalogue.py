@@ -4,12 +4,14 @@ remove while draft), approve, publish; /decisions/settings (GET, PUT)."""
 
 import datetime as dt
 
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema
 from ninja import Status as Reply
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from ganchao.common.api import LocalDatetime, Page, PageRows
 from ganchao.common.errors import NotFound, ValidationFailed
+from ganchao.common.uploads import xlsx_response
 from ganchao.decisions import selectors_catalogue
 from ganchao.decisions.selectors import settings_get
 from ganchao.decisions.services import catalogue as services
@@ -220,6 +222,34 @@ def catalogue_item_update(
         )
     item = services.catalogue_item_update(actor=request.user, item=item, **fields)
     return _item_out(item)
+
+
+class DecisionCatalogueImportOut(Schema):
+    imported: int
+
+
+@router.post(
+    "/decision-catalogues/{catalogue_id}/import",
+    response=DecisionCatalogueImportOut,
+    summary="从 Excel 导入目录事项（全部导入或全部不导入）",
+)
+def catalogue_items_import(request, catalogue_id: int, file: File[UploadedFile]):
+    catalogue = selectors_catalogue.catalogue_get(request.user, catalogue_id)
+    if file.size > 5 * 1024 * 1024:
+        raise ValidationFailed.on("file", "请选择不超过5MB的 .xlsx 文件")
+    count = services.catalogue_items_import(
+        actor=request.user, catalogue=catalogue, data=file.read(), filename=file.name or ""
+    )
+    return {"imported": count}
+
+
+@router.get("/decision-catalogues/{catalogue_id}/items.xlsx", summary="导出目录事项（Excel）")
+def catalogue_items_export(request, catalogue_id: int):
+    catalogue = selectors_catalogue.catalogue_get(request.user, catalogue_id)
+    return xlsx_response(
+        selectors_catalogue.catalogue_sheet(catalogue),
+        f"决策事项目录-{catalogue.year}-第{catalogue.number}版.xlsx",
+    )
 
 
 @router.delete(

@@ -10,18 +10,21 @@ from django.utils.translation import gettext as _
 
 from ganchao.audit.registry import register
 from ganchao.audit.services import Target, audit_record
-from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
+from ganchao.common.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from ganchao.common.excel import ExcelBook, ExcelFileError
 from ganchao.decisions.choices import EXCLUDED_CATEGORIES, CatalogueState, Category
 from ganchao.decisions.errors import ProcedureBlocked
 from ganchao.decisions.models import Catalogue, CatalogueItem, DecisionSettings
 from ganchao.decisions.services.base import now, require_office
 from ganchao.orgs.choices import Role
+from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import scope_of
 
 __all__ = [
     "catalogue_approve",
     "catalogue_create",
     "catalogue_item_add",
+    "catalogue_items_import",
     "catalogue_item_remove",
     "catalogue_item_update",
     "catalogue_publish",
@@ -291,6 +294,89 @@ def catalogue_publish(*, actor, catalogue):
     return catalogue
 
 
+SHEET_HEADERS = ["序号", "决策事项", "类别", "拟承办单位", "计划完成时间", "事项说明"]
+
+
+def _sheet_category(text: str) -> str:
+    by_label = {str(label): value for value, label in Category.choices}
+    return by_label.get(text, text if text in Category.values else "")
+
+
+def _sheet_rows(data: bytes, filename: str) -> list[dict]:
+    """The items of a 决策事项目录 sheet, or ValidationFailed naming each bad cell."""
+    try:
+        table = ExcelBook.open(data, filename).find_table(["决策事项", "类别"])
+    except ExcelFileError as exc:
+        raise ValidationFailed.on("file", exc.message) from None
+    if table is None:
+        raise ValidationFailed.on("file", _("找不到含“决策事项”“类别”两列的工作表"))
+    units = {}
+    rows = []
+    for row in table.rows():
+        title = row.text("决策事项")[:200]
+        if not title:
+            row.fail("决策事项", _("请填写决策事项名称"))
+        category = _sheet_category(row.text("类别"))
+        if not category:
+            row.fail("类别", _("请选择决策事项类别"))
+        elif category in EXCLUDED_CATEGORIES:
+            row.fail("类别", _("【A1】宏观调控、政府立法和突发事件应急处置决策不列入目录"))
+        unit_text = row.text("拟承办单位")
+        unit = None
+        if unit_text:
+            if unit_text not in units:
+                units[unit_text] = (
+                    Unit.objects.filter(code=unit_text).first()
+                    or Unit.objects.filter(name=unit_text, active=True).first()
+                )
+            unit = units[unit_text]
+            if unit is None:
+                row.fail("拟承办单位", _("找不到该单位（请填单位编码或全称）"))
+        rows.append(
+            {
+                "title": title,
+                "category": category,
+                "undertaking_unit": unit,
+                "planned_quarter": row.text("计划完成时间")[:40],
+                "description": row.text("事项说明"),
+            }
+        )
+    if table.errors:
+        errors = sorted(table.errors, key=lambda e: e.sort_key())
+        raise ValidationFailed(
+            _("导入文件有%(n)s处错误，没有导入任何事项") % {"n": len(errors)},
+            [FieldError("file", str(e)) for e in errors],
+        )
+    if not rows:
+        raise ValidationFailed.on("file", _("文件中没有决策事项"))
+    return rows
+
+
+def catalogue_items_import(*, actor, catalogue, data: bytes, filename: str = "") -> int:
+    """The items of a sheet added to a draft catalogue, all or none (excluded categories are
+    refused as in A1). Returns the number added."""
+    require_office(actor)
+    rows = _sheet_rows(data, filename)
+    with transaction.atomic():
+        catalogue = _lock(catalogue)
+        _require_draft(catalogue)
+        last = catalogue.items.order_by("-seq").values_list("seq", flat=True).first() or 0
+        CatalogueItem.objects.bulk_create(
+            [
+                CatalogueItem(catalogue=catalogue, seq=last + n, **row)
+                for n, row in enumerate(rows, start=1)
+            ]
+        )
+        _record(
+            actor,
+            catalogue,
+            "decision.catalogue_import",
+            {"items": {"before": last, "after": last + len(rows)}},
+            reason=filename[:200],
+        )
+    return len(rows)
+
+
 def may_manage_settings(actor) -> bool:
     return scope_of(actor).has(Role.OFFICE, Role.SYSTEM_ADMIN)
 
@@ -329,6 +415,7 @@ register("decision.catalogue_create", _("新建决策事项目录版本"))
 register("decision.catalogue_item_add", _("增加目录事项"))
 register("decision.catalogue_item_update", _("修改目录事项"))
 register("decision.catalogue_item_remove", _("删除目录事项"))
+register("decision.catalogue_import", _("导入目录事项"))
 register("decision.catalogue_approve", _("登记党委同意目录"))
 register("decision.catalogue_publish", _("公布决策事项目录"))
 register("decision.settings_update", _("修改重大行政决策设置"))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
+from ganchao.common.uploads import xlsx_response
 from ganchao.common.views import paginate, query_int, require_staff, scoped
 from ganchao.common.widgets import PickerSelect
 from ganchao.decisions import permissions, selectors_catalogue
@@ -301,6 +302,45 @@ def catalogue_publish(request, pk: int):
     return redirect("decisions:catalogue_detail", pk=catalogue.pk)
 
 
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+
+
+@login_required
+@require_staff
+@scoped
+def catalogue_export(request, pk: int):
+    catalogue = selectors_catalogue.catalogue_get(request.user, pk)
+    data = selectors_catalogue.catalogue_sheet(catalogue)
+    return xlsx_response(data, f"决策事项目录-{catalogue.year}-第{catalogue.number}版.xlsx")
+
+
+@login_required
+@require_POST
+@scoped
+def catalogue_import(request, pk: int):
+    catalogue = selectors_catalogue.catalogue_get(request.user, pk)
+    upload = request.FILES.get("file")
+    if upload is None or upload.size > MAX_SHEET_BYTES:
+        exc = ValidationFailed.on("file", _("请选择不超过5MB的 .xlsx 文件"))
+        return _refused(request, catalogue, exc)
+    try:
+        count = services.catalogue_items_import(
+            actor=request.user, catalogue=catalogue, data=upload.read(), filename=upload.name
+        )
+    except (ValidationFailed, Conflict, Forbidden) as exc:
+        context = _detail_context(
+            request,
+            catalogue,
+            action_error=error_text(exc),
+            import_errors=[
+                e.message for e in exc.errors if e.field == "file" and e.message != exc.message
+            ],
+        )
+        return render(request, "decisions/catalogue_detail.html", context, status=exc.status)
+    messages.success(request, _("已导入%(n)s个目录事项。") % {"n": count})
+    return redirect("decisions:catalogue_detail", pk=catalogue.pk)
+
+
 @login_required
 @scoped
 def settings_page(request):
@@ -343,6 +383,8 @@ urlpatterns = [
         catalogue_item_remove,
         name="catalogue_item_remove",
     ),
+    path("catalogues/<int:pk>/export.xlsx", catalogue_export, name="catalogue_export"),
+    path("catalogues/<int:pk>/import/", catalogue_import, name="catalogue_import"),
     path("catalogues/<int:pk>/approve/", catalogue_approve, name="catalogue_approve"),
     path("catalogues/<int:pk>/publish/", catalogue_publish, name="catalogue_publish"),
     path("settings/", settings_page, name="settings"),
@@ -366,6 +408,11 @@ API_TWINS = {
         "DELETE",
         "/api/v1/decision-catalogues/{catalogue_id}/items/{item_id}",
         _S + "catalogue_item_remove",
+    ),
+    "decisions:catalogue_import": (
+        "POST",
+        "/api/v1/decision-catalogues/{catalogue_id}/import",
+        _S + "catalogue_items_import",
     ),
     "decisions:catalogue_approve": (
         "POST",
