@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from ganchao.common.api import LocalDatetime, Page
+from ganchao.common.api import LocalDatetime, Page, PageRows
 from ganchao.common.errors import ValidationFailed
 from ganchao.decisions import selectors_after
 from ganchao.decisions.api import core as _core
@@ -343,7 +343,7 @@ def decision_execute(request, decision_id: int):
 @paginate(Page)
 def decision_execution_reports(request, decision_id: int):
     decision = decision_get(request.user, decision_id)
-    return [_report_out(r) for r in selectors_after.execution_reports(decision)]
+    return PageRows(selectors_after.execution_reports(decision), _report_out)
 
 
 @router.post(
@@ -405,7 +405,7 @@ def decision_terminate(request, decision_id: int, payload: DecisionReasonIn):
 @paginate(Page)
 def decision_evaluations(request, decision_id: int):
     decision = decision_get(request.user, decision_id)
-    return [_evaluation_out(e) for e in selectors_after.evaluations(decision)]
+    return PageRows(selectors_after.evaluations(decision), _evaluation_out)
 
 
 @router.post(

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -25,10 +25,7 @@ SERVICES = "ganchao.decisions.services.after"
 
 
 def decision_url(decision) -> str:
-    try:
-        return reverse("decisions:detail", args=[decision.pk])
-    except NoReverseMatch:  # the detail page lives in views/core.py
-        return f"/decisions/{decision.pk}/"
+    return reverse("decisions:detail", args=[decision.pk])
 
 
 def _apply(form, error: GanchaoError) -> None:
