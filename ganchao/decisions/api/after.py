@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
+from pydantic import Field
 
 from ganchao.common.api import LocalDatetime, Page, PageRows
 from ganchao.common.errors import ValidationFailed
@@ -153,7 +154,7 @@ class DecisionExceptionOut(Schema):
 
 
 class DecisionExceptionFilters(Schema):
-    year: int | None = None
+    year: int | None = Field(None, ge=2000, le=2100)
 
 
 def _unit(code: str | None, field: str) -> Unit | None:

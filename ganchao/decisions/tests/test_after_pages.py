@@ -201,3 +201,22 @@ def test_exceptions_page_query_count_is_bounded(dcity, login, django_assert_max_
     with django_assert_max_num_queries(20):
         response = client.get("/decisions/exceptions/")
     assert response.content.decode().count("badge bg-orange-lt") == 9
+
+
+def test_exceptions_cover_review_urgency_head_reason_and_adviser_not_adopted(dcity, login):
+    """Given a review with an urgency reason (A10), a head decision against the majority with
+    its reason (A13) and an adviser opinion not adopted with its reason (A16), When the
+    leader reads the report, Then each is a row naming its rule and reason."""
+    from ganchao.decisions.models import AdviserConsultation, AgendaItem, LegalityReview
+
+    decision = decided(dcity)
+    LegalityReview.objects.filter(decision=decision).update(urgency_reason="汛期前须出台")
+    AgendaItem.objects.filter(decision=decision).update(head_reason="从全局利益出发")
+    AdviserConsultation.objects.filter(legality_review__decision=decision).update(
+        adoption="not_adopted", adoption_reason="与上位政策不一致"
+    )
+    html = login(dcity.mayor).get("/decisions/exceptions/").content.decode()
+    for text in ("A10", "汛期前须出台", "A13", "从全局利益出发", "A16", "与上位政策不一致"):
+        assert text in html
+    assert login(dcity.office).get("/decisions/exceptions/?year=99999").status_code == 200
+    assert login(dcity.office).get("/api/v1/decision-exceptions?year=99999").status_code == 422

@@ -314,6 +314,7 @@ def _refusal(request, decision, what: str, error: GanchaoError):
 def exceptions(request):
     selectors_after.require_exceptions_reader(request.user)
     year = query_int(request.GET.get("year"), digits=4)
+    year = year if year and 2000 <= year <= 2100 else None
     rows = selectors_after.exceptions_report(request.user, year=year)
     if request.GET.get("format") == "xlsx":
         return _exceptions_xlsx(rows, year)
