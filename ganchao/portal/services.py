@@ -5,9 +5,10 @@ Public comments are not staff writes: no audit event per comment; refusals are l
 
 import datetime as dt
 import logging
+import zlib
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -81,6 +82,16 @@ def _open_consultation(consultation_id) -> Consultation:
     return consultation
 
 
+def _serialise_address(address: str | None) -> None:
+    """Make concurrent comments from one address count one after the other, so the limit
+    holds across processes: SQLite's IMMEDIATE transactions already serialise writers; on
+    PostgreSQL a transaction-scoped advisory lock keyed by the address does it."""
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"portal-comment:{address}".encode())
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def _check_rate(address: str | None, now: dt.datetime) -> None:
     """Refuse when the address already sent the allowed number of comments in a window."""
     for limit, window in settings.PORTAL_COMMENT_LIMITS:
@@ -95,6 +106,7 @@ def public_comment_submit(*, consultation_id, body, author="", contact="", addre
     body, author, contact = _clean(body=body, author=author, contact=contact)
     with transaction.atomic():
         consultation = _open_consultation(consultation_id)
+        _serialise_address(address or None)
         now = timezone.now()
         _check_rate(address or None, now)
         return PublicComment.objects.create(
