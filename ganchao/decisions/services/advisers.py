@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from ganchao.audit.registry import register, register_object_type
@@ -347,6 +348,10 @@ def adviser_available_on(adviser: LegalAdviser, day: dt.date) -> bool:
     return adviser.active and adviser.term_start <= day <= adviser.term_end
 
 
+def _day(day: dt.date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
 def _check_adviser(adviser, consulted_on, errors: list) -> None:
     if adviser is None:
         errors.append(FieldError("adviser", _("法律顾问：请选择")))
@@ -359,8 +364,8 @@ def _check_adviser(adviser, consulted_on, errors: list) -> None:
                 _("法律顾问：%(name)s的聘期为%(start)s至%(end)s，咨询日期不在聘期内")
                 % {
                     "name": adviser.name,
-                    "start": adviser.term_start.isoformat(),
-                    "end": adviser.term_end.isoformat(),
+                    "start": _day(adviser.term_start),
+                    "end": _day(adviser.term_end),
                 },
             )
         )

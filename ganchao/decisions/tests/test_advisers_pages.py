@@ -171,7 +171,7 @@ def test_an_adviser_out_of_term_is_named_on_the_page(dcity, login):
         "/decisions/adviser-consultations/new/", _consultation_form(dcity)
     )
     assert page.status_code == 422
-    assert "陈律师的聘期为" in page.content.decode()
+    assert "陈律师的聘期为2025年1月1日至2027年12月31日" in page.content.decode()
     assert not AdviserConsultation.objects.exists()
 
 

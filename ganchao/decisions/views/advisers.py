@@ -51,7 +51,11 @@ def _apply_errors(form, exc: ValidationFailed, aliases=None) -> None:
     aliases = aliases or {}
     for error in exc.errors or []:
         name = aliases.get(error.field, error.field)
-        form.add_error(name if name in form.fields else None, error.message)
+        if name in form.fields:
+            # the field's label is shown beside it already: "聘期结束：不能早于…" → "不能早于…"
+            form.add_error(name, error.message.split("：", 1)[-1])
+        else:
+            form.add_error(None, error.message)
     if not exc.errors:
         form.add_error(None, exc.message)
 
@@ -241,11 +245,16 @@ def adviser_opinion_create(request):
         raise Http404
     posted = request.method == "POST"
     decision, review = _links(request, request.POST if posted else request.GET)
+    choices = _advisers_for(request.user)
+    initial = _initial(request, decision, review)
+    only = list(choices[:2])
+    if len(only) == 1:
+        initial["adviser"] = only[0].pk
     form = ConsultationForm(
         request.POST if posted else None,
         request.FILES if posted else None,
-        initial=_initial(request, decision, review),
-        advisers=_advisers_for(request.user),
+        initial=initial,
+        advisers=choices,
         with_file=decision is not None,
     )
     if posted and form.is_valid():
