@@ -527,7 +527,8 @@ def _published_at(value, hearing) -> dt.datetime:
     """When it was published: now unless given; never in the future, always before the day."""
     stamp = value or now()
     if isinstance(stamp, dt.date) and not isinstance(stamp, dt.datetime):
-        stamp = dt.datetime.combine(stamp, dt.time(9, 0))
+        day = stamp
+        stamp = now() if day == timezone.localdate() else dt.datetime.combine(day, dt.time(9, 0))
     if timezone.is_naive(stamp):
         stamp = timezone.make_aware(stamp)
     if stamp > now():

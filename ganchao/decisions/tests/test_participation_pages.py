@@ -194,9 +194,17 @@ def test_the_hearing_is_run_from_the_panel(dcity, login):
         {"name": "张三", "organisation": "市民代表", "materials_served_on": "2025-05-05"},
     )
     participant = hearing.participants.get()
-    svc.hearing_participants_publish(
-        actor=dcity.drc_liaison, hearing=hearing, published_at=dt.date(2025, 5, 1)
+    late = client.post(
+        f"/decisions/hearings/{hearing.pk}/publish-participants/",
+        {"published_on": "2025-05-10", "next": back},
+        follow=True,
     )
+    assert "【A5】须在听证会举行前公布（听证日期2025-05-10）" in page_text(late)
+    client.post(
+        f"/decisions/hearings/{hearing.pk}/publish-participants/", {"published_on": "2025-05-01"}
+    )
+    hearing.refresh_from_db()
+    assert hearing.participants_published_at.date() == dt.date(2025, 5, 1)
     refused = client.post(f"/decisions/hearings/{hearing.pk}/confirm/", {"next": back}, follow=True)
     assert "【A5】张三：材料送达不足7日" in page_text(refused)
     assert "不足7日" in page_text(client.get(back))

@@ -29,7 +29,7 @@ from ganchao.decisions.choices import (
     OpinionSource,
 )
 from ganchao.decisions.errors import ProcedureBlocked
-from ganchao.decisions.selectors import decision_get, settings_get
+from ganchao.decisions.selectors import decision_get, latest_draft, settings_get
 from ganchao.decisions.services.core import participation_exempt
 from ganchao.decisions.services.participation import (
     adoption_report_generate,
@@ -289,8 +289,10 @@ def consultation_create_page(request, pk: int):
         raise Forbidden(_("只有决策承办单位或政府办公室可以在决策启动后征求意见"))
     data = request.POST if request.method == "POST" else None
     today = timezone.localdate()
+    latest = latest_draft(decision)
     initial = {
         "title": _("关于《%(title)s（征求意见稿）》公开征求意见的公告") % {"title": decision.title},
+        "explanation": latest.explanation if latest else "",
         "start_date": today,
         "end_date": today + dt.timedelta(days=settings_get().min_consultation_days),
     }
@@ -530,7 +532,9 @@ def hearing_selection_publish_view(request, hearing_id: int):
         request,
         hearing_id,
         _("参加人遴选办法已公布。"),
-        lambda h: hearing_selection_publish(actor=request.user, hearing=h),
+        lambda h: hearing_selection_publish(
+            actor=request.user, hearing=h, published_at=_date(request.POST.get("published_on"))
+        ),
     )
 
 
@@ -542,7 +546,9 @@ def hearing_participants_publish_view(request, hearing_id: int):
         request,
         hearing_id,
         _("听证参加人名单已公布。"),
-        lambda h: hearing_participants_publish(actor=request.user, hearing=h),
+        lambda h: hearing_participants_publish(
+            actor=request.user, hearing=h, published_at=_date(request.POST.get("published_on"))
+        ),
     )
 
 
