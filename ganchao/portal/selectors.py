@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from ganchao.common.errors import NotFound
 from ganchao.decisions.choices import (
@@ -136,7 +136,7 @@ def public_decision(code: str) -> dict:
     and its public consultations; NotFound for anything not published."""
     row = _public_decisions().filter(code=code).values(*DECISION_FIELDS, "pk").first()
     if row is None:
-        raise NotFound("该决策不存在或尚未公布")
+        raise NotFound(pgettext("public portal", "该决策不存在或尚未公布"))
     pk = row["pk"]
     publications = list(
         Publication.objects.filter(decision_id=pk)
@@ -347,7 +347,9 @@ def public_consultation(pk) -> dict:
     try:
         pk = int(pk)
     except (TypeError, ValueError):
-        raise NotFound("该征求意见不存在或尚未发布") from None
+        pk = 0
+    if not 0 < pk < 2**63:  # a 30-digit id would overflow the database integer
+        raise NotFound(pgettext("public portal", "该征求意见不存在或尚未发布"))
     row = (
         _public_consultations()
         .filter(pk=pk)
@@ -355,7 +357,7 @@ def public_consultation(pk) -> dict:
         .first()
     )
     if row is None:
-        raise NotFound("该征求意见不存在或尚未发布")
+        raise NotFound(pgettext("public portal", "该征求意见不存在或尚未发布"))
     return {
         **_consultation_row(row),
         "explanation": row["explanation"],

@@ -77,6 +77,9 @@ def test_comment_submit_errors(portal):
     assert closed.status_code == 409 and closed.json()["code"] == "conflict"
     assert post_comment(client, portal.draft.pk, {"body": "意见"}).status_code == 404
     assert post_comment(client, 987654, {"body": "意见"}).status_code == 404
+    assert post_comment(client, 10**30, {"body": "意见"}).status_code in (404, 422)
+    assert client.get(f"{BASE}/consultations/{10**30}").status_code in (404, 422)
+    assert client.get(f"/public/consultations/{10**30}/").status_code == 404
     assert PublicComment.objects.filter(address="198.51.100.7").count() == 0
 
 
