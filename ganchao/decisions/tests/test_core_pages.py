@@ -192,3 +192,12 @@ def test_bulk_facts_equal_single_facts(dcity):
 def test_hidden_decisions_are_404(dcity, login):
     decision = dcity.propose()
     assert login(dcity.liaison_b).get(f"/decisions/{decision.pk}/").status_code == 404
+
+
+def test_history_of_a_decision_follows_its_scope(dcity, login):
+    """The decision's audit history opens for those who read the decision, 404 for others."""
+    decision = dcity.propose()
+    assert login(dcity.office).get(f"/audit/history/decision/{decision.pk}/").status_code == 200
+    assert login(dcity.liaison_b).get(f"/audit/history/decision/{decision.pk}/").status_code == 404
+    path = f"/audit/history/decisioncatalogue/{dcity.catalogue.pk}/"
+    assert login(dcity.drc_liaison).get(path).status_code == 200
