@@ -69,7 +69,10 @@ def test_the_consultation_form_saves_a_draft_or_names_the_field(dcity, login):
     decision = dcity.launched()
     client = login(dcity.drc_liaison)
     url = f"/decisions/{decision.pk}/consultations/new/"
-    assert client.get(url).status_code == 200
+    blank = client.get(url)
+    assert blank.status_code == 200
+    # the date inputs carry their initial values in the form a date picker reads
+    assert 'type="date"' in page_text(blank) and 'value="20' in page_text(blank)
     bad = client.post(url, {"title": "公告", "start_date": "2025-03-20", "end_date": "2025-03-01"})
     assert bad.status_code == 422 and "截止日期不能早于开始日期" in page_text(bad)
     done = client.post(

@@ -120,7 +120,7 @@ def _may_act(user, decision) -> bool:
 
 # ---- forms -------------------------------------------------------------------------------------------
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control"})
 TEXT = {"class": "form-control"}
 
 
