@@ -220,3 +220,30 @@ def test_exceptions_cover_review_urgency_head_reason_and_adviser_not_adopted(dci
         assert text in html
     assert login(dcity.office).get("/decisions/exceptions/?year=99999").status_code == 200
     assert login(dcity.office).get("/api/v1/decision-exceptions?year=99999").status_code == 422
+
+
+def test_panel_queries_do_not_grow_with_reports(dcity, django_assert_max_num_queries):
+    """Given an executing decision with many execution reports, suspensions and evaluations,
+    When the panel is built and rendered, Then the query count stays bounded."""
+    decision = executing(dcity)
+    for n in range(8):
+        after.execution_report_add(
+            actor=dcity.drc_liaison, decision=decision, period=f"第{n}期", progress="推进"
+        )
+        after.evaluation_add(
+            actor=dcity.office,
+            decision=decision,
+            trigger="necessary",
+            evaluator=f"评估机构{n}",
+            evaluator_unit=dcity.justice,
+        )
+    request = RequestFactory().get("/")
+    request.user = dcity.mayor
+    facts = decision_facts(decision)
+    with django_assert_max_num_queries(20):
+        context = views.panel_context(request, decision, facts)
+        html = render_to_string(
+            "decisions/panels/after.html",
+            {"panel": context, "decision": decision, "facts": facts, "user": dcity.mayor},
+        )
+    assert html.count("评估机构") == 8
