@@ -29,6 +29,11 @@ from ganchao.demodata.assessment_writer import (
     AssessmentWritten,
     write_assessment,
 )
+from ganchao.demodata.decisions_writer import (
+    DECISION_COUNT_KEYS,
+    DecisionsWritten,
+    write_decisions,
+)
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS, Dataset, build
 from ganchao.demodata.goals_writer import (
     COUNT_KEYS,
@@ -67,6 +72,7 @@ class SeedResult:
     statuses_computed: bool = False
     matters: MattersWritten = field(default_factory=MattersWritten)
     assessment: AssessmentWritten = field(default_factory=AssessmentWritten)
+    decisions: DecisionsWritten = field(default_factory=DecisionsWritten)
 
     @property
     def unit_types(self) -> Counter:
@@ -93,10 +99,11 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         computed = recompute_statuses(plans.plan_ids, as_of)
         matters = _write_matters(dataset, plans)
         assessment = _write_assessment(dataset)
-        event = _record_load(dataset, reset, plans, matters, assessment)
+        decisions = write_decisions(dataset.seed, dataset.as_of)  # through the services
+        event = _record_load(dataset, reset, plans, matters, assessment, decisions)
     retired = _retire_checkpoints() if reset else None
     return SeedResult(
-        dataset, event.seq, reset_tables, retired, plans, computed, matters, assessment
+        dataset, event.seq, reset_tables, retired, plans, computed, matters, assessment, decisions
     )
 
 
@@ -121,7 +128,7 @@ def _write_assessment(dataset: Dataset) -> AssessmentWritten:
     return written
 
 
-def _record_load(dataset, reset, plans, matters, assessment):
+def _record_load(dataset, reset, plans, matters, assessment, decisions):
     """The one audit event of a load: its inputs, row counts and the rows' digests (the
     units, leaders and accounts; the plans with their reports)."""
     label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
@@ -132,7 +139,8 @@ def _record_load(dataset, reset, plans, matters, assessment):
         "counts": dataset.counts()
         | {key: plans.counts[key] for key in COUNT_KEYS}
         | {key: matters.counts[key] for key in MATTER_COUNT_KEYS}
-        | {key: assessment.counts[key] for key in ASSESSMENT_COUNT_KEYS},
+        | {key: assessment.counts[key] for key in ASSESSMENT_COUNT_KEYS}
+        | {key: decisions.counts[key] for key in DECISION_COUNT_KEYS},
         "digest": dataset.digest(),
         "plan_digest": plans.digest,
         "matter_digest": matters.digest,
