@@ -14,7 +14,9 @@ class PublicCommentForm(forms.Form):
     body = forms.CharField(
         label=pgettext_lazy("public portal", "意见内容"),
         max_length=BODY_MAX,
-        widget=forms.Textarea(attrs={"rows": 6, "class": "form-control"}),
+        widget=forms.Textarea(
+            attrs={"rows": 6, "class": "form-control", "aria-describedby": "id_body-hint"}
+        ),
         help_text=pgettext_lazy("public portal", "必填，最多 2000 字。经审核后公开。"),
         error_messages={
             "required": pgettext_lazy("public portal", "请填写意见内容"),
@@ -25,14 +27,26 @@ class PublicCommentForm(forms.Form):
         label=pgettext_lazy("public portal", "姓名或称呼（选填）"),
         max_length=AUTHOR_MAX,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "name"}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "name",
+                "aria-describedby": "id_author-hint",
+            }
+        ),
         help_text=pgettext_lazy("public portal", "不对外公开"),
     )
     contact = forms.CharField(
         label=pgettext_lazy("public portal", "联系方式（选填）"),
         max_length=CONTACT_MAX,
         required=False,
-        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "tel"}),
+        widget=forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "autocomplete": "tel",
+                "aria-describedby": "id_contact-hint",
+            }
+        ),
         help_text=pgettext_lazy("public portal", "不对外公开，仅用于必要时联系您"),
     )
     website = forms.CharField(
