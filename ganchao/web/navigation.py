@@ -111,7 +111,7 @@ NAV = [
             NavEntry(_("考核申诉"), "assessment:appeal_list", staff),
             NavEntry(_("考核方案"), "assessment:scheme_list", staff),
             NavEntry(_("考核通报"), "assessment:bulletin_list", office),
-            NavEntry(_("公开的考核结果"), "assessment:public_index", office),
+            NavEntry(_("公开门户"), "portal:index", office),
         ],
     ),
     NavEntry(
