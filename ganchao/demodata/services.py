@@ -2,7 +2,8 @@
 
 The rows come from `generator.build`; they are written here with bulk inserts in batches
 (per-row services would take hours for a province) inside one transaction, with one audit
-event for the whole batch. Ids are assigned here, so that each unit's materialised path is
+event for the whole batch. The first city's 依法干 decisions are the exception: few, and made
+through the decisions services with their own audit events (decisions_writer). Ids are assigned here, so that each unit's materialised path is
 right on insert; PostgreSQL's identity sequences are moved past them afterwards.
 """
 
