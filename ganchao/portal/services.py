@@ -68,7 +68,7 @@ def _open_consultation(consultation_id) -> Consultation:
     """The consultation, locked, if it takes comments today: 404 when missing or not
     published (a draft is not public), 409 when not started or past its deadline."""
     try:
-        consultation = Consultation.objects.select_for_update().get(
+        consultation = Consultation.objects.select_for_update(of=("self",)).get(
             pk=int(consultation_id),
             state__in=(ConsultationState.OPEN, ConsultationState.CLOSED),
         )

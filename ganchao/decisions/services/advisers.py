@@ -275,7 +275,7 @@ def legal_adviser_create(
 
 def _locked_adviser(adviser) -> LegalAdviser:
     return (
-        LegalAdviser.objects.select_for_update()
+        LegalAdviser.objects.select_for_update(of=("self",))
         .select_related("appointing_unit", "user")
         .get(pk=adviser.pk)
     )
@@ -536,7 +536,7 @@ def adviser_opinion_adopt(
     """Record whether the opinion was adopted: adopted, partly or not adopted — the last two with
     the written reason (A16). Set once; it stays pending until then."""
     consultation = (
-        AdviserConsultation.objects.select_for_update()
+        AdviserConsultation.objects.select_for_update(of=("self",))
         .select_related("unit", "adviser", "decision")
         .get(pk=consultation.pk)
     )

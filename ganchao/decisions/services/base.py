@@ -21,7 +21,7 @@ register_object_type("decisionmeeting", _("决策会议"))
 def lock(decision) -> Decision:
     """The decision re-read under a row lock, inside the caller's transaction."""
     return (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("owner", "catalogue_item")
         .get(pk=decision.pk)
     )

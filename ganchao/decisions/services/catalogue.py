@@ -56,7 +56,11 @@ def _record(actor, catalogue, action, changes=None, reason=""):
 
 
 def _lock(catalogue) -> Catalogue:
-    return Catalogue.objects.select_for_update().select_related("owner").get(pk=catalogue.pk)
+    return (
+        Catalogue.objects.select_for_update(of=("self",))
+        .select_related("owner")
+        .get(pk=catalogue.pk)
+    )
 
 
 def _require_draft(catalogue) -> None:
@@ -93,7 +97,7 @@ def catalogue_create(*, actor, owner, year: int, title: str = "", adjustment_not
     adjustment_note = (adjustment_note or "").strip()
     with transaction.atomic():
         previous = (
-            Catalogue.objects.select_for_update()
+            Catalogue.objects.select_for_update(of=("self",))
             .filter(owner=owner, year=year)
             .order_by("-number")
             .first()
@@ -206,7 +210,7 @@ def catalogue_item_update(*, actor, item, **fields) -> CatalogueItem:
     with transaction.atomic():
         catalogue = _lock(item.catalogue)
         _require_draft(catalogue)
-        item = CatalogueItem.objects.select_for_update().get(pk=item.pk)
+        item = CatalogueItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
         changes = {}
         for name, value in fields.items():
             old = getattr(item, name)
@@ -223,7 +227,7 @@ def catalogue_item_remove(*, actor, item) -> None:
     with transaction.atomic():
         catalogue = _lock(item.catalogue)
         _require_draft(catalogue)
-        item = CatalogueItem.objects.select_for_update().get(pk=item.pk)
+        item = CatalogueItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
         if item.decisions.exists():
             raise Conflict(_("已有决策事项引用该目录事项，不能删除"))
         label = f"{item.seq}. {item.title}"
@@ -394,7 +398,7 @@ def decision_settings_update(*, actor, **fields) -> DecisionSettings:
         elif isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 365:
             raise ValidationFailed.on(name, _("天数应为1至365之间的整数"))
     with transaction.atomic():
-        obj, _created = DecisionSettings.objects.select_for_update().get_or_create(pk=1)
+        obj, _created = DecisionSettings.objects.select_for_update(of=("self",)).get_or_create(pk=1)
         changes = {}
         for name, value in fields.items():
             old = getattr(obj, name)

@@ -179,7 +179,9 @@ def expert_update(*, actor, expert, **fields) -> Expert:
         raise ValidationFailed.on(sorted(unknown)[0], _("不能修改该字段"))
     values = _expert_fields(fields, partial=True)
     with transaction.atomic():
-        expert = Expert.objects.select_for_update().select_related("pool").get(pk=expert.pk)
+        expert = (
+            Expert.objects.select_for_update(of=("self",)).select_related("pool").get(pk=expert.pk)
+        )
         changes = {}
         for name, value in values.items():
             if getattr(expert, name) != value:
@@ -329,7 +331,7 @@ def expert_opinion_adopt(*, actor, opinion, adoption: str, reason: str = "") -> 
         decision = lock(opinion.assignment.decision)
         require_runs_procedures(actor, decision)
         require_procedure_state(decision)
-        opinion = ExpertOpinion.objects.select_for_update().get(pk=opinion.pk)
+        opinion = ExpertOpinion.objects.select_for_update(of=("self",)).get(pk=opinion.pk)
         before = opinion.adoption or None
         opinion.adoption = adoption
         opinion.adoption_reason = reason

@@ -138,7 +138,9 @@ def meeting_create(
 
 
 def _lock_meeting(meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("owner").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("owner").get(pk=meeting.pk)
+    )
 
 
 def _require_open(meeting) -> None:
@@ -203,7 +205,11 @@ def agenda_add(*, actor, meeting, decision) -> AgendaItem:
 
 
 def _lock_item(item):
-    item = AgendaItem.objects.select_for_update().select_related("decision").get(pk=item.pk)
+    item = (
+        AgendaItem.objects.select_for_update(of=("self",))
+        .select_related("decision")
+        .get(pk=item.pk)
+    )
     meeting = _lock_meeting(item.meeting)
     item.meeting = meeting
     return item

@@ -179,7 +179,7 @@ def consultation_notice_problems(consultation, min_days: int) -> list[Blocker]:
 
 def _consultation_locked(actor, consultation):
     decision = _open_procedures(actor, consultation.decision)
-    return decision, Consultation.objects.select_for_update().get(pk=consultation.pk)
+    return decision, Consultation.objects.select_for_update(of=("self",)).get(pk=consultation.pk)
 
 
 def consultation_publish(*, actor, consultation) -> Consultation:
@@ -271,7 +271,9 @@ def comments_moderate(*, actor, consultation, comment_ids, action: str, note: st
         decision = lock(consultation.decision)
         require_runs_procedures(actor, decision)
         comments = list(
-            PublicComment.objects.select_for_update().filter(consultation=consultation, pk__in=ids)
+            PublicComment.objects.select_for_update(of=("self",)).filter(
+                consultation=consultation, pk__in=ids
+            )
         )
         missing = sorted(set(ids) - {c.pk for c in comments})
         if missing:
@@ -314,7 +316,7 @@ def _opinion_comments(decision, consultation, comment_ids) -> list[PublicComment
     ids = sorted({int(i) for i in comment_ids or []})
     if not ids:
         return []
-    rows = PublicComment.objects.select_for_update().filter(
+    rows = PublicComment.objects.select_for_update(of=("self",)).filter(
         consultation__decision=decision, pk__in=ids
     )
     if consultation is not None:
@@ -394,7 +396,7 @@ def opinion_handle(*, actor, opinion, adoption: str, reason: str = "") -> Opinio
         raise ValidationFailed.on("reason", _("部分采纳或未采纳须说明理由"))
     with transaction.atomic():
         decision = _open_procedures(actor, opinion.decision)
-        opinion = Opinion.objects.select_for_update().get(pk=opinion.pk)
+        opinion = Opinion.objects.select_for_update(of=("self",)).get(pk=opinion.pk)
         before = opinion.adoption
         opinion.adoption = adoption
         opinion.reason = reason
@@ -514,7 +516,7 @@ def hearing_create(
 
 def _hearing_locked(actor, hearing, *states):
     decision = _open_procedures(actor, hearing.decision)
-    hearing = Hearing.objects.select_for_update().get(pk=hearing.pk)
+    hearing = Hearing.objects.select_for_update(of=("self",)).get(pk=hearing.pk)
     if states and hearing.state not in states:
         raise Conflict(
             _("听证会当前状态为“%(state)s”，不能办理此项操作")
@@ -593,7 +595,11 @@ def participant_add(
 
 def _participant_locked(actor, participant, *states):
     decision, hearing = _hearing_locked(actor, participant.hearing, *states)
-    return decision, hearing, HearingParticipant.objects.select_for_update().get(pk=participant.pk)
+    return (
+        decision,
+        hearing,
+        HearingParticipant.objects.select_for_update(of=("self",)).get(pk=participant.pk),
+    )
 
 
 def participant_served(*, actor, participant, served_on) -> HearingParticipant:

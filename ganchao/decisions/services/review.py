@@ -115,7 +115,7 @@ def _require_reviewer(actor, review) -> None:
 
 def _lock_review(review) -> LegalityReview:
     return (
-        LegalityReview.objects.select_for_update()
+        LegalityReview.objects.select_for_update(of=("self",))
         .select_related("reviewing_unit", "draft", "decision")
         .get(pk=review.pk)
     )
