@@ -36,14 +36,25 @@ from ganchao.decisions.choices import (
 )
 from ganchao.decisions.models import (
     AdoptionReport,
+    AgendaItem,
+    Archive,
     CatalogueItem,
     Consultation,
     Decision,
+    DraftVersion,
+    ExecutionReport,
+    ExpertAssignment,
+    ExpertOpinion,
+    FairCompetitionReview,
     LegalityReview,
     Meeting,
     Opinion,
+    PartyReport,
+    Publication,
     PublicComment,
     ReviewPause,
+    RiskAssessment,
+    Suspension,
 )
 from ganchao.decisions.services import after as after_services
 from ganchao.decisions.services import review as review_services
@@ -232,6 +243,12 @@ class Writer:
         """A date the services accept as not in the future."""
         return min(value, self.today)
 
+    def quarter(self, start: int) -> str:
+        """The quarter a matter proposed `start` days before as-of is planned to be decided in."""
+        planned = self.as_of - dt.timedelta(days=start - 110)
+        number = 4 if planned.year > self.as_of.year else (planned.month - 1) // 3 + 1
+        return ("第一季度", "第二季度", "第三季度", "第四季度")[number - 1]
+
     def at(self, value: dt.date, hour: int = 10) -> dt.datetime:
         return dt.datetime.combine(value, dt.time(hour), tzinfo=SHANGHAI)
 
@@ -322,14 +339,14 @@ class Writer:
             title=f"{self.root.name}人民政府{year}年度重大行政决策事项目录",
         )
         self.items = {}
-        for number, spec in enumerate(SPECS):
+        for spec in sorted(SPECS, key=lambda spec: -spec.start):
             self.items[spec.key] = ds.catalogue_item_add(
                 actor=self.office,
                 catalogue=self.v1,
                 title=spec.title,
                 category=spec.category,
                 undertaking_unit=self.dept(spec.lead),
-                planned_quarter=("第一季度", "第二季度", "第三季度", "第四季度")[number // 4],
+                planned_quarter=self.quarter(spec.start),
                 description=spec.summary,
             )
         approved = self.day(330)
@@ -398,6 +415,9 @@ class Writer:
             text=f"{spec.title}（征求意见稿）\n一、总体要求\n{spec.summary}\n二、主要内容……\n三、保障措施……",
             explanation=f"关于《{spec.title}》的起草说明：起草背景、依据和主要内容。",
         )
+        DraftVersion.objects.filter(decision=decision).update(
+            created_at=self.at(self.day(spec.start - 3))
+        )
         ds.decision_launch(actor=self.office, decision=decision)
         t = spec.start - 5  # days before as-of, moving forward through the procedures
         Decision.objects.filter(pk=decision.pk).update(launched_at=self.at(self.day(t)))
@@ -428,6 +448,9 @@ class Writer:
                 if controllable
                 else RiskConclusion.UNCONTROLLABLE,
             )
+            RiskAssessment.objects.filter(decision=decision).update(
+                created_at=self.at(self.day(t - 25))
+            )
         if spec.market_activity and spec.stop != "a12":
             ds.fair_review_add(
                 actor=actor,
@@ -436,6 +459,9 @@ class Writer:
                 reviewed_on=self.past(self.day(t - 30)),
                 opinion="未设置市场准入和退出障碍，未限制商品要素自由流动，符合公平竞争审查标准。",
                 conclusion="passes",
+            )
+            FairCompetitionReview.objects.filter(decision=decision).update(
+                created_at=self.at(self.day(t - 30), 15)
             )
         t -= 35
         review = review_services.review_request(
@@ -464,7 +490,7 @@ class Writer:
                 started_at=self.at(self.day(max(t - 6, 3)))
             )
             return
-        ds.adviser_opinion_record(
+        consultation = ds.adviser_opinion_record(
             actor=self.lawyer,
             unit=self.dept(spec.lead),
             adviser=self.adviser[0],
@@ -474,6 +500,7 @@ class Writer:
             consulted_on=self.past(self.day(t - 3)),
             legality_review=review,
         )
+        ds.adviser_opinion_adopt(actor=self.office, consultation=consultation, adoption="adopted")
         self.counts["adviser_consultations"] += 1
         conclusion = {
             "a9": ReviewConclusion.UNLAWFUL,
@@ -618,6 +645,12 @@ class Writer:
                 seal=expert.organisation,
             )
             ds.expert_opinion_adopt(actor=actor, opinion=opinion, adoption="adopted")
+        ExpertAssignment.objects.filter(decision=decision).update(
+            assigned_at=self.at(self.day(t - 10)), declared_at=self.at(self.day(t - 10))
+        )
+        ExpertOpinion.objects.filter(assignment__decision=decision).update(
+            created_at=self.at(self.day(t - 20), 16)
+        )
 
     # ---- collective discussion ----
     def meetings(self) -> None:
@@ -640,6 +673,7 @@ class Writer:
                     earliest_meeting_on=self.day(days + 10)
                 )
                 item = ds.agenda_add(actor=self.office, meeting=meeting, decision=decision)
+                AgendaItem.objects.filter(pk=item.pk).update(added_at=self.at(self.day(days + 5)))
                 if upcoming:
                     continue
                 spoken = self.at(self.past(held), 10)
@@ -702,10 +736,17 @@ class Writer:
                 text=f"{spec.title}\n{spec.summary}\n（正文略）",
                 interpretation=f"《{spec.title}》政策解读：出台背景、主要内容和实施时间。",
             )
+            PartyReport.objects.filter(decision=decision).update(
+                recorded_at=self.at(self.day(days), 16)
+            )
+            Publication.objects.filter(decision=decision).update(recorded_at=self.at(published, 16))
             if key == "oldhousing":
                 continue
             after_services.archive_create(
                 actor=self.office, decision=decision, archive_number=f"JC{year}-{number:03d}"
+            )
+            Archive.objects.filter(decision=decision).update(
+                archived_at=self.at(self.day(days - 12))
             )
             after_services.execution_unit_set(
                 actor=self.office, decision=decision, unit=self.dept(spec.lead)
@@ -714,12 +755,15 @@ class Writer:
             reporter = self.liaison(spec.lead)
             if reporter == self.office:
                 continue
-            for period, progress in (
-                (f"{year}年第二季度", "已完成收费设施改造和标识设置，新标准自7月1日起执行。"),
-                (f"{year}年第三季度", "运行平稳，路内泊位周转率提高约20%，群众投诉下降。"),
+            for period, progress, month in (
+                (f"{year}年第二季度", "已完成收费设施改造和标识设置，新标准自7月1日起执行。", 7),
+                (f"{year}年第三季度", "运行平稳，路内泊位周转率提高约20%，群众投诉下降。", 10),
             ):
-                after_services.execution_report_add(
+                report = after_services.execution_report_add(
                     actor=reporter, decision=decision, period=period, progress=progress
+                )
+                ExecutionReport.objects.filter(pk=report.pk).update(
+                    reported_at=self.at(min(dt.date(year, month, 8), self.as_of), 15)
                 )
         if self.mayor:
             after_services.decision_suspend(
@@ -727,6 +771,9 @@ class Writer:
                 decision=self.decisions["waste"],
                 reason_code=SuspensionReason.PROBLEM_FOUND,
                 reason="收运企业中标后未按约定配置分类运输车辆，出现混收混运，暂停执行待整改后恢复。",
+            )
+            Suspension.objects.filter(decision=self.decisions["waste"]).update(
+                at=self.at(self.day(45), 11)
             )
 
     def written(self) -> DecisionsWritten:
