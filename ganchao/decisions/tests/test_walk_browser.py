@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from ganchao.conftest import TEST_PASSWORD
 from ganchao.decisions.models import Decision, LegalityReview
@@ -23,6 +24,10 @@ from ganchao.decisions.models import Decision, LegalityReview
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SH = ZoneInfo("Asia/Shanghai")
+RAW_CODES = re.compile(
+    r"\b(proposed|launched|in_review|ready|decided|party_reported|published|exempt|standing"
+    r"|lawful|compliant|agree|adopt|website|None)\b"
+)
 
 
 def at(day: str, hour: int = 9):
@@ -52,24 +57,42 @@ class Walk:
         page.wait_for_url("**/")
 
     def shot(self, step):
+        """A full-page screenshot; the page shows no raw codes of states or choices."""
+        raw = RAW_CODES.findall(self.page.inner_text("body"))
+        assert not raw, (step, raw)
         self.n += 1
         self.page.screenshot(path=str(self.dir / f"{self.n:02d}-{step}.png"), full_page=True)
 
     def pick(self, field, typed, choice):
-        """Type into a picker and choose the first matching option with Enter."""
+        """Type into a picker and choose the first matching option with Enter (typing again if
+        the list has not filtered, as a person would)."""
         page = self.page
         control = page.locator(f"#id_{field}-ts-control")
-        control.click()
-        control.press_sequentially(typed, delay=30)
-        page.wait_for_function(
-            """([field, choice]) => {
-                const o = document.querySelector(`#id_${field}-ts-dropdown .option`);
-                return o !== null && o.textContent.includes(choice);
-            }""",
-            arg=[field, choice],
-        )
+        for attempt in range(3):
+            control.click()
+            control.fill("")
+            control.press_sequentially(typed, delay=30)
+            try:
+                page.wait_for_function(
+                    """([field, choice]) => {
+                        const o = document.querySelector(`#id_${field}-ts-dropdown .option`);
+                        return o !== null && o.textContent.includes(choice);
+                    }""",
+                    arg=[field, choice],
+                    timeout=5000,
+                )
+                break
+            except PlaywrightTimeout:
+                page.screenshot(path=f"/tmp/walk-pick-{field}-{attempt}.png")
+                control.press("Escape")
+        else:
+            raise AssertionError(f"the {field} picker never offered {choice}")
         control.press("Enter")
-        control.press("Escape")
+        dropdown = page.locator(f"#id_{field}-ts-dropdown")
+        if dropdown.is_visible():  # a multiple choice keeps its list open
+            page.keyboard.press("Escape")
+        dropdown.wait_for(state="hidden")
+        control.blur()
 
     def success(self, text):
         """The page confirms the action with a visible message."""
