@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from ganchao.conftest import TEST_PASSWORD
 from ganchao.decisions.models import Decision, LegalityReview
@@ -184,7 +185,7 @@ def test_one_decision_from_launch_to_publication(page, dcity, artifacts_dir):
         page.get_by_role("button", name="生成会议材料，提交集体讨论").click()
         page.wait_for_url(f"**/decisions/{decision.pk}/**")
         refusal = page.get_by_role("alert").filter(has_text="【A9】未经合法性审查")
-        refusal.wait_for()
+        expect(refusal).to_be_in_viewport()  # seen where the page lands, not scrolled away
         decision.refresh_from_db()
         assert decision.state == "in_review"
         w.shot("A9-refused")
@@ -263,6 +264,8 @@ def test_one_decision_from_launch_to_publication(page, dcity, artifacts_dir):
         assert decision.state == "decided"
         page.get_by_role("button", name="签发会议记录").click()
         page.locator("#meeting-state", has_text="已签发").wait_for()
+        packet = page.locator(".agenda-item .packet").inner_text()
+        assert "2026年4月1日" in packet and "2026-04-01" not in packet
         w.shot("meeting-record")
 
     with at("2026-04-24"):

@@ -293,8 +293,9 @@ def packet_build(request, pk: int):
     except (Conflict, ValidationFailed) as exc:
         for line in error_lines(exc):
             messages.error(request, line)
-    else:
-        messages.success(request, _("集体讨论材料已齐备，决策转为“待集体讨论”。"))
+        # the refusal is shown at the top of the page: land there, not below it at the panel
+        return redirect(_decision_url(pk))
+    messages.success(request, _("集体讨论材料已齐备，决策转为“待集体讨论”。"))
     return redirect(_decision_url(pk) + "#panel-meeting")
 
 
