@@ -39,7 +39,7 @@ def test_record_an_opinion_from_the_decision_and_see_the_usage(page, dcity, arti
     assert "尚未听取法律顾问或公职律师意见" in panel.inner_text()
     panel.get_by_role("link", name="登记法律顾问意见").click()
     page.get_by_label("法律顾问或公职律师").select_option(
-        label="陈律师（政府法律顾问，某某律师事务所，聘期至2027-12-31）"
+        label="陈律师（政府法律顾问，某某律师事务所，聘期至2027年12月31日）"
     )
     page.get_by_label("咨询日期").fill("2024-05-01")
     page.get_by_label("法律意见", exact=True).fill("收费依据不足，不符合《价格法》第二十三条。")

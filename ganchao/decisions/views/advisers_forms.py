@@ -2,6 +2,7 @@
 code or name, a linked account by user name, dates); services.advisers decides the rules."""
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ganchao.common.widgets import UNIT_SEARCH_URL, PickerTextInput
@@ -124,7 +125,7 @@ class AdviserChoiceField(forms.ModelChoiceField):
             "name": obj.name,
             "kind": obj.get_kind_display(),
             "org": obj.organisation,
-            "end": obj.term_end.isoformat(),
+            "end": date_format(obj.term_end, "DATE_FORMAT"),
         }
 
 
