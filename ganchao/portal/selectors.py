@@ -134,7 +134,12 @@ def public_decision_count() -> int:
 def public_decision(code: str) -> dict:
     """One published decision with its publications, text, interpretation, the 采纳情况说明
     and its public consultations; NotFound for anything not published."""
-    row = _public_decisions().filter(code=code).values(*DECISION_FIELDS, "pk").first()
+    row = (
+        _public_decisions()
+        .filter(code=code)
+        .values(*DECISION_FIELDS, "pk", "participation_exempt_basis")
+        .first()
+    )
     if row is None:
         raise NotFound(pgettext("public portal", "该决策不存在或尚未公布"))
     pk = row["pk"]
@@ -167,6 +172,7 @@ def public_decision(code: str) -> dict:
             for p in publications
         ],
         "adoption_report": report["text"] if report else "",
+        "participation_exempt": bool(row["participation_exempt_basis"]),
         "adoption_report_on": report["generated_at"] if report else None,
         "consultations": [
             _consultation_row(c)

@@ -300,6 +300,7 @@ def test_one_decision_from_launch_to_publication(page, dcity, artifacts_dir):
         page.goto(f"/public/decisions/{decision.code}/")
         text = main_text(page)
         assert decision.title in text and "赶超府发〔2026〕8号" in text
+        assert "本决策依法不予公开征求意见" in text
         w.shot("public-decision")
         page.set_viewport_size({"width": 390, "height": 844})
         page.screenshot(path=str(w.dir / f"{w.n:02d}-public-decision-phone.png"), full_page=True)
