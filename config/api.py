@@ -128,6 +128,7 @@ def _register_routers():
     from ganchao.assessment.api import router as assessment_router
     from ganchao.audit.api import router as audit_router
     from ganchao.decisions.api import router as decisions_router
+    from ganchao.enforcement.api import router as enforcement_router
     from ganchao.goals import api_writes as _goal_writes  # noqa: F401 (joins goals_router)
     from ganchao.goals.api import router as goals_router
     from ganchao.goals.review_api import router as review_router
@@ -158,6 +159,7 @@ def _register_routers():
     api.add_router("/", scorecards_router)
     api.add_router("/", assessment_router)
     api.add_router("/", decisions_router)
+    api.add_router("/enforcement", enforcement_router)
     # The public portal: no sign-in, hence no token and no CSRF (anonymous writes are
     # rate-limited per address and held for moderation instead).
     api.add_router("/public", portal_router, auth=None)

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ganchao.assessment",
     "ganchao.decisions",
     "ganchao.portal",
+    "ganchao.enforcement",
     "ganchao.notifications",
     "ganchao.web",
     "ganchao.demodata",

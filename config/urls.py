@@ -17,6 +17,7 @@ urlpatterns = [
     path("visits/", include("ganchao.visits.urls")),
     path("assessment/", include("ganchao.assessment.urls")),
     path("decisions/", include("ganchao.decisions.urls")),
+    path("enforcement/", include("ganchao.enforcement.urls")),
     path("public/", include("ganchao.portal.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

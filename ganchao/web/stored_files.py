@@ -18,6 +18,8 @@ STORED_FILES = [
     ("考核通报", "assessment", "BulletinIssue", "document", "sha256"),
     ("通报模板", "assessment", "BulletinTemplate", "file", "sha256"),
     ("决策材料", "decisions", "DecisionFile", "file", "sha256"),
+    ("执法案卷材料", "enforcement", "CaseFile", "file", "sha256"),
+    ("执法决定书", "enforcement", "CaseDecision", "document", "document_sha256"),
 ]
 
 

@@ -1,0 +1,5 @@
+"""API of enforcement: directory slice."""
+
+from ninja import Router
+
+router = Router(tags=["行政执法"])

@@ -1,0 +1,13 @@
+"""The enforcement services (writes), by slice. Each slice's module re-exports here."""
+
+from ganchao.enforcement.services.base import require  # noqa: F401
+from ganchao.enforcement.services.core import (  # noqa: F401
+    case_close,
+    case_investigate,
+    case_open,
+    case_reinvestigate,
+    case_submit_review,
+    case_update,
+    case_withdraw,
+    record_add,
+)

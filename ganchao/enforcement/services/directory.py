@@ -1,0 +1,1 @@
+"""Enforcement services: directory slice."""

@@ -1,0 +1,4 @@
+"""Pages of enforcement: core slice."""
+
+urlpatterns = []
+API_TWINS = {}

@@ -1,0 +1,4 @@
+"""Pages of enforcement: directory slice."""
+
+urlpatterns = []
+API_TWINS = {}
