@@ -54,7 +54,14 @@ RECORDED_STAGES = [
 TRANSITIONS: dict[str, set[str]] = {
     Stage.FILED: {Stage.INVESTIGATING, Stage.WITHDRAWN},
     Stage.INVESTIGATING: {Stage.REVIEWED, Stage.WITHDRAWN},
-    Stage.REVIEWED: {Stage.NOTIFIED, Stage.DECIDED, Stage.INVESTIGATING, Stage.WITHDRAWN},
+    Stage.REVIEWED: {
+        Stage.NOTIFIED,
+        Stage.LEGAL_REVIEW,
+        Stage.COLLECTIVE,
+        Stage.DECIDED,
+        Stage.INVESTIGATING,
+        Stage.WITHDRAWN,
+    },
     Stage.NOTIFIED: {Stage.STATEMENT, Stage.LEGAL_REVIEW, Stage.COLLECTIVE, Stage.DECIDED},
     Stage.STATEMENT: {Stage.LEGAL_REVIEW, Stage.COLLECTIVE, Stage.DECIDED},
     Stage.LEGAL_REVIEW: {Stage.COLLECTIVE, Stage.DECIDED, Stage.INVESTIGATING},
