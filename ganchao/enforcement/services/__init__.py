@@ -11,3 +11,11 @@ from ganchao.enforcement.services.core import (  # noqa: F401
     case_withdraw,
     record_add,
 )
+from ganchao.enforcement.services.review import (  # noqa: F401, E402
+    case_flag_major,
+    collective_record,
+    review_assign,
+    review_conclude,
+    review_extend,
+    review_submit,
+)
