@@ -30,6 +30,11 @@ class PenaltyNotice(Undeletable):
     hearing_right = models.BooleanField(_("告知听证权利"), default=False)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The proposal as notified (Art. 62: the decision may not be heavier than this).
+    proposed_penalties = models.JSONField(_("告知的处罚种类"), default=list, blank=True)
+    proposed_fine = models.DecimalField(
+        _("告知的罚款金额（元）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["served_on", "id"]
