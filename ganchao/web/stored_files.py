@@ -20,6 +20,7 @@ STORED_FILES = [
     ("决策材料", "decisions", "DecisionFile", "file", "sha256"),
     ("执法案卷材料", "enforcement", "CaseFile", "file", "sha256"),
     ("执法决定书", "enforcement", "CaseDecision", "document", "document_sha256"),
+    ("执法决定书模板", "enforcement", "DocumentTemplate", "file", "sha256"),
 ]
 
 

@@ -65,3 +65,9 @@ __all__ = [
 def settings_get() -> EnforcementSettings:
     row, _created = EnforcementSettings.objects.get_or_create(pk=1)
     return row
+
+
+# The decision-document slice's replaceable template.
+from ganchao.enforcement.models.document import DocumentTemplate  # noqa: E402
+
+__all__ += ["DocumentTemplate"]

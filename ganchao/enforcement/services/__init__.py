@@ -19,3 +19,10 @@ from ganchao.enforcement.services.review import (  # noqa: F401, E402
     review_extend,
     review_submit,
 )
+from ganchao.enforcement.services.document import (  # noqa: F401, E402
+    decision_document_open,
+    decision_draft_update,
+    decision_issue,
+    document_template_reset,
+    document_template_upload,
+)
