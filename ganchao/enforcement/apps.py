@@ -21,3 +21,8 @@ class Config(AppConfig):
             return True
 
         register_history_access("enforcementcase", case_history)
+
+        from ganchao.enforcement.escalation import CLOCK_ORDER, clock_scan
+        from ganchao.scheduler.scans import register_scan
+
+        register_scan("enforcement.clocks", clock_scan, label="执法时限催办督办", order=CLOCK_ORDER)
