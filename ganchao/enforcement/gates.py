@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.enforcement.choices import (
@@ -186,6 +187,8 @@ def _minutes(delta: dt.timedelta) -> int:
 
 
 def _hm(moment: dt.datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
     return moment.strftime("%H:%M")
 
 

@@ -26,3 +26,15 @@ from ganchao.enforcement.services.document import (  # noqa: F401, E402
     document_template_reset,
     document_template_upload,
 )
+from ganchao.enforcement.services.records import (  # noqa: F401, E402
+    action_complete,
+    action_create,
+    action_end,
+    case_file_open,
+    case_file_store,
+    gap_explain,
+    upload_chunk,
+    upload_complete,
+    upload_start,
+    upload_status,
+)
