@@ -11,6 +11,20 @@ from ganchao.enforcement.services.core import (  # noqa: F401
     case_withdraw,
     record_add,
 )
+from ganchao.enforcement.services.directory import (  # noqa: F401
+    agency_create,
+    agency_update,
+    av_policy_set,
+    matter_create,
+    matter_publish,
+    matter_repeal,
+    matter_revise,
+    matter_update,
+    officer_create,
+    officer_deactivate,
+    officer_update,
+    settings_update,
+)
 from ganchao.enforcement.services.review import (  # noqa: F401, E402
     case_flag_major,
     collective_record,
