@@ -10,11 +10,12 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from ganchao.common.api import LocalDatetime, Page
-from ganchao.portal import selectors
+from ganchao.portal import enforcement_api, selectors
 from ganchao.portal.addresses import client_address
 from ganchao.portal.services import public_comment_submit, received_message
 
 router = Router(tags=["政务公开（无需登录）"])
+router.add_router("/enforcement", enforcement_api.router)
 
 
 class PublicConsultationOut(Schema):
