@@ -125,26 +125,20 @@ def sample_context() -> dict:
     """A context of the real shape (a name with & and <) against which an uploaded template
     must render before it is accepted."""
     return {
-        "organ_name": _("赶超市城市管理综合行政执法局"),
-        "title": _("行政处罚决定书"),
+        "organ_name": "赶超市城市管理综合行政执法局",
+        "title": "行政处罚决定书",
         "number": "赶超市城市管理综合行政执法局罚决〔2026〕1号",
         "case_code": "ZF-2026-001",
-        "case_title": _("未经许可擅自搭建彩钢房"),
+        "case_title": "未经许可擅自搭建彩钢房",
         "party_name": "张三 & <李四>",
-        "party_address": _("赶超市西湖镇李庄村18号"),
-        "facts_evidence": _(
-            "当事人于2026年3月1日在西湖镇李庄村18号院内擅自搭建彩钢房，有现场检查笔录、照片为证。"
-        ),
-        "penalty_basis": _(
-            "依据《中华人民共和国城乡规划法》第六十四条，责令限期拆除并处罚款5000元。"
-        ),
-        "performance": _("自收到本决定书之日起15日内缴纳罚款。"),
-        "remedy": _(
-            "如不服本决定，可在收到本决定书之日起60日内申请行政复议，或者6个月内提起行政诉讼。"
-        ),
-        "decision_kind_label": _("给予行政处罚"),
+        "party_address": "赶超市西湖镇李庄村18号",
+        "facts_evidence": "当事人于2026年3月1日在西湖镇李庄村18号院内擅自搭建彩钢房，有现场检查笔录、照片为证。",
+        "penalty_basis": "依据《中华人民共和国城乡规划法》第六十四条，责令限期拆除并处罚款5000元。",
+        "performance": "自收到本决定书之日起15日内缴纳罚款。",
+        "remedy": "如不服本决定，可在收到本决定书之日起60日内申请行政复议，或者6个月内提起行政诉讼。",
+        "decision_kind_label": "给予行政处罚",
         "decided_on": "2026年3月31日",
-        "seal_name": _("赶超市城市管理综合行政执法局"),
+        "seal_name": "赶超市城市管理综合行政执法局",
         "seal_note": str(STAND_IN_NOTE),
     }
 

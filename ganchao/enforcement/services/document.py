@@ -241,7 +241,7 @@ def decision_issue(*, actor, case) -> CaseDecision:
                 "service": seal.service,
                 "id": seal.seal_id,
             }
-            + (_("。%(note)s") % {"note": document.STAND_IN_NOTE} if seal.stand_in else ""),
+            + (_("（%(note)s）") % {"note": document.STAND_IN_NOTE} if seal.stand_in else ""),
             created_by=actor,
         )
         task = (
