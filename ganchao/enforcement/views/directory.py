@@ -185,9 +185,8 @@ def officer_create(request, pk: int):
 def officer_edit(request, pk: int):
     officer = selectors.officer_get(request.user, pk)
     _require_manager(request.user, officer.agency)
-    form = forms.OfficerForm(
-        request.POST or None, instance=copy.copy(officer), agency=officer.agency
-    )
+    initial = model_to_dict(officer, fields=forms.OFFICER_FIELDS)
+    form = forms.OfficerForm(request.POST or None, initial=initial, agency=officer.agency)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -481,7 +480,8 @@ urlpatterns = [
 
 _S = "ganchao.enforcement.services.directory."
 _API = "/api/v1/enforcement"
-# URL name → (method, API path, dotted service) for each POST page action (web/tests/test_api_twins).
+# URL name → (method, API path, dotted service) of each POST page action
+# (web/tests/test_api_twins).
 API_TWINS = {
     "enforcement:agency_create": ("POST", _API + "/agencies", _S + "agency_create"),
     "enforcement:agency_edit": ("PATCH", _API + "/agencies/{agency_id}", _S + "agency_update"),

@@ -4,6 +4,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
 from ganchao.common.widgets import PERSON_PLACEHOLDER, PickerSelect
@@ -39,45 +40,54 @@ class AgencyEditForm(forms.ModelForm):
         widgets = {"basis": TEXTAREA}
 
 
-class OfficerForm(forms.ModelForm):
-    class Meta:
-        model = Officer
-        fields = [
-            "name",
-            "certificate_no",
-            "certificate_expires",
-            "covers_all_matters",
-            "matters",
-            "is_reviewer",
-            "legal_qualification",
-            "grandfathered",
-            "user",
-        ]
-        widgets = {
-            "certificate_expires": DATE,
-            "matters": forms.CheckboxSelectMultiple,
-            "user": PickerSelect(placeholder=PERSON_PLACEHOLDER),
-        }
-        help_texts = {
-            "certificate_no": _("执法人员必填；仅从事法制审核的人员可不填"),
-            "matters": _("只能选择本执法主体的事项；勾选“覆盖本主体全部事项”时可不选"),
-            "grandfathered": _("初次从事行政处罚决定法制审核的人员须具有法律职业资格（B10）"),
-        }
+OFFICER_FIELDS = [
+    "name",
+    "certificate_no",
+    "certificate_expires",
+    "covers_all_matters",
+    "matters",
+    "is_reviewer",
+    "legal_qualification",
+    "grandfathered",
+    "user",
+]
+
+
+class OfficerForm(forms.Form):
+    """A plain form built from the model's fields: the service checks the certificate number
+    and the account (a ModelForm would report the database constraint in its own words)."""
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields.update(
+            fields_for_model(
+                Officer,
+                fields=OFFICER_FIELDS,
+                widgets={
+                    "certificate_expires": DATE,
+                    "matters": forms.CheckboxSelectMultiple,
+                    "user": PickerSelect(placeholder=PERSON_PLACEHOLDER),
+                },
+                help_texts={
+                    "certificate_no": _("执法人员必填；仅从事法制审核的人员可不填"),
+                    "matters": _("只能选择本执法主体的事项；勾选“覆盖本主体全部事项”时可不选"),
+                    "grandfathered": _(
+                        "初次从事行政处罚决定法制审核的人员须具有法律职业资格（B10）"
+                    ),
+                },
+            )
+        )
         self.fields["matters"].queryset = EnforcementMatter.objects.filter(
             agency=agency, state__in=(MatterState.PUBLISHED, MatterState.DRAFT)
         ).order_by("code", "-number")
-        self.fields["matters"].label_from_instance = lambda m: (
-            f"{m.code} {m.name}（第{m.number}版）"
-        )
+        self.fields["matters"].label_from_instance = _matter_label
         users = get_user_model().objects.filter(is_active=True).select_related("unit")
         self.fields["user"].queryset = users.order_by("username")
         self.fields["user"].label_from_instance = _user_label
 
-    def validate_unique(self):
-        """The service checks the certificate number and the account, with plain messages."""
+
+def _matter_label(matter) -> str:
+    return f"{matter.code} {matter.name}（第{matter.number}版）"
 
 
 def _user_label(user) -> str:
