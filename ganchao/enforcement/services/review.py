@@ -251,15 +251,13 @@ def clean_verdicts(verdicts) -> dict[str, tuple[str, str]]:
         elif verdict == Verdict.PROBLEM and not note:
             errors.append(
                 FieldError(
-                    f"verdicts.{item}",
+                    f"verdicts.{item}.note",
                     _("“%(item)s”存在问题，须写明具体问题") % {"item": label},
                 )
             )
         cleaned[item] = (verdict, note[:TEXT_LIMIT])
     for item in ReviewItem:
-        if item.value not in cleaned and not any(
-            e.field == f"verdicts.{item.value}" for e in errors
-        ):
+        if item.value not in cleaned:
             errors.append(
                 FieldError(
                     f"verdicts.{item.value}", _("缺少“%(item)s”的审核结论") % {"item": item.label}

@@ -267,7 +267,7 @@ def test_b10_one_verdict_per_item(ecity):
     no_note = dict(ALL_PASS, facts=(Verdict.PROBLEM, ""))
     with pytest.raises(ValidationFailed) as refused:
         services.review_conclude(actor=ecity.reviewer_user, review=review, verdicts=no_note)
-    assert refused.value.errors[0].field == "verdicts.facts"
+    assert refused.value.errors[0].field == "verdicts.facts.note"
     with pytest.raises(ValidationFailed) as refused:
         services.review_conclude(
             actor=ecity.reviewer_user, review=review, verdicts=with_problem(), opinion=""
