@@ -33,6 +33,17 @@ from ganchao.enforcement.services.review import (  # noqa: F401, E402
     review_extend,
     review_submit,
 )
+from ganchao.enforcement.services.procedure import (  # noqa: F401, E402
+    decide,
+    delivery_record,
+    execution_record,
+    hearing_hold,
+    hearing_schedule,
+    notice_serve,
+    preservation_resolve,
+    rectification_verify,
+    statement_record,
+)
 from ganchao.enforcement.services.document import (  # noqa: F401, E402
     decision_document_open,
     decision_draft_update,

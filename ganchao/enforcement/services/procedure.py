@@ -192,7 +192,7 @@ def _money(amount) -> str:
     return f"{amount:,.2f}"
 
 
-def _penalty_words(penalties, fine) -> str:
+def penalty_words(penalties, fine) -> str:
     words = [str(PenaltyKind(k).label) for k in penalties]
     if fine is not None and PenaltyKind.FINE in penalties:
         words = [
@@ -523,7 +523,7 @@ def _check_not_heavier(case, kind, penalties, fine) -> None:
                 "须加重的，应当重新告知"
             )
             % {
-                "notified": _penalty_words(notice.proposed_penalties, notice.proposed_fine)
+                "notified": penalty_words(notice.proposed_penalties, notice.proposed_fine)
                 or notice.proposal[:60]
             },
         )
@@ -592,7 +592,7 @@ def decide(
             **_document_prefill(case, kind, penalties, fine),
         )
         move(actor=actor, case=case, to=Stage.DECIDED, action="enforcement.case_move")
-        words = _penalty_words(penalties, fine)
+        words = penalty_words(penalties, fine)
         text = _("负责人决定：%(kind)s%(words)s") % {
             "kind": DecisionKind(kind).label,
             "words": f"（{words}）" if words else "",
@@ -620,7 +620,7 @@ def _document_prefill(case, kind, penalties, fine) -> dict:
     if agency.review_organ and agency.court:
         remedy = REMEDY.format(review_organ=agency.review_organ, court=agency.court)
     basis = case.matter.legal_basis or ""
-    words = _penalty_words(penalties, fine)
+    words = penalty_words(penalties, fine)
     if words:
         basis = _("依据%(basis)s，决定给予%(words)s。") % {"basis": basis, "words": words}
     return {
