@@ -229,7 +229,7 @@ def action_rows(case, policies=None) -> list[ActionRow]:
                 officers=list(action.officers.all()),
                 files=[f for f in action.files.all() if f.kind in MEDIA_KINDS],
                 gaps=list(action.gaps.all()),
-                coverage=coverage(facts),
+                coverage=coverage(facts) if facts.policy == AVPolicy.MANDATORY_CONTINUOUS else None,
                 blockers=blockers,
             )
         )

@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
-from ganchao.common.views import scoped
+from ganchao.common.views import require_staff, scoped
 from ganchao.decisions.errors import ProcedureBlocked
 from ganchao.enforcement import archive, permissions, selectors
 from ganchao.enforcement import selectors_records as sel
@@ -193,6 +193,7 @@ def _page(request, case, status=200, error="", **forms_given):
 
 
 @login_required
+@require_staff
 @scoped
 def case_records(request, pk: int):
     return _page(request, selectors.case_get(request.user, pk))
@@ -211,6 +212,7 @@ def _invalid(form) -> str:
 
 
 @login_required
+@require_staff
 @require_POST
 @scoped
 def record_add(request, pk: int):
@@ -231,6 +233,7 @@ def record_add(request, pk: int):
 
 
 @login_required
+@require_staff
 @require_POST
 @scoped
 def action_add(request, pk: int):
@@ -267,6 +270,7 @@ def _on_action(request, pk, action_id, run, done: str):
 
 
 @login_required
+@require_staff
 @require_POST
 @scoped
 def action_end(request, pk: int, action_id: int):
@@ -282,6 +286,7 @@ def action_end(request, pk: int, action_id: int):
 
 
 @login_required
+@require_staff
 @require_POST
 @scoped
 def action_complete(request, pk: int, action_id: int):
@@ -295,6 +300,7 @@ def action_complete(request, pk: int, action_id: int):
 
 
 @login_required
+@require_staff
 @require_POST
 @scoped
 def gap_explain(request, pk: int, action_id: int):
@@ -317,6 +323,7 @@ def gap_explain(request, pk: int, action_id: int):
 
 @csrf_exempt
 @login_required
+@require_staff
 @require_POST
 def file_add(request, pk: int):
     """Uploads go to a temporary file on disk, never whole into memory (large videos); the
@@ -353,6 +360,7 @@ def _file_add(request, pk: int):
 
 
 @login_required
+@require_staff
 @scoped
 def file_download(request, pk: int, file_id: int):
     item = sel.file_get(request.user, pk, file_id)
@@ -364,6 +372,7 @@ def file_download(request, pk: int, file_id: int):
 
 
 @login_required
+@require_staff
 @scoped
 def case_archive(request, pk: int):
     case = selectors.case_get(request.user, pk)
