@@ -482,3 +482,16 @@ def test_api_tasks_publish_exemption_outcome_withdraw(ecity, login):
     assert done.json()["state"] == TaskState.DONE
     outsider = login(ecity.nr_officer_user).post(f"{base}/publish", content_type=JSON)
     assert outsider.status_code == 404
+
+
+def test_the_panel_is_on_the_case_page(ecity, login):
+    case, _d, task = decided(ecity, social_impact=False)
+    html = login(ecity.officer_user_a).get(reverse("enforcement:case_detail", args=[case.pk]))
+    html = html.content.decode()
+    assert 'id="panel-disclosure"' in html
+    assert reverse("enforcement:publication_publish", args=[task.pk]) in html
+    # a reader outside the agency (the office) sees the tasks but no forms
+    office = login(ecity.office).get(reverse("enforcement:case_detail", args=[case.pk]))
+    office_html = office.content.decode()
+    assert 'id="panel-disclosure"' in office_html
+    assert reverse("enforcement:publication_publish", args=[task.pk]) not in office_html
