@@ -164,7 +164,7 @@ class SettingsForm(forms.ModelForm):
             field.min_value, field.max_value = low, high
             field.validators += [MinValueValidator(low), MaxValueValidator(high)]
             field.widget.attrs.update({"min": low, "max": high})
-            field.help_text = _("%(low)d至%(high)d") % {"low": low, "high": high}
+            field.help_text = _("可设为%(low)d至%(high)d") % {"low": low, "high": high}
         for name in services.MONEY_FIELDS:
             self.fields[name].validators += [MinValueValidator(1)]
             self.fields[name].widget.attrs.update({"min": 1})
