@@ -31,7 +31,7 @@ STAND_IN_NOTE = gettext_lazy("本地替代签章，非正式电子印章，正�
 
 SYNTAX_HELP = gettext_lazy(
     "模板使用 docxtpl 语法：{{ 变量 }} 输出文字；条件段落写 {%p if 变量 %} … {%p endif %}。"
-    "模板在安全沙箱中生成，只能读取下列数据，不能执行代码。上传前请确认模板含有第十二条规定的全部内容。"
+    "模板在安全沙箱中生成，只能读取下列数据，不能执行代码。上传前请确认模板含有《行政处罚法》第五十九条规定的全部内容。"
 )
 
 # The variables every decision-document template may use (shown on the template page).

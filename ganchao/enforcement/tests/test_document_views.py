@@ -156,6 +156,8 @@ def test_template_page_is_for_the_office(ecity, login):
     client = login(ecity.officer_user_a)
     assert client.get(reverse("enforcement:document_template")).status_code == 403
     assert login(ecity.admin).get(reverse("enforcement:document_template")).status_code == 200
+    default = login(ecity.office).get(reverse("enforcement:document_template_default"))
+    assert default.status_code == 200 and default["Content-Type"] == DOCX
 
 
 # ---- API -----------------------------------------------------------------------------------

@@ -127,14 +127,21 @@ def panel_context(request, case, facts, form=None) -> dict:
     issued = bool(decision.issued_at)
     blockers = [] if issued else document.issue_blockers(case, decision, facts)
     fields = [
-        (label, getattr(decision, name)) for name, (label, _n) in services.DRAFT_FIELDS.items()
+        (label, getattr(decision, name))
+        for name, (label, _n) in services.DRAFT_FIELDS.items()
+        if name not in ("number", "social_impact_reason")
+    ]
+    impact = dict(IMPACT_CHOICES)[_impact_value(decision.social_impact)]
+    fields += [
+        (DraftForm.base_fields["social_impact"].label, impact),
+        (DraftForm.base_fields["social_impact_reason"].label, decision.social_impact_reason),
     ]
     return {
         "doc": {
             "case": case,
             "decision": decision,
             "issued": issued,
-            "fields": fields[:-1],
+            "fields": fields,
             "form": form or DraftForm(initial=_initial(case, decision), prefix="doc"),
             "can_edit": handles and not issued,
             "can_issue": handles and not issued and case.stage == Stage.DECIDED,
@@ -180,7 +187,8 @@ def decision_document_update(request, pk: int):
         services.decision_draft_update(actor=request.user, case=case, **form.cleaned_data)
     except ERRORS as exc:
         apply_errors(form, exc)
-        return _page(request, case, status=exc.status, error=error_text(exc), form=form)
+        error = "" if isinstance(exc, ValidationFailed) else error_text(exc)
+        return _page(request, case, status=exc.status, error=error, form=form)
     messages.success(request, _("决定书草稿已保存。"))
     return redirect(_case_url(case))
 
@@ -247,6 +255,20 @@ def document_template(request):
 
 
 @login_required
+@scoped
+def document_template_default(request):
+    """The built-in template, to start an office's own from."""
+    if not services.manages_templates(request.user):
+        raise Forbidden(_("只有督查室或系统管理员可以更换决定书模板"))
+    return FileResponse(
+        document.DEFAULT_TEMPLATE.open("rb"),
+        as_attachment=True,
+        filename=_("行政处罚决定书默认模板.docx"),
+        content_type=document.DOCX_TYPE,
+    )
+
+
+@login_required
 @require_POST
 @scoped
 def document_template_reset(request):
@@ -277,6 +299,11 @@ urlpatterns = [
     ),
     path("document-template/", document_template, name="document_template"),
     path("document-template/reset/", document_template_reset, name="document_template_reset"),
+    path(
+        "document-template/default.docx",
+        document_template_default,
+        name="document_template_default",
+    ),
 ]
 
 # URL name → (method, API path, dotted service) for each POST page action (web/tests/test_api_twins).
