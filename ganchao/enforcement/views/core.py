@@ -129,7 +129,8 @@ class CaseForm(forms.Form):
         label=gettext_lazy("违法类型"), choices=ViolationKind.choices, initial=ViolationKind.OTHER
     )
     filed_on = forms.DateField(
-        label=gettext_lazy("立案日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("立案日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     facts = forms.CharField(
         label=gettext_lazy("涉嫌违法事实"), required=False, widget=forms.Textarea(attrs={"rows": 3})
