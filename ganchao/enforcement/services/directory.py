@@ -362,7 +362,8 @@ def _matter_fields(fields: dict) -> dict:
                 value, name, label, required=name == "name", limit=MATTER_LIMITS.get(name)
             )
     link = clean.get("discretion_link")
-    if link and not link.startswith(("http://", "https://", "/")):
+    # a site path or a full address; "//host" would leave the site without saying so
+    if link and (not link.startswith(("http://", "https://", "/")) or link.startswith("//")):
         raise ValidationFailed.on(
             "discretion_link", _("裁量基准公开链接应以 http://、https:// 或 / 开头")
         )

@@ -192,6 +192,8 @@ def test_matter_code_unique_within_agency_and_link_checked(ecity):
     with pytest.raises(ValidationFailed) as link:
         _draft(ecity, discretion_link="javascript:alert(1)")
     assert link.value.errors[0].field == "discretion_link"
+    with pytest.raises(ValidationFailed):
+        _draft(ecity, code="CG-203", discretion_link="//example.com/x")
 
 
 # ---------------------------------------------------------------- agencies
