@@ -140,7 +140,10 @@ class RepealForm(forms.Form):
 
 class MatterFilterForm(forms.Form):
     agency = forms.ModelChoiceField(
-        label=_("执法主体"), queryset=Agency.objects.order_by("name"), required=False
+        label=_("执法主体"),
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        empty_label=_("全部"),
     )
     category = forms.ChoiceField(
         label=_("执法类别"),
