@@ -59,10 +59,9 @@ def case_list(
     overdue_only=False,
     today: dt.date | None = None,
 ):
-    """The actor's cases, filtered: stage, agency id, violation kind, text (code, title, party,
-    place). `major_only` keeps the cases whose proposal is major by the B8 engine or a flag
-    (the hearing-held reason is read from the facts by the caller); `overdue_only` keeps those
-    past the 90-day decision limit without a decision (the other clocks are read per page)."""
+    """The actor's cases (open ones only unless `open_only` is false), filtered: stage, agency
+    id, violation kind, text (code, title, party, place), major by B8 (major_q) and with a clock
+    past due (overdue_q)."""
     rows = selectors.cases_visible(actor)
     if open_only:
         rows = rows.filter(stage__in=DESK_STAGES)
