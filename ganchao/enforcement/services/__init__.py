@@ -63,3 +63,11 @@ from ganchao.enforcement.services.records import (  # noqa: F401, E402
     upload_start,
     upload_status,
 )
+from ganchao.enforcement.services.disclosure import (  # noqa: F401, E402
+    exemption_request,
+    exemption_review,
+    outcome_record,
+    publication_publish,
+    publication_task_for_decision,
+    withdrawal_complete,
+)

@@ -149,18 +149,20 @@ def _money(amount) -> str:
 def conclusion_text(case, decision) -> str:
     """处理结果 as published: the decision's kind, its penalties and the fine in figures and in
     capitals, scrubbed of IDs, phones and the person's full name."""
-    parts = [str(DecisionKind(decision.kind).label)]
-    penalties = [
-        str(PenaltyKind(p).label) for p in (decision.penalties or []) if p in PenaltyKind.values
+    parts = [
+        str(PenaltyKind(p).label)
+        for p in (decision.penalties or [])
+        if p in PenaltyKind.values and not (p == PenaltyKind.FINE and decision.fine)
     ]
-    if penalties:
-        parts.append("、".join(penalties))
     if decision.fine:
         parts.append(
             _("罚款人民币%(figures)s元（%(words)s）")
             % {"figures": _money(decision.fine), "words": amount_in_words(decision.fine)}
         )
-    return public_text(case, "；".join(parts))
+    text = str(DecisionKind(decision.kind).label)
+    if parts:
+        text += "：" + "；".join(parts)
+    return public_text(case, text)
 
 
 def snapshot_fields(case, decision) -> dict:
