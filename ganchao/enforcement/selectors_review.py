@@ -89,7 +89,9 @@ def reviewer_choices(case) -> list[ReviewerChoice]:
     for officer in rows:
         reasons = [b.message for b in reviewer_blockers(officer, investigating)]
         if officer.user_id is None:
-            reasons.append(_("没有系统账号，不能在系统中出具审核意见"))
+            reasons.append(
+                _("%(name)s没有系统账号，不能在系统中出具审核意见") % {"name": officer.name}
+            )
         choices.append(ReviewerChoice(officer, reasons))
     return choices
 

@@ -95,6 +95,13 @@ class MajorForm(forms.Form):
     )
 
 
+def submit_form(data=None, *, returned=False):
+    """The submission form; after a returned round the correction is required."""
+    form = SubmitForm(data)
+    form.fields["correction"].required = returned
+    return form
+
+
 class SubmitForm(forms.Form):
     materials = forms.CharField(
         label=gettext_lazy("送审材料说明"),
@@ -225,7 +232,7 @@ def panel_context(request, case, facts) -> dict:
         and (needs_collective or facts.collective_held),
         "collective_blockers": collective_blockers,
         "major_form": MajorForm(),
-        "submit_form": SubmitForm(),
+        "submit_form": submit_form(returned=facts.review_state == ReviewState.RETURNED),
         "collective_form": CollectiveForm(initial={"held_on": timezone.localdate()}),
         "case_url": case_url(case),
     }
@@ -290,12 +297,13 @@ def case_flag_major(request, pk: int):
 @scoped
 def review_submit(request, pk: int):
     case = selectors.case_get(request.user, pk)
+    returned = selectors.case_facts(case).review_state == ReviewState.RETURNED
     if request.method != "POST":
-        return _case_form(request, case, SubmitForm(), "submit")
+        return _case_form(request, case, submit_form(returned=returned), "submit")
     return _run_case_action(
         request,
         case,
-        SubmitForm(request.POST),
+        submit_form(request.POST, returned=returned),
         "submit",
         lambda data: services.review_submit(
             actor=request.user,
