@@ -1,9 +1,9 @@
 """Disclosure in a real browser: the officer's task list and the case's disclosure panel, then
 the anonymous public pages (index, matter flowchart, decisions, a decision, a withdrawal
-notice, statistics) — the party masked on every one. Screenshots to /tmp/shots/disclosure/."""
+notice, statistics) — the party masked on every one. Screenshots to
+test-artifacts/disclosure-walk/."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -16,13 +16,15 @@ from ganchao.enforcement.tests.test_disclosure import ID_NO, NAME, PHONE, decide
 from ganchao.portal.tests.test_enforcement import withdraw
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SHOTS = Path("/tmp/shots/disclosure")
 
 
-def test_disclosure_walk(ecity, page):
+def test_disclosure_walk(ecity, page, artifacts_dir):
     cache.clear()
+    SHOTS = artifacts_dir / "disclosure-walk"
     SHOTS.mkdir(parents=True, exist_ok=True)
-    _c, _d, late = decided(ecity, decided_on=dt.date(2025, 9, 25), number="赶城管罚决字〔2025〕88号")
+    _c, _d, late = decided(
+        ecity, decided_on=dt.date(2025, 9, 25), number="赶城管罚决字〔2025〕88号"
+    )
     case, _d, task = decided(ecity, social_impact=False)
     shown, _d, shown_task = decided(
         ecity,
@@ -32,7 +34,9 @@ def test_disclosure_walk(ecity, page):
         title="占用城市道路堆放建筑材料",
     )
     publish(ecity, shown_task)
-    gone, _d, gone_task = decided(ecity, number="赶城管罚决字〔2026〕30号", title="夜间施工噪声扰民")
+    gone, _d, gone_task = decided(
+        ecity, number="赶城管罚决字〔2026〕30号", title="夜间施工噪声扰民"
+    )
     gone_item = publish(ecity, gone_task)
     withdraw(ecity, gone, "该决定已被赶超市人民政府行政复议撤销（赶政复决字〔2026〕3号）")
     AnnualReport.objects.create(
