@@ -529,6 +529,29 @@ def _check_not_heavier(case, kind, penalties, fine) -> None:
         )
 
 
+def _check_heard_since_notice(case) -> None:
+    """After a new notice (a heavier proposal) the party is heard again: a statement, waiver or
+    hearing since it, or its period passed."""
+    notice = latest_notice(case)
+    if notice is None or case.matter.category != MatterCategory.PENALTY:
+        return
+    if PenaltyNotice.objects.filter(case=case).count() < 2:
+        return  # the gates judged the only notice
+    since = notice.served_on
+    answered = (
+        PartyStatement.objects.filter(
+            case=case,
+            received_on__gte=since,
+            kind__in=[StatementKind.STATEMENT, StatementKind.WAIVED, StatementKind.NONE],
+        ).exists()
+        or Hearing.objects.filter(case=case, held_on__gte=since).exists()
+    )
+    with workdays.calendar_session():
+        passed = timezone.localdate() > hearing_request_due(notice)
+    if not (answered or passed):
+        raise ProcedureBlocked.rule("B9", _("重新告知后，尚未听取当事人的陈述申辩"))
+
+
 def _decision_terms(case, kind, penalties, fine):
     allowed = DECISION_KINDS.get(case.matter.category, [DecisionKind.OTHER])
     if kind not in allowed:
@@ -579,6 +602,7 @@ def decide(
         notice = latest_notice(case)
         if notice and decided_on < notice.served_on:
             raise ValidationFailed.on("decided_on", _("决定日期不能早于告知日期"))
+        _check_heard_since_notice(case)
         _check_not_heavier(case, kind, penalties, fine)
         if CaseDecision.objects.filter(case=case).exists():
             raise Conflict(_("本案已作出决定"))

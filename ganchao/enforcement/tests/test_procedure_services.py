@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -314,6 +315,10 @@ def test_art62_lighter_allowed_and_heavier_after_renotice(ecity):
     with pytest.raises(ProcedureBlocked):
         decide(ecity, case, fine="8000")
     services.notice_serve(actor=ecity.officer_user_a, case=case, served_on=dt.date(2026, 3, 16))
+    on_18_march = time_machine.travel(dt.datetime(2026, 3, 18, 10, tzinfo=dt.UTC), tick=False)
+    with on_18_march, pytest.raises(ProcedureBlocked) as excinfo:
+        decide(ecity, case, fine="8000", decided_on=dt.date(2026, 3, 17))
+    assert blocked(excinfo) == [("B9", "重新告知后，尚未听取当事人的陈述申辩")]
     services.statement_record(
         actor=ecity.officer_user_a,
         case=case,

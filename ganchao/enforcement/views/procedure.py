@@ -37,7 +37,8 @@ BOUND = "_procedure_forms"  # the refused form, handed from the view to panel_co
 
 
 def _date_input():
-    return forms.DateInput(attrs={"type": "date"})
+    # type=date takes ISO dates whatever the interface language
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _textarea(rows=3):
