@@ -237,7 +237,7 @@ def annual_reminders_send(*, at: dt.datetime, today: dt.date) -> int:
             "%(agency)s应于%(due)s前公开%(year)d年度行政执法统计数据，请核对后在“年度执法数据”中公开。"
         ) % {"agency": row.agency, "due": _date_text(row.due), "year": row.year}
         fields = {
-            "title": _("年度执法数据待公开（截止1月31日）"),
+            "title": _("年度执法数据待公开 (截止1月31日)"),
             "body": body,
             "url": urls[row.agency_id],
             "kind": ANNUAL_KIND,

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ganchao.common import workdays
 from ganchao.enforcement import clocks as clock_rules
@@ -587,35 +588,35 @@ def _publication_state(due: dt.date, done_at, state: str) -> str:
 
 # The figures' scalar lines, in the order the report shows them.
 FIGURE_LINES = [
-    ("cases_filed", "立案数"),
-    ("cases_closed", "结案数"),
-    ("withdrawn", "撤销立案数"),
-    ("decisions", "作出决定数"),
-    ("penalties", "行政处罚决定数"),
-    ("fines", "罚款案件数"),
-    ("fines_total", "罚款总额（元）"),
-    ("hearings", "举行听证数"),
-    ("legal_reviews", "法制审核数"),
-    ("legal_reviews_returned", "法制审核退回数"),
-    ("publication_on_time", "按期公示数"),
-    ("publication_late", "逾期公示数"),
-    ("publication_exempt", "经审核不予公开数"),
-    ("publication_pending", "待公示数"),
+    ("cases_filed", gettext_lazy("立案数")),
+    ("cases_closed", gettext_lazy("结案数")),
+    ("withdrawn", gettext_lazy("撤销立案数")),
+    ("decisions", gettext_lazy("作出决定数")),
+    ("penalties", gettext_lazy("行政处罚决定数")),
+    ("fines", gettext_lazy("罚款案件数")),
+    ("fines_total", gettext_lazy("罚款总额（元）")),
+    ("hearings", gettext_lazy("举行听证数")),
+    ("legal_reviews", gettext_lazy("法制审核数")),
+    ("legal_reviews_returned", gettext_lazy("法制审核退回数")),
+    ("publication_on_time", gettext_lazy("按期公示数")),
+    ("publication_late", gettext_lazy("逾期公示数")),
+    ("publication_exempt", gettext_lazy("经审核不予公开数")),
+    ("publication_pending", gettext_lazy("待公示数")),
 ]
 FIGURE_GROUPS = [
-    ("by_category", "按执法类别"),
-    ("by_violation", "按违法类型"),
-    ("decisions_by_kind", "按决定类型"),
-    ("outcomes", "复议、诉讼和自行纠错结果"),
+    ("by_category", gettext_lazy("按执法类别")),
+    ("by_violation", gettext_lazy("按违法类型")),
+    ("decisions_by_kind", gettext_lazy("按决定类型")),
+    ("outcomes", gettext_lazy("复议、诉讼和自行纠错结果")),
 ]
 
 
 def figure_lines(figures: dict) -> list[tuple[str, object]]:
-    return [(_(label), figures.get(key, 0)) for key, label in FIGURE_LINES]
+    return [(str(label), figures.get(key, 0)) for key, label in FIGURE_LINES]
 
 
 def figure_groups(figures: dict) -> list[tuple[str, list]]:
-    return [(_(label), figures.get(key) or []) for key, label in FIGURE_GROUPS]
+    return [(str(label), figures.get(key) or []) for key, label in FIGURE_GROUPS]
 
 
 @dataclass(frozen=True)
