@@ -71,3 +71,9 @@ from ganchao.enforcement.services.disclosure import (  # noqa: F401, E402
     publication_task_for_decision,
     withdrawal_complete,
 )
+from ganchao.enforcement.services.oversight import (  # noqa: F401, E402
+    annual_report_publish,
+    complaint_close,
+    complaint_create,
+    inspection_create,
+)
