@@ -290,7 +290,6 @@ def panel_context(request, case, facts) -> dict:
         and open_hearing.scheduled_on is not None,
         "open_hearing": open_hearing,
         "can_decide": head and undecided,
-        "shows_decide": undecided and (penalty is False or stage != Stage.REVIEWED or head),
         "can_deliver": handles and stage in (Stage.DECIDED, Stage.SERVED),
         "can_execute": handles and executes and stage in (Stage.SERVED, Stage.EXECUTING),
         "can_rectify": handles
