@@ -4,6 +4,7 @@ import unicodedata
 
 from ganchao.demodata.assessment_writer import summary_lines
 from ganchao.demodata.decisions_writer import summary_lines as decision_lines
+from ganchao.demodata.enforcement_writer import summary_lines as enforcement_lines
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS
 from ganchao.demodata.services import AUDIT_TABLES, SeedResult
 from ganchao.goals.choices import ItemType
@@ -31,6 +32,7 @@ def seed_summary(result: SeedResult, seconds: float) -> list[str]:
         *matter_summary(result),
         *(summary_lines(result.assessment) if result.assessment else []),
         *decision_lines(result.decisions),
+        *enforcement_lines(result.enforcement),
         f"  审计事件 #{result.audit_seq}（seed.load），用时 {seconds:.1f} 秒",
     ]
     return lines

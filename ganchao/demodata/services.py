@@ -35,6 +35,11 @@ from ganchao.demodata.decisions_writer import (
     DecisionsWritten,
     write_decisions,
 )
+from ganchao.demodata.enforcement_writer import (
+    ENFORCEMENT_COUNT_KEYS,
+    EnforcementWritten,
+    write_enforcement,
+)
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS, Dataset, build
 from ganchao.demodata.goals_writer import (
     COUNT_KEYS,
@@ -74,6 +79,7 @@ class SeedResult:
     matters: MattersWritten = field(default_factory=MattersWritten)
     assessment: AssessmentWritten = field(default_factory=AssessmentWritten)
     decisions: DecisionsWritten = field(default_factory=DecisionsWritten)
+    enforcement: EnforcementWritten = field(default_factory=EnforcementWritten)
 
     @property
     def unit_types(self) -> Counter:
@@ -101,10 +107,20 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         matters = _write_matters(dataset, plans)
         assessment = _write_assessment(dataset)
         decisions = write_decisions(dataset.seed, dataset.as_of)  # through the services
-        event = _record_load(dataset, reset, plans, matters, assessment, decisions)
+        enforcement = write_enforcement(dataset.seed, dataset.as_of)  # through the services
+        event = _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement)
     retired = _retire_checkpoints() if reset else None
     return SeedResult(
-        dataset, event.seq, reset_tables, retired, plans, computed, matters, assessment, decisions
+        dataset,
+        event.seq,
+        reset_tables,
+        retired,
+        plans,
+        computed,
+        matters,
+        assessment,
+        decisions,
+        enforcement,
     )
 
 
@@ -129,7 +145,7 @@ def _write_assessment(dataset: Dataset) -> AssessmentWritten:
     return written
 
 
-def _record_load(dataset, reset, plans, matters, assessment, decisions):
+def _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement):
     """The one audit event of a load: its inputs, row counts and the rows' digests (the
     units, leaders and accounts; the plans with their reports)."""
     label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
@@ -141,7 +157,8 @@ def _record_load(dataset, reset, plans, matters, assessment, decisions):
         | {key: plans.counts[key] for key in COUNT_KEYS}
         | {key: matters.counts[key] for key in MATTER_COUNT_KEYS}
         | {key: assessment.counts[key] for key in ASSESSMENT_COUNT_KEYS}
-        | {key: decisions.counts[key] for key in DECISION_COUNT_KEYS},
+        | {key: decisions.counts[key] for key in DECISION_COUNT_KEYS}
+        | {key: enforcement.counts[key] for key in ENFORCEMENT_COUNT_KEYS},
         "digest": dataset.digest(),
         "plan_digest": plans.digest,
         "matter_digest": matters.digest,
