@@ -78,5 +78,11 @@ def test_dashboard_and_complaints_in_the_browser(ecity, page):
     page.goto("/enforcement/dashboard/")
     assert "东山镇农贸市场" not in page.locator("#gaps").inner_text()
 
+    overdue = Case.objects.order_by("filed_on").first()
+    page.goto(f"/enforcement/cases/{overdue.pk}/")
+    panel = page.locator("#panel-oversight")
+    assert "催办" in panel.inner_text()
+    panel.screenshot(path=str(SHOTS / "case_panel.png"))
+
     page.goto(f"/enforcement/annual-reports/?agency={ecity.agency.pk}&year={today.year - 1}")
     page.screenshot(path=str(SHOTS / "annual.png"), full_page=True)

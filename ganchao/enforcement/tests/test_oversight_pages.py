@@ -256,3 +256,13 @@ def test_case_panel_shows_alerts_and_repeat_offences(ecity):
     html = render_to_string("enforcement/panels/oversight.html",
                             {"panel": views.panel_context(request, quiet, None)})  # fmt: skip
     assert "没有超期催办" in html
+
+
+def test_case_page_carries_the_oversight_panel(ecity, login):
+    LeaderArea.objects.filter(leader=ecity.cg_leader).update(start_date=dt.date(2020, 1, 1))
+    case = ecity.open_case(filed_on=dt.date(2025, 1, 2))
+    escalation.clock_scan(dt.datetime(2025, 4, 30, 9, tzinfo=SH))
+    page = login(ecity.head).get(reverse("enforcement:case_detail", args=[case.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="panel-oversight"' in html
+    assert "报分管领导李副市长" in html and "2025年4月3日" in html
