@@ -67,6 +67,22 @@ def office_or_system_admin(scope):
     return scope.has(Role.OFFICE, Role.SYSTEM_ADMIN)
 
 
+def enforcement_staff(scope):
+    """行政执法: officers and the agencies' staff, legality reviewers, the office and leaders."""
+    return scope.has(
+        Role.ENFORCEMENT_OFFICER,
+        Role.UNIT_HEAD,
+        Role.LIAISON,
+        Role.LEGALITY_REVIEWER,
+        Role.OFFICE,
+        Role.LEADER,
+    )
+
+
+def case_handlers(scope):
+    return scope.has(Role.ENFORCEMENT_OFFICER, Role.UNIT_HEAD, Role.LIAISON)
+
+
 def exceptions_readers(scope):
     """The report of every override or exception for the level above (A15)."""
     return scope.has(Role.OFFICE, Role.LEADER, Role.LEGALITY_REVIEWER)
@@ -126,6 +142,25 @@ NAV = [
             NavEntry(_("法律顾问咨询"), "decisions:adviser_opinion_list", law_staff),
             NavEntry(_("决策例外情况报告"), "decisions:exceptions", exceptions_readers),
             NavEntry(_("重大行政决策设置"), "decisions:settings", office_or_system_admin),
+        ],
+    ),
+    NavEntry(
+        _("行政执法"),
+        children=[
+            NavEntry(_("案件工作台"), "enforcement:desk", enforcement_staff),
+            NavEntry(_("立案"), "enforcement:case_new", case_handlers),
+            NavEntry(_("全部案件"), "enforcement:case_list", enforcement_staff),
+            NavEntry(_("法制审核"), "enforcement:review_desk", reviewers_or_office),
+            NavEntry(_("执法公示任务"), "enforcement:publication_tasks", enforcement_staff),
+            NavEntry(_("执法监督"), "enforcement:dashboard", enforcement_staff),
+            NavEntry(_("投诉举报"), "enforcement:complaint_list", enforcement_staff),
+            NavEntry(_("执法检查"), "enforcement:inspection_list", enforcement_staff),
+            NavEntry(_("年度执法数据"), "enforcement:annual_report_list", enforcement_staff),
+            NavEntry(_("执法主体"), "enforcement:agency_list", enforcement_staff),
+            NavEntry(_("执法事项"), "enforcement:matter_list", enforcement_staff),
+            NavEntry(_("执法人员"), "enforcement:officer_list", enforcement_staff),
+            NavEntry(_("决定书模板"), "enforcement:document_template", office_or_system_admin),
+            NavEntry(_("行政执法设置"), "enforcement:settings", office_or_system_admin),
         ],
     ),
     NavEntry(

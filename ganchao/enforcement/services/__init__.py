@@ -25,15 +25,28 @@ from ganchao.enforcement.services.directory import (  # noqa: F401
     officer_update,
     settings_update,
 )
-from ganchao.enforcement.services.review import (  # noqa: F401, E402
-    case_flag_major,
-    collective_record,
-    review_assign,
-    review_conclude,
-    review_extend,
-    review_submit,
+from ganchao.enforcement.services.disclosure import (  # noqa: F401
+    exemption_request,
+    exemption_review,
+    outcome_record,
+    publication_publish,
+    publication_task_for_decision,
+    withdrawal_complete,
 )
-from ganchao.enforcement.services.procedure import (  # noqa: F401, E402
+from ganchao.enforcement.services.document import (  # noqa: F401
+    decision_document_open,
+    decision_draft_update,
+    decision_issue,
+    document_template_reset,
+    document_template_upload,
+)
+from ganchao.enforcement.services.oversight import (  # noqa: F401
+    annual_report_publish,
+    complaint_close,
+    complaint_create,
+    inspection_create,
+)
+from ganchao.enforcement.services.procedure import (  # noqa: F401
     decide,
     delivery_record,
     execution_record,
@@ -44,14 +57,7 @@ from ganchao.enforcement.services.procedure import (  # noqa: F401, E402
     rectification_verify,
     statement_record,
 )
-from ganchao.enforcement.services.document import (  # noqa: F401, E402
-    decision_document_open,
-    decision_draft_update,
-    decision_issue,
-    document_template_reset,
-    document_template_upload,
-)
-from ganchao.enforcement.services.records import (  # noqa: F401, E402
+from ganchao.enforcement.services.records import (  # noqa: F401
     action_complete,
     action_create,
     action_end,
@@ -63,17 +69,11 @@ from ganchao.enforcement.services.records import (  # noqa: F401, E402
     upload_start,
     upload_status,
 )
-from ganchao.enforcement.services.disclosure import (  # noqa: F401, E402
-    exemption_request,
-    exemption_review,
-    outcome_record,
-    publication_publish,
-    publication_task_for_decision,
-    withdrawal_complete,
-)
-from ganchao.enforcement.services.oversight import (  # noqa: F401, E402
-    annual_report_publish,
-    complaint_close,
-    complaint_create,
-    inspection_create,
+from ganchao.enforcement.services.review import (  # noqa: F401
+    case_flag_major,
+    collective_record,
+    review_assign,
+    review_conclude,
+    review_extend,
+    review_submit,
 )
