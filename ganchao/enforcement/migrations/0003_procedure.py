@@ -4,20 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('enforcement', '0002_document'),
+        ("enforcement", "0002_document"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='penaltynotice',
-            name='proposed_fine',
-            field=models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='告知的罚款金额（元）'),
+            model_name="penaltynotice",
+            name="proposed_fine",
+            field=models.DecimalField(
+                blank=True,
+                decimal_places=2,
+                max_digits=14,
+                null=True,
+                verbose_name="告知的罚款金额（元）",
+            ),
         ),
         migrations.AddField(
-            model_name='penaltynotice',
-            name='proposed_penalties',
-            field=models.JSONField(blank=True, default=list, verbose_name='告知的处罚种类'),
+            model_name="penaltynotice",
+            name="proposed_penalties",
+            field=models.JSONField(blank=True, default=list, verbose_name="告知的处罚种类"),
         ),
     ]

@@ -362,8 +362,11 @@ def case_close(*, actor, case, summary: str = "") -> Case:
     with transaction.atomic():
         case = lock(case)
         require_handler(actor, case)
-        require_stage(case, Stage.SERVED, Stage.EXECUTING)
+        require_open(case)
+        # The B6 gate first: closing a case early is refused naming each stage without its
+        # record (e.g. 送达环节无记录), not only with the stage it is in.
         require(case, Step.CLOSE)
+        require_stage(case, Stage.SERVED, Stage.EXECUTING)
         move(
             actor=actor,
             case=case,
