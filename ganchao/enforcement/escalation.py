@@ -22,6 +22,7 @@ from ganchao.enforcement import selectors_oversight as sel
 from ganchao.enforcement.choices import ClockState
 from ganchao.enforcement.models import Agency, CaseOfficer, ClockAlert, settings_get
 from ganchao.notifications.models import Notification
+from ganchao.notifications.recipients import offices_for
 from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.choices import Role
 from ganchao.orgs.models import LeaderArea, User
@@ -163,7 +164,8 @@ def _leaders_in_charge(causes) -> dict[tuple[int, dt.date], int]:
 
 
 def _notify(created) -> None:
-    """催办: the agency's head and liaison and the case's officers; 督办: the leader's accounts."""
+    """催办: the agency's head and liaison and the case's officers; 督办: the leader's accounts
+    (the supervision office when the agency's unit has no leader in charge on that day)."""
     urge_cases = {case.pk for row, case in created if row.level == Level.URGE}
     officers = {}
     for case_id, user_id in CaseOfficer.objects.filter(
@@ -179,16 +181,20 @@ def _notify(created) -> None:
             | Q(leader_id__in=leader_ids, is_active=True)
         )
     }
+    orphans = {
+        c.agency.unit_id for row, c in created if row.level > Level.URGE and not row.leader_id
+    }
+    offices = offices_for(orphans) if orphans else {}
     entries = []
     for row, case in created:
         if row.level == Level.URGE:
             users = {u.pk: u for u in contacts.get(case.agency.unit_id, [])}
             users.update({pk: people[pk] for pk in officers.get(case.pk, ()) if pk in people})
             recipients = list(users.values())
-        else:
-            recipients = [
-                u for u in people.values() if row.leader_id and u.leader_id == row.leader_id
-            ]
+        elif row.leader_id:
+            recipients = [u for u in people.values() if u.leader_id == row.leader_id]
+        else:  # no leader in charge on record: the supervision office hears of it instead
+            recipients = offices.get(case.agency.unit_id, [])
         title = _("%(level)s：执法案件 %(code)s 时限超期") % {
             "level": row.get_level_display(),
             "code": case.code,

@@ -316,3 +316,13 @@ def test_b13_reminder_sent_once_from_1_january(ecity):
     assert (
         escalation.annual_reminders_send(at=at(dt.date(2026, 2, 2)), today=dt.date(2026, 2, 2)) == 0
     )
+
+
+def test_supervise_without_a_leader_in_charge_tells_the_office(ecity):
+    LeaderArea.objects.filter(leader=ecity.cg_leader).update(start_date=dt.date(2026, 1, 1))
+    case = ecity.open_case(filed_on=dt.date(2025, 1, 2))
+    escalation.clock_scan(at(dt.date(2025, 4, 30)))
+    supervise = ClockAlert.objects.get(case=case, level=Level.SUPERVISE)
+    assert supervise.leader_id is None
+    told = Notification.objects.filter(kind="enforcement_clock", title__startswith="督办")
+    assert list(told.values_list("user__username", flat=True)) == ["office"]
