@@ -326,3 +326,17 @@ def test_supervise_without_a_leader_in_charge_tells_the_office(ecity):
     assert supervise.leader_id is None
     told = Notification.objects.filter(kind="enforcement_clock", title__startswith="督办")
     assert list(told.values_list("user__username", flat=True)) == ["office"]
+
+
+def test_tick_at_runs_the_clock_scan_once(ecity):
+    from ganchao.scheduler.services import tick_run
+
+    leader_since(ecity)
+    ecity.open_case(filed_on=dt.date(2025, 1, 2))
+    first = tick_run(at=at(dt.date(2025, 4, 30)))
+    assert first.ok, first.failures
+    summary = dict(first.summaries)["执法时限催办督办"]
+    assert "催办 1 条、督办 1 条" in summary
+    again = tick_run(at=at(dt.date(2025, 4, 30)))
+    assert "催办 0 条、督办 0 条" in dict(again.summaries)["执法时限催办督办"]
+    assert ClockAlert.objects.count() == 2
