@@ -144,45 +144,46 @@ class Spec:
     rectified: bool = True
     complex: bool = False
     electronic: bool = False
+    town: bool = False  # also written at town scale (the smaller set covers every stage)
 
 
 SPECS = (
     # closed, published
-    Spec("building", "未取得建设工程规划许可证搭建彩钢房", ViolationKind.ILLEGAL_BUILDING, Stage.CLOSED, 320, place=0, fine=3000),
-    Spec("land", "非法占用基本农田建设厂房", ViolationKind.ILLEGAL_LAND, Stage.CLOSED, 300, company=0, place=2, fine=180000, hearing=True),
-    Spec("mining", "未取得采矿许可证擅自开采砂石", ViolationKind.ILLEGAL_MINING, Stage.CLOSED, 280, company=2, place=8, fine=120000, penalties=(PenaltyKind.FINE, PenaltyKind.CONFISCATION), returned_once=True),
+    Spec("building", "未取得建设工程规划许可证搭建彩钢房", ViolationKind.ILLEGAL_BUILDING, Stage.CLOSED, 320, place=0, fine=3000, town=True),
+    Spec("land", "非法占用基本农田建设厂房", ViolationKind.ILLEGAL_LAND, Stage.CLOSED, 300, company=0, place=2, fine=180000, hearing=True, town=True),
+    Spec("mining", "未取得采矿许可证擅自开采砂石", ViolationKind.ILLEGAL_MINING, Stage.CLOSED, 280, company=2, place=8, fine=120000, penalties=(PenaltyKind.FINE, PenaltyKind.CONFISCATION), returned_once=True, town=True),
     Spec("well", "未经批准擅自凿井取水", ViolationKind.PRIVATE_WELL, Stage.CLOSED, 250, place=3, fine=20000),
     Spec("property", "物业服务企业擅自提高收费标准", ViolationKind.PROPERTY_SERVICE, Stage.CLOSED, 230, company=1, place=5, fine=10000, penalties=(PenaltyKind.WARNING, PenaltyKind.FINE)),
     Spec("vending", "在滨河路夜市擅自占道经营", ViolationKind.STREET_VENDING, Stage.CLOSED, 200, place=6, fine=200, electronic=True),
-    Spec("building", "在屋顶平台违法加盖房屋", ViolationKind.ILLEGAL_BUILDING, Stage.CLOSED, 190, place=0, fine=5000, revoked=True),
+    Spec("building", "在屋顶平台违法加盖房屋", ViolationKind.ILLEGAL_BUILDING, Stage.CLOSED, 190, place=0, fine=5000, revoked=True, town=True),
     Spec("market", "销售超过保质期的食品", ViolationKind.MARKET, Stage.CLOSED, 180, company=4, place=7, fine=50000),
-    Spec("demolition", "强制拆除逾期未拆的违法建筑", ViolationKind.ILLEGAL_BUILDING, Stage.CLOSED, 170, place=0, penalties=(), complex=True),
+    Spec("demolition", "强制拆除逾期未拆的违法建筑", ViolationKind.ILLEGAL_BUILDING, Stage.CLOSED, 170, place=0, penalties=(), complex=True, town=True),
     Spec("permit", "临时占用人民路人行道施工", ViolationKind.OTHER, Stage.CLOSED, 160, company=0, place=4, penalties=()),
     # executing: fined, not yet rectified (以罚代管 warnings)
-    Spec("land", "擅自占用集体土地建设仓库", ViolationKind.ILLEGAL_LAND, Stage.EXECUTING, 150, place=9, fine=30000, rectified=False),
+    Spec("land", "擅自占用集体土地建设仓库", ViolationKind.ILLEGAL_LAND, Stage.EXECUTING, 150, place=9, fine=30000, rectified=False, town=True),
     Spec("mining", "在河道内私挖滥采砂石", ViolationKind.ILLEGAL_MINING, Stage.EXECUTING, 140, place=3, fine=8000, rectified=False),
     Spec("property", "物业服务企业未按约定清运垃圾", ViolationKind.PROPERTY_SERVICE, Stage.EXECUTING, 120, company=1, place=10, fine=20000),
     # served, decided
-    Spec("well", "在柳河村北岸私打水井", ViolationKind.PRIVATE_WELL, Stage.SERVED, 110, place=11, fine=20000),
+    Spec("well", "在柳河村北岸私打水井", ViolationKind.PRIVATE_WELL, Stage.SERVED, 110, place=11, fine=20000, town=True),
     Spec("vending", "在农贸市场门前占道经营", ViolationKind.STREET_VENDING, Stage.SERVED, 100, place=7, fine=300),
-    Spec("building", "未取得建设工程规划许可证扩建门面房", ViolationKind.ILLEGAL_BUILDING, Stage.DECIDED, 95, place=4, fine=8000),
+    Spec("building", "未取得建设工程规划许可证扩建门面房", ViolationKind.ILLEGAL_BUILDING, Stage.DECIDED, 95, place=4, fine=8000, town=True),
     Spec("market", "销售无合格证明的食用农产品", ViolationKind.MARKET, Stage.DECIDED, 90, company=3, place=7, fine=60000, published=False),
     # before the decision
-    Spec("land", "非法占用耕地堆放建筑垃圾", ViolationKind.ILLEGAL_LAND, Stage.COLLECTIVE, 85, company=0, place=9, fine=150000, complex=True),
-    Spec("mining", "无证开采石料", ViolationKind.ILLEGAL_MINING, Stage.LEGAL_REVIEW, 80, place=8, fine=50000, review_state="returned"),
+    Spec("land", "非法占用耕地堆放建筑垃圾", ViolationKind.ILLEGAL_LAND, Stage.COLLECTIVE, 85, company=0, place=9, fine=150000, complex=True, town=True),
+    Spec("mining", "无证开采石料", ViolationKind.ILLEGAL_MINING, Stage.LEGAL_REVIEW, 80, place=8, fine=50000, review_state="returned", town=True),
     Spec("building", "违法建设二层砖混结构房屋", ViolationKind.ILLEGAL_BUILDING, Stage.LEGAL_REVIEW, 75, place=0, fine=15000, review_state="assigned"),
     Spec("well", "擅自凿井并出售地下水", ViolationKind.PRIVATE_WELL, Stage.LEGAL_REVIEW, 70, company=3, place=3, fine=100000, review_state="submitted"),
-    Spec("building", "违法搭建钢结构雨棚", ViolationKind.ILLEGAL_BUILDING, Stage.STATEMENT, 60, place=1, fine=12000, hearing=True),
+    Spec("building", "违法搭建钢结构雨棚", ViolationKind.ILLEGAL_BUILDING, Stage.STATEMENT, 60, place=1, fine=12000, hearing=True, town=True),
     Spec("property", "物业服务企业擅自停止供水", ViolationKind.PROPERTY_SERVICE, Stage.STATEMENT, 50, company=1, place=10, fine=5000),
-    Spec("vending", "占用人行道摆摊经营", ViolationKind.STREET_VENDING, Stage.NOTIFIED, 40, place=4, fine=200),
+    Spec("vending", "占用人行道摆摊经营", ViolationKind.STREET_VENDING, Stage.NOTIFIED, 40, place=4, fine=200, town=True),
     Spec("land", "在林地内违法修建道路", ViolationKind.ILLEGAL_LAND, Stage.NOTIFIED, 30, place=2, fine=9000),
-    Spec("building", "占用消防通道违法搭建", ViolationKind.ILLEGAL_BUILDING, Stage.REVIEWED, 25, place=5, fine=2000),
-    Spec("mining", "夜间盗采河砂", ViolationKind.ILLEGAL_MINING, Stage.INVESTIGATING, 20, place=3),
+    Spec("building", "占用消防通道违法搭建", ViolationKind.ILLEGAL_BUILDING, Stage.REVIEWED, 25, place=5, fine=2000, town=True),
+    Spec("mining", "夜间盗采河砂", ViolationKind.ILLEGAL_MINING, Stage.INVESTIGATING, 20, place=3, town=True),
     Spec("well", "村民在承包地私打机井", ViolationKind.PRIVATE_WELL, Stage.INVESTIGATING, 15, place=11),
     Spec("property", "物业服务企业公共收益未公示", ViolationKind.PROPERTY_SERVICE, Stage.INVESTIGATING, 12, company=1, place=10),
-    Spec("building", "楼顶违法搭建阳光房", ViolationKind.ILLEGAL_BUILDING, Stage.FILED, 6, place=5),
+    Spec("building", "楼顶违法搭建阳光房", ViolationKind.ILLEGAL_BUILDING, Stage.FILED, 6, place=5, town=True),
     Spec("vending", "在学校门口流动摊贩经营", ViolationKind.STREET_VENDING, Stage.FILED, 3, place=4),
-    Spec("building", "擅自改变房屋外立面", ViolationKind.ILLEGAL_BUILDING, Stage.WITHDRAWN, 45, place=6),
+    Spec("building", "擅自改变房屋外立面", ViolationKind.ILLEGAL_BUILDING, Stage.WITHDRAWN, 45, place=6, town=True),
 )  # fmt: skip
 
 
@@ -209,8 +210,9 @@ def summary_lines(written: EnforcementWritten) -> list[str]:
 
 
 class Writer:
-    def __init__(self, seed: int, as_of: dt.date):
+    def __init__(self, seed: int, as_of: dt.date, town: bool = False):
         self.rng = random.Random(f"enforcement-{seed}")
+        self.town = town
         self.as_of = as_of
         self.today = timezone.localdate()
         self.counts = Counter()
@@ -254,7 +256,8 @@ class Writer:
             "reviewer": self.user("sfj_review"),
         }
         self.directory()
-        for index, spec in enumerate(sorted(SPECS, key=lambda s: -s.filed_ago)):
+        specs = [spec for spec in SPECS if spec.town or not self.town]
+        for index, spec in enumerate(sorted(specs, key=lambda s: -s.filed_ago)):
             self.case(index, spec)
         self.oversight()
         return self.written()
@@ -298,7 +301,7 @@ class Writer:
                 time_limit="自立案之日起九十日内作出处理决定",
                 remedy=REMEDY,
                 discretion_standard=spec.standard,
-                discretion_link=f"/public/enforcement/matters/{spec.code}/",
+                discretion_link=f"http://www.ganchao.gov.cn/zfgs/cljz/{spec.code}.html",
             )
             self.matters[spec.key] = es.matter_publish(actor=self.office, matter=matter)
             self.counts["enforcement_matters"] += 1
@@ -688,7 +691,7 @@ class Writer:
             oversight_services.complaint_create(
                 actor=actor,
                 agency=agency,
-                place="东湖镇柳河村南岸",
+                place="西湖镇荷塘村废弃砖厂",
                 received_on=self.day(60 - n * 10),
                 channel="12345热线",
                 summary="群众反映有人在河岸私挖滥采，夜间噪声扰民。",
@@ -716,5 +719,6 @@ class Writer:
         return EnforcementWritten(counts=self.counts, stages=self.stages, parties=self.parties)
 
 
-def write_enforcement(seed: int, as_of: dt.date) -> EnforcementWritten:
-    return Writer(seed, as_of).run()
+def write_enforcement(seed: int, as_of: dt.date, scale: str = "city") -> EnforcementWritten:
+    """The demo enforcement data; at town scale the smaller set (every stage once or twice)."""
+    return Writer(seed, as_of, town=scale == "town").run()

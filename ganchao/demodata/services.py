@@ -107,7 +107,9 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         matters = _write_matters(dataset, plans)
         assessment = _write_assessment(dataset)
         decisions = write_decisions(dataset.seed, dataset.as_of)  # through the services
-        enforcement = write_enforcement(dataset.seed, dataset.as_of)  # through the services
+        enforcement = write_enforcement(
+            dataset.seed, dataset.as_of, dataset.scale
+        )  # through the services
         event = _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement)
     retired = _retire_checkpoints() if reset else None
     return SeedResult(
