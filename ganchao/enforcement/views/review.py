@@ -124,7 +124,8 @@ class SubmitForm(forms.Form):
 
 class CollectiveForm(forms.Form):
     held_on = forms.DateField(
-        label=gettext_lazy("讨论日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("讨论日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     chair = forms.CharField(label=gettext_lazy("主持人"), max_length=50)
     participants = forms.CharField(label=gettext_lazy("参加人员"), widget=_textarea(2))
