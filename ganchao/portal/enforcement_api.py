@@ -13,22 +13,25 @@ from ganchao.portal import enforcement_selectors as sel
 router = Router(tags=["政务公开（无需登录）"])
 
 
+class PublicPageInput(LimitOffsetPagination.Input):
+    limit: int = Field(20, ge=1, le=50)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
 class PublicPage(LimitOffsetPagination):
     """?limit= (at most 50) &offset= (at most 10,000)."""
 
-    class Input(LimitOffsetPagination.Input):
-        limit: int = Field(20, ge=1, le=50)
-        offset: int = Field(0, ge=0, le=10_000)
+    Input = PublicPageInput
 
 
-class DecisionFilters(Schema):
+class PublicEnforcementDecisionFilters(Schema):
     q: str = ""
     agency_id: int | None = None
     category: str = ""
     year: int | None = Field(None, ge=2000, le=2100)
 
 
-class MatterFilters(Schema):
+class PublicEnforcementMatterFilters(Schema):
     q: str = ""
     agency_id: int | None = None
 
@@ -100,7 +103,7 @@ class PublicMatterOut(Schema):
 
 @router.get("/decisions", response=list[PublicEnforcementDecisionOut], auth=None)
 @paginate(PublicPage)
-def enforcement_decision_list(request, filters: Query[DecisionFilters]):
+def enforcement_decision_list(request, filters: Query[PublicEnforcementDecisionFilters]):
     """Published enforcement decisions (not withdrawn, within the publication period), newest
     first; q searches the title, the (masked) party and the number."""
     records = sel.filtered_records(
@@ -127,6 +130,6 @@ def enforcement_withdrawal_list(request):
 
 @router.get("/matters", response=list[PublicMatterOut], auth=None)
 @paginate(PublicPage)
-def enforcement_matter_list(request, filters: Query[MatterFilters]):
+def enforcement_matter_list(request, filters: Query[PublicEnforcementMatterFilters]):
     """Published enforcement matters (current versions) with their public particulars (B1)."""
     return PageRows(sel.matters_list(agency_id=filters.agency_id, q=filters.q), sel.matter_row)

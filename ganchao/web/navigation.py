@@ -79,8 +79,9 @@ def enforcement_staff(scope):
     )
 
 
-def case_handlers(scope):
-    return scope.has(Role.ENFORCEMENT_OFFICER, Role.UNIT_HEAD, Role.LIAISON)
+def enforcement_officer(scope):
+    """立案: the enforcement officers (an agency's head and liaison file from the desk)."""
+    return scope.has(Role.ENFORCEMENT_OFFICER)
 
 
 def exceptions_readers(scope):
@@ -148,7 +149,7 @@ NAV = [
         _("行政执法"),
         children=[
             NavEntry(_("案件工作台"), "enforcement:desk", enforcement_staff),
-            NavEntry(_("立案"), "enforcement:case_new", case_handlers),
+            NavEntry(_("立案"), "enforcement:case_new", enforcement_officer),
             NavEntry(_("全部案件"), "enforcement:case_list", enforcement_staff),
             NavEntry(_("法制审核"), "enforcement:review_desk", reviewers_or_office),
             NavEntry(_("执法公示任务"), "enforcement:publication_tasks", enforcement_staff),

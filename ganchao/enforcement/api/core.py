@@ -137,7 +137,7 @@ class SubmitReviewIn(Schema):
     opinion: str = ""
 
 
-class ReasonIn(Schema):
+class CaseReasonIn(Schema):
     reason: str = ""
 
 
@@ -281,14 +281,14 @@ def case_submit_review(request, case_id: int, payload: SubmitReviewIn):
 
 
 @router.post("/cases/{case_id}/reinvestigate", response=CaseOut, summary="退回补充调查")
-def case_reinvestigate(request, case_id: int, payload: ReasonIn):
+def case_reinvestigate(request, case_id: int, payload: CaseReasonIn):
     case = selectors.case_get(request.user, case_id)
     services.case_reinvestigate(actor=request.user, case=case, reason=payload.reason)
     return _fresh(request.user, case_id)
 
 
 @router.post("/cases/{case_id}/withdraw", response=CaseOut, summary="撤销立案")
-def case_withdraw(request, case_id: int, payload: ReasonIn):
+def case_withdraw(request, case_id: int, payload: CaseReasonIn):
     case = selectors.case_get(request.user, case_id)
     services.case_withdraw(actor=request.user, case=case, reason=payload.reason)
     return _fresh(request.user, case_id)

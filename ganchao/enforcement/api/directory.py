@@ -111,7 +111,7 @@ class DeactivateIn(Schema):
     reason: str = ""
 
 
-class MatterOut(Schema):
+class EnforcementMatterOut(Schema):
     id: int
     agency_id: int
     agency: str
@@ -153,7 +153,7 @@ class MatterFields(Schema):
     random_inspection: bool | None = None
 
 
-class MatterIn(MatterFields):
+class EnforcementMatterIn(MatterFields):
     agency_id: DbInt
     code: str
     name: str
@@ -181,7 +181,7 @@ class AVPolicyOut(Schema):
     overridden: bool
 
 
-class SettingsOut(Schema):
+class EnforcementSettingsOut(Schema):
     major_fine_person: Decimal
     major_fine_organisation: Decimal
     major_revoke_licence: bool
@@ -203,7 +203,7 @@ class SettingsOut(Schema):
     av_policies: list[AVPolicyOut]
 
 
-class SettingsIn(Schema):
+class EnforcementSettingsIn(Schema):
     major_fine_person: Decimal | None = None
     major_fine_organisation: Decimal | None = None
     major_revoke_licence: bool | None = None
@@ -377,7 +377,7 @@ def _matter_detail(actor, pk) -> dict:
     return _matter_out(matter)
 
 
-@router.get("/matters", response=list[MatterOut], summary="执法事项清单")
+@router.get("/matters", response=list[EnforcementMatterOut], summary="执法事项清单")
 @paginate(Page)
 def matters(request, filters: Query[MatterFilters]):
     rows = selectors.matters_list(
@@ -389,20 +389,20 @@ def matters(request, filters: Query[MatterFilters]):
     return PageRows(rows, _matter_out)
 
 
-@router.post("/matters", response={201: MatterOut}, summary="新增执法事项（草稿）")
-def matter_create(request, payload: MatterIn):
+@router.post("/matters", response={201: EnforcementMatterOut}, summary="新增执法事项（草稿）")
+def matter_create(request, payload: EnforcementMatterIn):
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     agency = selectors.agency_get(request.user, fields.pop("agency_id"))
     matter = services.matter_create(actor=request.user, agency=agency, **fields)
     return Reply(201, _matter_detail(request.user, matter.pk))
 
 
-@router.get("/matters/{matter_id}", response=MatterOut, summary="执法事项详情")
+@router.get("/matters/{matter_id}", response=EnforcementMatterOut, summary="执法事项详情")
 def matter_detail(request, matter_id: int):
     return _matter_detail(request.user, matter_id)
 
 
-@router.patch("/matters/{matter_id}", response=MatterOut, summary="修改执法事项草稿")
+@router.patch("/matters/{matter_id}", response=EnforcementMatterOut, summary="修改执法事项草稿")
 def matter_update(request, matter_id: int, payload: MatterFields):
     matter = selectors.matter_get(request.user, matter_id)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -412,7 +412,7 @@ def matter_update(request, matter_id: int, payload: MatterFields):
 
 @router.post(
     "/matters/{matter_id}/publish",
-    response=MatterOut,
+    response=EnforcementMatterOut,
     summary="公示执法事项（B1：公开内容须齐全）",
 )
 def matter_publish(request, matter_id: int):
@@ -423,7 +423,7 @@ def matter_publish(request, matter_id: int):
 
 @router.post(
     "/matters/{matter_id}/revise",
-    response={201: MatterOut},
+    response={201: EnforcementMatterOut},
     summary="修订执法事项（建立新版本草稿）",
 )
 def matter_revise(request, matter_id: int, payload: ReviseIn):
@@ -436,7 +436,7 @@ def matter_revise(request, matter_id: int, payload: ReviseIn):
     return Reply(201, _matter_detail(request.user, new.pk))
 
 
-@router.post("/matters/{matter_id}/repeal", response=MatterOut, summary="停用执法事项")
+@router.post("/matters/{matter_id}/repeal", response=EnforcementMatterOut, summary="停用执法事项")
 def matter_repeal(request, matter_id: int, payload: RepealIn):
     matter = selectors.matter_get(request.user, matter_id)
     services.matter_repeal(actor=request.user, matter=matter, reason=payload.reason)
@@ -462,14 +462,14 @@ def _settings_out() -> dict:
     }
 
 
-@router.get("/settings", response=SettingsOut, summary="行政执法设置")
+@router.get("/settings", response=EnforcementSettingsOut, summary="行政执法设置")
 def settings_read(request):
     selectors.require_reader(request.user)
     return _settings_out()
 
 
-@router.put("/settings", response=SettingsOut, summary="修改行政执法设置和音像记录要求")
-def settings_update(request, payload: SettingsIn):
+@router.put("/settings", response=EnforcementSettingsOut, summary="修改行政执法设置和音像记录要求")
+def settings_update(request, payload: EnforcementSettingsIn):
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     policies = fields.pop("av_policies", None) or {}
     with transaction.atomic():

@@ -54,7 +54,7 @@ class ExemptionReviewIn(Schema):
     note: str = ""
 
 
-class WithdrawIn(Schema):
+class WithdrawalIn(Schema):
     reason: str = ""
 
 
@@ -212,7 +212,7 @@ def publication_task_exemption_review(request, task_id: int, payload: ExemptionR
     response=PublicationTaskOut,
     summary="撤回已公开的决定信息并公布撤回说明（B5）",
 )
-def publication_task_withdraw(request, task_id: int, payload: WithdrawIn):
+def publication_task_withdraw(request, task_id: int, payload: WithdrawalIn):
     task = sel.task_get(request.user, task_id)
     services.withdrawal_complete(actor=request.user, task=task, reason=payload.reason)
     return _task(request, task_id)

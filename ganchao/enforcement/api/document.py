@@ -30,7 +30,7 @@ class DecisionDocumentPatchIn(Schema):
     social_impact_reason: str | None = None
 
 
-class BlockerOut(Schema):
+class DocumentBlockerOut(Schema):
     rule: str
     message: str
 
@@ -69,7 +69,7 @@ class DecisionDocumentOut(Schema):
     issued: bool
     issued_at: LocalDatetime | None
     document_sha256: str
-    blockers: list[BlockerOut]
+    blockers: list[DocumentBlockerOut]
     seal: SealOut | None
     publication: PublicationOut
 

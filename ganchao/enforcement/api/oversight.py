@@ -123,7 +123,7 @@ class RepeatOut(Schema):
     cases: list[CaseRefOut]
 
 
-class GapOut(Schema):
+class SupervisionGapOut(Schema):
     place: str
     agency: str
     complaints: int
@@ -142,11 +142,11 @@ class AnnualDueOut(Schema):
 class WarningsOut(Schema):
     unrectified: list[UnrectifiedOut]
     repeats: list[RepeatOut]
-    gaps: list[GapOut]
+    gaps: list[SupervisionGapOut]
     annual_due: list[AnnualDueOut]
 
 
-class AlertOut(Schema):
+class ClockAlertOut(Schema):
     level: int
     level_label: str
     on: dt.date
@@ -161,7 +161,7 @@ class OverdueOut(Schema):
     label: str
     due: dt.date
     days_over: int
-    alerts: list[AlertOut]
+    alerts: list[ClockAlertOut]
 
 
 class DashboardOut(Schema):

@@ -73,12 +73,12 @@ class PreservationIn(Schema):
     resolution: str = ""
 
 
-class BlockerOut(Schema):
+class ProcedureBlockerOut(Schema):
     rule: str
     message: str
 
 
-class NoticeOut(Schema):
+class PenaltyNoticeOut(Schema):
     id: int
     served_on: dt.date
     proposal: str
@@ -113,7 +113,7 @@ class HearingOut(Schema):
     record: str
 
 
-class DecisionOut(Schema):
+class CaseDecisionOut(Schema):
     kind: str
     penalties: list[str]
     fine: str | None
@@ -153,17 +153,17 @@ class PreservationOut(Schema):
 class ProcedureOut(Schema):
     case_id: int
     stage: str
-    notices: list[NoticeOut]
+    notices: list[PenaltyNoticeOut]
     hearing_request_due: dt.date | None
     statements: list[StatementOut]
     hearings: list[HearingOut]
-    decision: DecisionOut | None
+    decision: CaseDecisionOut | None
     deliveries: list[DeliveryOut]
     executions: list[ExecutionOut]
     preservations: list[PreservationOut]
     rectified_on: dt.date | None
     rectification_note: str
-    decide_blockers: list[BlockerOut]
+    decide_blockers: list[ProcedureBlockerOut]
 
 
 # ---- rows ------------------------------------------------------------------------------------

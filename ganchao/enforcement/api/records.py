@@ -67,7 +67,7 @@ class GapOut(Schema):
     reason: str
 
 
-class BlockerOut(Schema):
+class ActionBlockerOut(Schema):
     rule: str
     message: str
 
@@ -86,7 +86,7 @@ class ActionOut(Schema):
     av_policy: str
     completed_at: LocalDatetime | None
     gaps: list[GapOut]
-    blockers: list[BlockerOut]
+    blockers: list[ActionBlockerOut]
 
 
 class CaseFileOut(Schema):
