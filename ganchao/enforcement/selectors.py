@@ -4,9 +4,10 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from ganchao.common import workdays
 from ganchao.common.errors import NotFound
 from ganchao.enforcement import clocks as clock_rules
 from ganchao.enforcement import gates
@@ -14,10 +15,6 @@ from ganchao.enforcement.choices import (
     DEFAULT_AV_POLICY,
     MEDIA_KINDS,
     ActionKind,
-    DeliveryMethod,
-    ReviewState,
-    StatementKind,
-    TaskState,
 )
 from ganchao.enforcement.models import (
     Action,
@@ -25,15 +22,6 @@ from ganchao.enforcement.models import (
     Case,
     CaseDecision,
     CaseFile,
-    CaseRecord,
-    CollectiveDiscussion,
-    Delivery,
-    Execution,
-    Hearing,
-    LegalReview,
-    PartyStatement,
-    PenaltyNotice,
-    PublicationTask,
     RecordingGap,
     settings_get,
 )
@@ -126,81 +114,13 @@ def action_facts(action: Action, policies: dict[str, str], matter_id: int) -> ga
 
 
 def case_facts(case: Case, today: dt.date | None = None) -> gates.CaseFacts:
-    """Everything the gates look at, in a fixed number of queries."""
-    settings = settings_get()
-    today = today or timezone.localdate()
-    records = dict(
-        CaseRecord.objects.filter(case=case)
-        .values("stage")
-        .annotate(n=Count("id"))
-        .values_list("stage", "n")
-    )
-    policies = av_policies()
-    actions = [
-        action_facts(a, policies, case.matter_id)
-        for a in Action.objects.filter(case=case).prefetch_related(
-            "officers__matters", "files", "gaps"
-        )
-    ]
-    notice = PenaltyNotice.objects.filter(case=case).order_by("-served_on", "-id").first()
-    statements = list(PartyStatement.objects.filter(case=case).values_list("kind", flat=True))
-    hearings = list(Hearing.objects.filter(case=case))
-    reviews = list(LegalReview.objects.filter(case=case).order_by("round"))
-    latest = reviews[-1] if reviews else None
-    passed_at = latest.concluded_at if latest and latest.state == ReviewState.PASSED else None
-    discussions = list(CollectiveDiscussion.objects.filter(case=case))
-    decision = CaseDecision.objects.filter(case=case).first()
-    deliveries = list(Delivery.objects.filter(case=case))
-    executed = Execution.objects.filter(case=case).exists()
-    hearing_request_due = None
-    if notice is not None:
-        from ganchao.common import workdays
+    """Everything the gates look at, in a fixed number of queries: the batch reader of
+    selectors_core for a page of one case, so a list and a case page cannot disagree."""
+    from ganchao.enforcement import selectors_core
 
-        hearing_request_due = workdays.add_working_days(
-            notice.served_on, settings.hearing_request_working_days
-        )
-    collective_after = any(
-        passed_at is None or d.held_on >= timezone.localtime(passed_at).date() for d in discussions
-    )
-    return gates.CaseFacts(
-        stage=case.stage,
-        category=case.matter.category,
-        party_kind=case.party_kind,
-        visited=list(case.visited or []),
-        today=today,
-        records_by_stage=records,
-        actions=actions,
-        proposed_penalties=list(case.proposed_penalties or []),
-        proposed_fine=case.proposed_fine,
-        proposed_summary=case.proposed_summary,
-        manual_major=case.manual_major,
-        major_public_interest=case.major_public_interest,
-        multiple_legal_relations=case.multiple_legal_relations,
-        complex=case.complex,
-        thresholds=thresholds(settings),
-        notice_served_on=notice.served_on if notice else None,
-        hearing_right=bool(notice and notice.hearing_right),
-        hearing_request_due=hearing_request_due,
-        statement_kinds=statements,
-        hearing_requested=bool(hearings) or StatementKind.HEARING_REQUEST in statements,
-        hearing_held=any(h.held_on for h in hearings),
-        review_state=latest.state if latest else "",
-        review_pending=bool(
-            latest and latest.state in (ReviewState.SUBMITTED, ReviewState.ASSIGNED)
-        ),
-        review_passed_at=passed_at,
-        collective_after_review=bool(discussions) and collective_after,
-        collective_held=bool(discussions),
-        decision_kind=decision.kind if decision else "",
-        decision_missing=document_missing(decision) if decision else [],
-        social_impact_set=bool(decision and decision.social_impact is not None),
-        issued=bool(decision and decision.issued_at),
-        delivered=bool(deliveries),
-        electronic_without_consent=any(
-            d.method == DeliveryMethod.ELECTRONIC and not d.consent_file_id for d in deliveries
-        ),
-        executed=executed,
-    )
+    today = today or timezone.localdate()
+    with workdays.calendar_session():
+        return selectors_core.facts_of(case, selectors_core.CasePage([case]), today)
 
 
 def document_missing(decision: CaseDecision) -> list[str]:
@@ -214,57 +134,13 @@ def document_missing(decision: CaseDecision) -> list[str]:
     return missing
 
 
-def clock_dates(case: Case, facts_settings=None) -> clock_rules.ClockDates:
-    s = facts_settings or settings_get()
-    notice = PenaltyNotice.objects.filter(case=case).order_by("-served_on", "-id").first()
-    statement = PartyStatement.objects.filter(case=case).order_by("received_on").first()
-    hearing = Hearing.objects.filter(case=case).order_by("-requested_on", "-id").first()
-    decision = CaseDecision.objects.filter(case=case).first()
-    delivery = Delivery.objects.filter(case=case).order_by("delivered_on").first()
-    review = LegalReview.objects.filter(case=case, due__isnull=False).order_by("-round").first()
-    preservations = [
-        (timezone.localtime(a.started_at).date(), a.resolved_on)
-        for a in Action.objects.filter(case=case, kind=ActionKind.PRESERVATION)
-    ]
-    tasks = [
-        (
-            t.kind,
-            t.due,
-            timezone.localtime(t.done_at).date() if t.done_at else None,
-            t.state == TaskState.EXEMPT,
-        )
-        for t in PublicationTask.objects.filter(case=case).order_by("due", "id")
-    ]
-    return clock_rules.ClockDates(
-        filed_on=case.filed_on,
-        decide_days=s.decide_calendar_days,
-        deliver_days=s.deliver_working_days,
-        hearing_request_days=s.hearing_request_working_days,
-        hearing_notice_days=s.hearing_notice_working_days,
-        preservation_days=s.preservation_working_days,
-        decided_on=decision.decided_on if decision else None,
-        delivered_on=delivery.delivered_on if delivery else None,
-        notice_served_on=notice.served_on if notice else None,
-        hearing_right=bool(notice and notice.hearing_right),
-        hearing_requested_on=hearing.requested_on if hearing else None,
-        statement_on=statement.received_on if statement else None,
-        hearing_scheduled_on=hearing.scheduled_on if hearing else None,
-        hearing_notified_on=hearing.notified_on if hearing else None,
-        preservations=preservations,
-        review=(
-            review.due,
-            timezone.localtime(review.concluded_at).date() if review.concluded_at else None,
-        )
-        if review
-        else None,
-        tasks=tasks,
-        closed=case.stage in ("closed", "withdrawn"),
-    )
+def clock_dates(case: Case) -> clock_rules.ClockDates:
+    from ganchao.enforcement import selectors_core
+
+    return selectors_core.clock_dates_of(case, selectors_core.CasePage([case]))
 
 
 def case_clocks(case: Case, today: dt.date | None = None) -> list[clock_rules.Clock]:
-    from ganchao.common import workdays
-
     with workdays.calendar_session():
         return clock_rules.clocks_for(clock_dates(case), today or timezone.localdate())
 

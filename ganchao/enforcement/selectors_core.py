@@ -174,7 +174,7 @@ def _by_case(rows, key="case_id"):
     return out
 
 
-class _Page:
+class CasePage:
     """The records of a page of cases, each read once for all of them."""
 
     def __init__(self, cases):
@@ -210,9 +210,9 @@ class _Page:
         self.tasks = _by_case(PublicationTask.objects.filter(case_id__in=ids).order_by("due", "id"))
 
 
-def _facts(case, page: _Page, today: dt.date) -> gates.CaseFacts:
-    """selectors.case_facts of one case from the page's records (the same fields, the same
-    order)."""
+def facts_of(case, page: CasePage, today: dt.date) -> gates.CaseFacts:
+    """The gates' facts of one case from the page's records (selectors.case_facts is this for a
+    page of one)."""
     k = case.pk
     settings = page.settings
     notices = page.notices[k]
@@ -274,8 +274,8 @@ def _facts(case, page: _Page, today: dt.date) -> gates.CaseFacts:
     )
 
 
-def _clock_dates(case, page: _Page) -> clock_rules.ClockDates:
-    """selectors.clock_dates of one case from the page's records."""
+def clock_dates_of(case, page: CasePage) -> clock_rules.ClockDates:
+    """The clocks' dates of one case from the page's records."""
     k = case.pk
     s = page.settings
     notices = page.notices[k]
@@ -341,9 +341,9 @@ def facts_many(
         return {}
     today = today or timezone.localdate()
     with workdays.calendar_session():
-        page = _Page(cases)
+        page = CasePage(cases)
         return {
-            c.pk: (_facts(c, page, today), clock_rules.clocks_for(_clock_dates(c, page), today))
+            c.pk: (facts_of(c, page, today), clock_rules.clocks_for(clock_dates_of(c, page), today))
             for c in cases
         }
 

@@ -147,8 +147,9 @@ def test_overdue_filter_agrees_with_the_clocks(ecity, login):
     assert on_time.code not in listed
 
 
-def test_facts_many_equals_the_case_page_facts_and_clocks(ecity):
-    """The desk's batched facts and clocks are the very ones the case page computes."""
+def test_a_page_of_cases_reads_each_case_as_its_own_page_does(ecity):
+    """The desk reads a page of cases in one batch; each case's facts and clocks are those of
+    its own case page (no record of one case leaks into another)."""
     plain = fresh_case(ecity)
     busy = investigating(ecity, party_kind="organisation", party_name="赶超建材有限公司")
     services.record_add(actor=ecity.officer_user_a, case=busy, text="现场检查笔录")
@@ -175,6 +176,7 @@ def test_facts_many_equals_the_case_page_facts_and_clocks(ecity):
         assert facts == selectors.case_facts(case)
         assert clocks == selectors.case_clocks(case)
     assert many[busy.pk][0].major and many[busy.pk][0].notice_served_on
+    assert not many[plain.pk][0].major and many[plain.pk][0].notice_served_on is None
 
 
 def test_desk_query_count_does_not_grow_with_the_cases(ecity, login):

@@ -13,7 +13,7 @@ from ganchao.enforcement.tests.test_document import FULL, complete, decided
 
 JSON = "application/json"
 # The document page of an issued decision (session, scope, case, facts, decision, seal, task).
-QUERY_BUDGET = 25
+QUERY_BUDGET = 26
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
