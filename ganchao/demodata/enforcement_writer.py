@@ -66,7 +66,7 @@ ENFORCEMENT_COUNT_KEYS = (
 MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 480
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
-REMEDY = "对本事项的处理决定不服的，可以自收到决定书之日起六十日内向赶超市人民政府申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
+REMEDY = "对本事项的处理决定不服的，可以自收到决定书之日起六十日内向{city}人民政府申请行政复议，或者在六个月内依法向人民法院提起行政诉讼。"
 
 
 @dataclass(frozen=True)
@@ -105,6 +105,12 @@ MATTERS = (
     MatterSpec("permit", "cgj", "CG-101", "临时占用城市道路许可", MatterCategory.PERMIT,
                "《城市道路管理条例》第三十一条",
                "符合条件的，自受理之日起10个工作日内作出许可决定"),
+    MatterSpec("nr_land", "zrzyj", "ZR-001", "对非法占用土地的处罚", MatterCategory.PENALTY,
+               "《中华人民共和国土地管理法》第七十七条",
+               "责令退还非法占用的土地，按非法占用土地每平方米100元以上1000元以下处以罚款"),
+    MatterSpec("nr_mining", "zrzyj", "ZR-002", "对未取得采矿许可证擅自采矿的处罚", MatterCategory.PENALTY,
+               "《中华人民共和国矿产资源法》第三十九条",
+               "责令停止开采、赔偿损失，没收采出的矿产品和违法所得，可以并处违法所得50%以下的罚款"),
     MatterSpec("market", "scjgj", "SC-001", "对销售不符合安全标准食品的处罚", MatterCategory.PENALTY,
                "《中华人民共和国食品安全法》第一百二十四条",
                "没收违法所得和违法生产经营的食品，货值不足1万元的，并处5万元以上10万元以下罚款"),
@@ -115,11 +121,12 @@ PLACES = (
     "人民路与解放街交叉口", "锦绣花园小区", "滨河路夜市", "新华路农贸市场", "北山镇采石场旧址",
     "南郊工业园B区", "和平小区12号楼", "东湖镇柳河村北岸",
 )  # fmt: skip
+CERTIFICATE_PREFIX = {"cgj": "37", "scjgj": "38", "zrzyj": "39"}
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华"
 COMPANIES = (
-    "赶超市宏远建材有限公司", "赶超市顺通物业服务有限公司", "赶超市鑫源矿业有限公司",
-    "赶超市福满楼餐饮有限公司", "赶超市绿源食品商行",
+    "宏远建材有限公司", "顺通物业服务有限公司", "鑫源矿业有限公司",
+    "福满楼餐饮有限公司", "绿源食品商行",
 )  # fmt: skip
 
 
@@ -253,6 +260,8 @@ class Writer:
             "cgj_head": self.user("cgj_head"),
             "scjgj": self.user("scjg_officer"),
             "scjgj_head": self.user("scjg_head"),
+            "zrzyj": self.user("zrzy_officer"),
+            "zrzyj_head": self.user("zrzy_head"),
             "reviewer": self.user("sfj_review"),
         }
         self.directory()
@@ -265,26 +274,29 @@ class Writer:
     # ---- the directory ----
     def directory(self) -> None:
         es.settings_update(actor=self.office, publish_all_penalties=True)
-        for slug, name, seal in (
-            ("cgj", "赶超市综合行政执法局", "赶超市综合行政执法局"),
-            ("scjgj", "赶超市市场监督管理局", "赶超市市场监督管理局"),
+        for slug, name in (
+            ("cgj", "综合行政执法局"),
+            ("scjgj", "市场监督管理局"),
+            ("zrzyj", "自然资源和规划局"),
         ):
+            if self.users.get(slug) is None:  # 自然资源局 exists at city scale only
+                continue
             unit = self.users[slug].unit
             self.agencies[slug] = es.agency_create(
                 actor=self.office,
                 unit=unit,
-                name=name
-                if self.prefix == ""
-                else f"{self.root.name}{name.removeprefix('赶超市')}",
+                name=f"{self.root.name}{name}",
                 basis="《中华人民共和国行政处罚法》；市人民政府关于相对集中行政处罚权的决定",
                 address=f"{self.root.name}人民路{len(self.agencies) * 12 + 8}号",
                 phone=f"0000-8{len(self.agencies)}123456",
                 review_organ=f"{self.root.name}人民政府",
                 court=f"{self.root.name}人民法院",
-                seal_name=seal,
+                seal_name=f"{self.root.name}{name}",
             )
             self.counts["enforcement_agencies"] += 1
         for spec in MATTERS:
+            if spec.agency not in self.agencies:
+                continue
             agency = self.agencies[spec.agency]
             matter = es.matter_create(
                 actor=self.office,
@@ -299,7 +311,7 @@ class Writer:
                 approving_body=agency.name,
                 conditions="有违法行为发生，依法应当给予行政处罚，属于本机关管辖",
                 time_limit="自立案之日起九十日内作出处理决定",
-                remedy=REMEDY,
+                remedy=REMEDY.format(city=self.root.name),
                 discretion_standard=spec.standard,
                 discretion_link=f"http://www.ganchao.gov.cn/zfgs/cljz/{spec.code}.html",
             )
@@ -313,8 +325,11 @@ class Writer:
                 ("孙伟", None, self.as_of - dt.timedelta(days=40)),
             ),
             "scjgj": (("周敏", "scjgj", far), ("吴刚", None, far), ("郑丽", None, far)),
+            "zrzyj": (("冯志强", "zrzyj", far), ("蒋文博", None, far)),
         }  # fmt: skip
         for slug, rows in people.items():
+            if slug not in self.agencies:
+                continue
             agency = self.agencies[slug]
             matters = [m for m in self.matters.values() if m.agency_id == agency.pk]
             self.officers[slug] = []
@@ -323,7 +338,7 @@ class Writer:
                     actor=self.office,
                     agency=agency,
                     name=name,
-                    certificate_no=f"{'37' if slug == 'cgj' else '38'}0100{n:04d}",
+                    certificate_no=f"{CERTIFICATE_PREFIX[slug]}0100{n:04d}",
                     certificate_expires=expires,
                     matters=matters,
                     user=self.users.get(account) if account else None,
@@ -351,7 +366,11 @@ class Writer:
         head = self.users[f"{slug}_head"]
         crew = self.officers[slug][:2]
         if spec.company is not None:
-            party = (COMPANIES[spec.company], "91370100MA3C" + f"{index:06d}", "")
+            party = (
+                f"{self.root.name}{COMPANIES[spec.company]}",
+                "91370100MA3C" + f"{index:06d}",
+                "",
+            )
             kind = PartyKind.ORGANISATION
         else:
             party = self.person()

@@ -301,4 +301,7 @@ class CityBuilder:
         self._user("cgj_officer2", dept["cgj"], [Role.ENFORCEMENT_OFFICER], "执法人员")
         self._user("cgj_head", dept["cgj"], [Role.UNIT_HEAD], "单位负责人")
         self._user("scjg_head", dept["scjgj"], [Role.UNIT_HEAD], "单位负责人")
+        if "zrzyj" in dept:
+            self._user("zrzy_officer", dept["zrzyj"], [Role.ENFORCEMENT_OFFICER], "执法人员")
+            self._user("zrzy_head", dept["zrzyj"], [Role.UNIT_HEAD], "单位负责人")
         self._user("gxj_commissioner", dept["gxj"], [Role.COMMISSIONER], "企业服务专员")

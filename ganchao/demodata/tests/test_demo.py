@@ -48,7 +48,7 @@ def test_demo_keeps_existing_data_and_still_lists_the_accounts(recorder, capsys)
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "已生成演示数据" not in out
-    assert "演示账号（共 42 个" in out
+    assert "演示账号（共 44 个" in out
     assert recorder["serve"][-1]["port"] == 8000
 
 
