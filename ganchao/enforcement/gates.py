@@ -19,7 +19,6 @@ from ganchao.enforcement.choices import (
     ActionKind,
     AVPolicy,
     DecisionKind,
-    DeliveryMethod,
     MajorReason,
     MatterCategory,
     PartyKind,
@@ -378,7 +377,3 @@ def blockers(facts: CaseFacts) -> list[Blocker]:
     """What stops the case's next step now (the page's box and the API's `blockers`)."""
     step = next_step(facts.stage, facts)
     return blockers_for(step, facts) if step else []
-
-
-def delivery_needs_consent(method: str, has_consent: bool) -> bool:
-    return method == DeliveryMethod.ELECTRONIC and not has_consent

@@ -22,7 +22,6 @@ from ganchao.enforcement.models import (
     Case,
     CaseDecision,
     CaseFile,
-    RecordingGap,
     settings_get,
 )
 from ganchao.orgs.scoping import scope_of
@@ -151,7 +150,3 @@ def case_files(case: Case):
         .select_related("uploaded_by")
         .order_by("uploaded_at", "id")
     )
-
-
-def action_gaps(action: Action):
-    return RecordingGap.objects.filter(action=action)
