@@ -5,6 +5,7 @@ Units and users are never deleted, only deactivated, so that history keeps its n
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ganchao.common.models import TimeStamped
@@ -125,7 +126,9 @@ class UserQuerySet(models.QuerySet):
 
 
 class GanchaoUserManager(UserManager.from_queryset(UserQuerySet)):
-    pass
+    def get_by_natural_key(self, username):
+        """Login and lookups by username ignore case (LEGAL_RULES C1)."""
+        return self.get(username__iexact=username)
 
 
 class User(AbstractUser):
@@ -159,6 +162,10 @@ class User(AbstractUser):
     class Meta:
         ordering = ["username"]
         verbose_name = _("用户")
+        constraints = [
+            # Usernames are unique whatever their case (LEGAL_RULES C1): "Zhang" is "zhang".
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
