@@ -3,19 +3,17 @@ and the point-by-point breakdown sheet. Every score in a sheet is a numeric cell
 places and every value one shown to its indicator's precision; text never runs as a formula
 (common.excel's writer; CSV fields starting like a formula get a leading quote)."""
 
-import csv
 import datetime as dt
-import io
 import json
 from decimal import Decimal
 
 from ganchao.assessment.engine import round2
 from ganchao.assessment.filling import fill_note
-from ganchao.common.excel import (
+from ganchao.common.excel import cell_text
+from ganchao.common.exports import (
     SCORE_FORMAT,
     Figure,
-    cell_text,
-    csv_field,
+    csv_text,
     new_workbook,
     workbook_bytes,
     write_cell,
@@ -73,11 +71,7 @@ def ranking_table(rows: list[dict]) -> list[list]:
 
 
 def ranking_csv(rows: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for line in ranking_table(rows):
-        writer.writerow([csv_field(value) for value in line])
-    return buffer.getvalue()
+    return csv_text(ranking_table(rows))
 
 
 def ranking_xlsx(rows: list[dict], title: str, unassessed=()) -> bytes:

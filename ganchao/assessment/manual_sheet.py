@@ -34,14 +34,12 @@ from ganchao.assessment.services_inputs import (
     require_office,
 )
 from ganchao.common.errors import ValidationFailed
-from ganchao.common.excel import (
+from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError, Row
+from ganchao.common.exports import (
     SCORE_FORMAT,
-    ExcelBook,
-    ExcelError,
-    ExcelFileError,
-    Row,
     new_workbook,
     workbook_bytes,
+    write_cell,
     write_table,
 )
 from ganchao.orgs.models import Unit
@@ -269,14 +267,15 @@ def _rows(scheme: Scheme, period: str | None):
 def _notes(book, scheme: Scheme) -> None:
     sheet = book.create_sheet(_("填写说明"))
     points = "、".join(f"{c.name}（满分 {plain(c.points)}）" for c in manual_components(scheme))
-    for line in (
+    lines = (
         _("评议打分表：%(name)s") % {"name": scheme.name},
         _("“单位”填写单位编码、唯一的单位名称或简称，或“上级单位/本单位”这样的路径。"),
         _("“组成项”填写评议打分项的名称或编码：%(points)s。") % {"points": points},
         _("“得分”填写 0 至满分之间的数，最多两位小数；留空的行不导入。"),
         _("“单位名称”和“满分”两列仅供参考，导入时不读取。"),
-    ):
-        sheet.append([line])
+    )
+    for row, line in enumerate(lines, start=1):
+        write_cell(sheet, row, 1, line)
     sheet.column_dimensions["A"].width = 90
 
 

@@ -15,15 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
-from django.utils import timezone
+from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import column_index_from_string, get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from ganchao.common import numbers
+from openpyxl import load_workbook
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
+from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 HEADER_SEARCH_ROWS = 5
 MAX_COLUMNS = 500
@@ -218,6 +215,30 @@ def parse_date(value, year: int | None = None) -> date | None:
 
 
 # ---- opening a workbook -----------------------------------------------------------------
+#
+# An uploaded .xlsx is a zip archive, and a small one can unpack to gigabytes (a 1 MB file of
+# 1 GiB of whitespace took 21.8 s and 2.1 GB; issue 12 item 7). So the archive's directory is
+# checked before anything is unpacked, and each worksheet is read as a stream of rows — only
+# plain values are kept, never openpyxl's cell objects — stopping at the first row past the limit.
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # all members together, as the zip directory declares
+MAX_MEMBERS = 1000
+MAX_RATIO = 100  # unpacked : packed, for a member larger than RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_MERGED_CELLS = 200_000
+MEGABYTE = 1024 * 1024
+
+
+def max_data_rows() -> int:
+    """The data rows one sheet may hold (settings.IMPORT_MAX_ROWS, 50,000 by default)."""
+    return int(getattr(settings, "IMPORT_MAX_ROWS", MAX_DATA_ROWS))
+
+
+def _too_many_rows(sheet: str) -> ExcelFileError:
+    return ExcelFileError(
+        _("工作表“%(sheet)s”超过 %(limit)d 行，请分成几个文件导入")
+        % {"sheet": sheet, "limit": max_data_rows()}
+    )
 
 
 def _check_xlsx(data: bytes, filename: str) -> zipfile.ZipFile:
@@ -236,6 +257,7 @@ def _check_xlsx(data: bytes, filename: str) -> zipfile.ZipFile:
         names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
         raise ExcelFileError(_("文件不是 Excel 表格或已损坏，请另存为 .xlsx 格式")) from None
+    check_archive(archive)
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names:
             raise ExcelFileError(_("这是 Word 文档，不是 Excel 表格，请另存为 .xlsx 格式"))
@@ -243,88 +265,222 @@ def _check_xlsx(data: bytes, filename: str) -> zipfile.ZipFile:
     return archive
 
 
-def _has_formulas(archive: zipfile.ZipFile) -> bool:
-    # Loading the formulas too doubles the reading time, so look for <f> elements first.
-    pattern = re.compile(rb"<(?:\w+:)?f[\s>/]")
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-            with archive.open(name) as handle:
-                if pattern.search(handle.read()):
-                    return True
-    return False
+def check_archive(archive: zipfile.ZipFile) -> None:
+    """Refuse, from the zip directory alone and before unpacking anything, an archive that
+    would unpack too large (in total, or one member far larger than its packed size — a zip
+    bomb), that holds too many members, or whose members are encrypted. Reading a member never
+    yields more than the directory declares (zipfile stops there and checks the CRC)."""
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise ExcelFileError(
+            _("文件内部包含 %(count)d 个部件，超过 %(limit)d 个的上限，不是正常的 Excel 表格")
+            % {"count": len(members), "limit": MAX_MEMBERS}
+        )
+    if any(member.flag_bits & 0x1 for member in members):
+        raise ExcelFileError(_("文件已加密，请取消密码保护后另存为 .xlsx 格式再导入"))
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise ExcelFileError(
+            _(
+                "文件解压后达 %(size)d MB，超过 %(limit)d MB 的上限，请删除多余内容或分成几个文件导入"
+            )
+            % {"size": total // MEGABYTE, "limit": MAX_UNPACKED_BYTES // MEGABYTE}
+        )
+    for member in members:
+        ratio = member.file_size / max(member.compress_size, 1)
+        if member.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            raise ExcelFileError(
+                _(
+                    "文件内部的“%(name)s”压缩比达 %(ratio)d:1，超过 %(limit)d:1 的上限"
+                    "（可能是恶意构造的压缩炸弹），已拒绝读取"
+                )
+                % {"name": member.filename[:80], "ratio": ratio, "limit": MAX_RATIO}
+            )
 
 
-def _load(data: bytes, *, data_only: bool):
+def _unreadable(exc: Exception) -> ExcelFileError:
+    error = ExcelFileError(_("文件无法读取，可能已损坏，请另存为 .xlsx 格式"))
+    error.__cause__ = exc
+    return error
+
+
+def _load(data: bytes):
+    """The workbook in read-only mode: worksheets are parsed only when their rows are read."""
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it skips (data validation, slicers …); harmless
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), data_only=data_only)
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # any failure to parse an uploaded file is the file's fault
-        raise ExcelFileError(_("文件无法读取，可能已损坏，请另存为 .xlsx 格式")) from exc
+        raise _unreadable(exc) from exc
+
+
+class _RowParser(WorkSheetParser):
+    """openpyxl's streaming sheet parser keeping the cached values, which also notes the cells
+    holding a formula with no cached value (Excel never opened and saved the file)."""
+
+    def parse_cell(self, element):
+        cell = super().parse_cell(element)
+        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+            cell["formula"] = True
+        return cell
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    """One cell's value as read (a formula's cached value), its number format and place."""
+
+    row: int
+    column: int
+    value: object = None
+    number_format: str = "General"
+    uncomputed: bool = False  # a formula without a cached value
+
+
+class SheetData:
+    """A worksheet's cells as plain values, read in one streaming pass: per row, the non-empty
+    values by column, the style of numeric cells (for percent formats) and the merged ranges.
+    Refuses, as soon as it reaches it, a row past the row limit."""
+
+    def __init__(self, book, ws):
+        self.title = ws.title
+        self._book = book
+        self.values: dict[int, dict[int, object]] = {}
+        self.styles: dict[tuple[int, int], int] = {}
+        self.uncomputed: set[tuple[int, int]] = set()
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.last_row = 0
+        self.max_column = 0
+        try:
+            self._read(ws)
+        except ExcelFileError:
+            raise
+        except Exception as exc:  # malformed XML inside the archive is the file's fault
+            raise _unreadable(exc) from exc
+
+    def _read(self, ws) -> None:
+        workbook = ws.parent
+        # the header may sit in any of the first rows, with a second header row below it
+        furthest = max_data_rows() + HEADER_SEARCH_ROWS + 1
+        with warnings.catch_warnings(), ws._get_source() as source:
+            warnings.simplefilter("ignore")
+            parser = _RowParser(
+                source, ws._shared_strings, data_only=True, epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )  # fmt: skip
+            for number, cells in parser.parse():
+                if cells and number > furthest:
+                    raise _too_many_rows(ws.title)
+                self._keep(number, cells)
+            if parser.merged_cells is not None:
+                for merged in parser.merged_cells.mergeCell:
+                    low_col, low_row, high_col, high_row = range_boundaries(merged.ref)
+                    self.merges.append((low_row, low_col, high_row, high_col))
+
+    def _keep(self, number: int, cells) -> None:
+        kept = {}
+        for cell in cells:
+            row, column, value = cell["row"], cell["column"], cell["value"]
+            if column > MAX_COLUMNS:
+                continue
+            if cell.get("formula"):
+                self.uncomputed.add((row, column))
+            if value is None or value == "":
+                continue
+            kept[column] = value
+            if cell["style_id"] and isinstance(value, int | float):
+                self.styles[(row, column)] = cell["style_id"]
+        if kept:
+            self.values[number] = kept
+            self.last_row = max(self.last_row, number)
+            self.max_column = max(self.max_column, *kept)
+
+    def number_format(self, style_id: int) -> str:
+        return self._book.number_format(style_id)
+
+    def cell(self, row: int, column: int) -> SheetCell:
+        value = self.values.get(row, {}).get(column)
+        style = self.styles.get((row, column))
+        fmt = self.number_format(style) if style else "General"
+        return SheetCell(row, column, value, fmt, (row, column) in self.uncomputed)
 
 
 class ExcelBook:
-    """An opened .xlsx: the cached values, and the formulas to tell "no cached value" apart."""
+    """An opened .xlsx, checked as an archive; its worksheets are read one at a time, as
+    streams of rows, when a table is looked for."""
 
-    def __init__(self, values, formulas=None):
-        self.values = values
-        self.formulas = formulas
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self._formats: dict[int, str] = {}
 
     @classmethod
     def open(cls, data: bytes, filename: str = "") -> "ExcelBook":
-        archive = _check_xlsx(data, filename)
-        formulas = _load(data, data_only=False) if _has_formulas(archive) else None
-        return cls(_load(data, data_only=True), formulas)
+        _check_xlsx(data, filename)
+        return cls(_load(data))
 
     @property
     def sheet_names(self) -> list[str]:
-        return [ws.title for ws in self.values.worksheets]
+        return list(self.workbook.sheetnames)
 
-    def formula_at(self, sheet: str, row: int, column: int) -> str:
-        if self.formulas is None:
-            return ""
-        cell = self.formulas[sheet].cell(row=row, column=column)
-        return str(cell.value) if cell.data_type == "f" else ""
+    def number_format(self, style_id: int) -> str:
+        if style_id not in self._formats:
+            try:
+                format_id = self.workbook._cell_styles[style_id].numFmtId
+                if format_id < BUILTIN_FORMATS_MAX_SIZE:
+                    fmt = BUILTIN_FORMATS.get(format_id, "General")
+                else:
+                    fmt = self.workbook._number_formats[format_id - BUILTIN_FORMATS_MAX_SIZE]
+            except (IndexError, KeyError):
+                fmt = "General"
+            self._formats[style_id] = fmt
+        return self._formats[style_id]
 
     def find_table(self, keys, *, label: str = "", name: str = "") -> "Table | None":
         """The first worksheet (or the one called `name`) whose first five rows hold every key
         header; None when there is none."""
-        for ws in self.values.worksheets:
+        for ws in self.workbook.worksheets:
             if name and normalise_header(ws.title) != normalise_header(name):
                 continue
-            header_row = _find_header_row(ws, keys)
+            if not hasattr(ws, "_get_source"):  # a chart sheet holds no cells
+                continue
+            sheet = SheetData(self, ws)
+            merged = _merged_sources(sheet)
+            header_row = _find_header_row(sheet, keys, merged)
             if header_row:
-                return Table(self, ws, header_row, label=label)
+                return Table(self, sheet, header_row, label=label, merged=merged)
         return None
 
 
-def _merged_sources(ws: Worksheet) -> dict[tuple[int, int], tuple[int, int]]:
+def _merged_sources(sheet: SheetData) -> dict[tuple[int, int], tuple[int, int]]:
     """Every non-anchor cell of a merged range → the range's top-left cell."""
     sources = {}
-    last_row, last_column = ws.max_row, min(ws.max_column, MAX_COLUMNS)
-    for merged in ws.merged_cells.ranges:
-        anchor = (merged.min_row, merged.min_col)
-        for row in range(merged.min_row, min(merged.max_row, last_row) + 1):
-            for column in range(merged.min_col, min(merged.max_col, last_column) + 1):
+    last_row, last_column = sheet.last_row, sheet.max_column
+    for low_row, low_col, high_row, high_col in sheet.merges:
+        anchor = (low_row, low_col)
+        for row in range(low_row, min(high_row, last_row) + 1):
+            for column in range(low_col, min(high_col, last_column) + 1):
                 if (row, column) != anchor:
                     sources[(row, column)] = anchor
+            if len(sources) > MAX_MERGED_CELLS:
+                raise ExcelFileError(
+                    _("工作表“%(sheet)s”的合并单元格超过 %(limit)d 个，请取消合并后再导入")
+                    % {"sheet": sheet.title, "limit": MAX_MERGED_CELLS}
+                )
     return sources
 
 
-def _header_values(ws: Worksheet, row: int, merged) -> list[str]:
-    width = min(ws.max_column, MAX_COLUMNS)
+def _header_values(sheet: SheetData, row: int, merged) -> list[str]:
     values = []
-    for column in range(1, width + 1):
+    for column in range(1, sheet.max_column + 1):
         source = merged.get((row, column), (row, column))
-        values.append(normalise_header(ws.cell(*source).value))
+        values.append(normalise_header(sheet.cell(*source).value))
     return values
 
 
-def _find_header_row(ws: Worksheet, keys) -> int | None:
-    merged = _merged_sources(ws)
-    for row in range(1, min(ws.max_row, HEADER_SEARCH_ROWS) + 1):
-        if set(keys) <= set(_header_values(ws, row, merged)):
+def _find_header_row(sheet: SheetData, keys, merged) -> int | None:
+    for row in range(1, min(sheet.last_row, HEADER_SEARCH_ROWS) + 1):
+        if set(keys) <= set(_header_values(sheet, row, merged)):
             return row
     return None
 
@@ -335,14 +491,14 @@ def _find_header_row(ws: Worksheet, keys) -> int | None:
 class Table:
     """The rows below a header row. Errors found while reading cells collect in `errors`."""
 
-    def __init__(self, book: ExcelBook, ws: Worksheet, header_row: int, *, label: str = ""):
+    def __init__(self, book: ExcelBook, sheet: SheetData, header_row: int, *, label="", merged):
         self.book = book
-        self.ws = ws
-        self.title = ws.title
+        self.sheet = sheet
+        self.title = sheet.title
         self.label = label
         self.header_row = header_row
         self.errors: list[ExcelError] = []
-        self._merged = _merged_sources(ws)
+        self._merged = merged
         self.columns: dict[str, int] = {}
         self.grouped: dict[tuple[str, str], int] = {}
         two_rows = self._has_sub_headers()
@@ -351,21 +507,18 @@ class Table:
 
     def _has_sub_headers(self) -> bool:
         row = self.header_row
-        for merged in self.ws.merged_cells.ranges:
-            if merged.min_row == row and merged.max_row > row:
+        for low_row, low_col, high_row, high_col in self.sheet.merges:
+            if low_row == row and high_row > row:
                 return True
-            if merged.min_row == merged.max_row == row and merged.max_col > merged.min_col:
-                below = [
-                    self.ws.cell(row + 1, c).value
-                    for c in range(merged.min_col, merged.max_col + 1)
-                ]
+            if low_row == high_row == row and high_col > low_col:
+                below = [self.sheet.cell(row + 1, c).value for c in range(low_col, high_col + 1)]
                 if all(normalise_header(v) for v in below):
                     return True
         return False
 
     def _read_headers(self, two_rows: bool) -> None:
-        tops = _header_values(self.ws, self.header_row, self._merged)
-        subs = _header_values(self.ws, self.header_row + 1, self._merged) if two_rows else []
+        tops = _header_values(self.sheet, self.header_row, self._merged)
+        subs = _header_values(self.sheet, self.header_row + 1, self._merged) if two_rows else []
         for index, top in enumerate(tops, start=1):
             name = top
             below_source = self._merged.get((self.header_row + 1, index))
@@ -392,40 +545,38 @@ class Table:
         """The data rows, skipping rows whose own cells are all empty."""
         if not self.columns:
             return []
+        if self.sheet.last_row - self.first_data_row + 1 > max_data_rows():
+            raise _too_many_rows(self.title)
         width = max(self.columns.values())
-        last = self.ws.max_row
-        if last - self.first_data_row + 1 > MAX_DATA_ROWS:
-            raise ExcelFileError(
-                _("工作表“%(sheet)s”超过 %(limit)d 行，请分成几个文件导入")
-                % {"sheet": self.title, "limit": MAX_DATA_ROWS}
-            )
         result = []
-        for number, cells in enumerate(
-            self.ws.iter_rows(min_row=self.first_data_row, max_row=last, max_col=width),
-            start=self.first_data_row,
-        ):
-            if any(not isinstance(c, MergedCell) and cell_text(c.value) for c in cells):
-                result.append(Row(self, number, cells))
+        for number in sorted(self.sheet.values):
+            if number < self.first_data_row:
+                continue
+            values = self.sheet.values[number]
+            own = (
+                column
+                for column, value in values.items()
+                if column <= width and (number, column) not in self._merged
+            )
+            if any(cell_text(values[column]) for column in own):
+                result.append(Row(self, number))
         return result
 
 
 class Row:
     """One data row; each reader returns the parsed value or None and records any error."""
 
-    def __init__(self, table: Table, number: int, cells):
+    def __init__(self, table: Table, number: int):
         self.table = table
         self.number = number
-        self._cells = cells
         self._failed: set[str] = set()
 
-    def _cell(self, header: str):
+    def _cell(self, header: str) -> SheetCell | None:
         column = self.table.columns.get(header)
         if column is None:
             return None
-        source = self.table._merged.get((self.number, column))
-        if source is not None:
-            return self.table.ws.cell(*source)
-        return self._cells[column - 1]
+        source = self.table._merged.get((self.number, column), (self.number, column))
+        return self.table.sheet.cell(*source)
 
     def value(self, header: str):
         """The cell's value (a merged range's value, a formula's cached value); None when empty,
@@ -433,9 +584,7 @@ class Row:
         cell = self._cell(header)
         if cell is None:
             return None
-        if cell.value is None and self.table.book.formula_at(
-            self.table.title, cell.row, cell.column
-        ):
+        if cell.value is None and cell.uncomputed:
             self.fail(header, _("公式没有计算结果，请在 Excel 中打开、保存后再导入"))
         return cell.value
 
@@ -476,128 +625,18 @@ class Row:
         return bool(self._failed) if header is None else header in self._failed
 
 
-# ---- writing ----------------------------------------------------------------------------
+# The writing half lives in common.exports (the one writer of every export); these names are
+# still importable from here.
+MOVED_TO_EXPORTS = {
+    "DATE_FORMAT", "DATETIME_FORMAT", "FORMULA_TRIGGERS", "display_width", "SCORE_FORMAT", "Figure", "csv_field",
+    "csv_text", "needs_escape", "new_workbook", "number_format", "workbook_bytes", "write_cell",
+    "write_table",
+}  # fmt: skip
 
 
-def display_width(text: str) -> int:
-    """Columns a text needs on screen: wide (CJK) characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def __getattr__(name: str):
+    if name in MOVED_TO_EXPORTS:
+        from ganchao.common import exports
 
-
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-SCORE_FORMAT = "0.00"
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """A number shown to its own number of decimal places (an indicator's display precision),
-    for a column whose rows differ in precision."""
-
-    value: Decimal | int | float | None
-    places: int = 2
-
-
-def number_format(places: int, *, grouped: bool = False) -> str:
-    """0 → `0`, 2 → `0.00`; grouped: `#,##0.00`."""
-    whole = "#,##0" if grouped else "0"
-    return whole + ("." + "0" * places if places > 0 else "")
-
-
-def needs_escape(text: str) -> bool:
-    """True for text a spreadsheet would take as a formula (=, +, -, @, tab, carriage return)."""
-    return text.startswith(FORMULA_TRIGGERS)
-
-
-def csv_field(value) -> str:
-    """A CSV field that a spreadsheet never evaluates: text starting with = + - @ (or a tab or
-    carriage return) gets a leading single quote; numbers, negative ones too, stay as they are."""
-    text = "" if value is None else str(value)
-    if needs_escape(text) and numbers.finite(text) is None:
-        return "'" + text
-    return text
-
-
-def write_cell(ws: Worksheet, row: int, column: int, value, fmt: str = ""):
-    """One cell by the rules every export shares: numbers (and Figures) as numeric cells with a
-    number format, dates as dates, text always as a text cell — openpyxl would otherwise store
-    `=…` as a formula and `#N/A` as an error — with Excel's quote prefix when it starts like a
-    formula, so that Excel never evaluates it while the cell's value stays the text itself
-    (import reads back exactly what was written)."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, Figure):
-        fmt = number_format(value.places, grouped=True)
-        value = value.value
-    if value is None or value == "":
-        return cell
-    if isinstance(value, bool):
-        value = "是" if value else "否"  # the sheets' contract words, whatever the UI language
-    if isinstance(value, int | float | Decimal):
-        cell.value = value
-        cell.number_format = fmt or "General"
-    elif isinstance(value, datetime | date):
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            value = timezone.localtime(value).replace(tzinfo=None)  # a sheet has no time zone
-        cell.value = value
-        default = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-        cell.number_format = fmt or default
-    else:
-        text = str(value)
-        cell.value = text
-        cell.data_type = "s"
-        if needs_escape(text):
-            cell.quotePrefix = True
-        if fmt:
-            cell.number_format = fmt
-    return cell
-
-
-def write_table(
-    ws: Worksheet,
-    headers: list[str],
-    rows,
-    *,
-    text_columns=(),
-    wrap_columns=(),
-    number_formats: dict[str, str] | None = None,
-    max_width: int = 50,
-) -> None:
-    """A bold, frozen header row and the rows, each cell by `write_cell`; `text_columns` are
-    written as text cells (so that codes keep their leading zeros), `number_formats` gives a
-    column's number format (e.g. `0.00` for scores), columns are as wide as their content."""
-    for column, header in enumerate(headers, start=1):
-        write_cell(ws, 1, column, header).font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    text_indexes = {headers.index(h) + 1 for h in text_columns}
-    wrap_indexes = {headers.index(h) + 1 for h in wrap_columns}
-    formats = {headers.index(h) + 1: f for h, f in (number_formats or {}).items()}
-    widths = [display_width(str(h)) for h in headers]
-    for row, values in enumerate(rows, start=2):
-        for index, value in enumerate(values, start=1):
-            if index in text_indexes:
-                value = cell_text(value.value if isinstance(value, Figure) else value)
-            fmt = "@" if index in text_indexes else formats.get(index, "")
-            cell = write_cell(ws, row, index, value, fmt)
-            shown = value.value if isinstance(value, Figure) else value
-            widths[index - 1] = max(widths[index - 1], display_width(cell_text(shown)))
-            if index in wrap_indexes:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for index, width in enumerate(widths, start=1):
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = min(max(width + 2, 8), max_width)
-        if index in text_indexes:
-            ws.column_dimensions[letter].number_format = "@"
-
-
-def new_workbook() -> Workbook:
-    """An empty workbook without its default sheet."""
-    book = Workbook()
-    book.remove(book.active)
-    return book
-
-
-def workbook_bytes(book: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        return getattr(exports, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

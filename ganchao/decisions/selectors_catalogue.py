@@ -84,7 +84,7 @@ def organ_of(actor) -> Unit | None:
 
 def catalogue_sheet(catalogue) -> bytes:
     """The catalogue's items as an .xlsx with the headers the import reads."""
-    from ganchao.common.excel import new_workbook, workbook_bytes, write_table
+    from ganchao.common.exports import new_workbook, workbook_bytes, write_table
     from ganchao.decisions.services.catalogue import SHEET_HEADERS
 
     book = new_workbook()

@@ -3,9 +3,7 @@ built in memory) holding every stored file, re-verified against its upload-time 
 it is copied (an altered file aborts the export), records.txt (the text records by stage and
 time, the actions with their officers and times) and the manifest as CSV and JSON."""
 
-import csv
 import hashlib
-import io
 import json
 import re
 import tempfile
@@ -17,6 +15,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ganchao.common.errors import Conflict
+from ganchao.common.exports import csv_text
 from ganchao.enforcement import selectors_records as sel
 from ganchao.enforcement.choices import STAGE_ORDER, Stage
 from ganchao.enforcement.services.base import record
@@ -104,6 +103,13 @@ def _manifest_row(item, path: str) -> dict:
     }
 
 
+def manifest_csv(manifest: list[dict]) -> str:
+    """The archive's manifest.csv (with a BOM for Excel): file names are the uploaders' own, so
+    every field goes through the one CSV writer that no spreadsheet evaluates."""
+    rows = [[row[field] for field in MANIFEST_FIELDS] for row in manifest]
+    return csv_text(rows, header=MANIFEST_FIELDS, bom=True)
+
+
 def _copy_verified(archive: zipfile.ZipFile, item, path: str) -> None:
     """Copy one stored file into the archive in chunks, hashing on the way; refuse a file whose
     bytes differ from the upload-time hash."""
@@ -140,11 +146,7 @@ def case_archive(*, actor, case):
                 _copy_verified(archive, item, path)
                 manifest.append(_manifest_row(item, path))
             archive.writestr("records.txt", records_text(case, groups))
-            table = io.StringIO()
-            writer = csv.DictWriter(table, fieldnames=MANIFEST_FIELDS)
-            writer.writeheader()
-            writer.writerows(manifest)
-            archive.writestr("manifest.csv", "\ufeff" + table.getvalue())
+            archive.writestr("manifest.csv", manifest_csv(manifest))
             archive.writestr(
                 "manifest.json",
                 json.dumps({"case": case.code, "files": manifest}, ensure_ascii=False, indent=2),

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
-from ganchao.common.excel import Figure, new_workbook, workbook_bytes, write_table
+from ganchao.common.exports import Figure, new_workbook, workbook_bytes, write_table
 from ganchao.common.numbers import finite
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ITEM_TYPE_BY_WORD, AdjustmentState, Role

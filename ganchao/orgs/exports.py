@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 
-from ganchao.common.excel import MULTI_SEPARATORS, new_workbook, workbook_bytes, write_table
+from ganchao.common.excel import MULTI_SEPARATORS
+from ganchao.common.exports import new_workbook, workbook_bytes, write_table
 from ganchao.orgs.choices import WORD_BY_UNIT_TYPE
 from ganchao.orgs.models import Leader, LeaderArea, Unit
 from ganchao.orgs.references import UnitNode, UnitResolver, Unresolved

@@ -442,8 +442,8 @@ def test_formula_without_cached_value_is_an_error_naming_the_cell():
     assert "公式没有计算结果" in error.message
 
 
-def test_too_many_rows(monkeypatch):
-    monkeypatch.setattr("ganchao.common.excel.MAX_DATA_ROWS", 2)
+def test_too_many_rows(settings):
+    settings.IMPORT_MAX_ROWS = 2
     data = simple_book(["编号", "名称"], ["1", "甲"], ["2", "乙"], ["3", "丙"])
     with pytest.raises(ExcelFileError, match="超过 2 行"):
         ExcelBook.open(data).find_table(("编号", "名称")).rows()

@@ -324,7 +324,7 @@ def exceptions(request):
 
 
 def _exceptions_xlsx(rows, year) -> HttpResponse:
-    from ganchao.common.excel import new_workbook, workbook_bytes, write_table
+    from ganchao.common.exports import new_workbook, workbook_bytes, write_table
 
     book = new_workbook()
     sheet = book.create_sheet(_("例外情况"))
