@@ -215,3 +215,8 @@ FORMAT_MODULE_PATH = ["ganchao.formats"]
 # The public portal (/public/): comments one address may send per window (counted in the
 # database over PublicComment(address, submitted_at), so every process sees the same count).
 PORTAL_COMMENT_LIMITS = ((5, timedelta(minutes=10)), (20, timedelta(days=1)))
+
+# Uploaded sheets (issue 12 item 7): the data rows one worksheet may hold, and the rows above
+# which a web import is checked and written by a background job, its progress on the page.
+IMPORT_MAX_ROWS = 50_000
+IMPORT_BACKGROUND_ROWS = 2_000
