@@ -17,6 +17,7 @@ from ganchao.common.api import LocalDatetime, Page, PageRows
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.goals import selectors as goal_selectors
 from ganchao.orgs.models import Leader, Unit
+from ganchao.supervision import matter_attachments as attachments
 from ganchao.supervision import matter_selectors as sel
 from ganchao.supervision import matter_steps as steps
 from ganchao.supervision.matter_forms import end_of_day
@@ -51,6 +52,9 @@ class FeedbackOut(Schema):
     substantive: bool
     judgement: str
     attachment_name: str
+    attachment_content_type: str
+    attachment_size: int | None = None
+    attachment_sha256: str
     created_at: LocalDatetime
 
 
@@ -200,6 +204,9 @@ def detail_out(actor, pk: int) -> dict:
             "substantive": f.substantive,
             "judgement": f.judgement,
             "attachment_name": f.attachment_name,
+            "attachment_content_type": f.attachment_content_type,
+            "attachment_size": f.attachment_size,
+            "attachment_sha256": f.attachment_sha256,
             "created_at": f.created_at,
         }
         for f in matter.feedbacks.all()
@@ -296,6 +303,19 @@ def matter_new(request, payload: MatterIn):
 )
 def matter_detail(request, matter_id: int):
     return detail_out(request.user, matter_id)
+
+
+@router.get(
+    "/matters/{matter_id}/feedbacks/{feedback_id}/attachment",
+    response={200: None},
+    summary="下载反馈附件（下载前复核 SHA-256，文件被改动则 409 并记入审计）",
+)
+def feedback_attachment(request, matter_id: int, feedback_id: int):
+    matter = sel.matter_get(actor=request.user, pk=matter_id)
+    handle, feedback = attachments.attachment_open(
+        actor=request.user, matter=matter, feedback_id=feedback_id
+    )
+    return attachments.attachment_response(handle, feedback)
 
 
 @router.post("/matters/{matter_id}/receive", response=MatterDetailOut, summary="签收")

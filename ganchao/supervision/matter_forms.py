@@ -166,7 +166,14 @@ class RespondForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("写明采取的措施、进展和结果。只写“已阅”“收到”“转××办理”等不计为有效反馈。"),
     )
-    attachment = forms.FileField(label=_("附件（可选）"), required=False)
+    attachment = forms.FileField(
+        label=_("附件（可选）"),
+        required=False,
+        help_text=_("可上传 PDF、图片、Word、Excel 或 PowerPoint 文件，不超过 20 MB。"),
+        widget=forms.FileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.pptx"}
+        ),
+    )
 
     def __init__(self, *args, hop=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ganchao.common import workdays
 from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ganchao.orgs.models import Unit
+from ganchao.supervision import matter_attachments as attachments
 from ganchao.supervision import matter_rules as rules
 from ganchao.supervision.matter_choices import (
     FINAL_FEEDBACK_TARGET,
@@ -22,7 +23,6 @@ from ganchao.supervision.matter_choices import (
     Urgency,
 )
 from ganchao.supervision.matter_services import (
-    MAX_ATTACHMENT_BYTES,
     _audit,
     _event,
     _matter_for_change,
@@ -151,11 +151,6 @@ def names_for(matter: Matter, hop: MatterHop, actor) -> list[str]:
     return [n for n in names if n]
 
 
-def _check_attachment(attachment) -> None:
-    if attachment is not None and attachment.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed.on("attachment", _("附件：不能超过20MB"))
-
-
 @transaction.atomic
 def matter_respond(
     *,
@@ -180,7 +175,7 @@ def matter_respond(
     if hop.received_at is None:
         raise Conflict(_("请先签收，再反馈"))
     text = _text(text, "text", _("反馈内容"))
-    _check_attachment(attachment)
+    checked = attachments.attachment_check(attachment)
     verdict = rules.judge_feedback(
         text, has_attachment=attachment is not None, names=names_for(matter, hop, actor)
     )
@@ -194,9 +189,8 @@ def matter_respond(
         created_by=actor,
         created_at=at,
     )
-    if attachment is not None:
-        feedback.attachment_name = (getattr(attachment, "name", "") or "")[:200]
-        feedback.attachment.save(feedback.attachment_name or "附件", attachment, save=False)
+    if checked is not None:
+        attachments.attachment_attach(feedback, attachment, checked)
     feedback.save()
     _apply_feedback(matter, feedback, actor, at)
     return feedback

@@ -7,7 +7,7 @@ import datetime as dt
 from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ganchao.common import workdays
-from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
+from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ganchao.common.views import paginate, require_roles, require_staff, scoped
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import Role as GoalRole
 from ganchao.goals.templatetags.figures import period_label
 from ganchao.orgs.choices import Role
+from ganchao.supervision import matter_attachments as attachments
 from ganchao.supervision import matter_forms as mf
 from ganchao.supervision import matter_rules as rules
 from ganchao.supervision import matter_selectors as sel
@@ -226,15 +227,19 @@ def matter_detail(request, pk: int):
 @require_staff
 @scoped
 def feedback_attachment(request, pk: int, feedback_pk: int):
+    """The attachment after re-checking its hash; an altered file answers 409 with the matter
+    page and its message (the refusal is audited)."""
     matter = sel.matter_get(actor=request.user, pk=pk)
-    feedback = next((f for f in matter.feedbacks.all() if f.pk == feedback_pk), None)
-    if feedback is None or not feedback.attachment:
-        raise Http404
-    return FileResponse(
-        feedback.attachment.open("rb"),
-        as_attachment=True,
-        filename=feedback.attachment_name or "附件",
-    )
+    try:
+        handle, feedback = attachments.attachment_open(
+            actor=request.user, matter=matter, feedback_id=feedback_pk
+        )
+    except NotFound:
+        raise Http404 from None
+    except Conflict as error:
+        messages.error(request, error.message)
+        return _detail(request, pk, status=409)
+    return attachments.attachment_response(handle, feedback)
 
 
 def _form_errors(form, error: ValidationFailed) -> None:

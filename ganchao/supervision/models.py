@@ -159,8 +159,13 @@ class MatterFeedback(models.Model):
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("反馈类型"), max_length=16, choices=FeedbackKind.choices)
     text = models.TextField(_("反馈内容"))
+    # stored by the one checked store under a generated name; the uploader's name is kept in
+    # attachment_name for display only, the hash re-verified on every download
     attachment = models.FileField(_("附件"), upload_to="matters/%Y/%m/", blank=True)
     attachment_name = models.CharField(_("附件名称"), max_length=200, blank=True)
+    attachment_sha256 = models.CharField(_("附件SHA-256"), max_length=64, blank=True)
+    attachment_content_type = models.CharField(_("附件类型"), max_length=100, blank=True)
+    attachment_size = models.PositiveBigIntegerField(_("附件大小（字节）"), null=True, blank=True)
     substantive = models.BooleanField(_("实质性反馈"))
     judgement = models.TextField(_("判定说明"), blank=True)
     created_by = models.ForeignKey(

@@ -1,16 +1,16 @@
 """Every stored file the platform keeps with its SHA-256 taken on upload (DESIGN.md 3.1 `ganchao
-files verify`): evidence, appeal files, bulletins and their templates, decision materials.
+files verify`): evidence, appeal files, bulletins and their templates, decision materials,
+enforcement case files, decisions and templates, and matter feedback attachments.
 
-Each entry: (label, app label, model name, file field, hash field). A later app with stored
-files adds its entry here."""
+Each entry: (label, app label, model name, file field, hash field). Every FileField of every
+model must be listed (a test walks the installed apps), so a new one cannot be forgotten. A
+stored file without a recorded hash is a problem too: it cannot be verified."""
 
-import hashlib
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.core.files.storage import default_storage
 
-CHUNK = 1024 * 1024
+from ganchao.common.filestore import digest_of
 
 STORED_FILES = [
     ("佐证材料", "goals", "Evidence", "file", "sha256"),
@@ -21,6 +21,7 @@ STORED_FILES = [
     ("执法案卷材料", "enforcement", "CaseFile", "file", "sha256"),
     ("执法决定书", "enforcement", "CaseDecision", "document", "document_sha256"),
     ("执法决定书模板", "enforcement", "DocumentTemplate", "file", "sha256"),
+    ("督办反馈附件", "supervision", "MatterFeedback", "attachment", "attachment_sha256"),
 ]
 
 
@@ -34,17 +35,6 @@ class VerifyResult:
         return not self.problems
 
 
-def _digest(name: str) -> str | None:
-    try:
-        with default_storage.open(name, "rb") as handle:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-            return digest.hexdigest()
-    except (FileNotFoundError, OSError):
-        return None
-
-
 def files_verify() -> VerifyResult:
     """Re-hash every stored file (streamed, never whole in memory) against its record."""
     result = VerifyResult()
@@ -56,12 +46,14 @@ def files_verify() -> VerifyResult:
             .values_list("pk", file_field, hash_field)
         )
         for pk, name, expected in rows.iterator(chunk_size=500):
-            if not name or not expected:
+            if not name:
                 continue
             result.checked += 1
-            actual = _digest(name)
+            actual = digest_of(name)
             if actual is None:
                 result.problems.append(f"{label} #{pk}（{name}）：文件缺失")
+            elif not expected:
+                result.problems.append(f"{label} #{pk}（{name}）：未记录校验值，无法核验")
             elif actual != expected:
                 result.problems.append(f"{label} #{pk}（{name}）：校验值不符，文件已被改动")
     return result

@@ -18,6 +18,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from ganchao.common import filestore
 from ganchao.common.errors import ValidationFailed
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
@@ -86,6 +87,8 @@ def check_package(data: bytes, name: str) -> None:
             _("“%(name)s”的内容不是 Word 文档（.docx）或已损坏，请另存为 .docx 后重新上传")
             % {"name": name},
         )
+    # the one checked store's package checks: no zip bomb, no embedded program, no macros
+    filestore.check_archive(io.BytesIO(data), name, field="file")
 
 
 def check_template(data: bytes, name: str, sample: dict) -> None:

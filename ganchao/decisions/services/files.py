@@ -1,18 +1,21 @@
 """Stored files of decisions: checked by content, hashed on upload (SHA-256), re-verified on
 every access. Decision files are never deleted (A15)."""
 
-import uuid
+import dataclasses
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganchao.common import filestore
 from ganchao.common.errors import Conflict, ValidationFailed
 from ganchao.decisions.choices import MaterialKind
 from ganchao.decisions.models import DecisionFile
 from ganchao.decisions.services.base import record
-from ganchao.goals.evidence import check_upload, sha256_of
+from ganchao.goals.evidence import EVIDENCE, check_upload
+
+# decision materials: the evidence policy, stored in their own folder
+DECISION_FILES = dataclasses.replace(EVIDENCE, folder="decisions")
 
 
 def decision_file_add(
@@ -22,9 +25,7 @@ def decision_file_add(
     if kind not in MaterialKind.values:
         raise ValidationFailed.on("kind", _("材料类别无效"))
     checked = check_upload(upload)
-    name = f"decisions/{timezone.localtime():%Y/%m}/{uuid.uuid4().hex}.{checked.extension}"
-    upload.seek(0)
-    stored = default_storage.save(name, upload)
+    stored = filestore.store_checked(upload, checked, DECISION_FILES)
     with transaction.atomic():
         return _file_row(actor, decision, kind, upload, procedure, object_id, stored, checked)
 
@@ -55,11 +56,7 @@ def _file_row(actor, decision, kind, upload, procedure, object_id, stored, check
 
 
 def verify(item: DecisionFile) -> bool:
-    try:
-        with default_storage.open(item.file.name, "rb") as handle:
-            return sha256_of(handle) == item.sha256
-    except (FileNotFoundError, OSError):
-        return False
+    return filestore.verify(item.file.name, item.sha256)
 
 
 def decision_file_open(*, actor, item: DecisionFile):

@@ -10,7 +10,6 @@ import re
 import uuid
 from pathlib import Path
 
-import filetype
 from django.conf import settings
 from django.core.files.base import File
 from django.core.files.storage import default_storage
@@ -20,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from ganchao.audit.registry import register
+from ganchao.common import filestore
 from ganchao.common.errors import Conflict, FieldError, NotFound, ValidationFailed
 from ganchao.decisions.errors import ProcedureBlocked
 from ganchao.enforcement import gates
@@ -39,76 +39,32 @@ from ganchao.enforcement.services.base import (
     require_open,
     step_label,
 )
-from ganchao.goals.evidence import ACCEPTED as DOCUMENT_TYPES
-from ganchao.goals.evidence import sniff as sniff_document
 
-CHUNK = 1024 * 1024
+CHUNK = filestore.CHUNK
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 MAX_MEDIA_BYTES = 8 * 1024 * 1024 * 1024
-MEDIA_TYPES = {
-    "video/mp4": "mp4",
-    "video/quicktime": "mov",
-    "video/x-matroska": "mkv",
-    "video/webm": "webm",
-    "video/x-msvideo": "avi",
-    "audio/mpeg": "mp3",
-    "audio/x-wav": "wav",
-    "audio/wav": "wav",
-    "audio/mp4": "m4a",
-    "audio/x-m4a": "m4a",
-    "audio/ogg": "ogg",
-    "audio/amr": "amr",
-}
+# the case file's two policies in the one checked store: documents, and audio-video (B6, B7)
+DOCUMENTS = filestore.Policy(
+    types=filestore.DOCUMENT_TYPES,
+    max_bytes=MAX_DOCUMENT_BYTES,
+    folder="enforcement",
+    accepted_text="PDF、图片、Word、Excel",
+)
+MEDIA = filestore.Policy(
+    types=filestore.MEDIA_TYPES,
+    max_bytes=MAX_MEDIA_BYTES,
+    folder="enforcement",
+    accepted_text="MP4、MOV、MKV、WebM、AVI、MP3、WAV、M4A、OGG、AMR",
+)
+HashingReader = filestore.HashingReader
 
 register("enforcement.file_add", _("上传执法案卷材料"))
 register("enforcement.file_open", _("查阅执法案卷材料"))
 
 
-class HashingReader(File):
-    """A file wrapper whose chunks feed a SHA-256 as storage reads them."""
-
-    def __init__(self, upload):
-        super().__init__(upload, name=upload.name)
-        self.digest = hashlib.sha256()
-        self.read_size = 0
-
-    def chunks(self, chunk_size=None):
-        self.file.seek(0)
-        while True:
-            data = self.file.read(chunk_size or CHUNK)
-            if not data:
-                break
-            self.digest.update(data)
-            self.read_size += len(data)
-            yield data
-
-    def __iter__(self):
-        yield from self.chunks()
-
-
 def _content_type(upload, kind: str) -> tuple[str, str]:
-    """(content type, extension) by content; media by the first bytes only."""
-    name = upload.name or ""
-    if kind in MEDIA_KINDS:
-        upload.seek(0)
-        guess = filetype.guess(upload.read(8192))
-        upload.seek(0)
-        if guess is None or guess.mime not in MEDIA_TYPES:
-            raise ValidationFailed.on(
-                "file",
-                _(
-                    "“%(name)s”不是可接受的音视频文件（MP4、MOV、MKV、WebM、AVI、MP3、WAV、M4A、OGG、AMR）"
-                )
-                % {"name": name},
-            )
-        return guess.mime, MEDIA_TYPES[guess.mime]
-    content_type = sniff_document(upload, name)
-    if content_type is None:
-        raise ValidationFailed.on(
-            "file",
-            _("“%(name)s”的内容不是可接受的文件类型（PDF、图片、Word、Excel）") % {"name": name},
-        )
-    return content_type, DOCUMENT_TYPES[content_type][0]
+    """(content type, extension) by content and structure; media by the first bytes only."""
+    return filestore.check_type(upload, MEDIA if kind in MEDIA_KINDS else DOCUMENTS)
 
 
 def case_file_store(
@@ -140,9 +96,7 @@ def case_file_store(
     if kind in MEDIA_KINDS and recorded_from and recorded_to and recorded_to <= recorded_from:
         raise ValidationFailed.on("recorded_to", _("录制结束时间须晚于开始时间"))
     content_type, extension = _content_type(upload, kind)
-    stored_name = f"enforcement/{timezone.localtime():%Y/%m}/{uuid.uuid4().hex}.{extension}"
-    reader = HashingReader(upload)
-    stored = default_storage.save(stored_name, reader)
+    stored, digest, read_size = filestore.stream_to_storage(upload, "enforcement", extension)
     with transaction.atomic():
         case = lock(case)
         if check_handler:
@@ -160,8 +114,8 @@ def case_file_store(
             file=stored,
             original_name=(upload.name or "")[:255],
             content_type=content_type,
-            size=reader.read_size or size,
-            sha256=reader.digest.hexdigest(),
+            size=read_size or size,
+            sha256=digest,
             recorded_from=recorded_from,
             recorded_to=recorded_to,
             uploaded_by=actor,
@@ -179,14 +133,7 @@ def case_file_store(
 
 
 def verify(item: CaseFile) -> bool:
-    try:
-        with default_storage.open(item.file.name, "rb") as handle:
-            digest = hashlib.sha256()
-            for chunk in iter(lambda: handle.read(CHUNK), b""):
-                digest.update(chunk)
-            return digest.hexdigest() == item.sha256
-    except (FileNotFoundError, OSError):
-        return False
+    return filestore.verify(item.file.name, item.sha256)
 
 
 def case_file_open(*, actor, item: CaseFile):
