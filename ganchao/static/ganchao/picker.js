@@ -18,11 +18,8 @@
     });
   }
 
-  function escape(text) {
-    var div = document.createElement("div");
-    div.textContent = text == null ? "" : String(text);
-    return div.innerHTML;
-  }
+  // tom-select's render functions return HTML: every name goes through the one helper
+  function escape(text) { return window.Ganchao.escapeHtml(text); }
 
   function optionHtml(data) {
     var extra = [data.unit, data.code].filter(Boolean).join(" · ");

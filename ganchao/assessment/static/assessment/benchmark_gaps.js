@@ -1,22 +1,19 @@
 /* 对标一流 charts. The data comes from the page (json_script); ECharts is loaded from the
-   chart element's data-echarts-src unless the page already has it.
+   chart element's data-echarts-src unless the page already has it. Tooltips are built by
+   Ganchao.tooltip (text, never markup): a region or an indicator may hold any characters.
    - #benchmark-gaps-chart: a unit's value as a percentage of each benchmark, with a 100 % line;
    - #benchmark-chart: one indicator, each unit's value with the benchmarks as mark lines. */
 (function () {
   "use strict";
-  var FONT = { fontFamily: "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif" };
   var GREEN = "#067647", RED = "#b42318", BLUE = "#1d4ed8";
-
-  function read(id) {
-    var holder = document.getElementById(id);
-    return holder ? JSON.parse(holder.textContent) : null;
-  }
 
   function gapsOption(rows) {
     var shown = rows.filter(function (r) { return r.percent !== null; });
     return {
       grid: { left: 10, right: 50, top: 24, bottom: 10, containLabel: true },
-      tooltip: { trigger: "item", formatter: function (p) { return p.name + "：" + p.value + "%"; } },
+      tooltip: { trigger: "item", formatter: function (p) {
+        return Ganchao.tooltip(p.name, [[p.color, "", p.value + "%"]]);
+      } },
       // the 100% line must stay on the chart even when every unit is far below it
       xAxis: { type: "value", axisLabel: { formatter: "{value}%" },
                max: function (extent) { return Math.ceil(Math.max(extent.max, 100) * 1.08); } },
@@ -55,30 +52,17 @@
   }
 
   function draw() {
-    var charts = [];
     [["benchmark-gaps-chart", "benchmark-gaps-data", gapsOption],
      ["benchmark-chart", "benchmark-chart-data", indicatorOption]].forEach(function (spec) {
-      var element = document.getElementById(spec[0]);
-      var data = read(spec[1]);
-      if (!element || !data) { return; }
-      var chart = echarts.init(element, null, { renderer: "canvas" });
-      var option = spec[2](data);
-      option.textStyle = FONT;
-      option.animation = false;
-      chart.setOption(option);
-      charts.push(chart);
+      var data = Ganchao.data(spec[1]);
+      if (data) { Ganchao.chart(spec[0], spec[2](data)); }
     });
-    window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
   }
 
   function start() {
-    if (window.echarts) { draw(); return; }
     var element = document.querySelector("[data-echarts-src]");
-    if (!element) { return; }
-    var script = document.createElement("script");
-    script.src = element.getAttribute("data-echarts-src");
-    script.onload = draw;
-    document.head.appendChild(script);
+    if (!window.echarts && !element) { return; }
+    Ganchao.withECharts(element ? element.getAttribute("data-echarts-src") : "", draw);
   }
 
   if (document.readyState === "loading") {

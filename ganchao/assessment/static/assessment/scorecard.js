@@ -4,19 +4,17 @@
   "use strict";
   var holder = document.getElementById("trend-data");
   var element = document.getElementById("trend-chart");
-  if (!holder || !element || typeof echarts === "undefined") { return; }
+  if (!holder || !element || !window.echarts || !window.Ganchao) { return; }
   var data = JSON.parse(holder.textContent);
-  var chart = echarts.init(element, null, { renderer: "canvas" });
-  chart.setOption({
-    animation: false,
-    textStyle: { fontFamily: "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif" },
+  Ganchao.chart(element, {
     grid: { left: 36, right: 48, top: 24, bottom: 28 },
     tooltip: {
       trigger: "axis",
       formatter: function (items) {
         var i = items[0].dataIndex;
-        return data.labels[i] + "<br>" + data.rank_label + "：" + data.ranks[i] +
-          "<br>" + data.total_label + "：" + data.totals[i];
+        return Ganchao.tooltip(data.labels[i], [
+          ["", data.rank_label, data.ranks[i]], ["", data.total_label, data.totals[i]]
+        ]);
       }
     },
     xAxis: { type: "category", data: data.labels, boundaryGap: false },
@@ -29,5 +27,4 @@
       label: { show: true, position: "top", formatter: function (p) { return p.value; } }
     }]
   });
-  window.addEventListener("resize", function () { chart.resize(); });
 })();

@@ -3,22 +3,13 @@
 (function () {
   "use strict";
   var holder = document.getElementById("dashboard-data");
-  if (!holder || typeof echarts === "undefined") { return; }
+  if (!holder || !window.echarts || !window.Ganchao) { return; }
   var data = JSON.parse(holder.textContent);
   var COLOURS = { green: "#067647", yellow: "#b54708", red: "#b42318", grey: "#667085" };
-  var FONT = { fontFamily: "Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif" };
-  var charts = [];
 
-  function make(id, option, onClick) {
-    var element = document.getElementById(id);
-    if (!element) { return; }
-    var chart = echarts.init(element, null, { renderer: "canvas" });
-    option.textStyle = FONT;
-    option.animation = false;
-    chart.setOption(option);
-    if (onClick) { chart.on("click", onClick); element.style.cursor = "pointer"; }
-    charts.push(chart);
-  }
+  // every tooltip is built by Ganchao.tooltip (text, never markup): unit names may hold
+  // any characters, <img src=x onerror=…> included
+  function make(id, option, onClick) { Ganchao.chart(id, option, onClick); }
 
   function go(url) { if (url) { window.location.href = url; } }
 
@@ -71,7 +62,9 @@
   var cellWidth = heatBox ? (heatBox.clientWidth - 130) / Math.max(heat.months.length, 1) : 99;
   make("chart-heatmap", {
     grid: { left: 110, right: 20, top: 10, bottom: 60 },
-    tooltip: { formatter: function (p) { return heat.units[p.value[1]].name + " " + heat.months[p.value[0]] + "：按时报送 " + p.value[2] + "%"; } },
+    tooltip: { formatter: function (p) {
+      return Ganchao.tooltip(heat.units[p.value[1]].name, [[p.color, heat.months[p.value[0]] + " 按时报送", p.value[2] + "%"]]);
+    } },
     xAxis: { type: "category", data: heat.months, splitArea: { show: true } },
     yAxis: { type: "category", inverse: true, data: heat.units.map(function (u) { return u.name; }),
              axisLabel: { width: 100, overflow: "truncate" }, splitArea: { show: true } },
@@ -80,5 +73,4 @@
     series: [{ type: "heatmap", data: heat.cells, label: { show: cellWidth >= 26, formatter: function (p) { return p.value[2]; } } }]
   }, function (event) { go(heat.urls[event.value[1]]); });
 
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();
