@@ -129,8 +129,14 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 IDLE_TIMEOUT = timedelta(minutes=30)
-# Steps after the password (a second factor plugs in here), see accounts/login_flow.py.
-LOGIN_STEPS: list[str] = []
+# Steps after the password, see accounts/login_flow.py: the second factor (LEGAL_RULES C4) runs
+# for the roles the security policy names and for anyone who enrolled an authenticator.
+LOGIN_STEPS: list[str] = ["accounts:second_factor"]
+# Wrong codes count toward the login lockout (5 failures, 15 minutes) instead of django-otp's
+# own growing delay, which would refuse a right code typed a second after a wrong one.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+OTP_TOTP_ISSUER = "Ganchao"
 
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_FAILURE_LIMIT = 5

@@ -197,3 +197,34 @@ def artifacts_dir():
     path = Path(__file__).resolve().parent.parent / "test-artifacts"
     path.mkdir(exist_ok=True)
     return path
+
+
+def totp_code(user) -> str:
+    """The current code of the user's authenticator (enrolled on the spot if need be), as the
+    phone would show it. Also forgets the last code used, so that a test may sign the same user
+    in twice within one 30-second step."""
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+def log_in_page(page, username, password=TEST_PASSWORD):
+    """Sign in through the login page, typing the second factor when the account has or needs
+    one (LEGAL_RULES C4), the way a person with an authenticator would."""
+    from ganchao.accounts.mfa import login_step_needed
+    from ganchao.orgs.models import User
+
+    user = User.objects.filter(username=username).first()
+    code = totp_code(user) if user is not None and login_step_needed(user) else None
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    if code is not None:
+        page.get_by_label("动态验证码").fill(code)
+        page.get_by_role("button", name="验证并登录").click()
