@@ -50,6 +50,19 @@ def require_staff(view):
     return wrapper
 
 
+def require_directory(view):
+    """Pages of the unit directory, leaders and the calendar: every staff user and the system
+    and security administrators (who read no business data, LEGAL_RULES C5); 404 otherwise."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not scope_of(request.user).reads_directory:
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def paginate(request, queryset, per_page: int = 50):
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))

@@ -86,7 +86,7 @@ class TreeNode(Schema):
 
 
 def _staff(request):
-    if not scope_of(request.user).is_staff_user:
+    if not scope_of(request.user).reads_directory:
         raise Http404
 
 

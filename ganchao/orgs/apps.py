@@ -12,7 +12,7 @@ class Config(AppConfig):
         from ganchao.orgs.selectors import users_visible
 
         def unit_history(actor, object_id):
-            return scope_of(actor).is_staff_user and Unit.objects.filter(pk=object_id).exists()
+            return scope_of(actor).reads_directory and Unit.objects.filter(pk=object_id).exists()
 
         def user_history(actor, object_id):
             return (
@@ -21,7 +21,7 @@ class Config(AppConfig):
             )
 
         def leader_history(actor, object_id):
-            return scope_of(actor).is_staff_user
+            return scope_of(actor).reads_directory
 
         register_history_access("unit", unit_history)
         register_history_access("leader", leader_history)

@@ -3,9 +3,18 @@
 A user reads and changes their own unit's subtree and those of their posts; the supervision
 office reads everything; a leader also reads the subtrees of their current areas, and a
 principal leader (市长, 市委书记: Leader.principal) the whole of their city — the 市 above their
-own unit, not the province; system and security administrators manage accounts and units
-everywhere; the auditor reads only the audit log. Computed once per request and cached on the
-user object.
+own unit, not the province; the auditor reads only the audit log. Computed once per request and
+cached on the user object.
+
+Two scopes, kept apart (三员分立, LEGAL_RULES C5):
+
+- the business scope (`units_q`, `covers_path`, `reads_all`, `is_staff_user`) says which goals,
+  reports, evidence, matters, scores, decisions and cases an actor reads. An administrator
+  account (system, security or audit administrator: no business role) has none at all, so every
+  business selector built on it gives them nothing;
+- the directory scope (`directory_units_q`, `covers_directory_path`, `reads_directory`) says
+  which units, leaders and user accounts an actor sees: the system and security administrators
+  manage them everywhere, the auditor sees none, everyone else their business read scope.
 """
 
 from dataclasses import dataclass
@@ -15,7 +24,10 @@ from django.utils import timezone
 
 from ganchao.orgs.choices import EXCLUSIVE_ROLES, Role, UnitType
 
-READ_ALL_ROLES = {Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
+# Business data of every unit: the supervision office only. The administrators manage accounts
+# and units everywhere (DIRECTORY_ALL_ROLES) but read no business data.
+READ_ALL_ROLES = {Role.OFFICE}
+DIRECTORY_ALL_ROLES = {Role.OFFICE, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN}
 # Always true, and unlike an empty Q() it survives being OR-ed with another condition.
 EVERYTHING = ~Q(pk__in=[])
 
@@ -43,28 +55,44 @@ class Scope:
 
     @property
     def is_admin_only(self) -> bool:
-        """An administrator account (三员分立) holds no business role, so it answers for no
-        unit: write scope (responding to a 催办 or 督办单, appealing, recording burden) is the
-        business roles' own units only. Accounts and units are managed through role checks in
-        the orgs services, not through this scope."""
+        """An administrator account (三员分立) holds no business role, so it neither reads nor
+        answers for any unit's business data: its business scope is empty. Accounts and units
+        are managed through the directory scope and role checks in the orgs services."""
         return bool(self.roles) and self.roles <= EXCLUSIVE_ROLES
 
     @property
     def reads_all(self) -> bool:
-        return bool(self.roles & READ_ALL_ROLES)
+        """Reads every unit's business data (the supervision office)."""
+        return not self.is_admin_only and bool(self.roles & READ_ALL_ROLES)
 
     @property
     def is_staff_user(self) -> bool:
-        """May read the unit directory: every signed-in staff user but the auditor."""
+        """May read business data at all: every signed-in user but an administrator account
+        (system, security or audit administrator)."""
+        return not self.anonymous and not self.is_auditor_only and not self.is_admin_only
+
+    @property
+    def reads_directory(self) -> bool:
+        """May read the unit directory, the leaders and (within `directory_units_q`) user
+        accounts: every signed-in staff user but the auditor."""
         return not self.anonymous and not self.is_auditor_only
+
+    @property
+    def _directory_all(self) -> bool:
+        return self.reads_directory and bool(self.roles & DIRECTORY_ALL_ROLES)
+
+    @property
+    def _no_business(self) -> bool:
+        return self.anonymous or self.is_auditor_only or self.is_admin_only
 
     @property
     def read_paths(self) -> tuple[str, ...]:
         return tuple(_minimal([*self.own_paths, *self.leader_paths, *self.city_paths]))
 
     def units_q(self, prefix: str = "", *, write: bool = False) -> Q:
-        """A filter on Unit (or on a relation through `prefix`, e.g. "unit__") for the scope."""
-        if self.anonymous or self.is_auditor_only or (write and self.is_admin_only):
+        """A filter on Unit (or on a relation through `prefix`, e.g. "unit__") for the business
+        scope; nothing for an administrator account."""
+        if self._no_business:
             return Q(pk__in=[])
         if self.reads_all and not write:
             return EVERYTHING
@@ -75,12 +103,27 @@ class Scope:
         return query
 
     def covers_path(self, path: str, *, write: bool = False) -> bool:
-        if self.anonymous or self.is_auditor_only or (write and self.is_admin_only):
+        if self._no_business:
             return False
         if self.reads_all and not write:
             return True
         paths = self.own_paths if write else self.read_paths
         return any(path.startswith(prefix) for prefix in paths)
+
+    def directory_units_q(self, prefix: str = "") -> Q:
+        """A filter on Unit (through `prefix`) for the accounts and units the actor manages or
+        sees in the directory: everything for the office and the system and security
+        administrators, the business read scope for everyone else, nothing for the auditor."""
+        if not self.reads_directory:
+            return Q(pk__in=[])
+        if self._directory_all:
+            return EVERYTHING
+        return self.units_q(prefix)
+
+    def covers_directory_path(self, path: str) -> bool:
+        if not self.reads_directory:
+            return False
+        return self._directory_all or self.covers_path(path)
 
 
 ANONYMOUS = Scope(frozenset(), (), (), anonymous=True)

@@ -1,7 +1,9 @@
 """Reads on units, leaders and users, scoped to the actor.
 
-The unit directory (name, code, type, parent, category, aliases) is readable by every staff
-user; users and what units own are visible only within the actor's scope.
+The unit directory (name, code, type, parent, category, aliases) and the leaders are readable by
+every staff user and the system and security administrators; user accounts are visible within
+the actor's directory scope (scoping.Scope.directory_units_q: the administrators see every
+account, though no business data).
 """
 
 import json
@@ -32,7 +34,7 @@ DIRECTORY_FIELDS = (
 
 
 def _require_staff(actor):
-    if not scope_of(actor).is_staff_user:
+    if not scope_of(actor).reads_directory:
         raise NotFound("页面不存在")
 
 
@@ -111,7 +113,7 @@ def unit_overview(*, actor) -> dict:
             if counts.get(t.value)
         ],
         "users": users_visible(actor=actor).filter(is_active=True).count()
-        if scope_of(actor).is_staff_user
+        if scope_of(actor).reads_directory
         else 0,
     }
 
@@ -148,8 +150,8 @@ def leader_rows(*, actor, today=None) -> list[dict]:
 
 
 def users_visible(*, actor):
-    """Users whose unit lies in the actor's read scope (admins: every user)."""
-    return User.objects.filter(scope_of(actor).units_q("unit__")).select_related("unit")
+    """Users whose unit lies in the actor's directory scope (administrators: every user)."""
+    return User.objects.filter(scope_of(actor).directory_units_q("unit__")).select_related("unit")
 
 
 def user_list(*, actor, q: str = "", unit_code: str = "", role: str = "", active=None):
@@ -186,8 +188,8 @@ def user_get(*, actor, pk) -> User:
 
 
 def unit_users(*, actor, unit: Unit):
-    """Users of a unit, only when the unit lies in the actor's scope (else an empty list)."""
-    if not scope_of(actor).covers_path(unit.path):
+    """Users of a unit, only when the unit lies in the actor's directory scope (else none)."""
+    if not scope_of(actor).covers_directory_path(unit.path):
         return User.objects.none()
     return User.objects.filter(unit=unit).prefetch_related("role_grants").order_by("username")
 

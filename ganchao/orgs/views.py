@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from ganchao.accounts.services import account_locked, account_unlock, password_reset
 from ganchao.common.errors import GanchaoError
 from ganchao.common.forms import apply_error
-from ganchao.common.views import paginate, require_roles, require_staff, scoped
+from ganchao.common.views import paginate, require_directory, require_roles, scoped
 from ganchao.orgs import selectors, services
 from ganchao.orgs.choices import Role, UnitType
 from ganchao.orgs.forms import (
@@ -31,7 +31,7 @@ ADMINS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
 
 
 @login_required
-@require_staff
+@require_directory
 def unit_tree(request):
     q = request.GET.get("q", "").strip()
     context = {"q": q, "can_edit": scope_of(request.user).has(Role.SYSTEM_ADMIN)}
@@ -43,7 +43,7 @@ def unit_tree(request):
 
 
 @login_required
-@require_staff
+@require_directory
 @scoped
 def unit_children(request, pk: int):
     unit = selectors.unit_get(actor=request.user, pk=pk)
@@ -66,7 +66,7 @@ def unit_detail(request, pk: int):
             if any(a["id"] == unit.pk for a in row["areas"])
         ],
         "users": selectors.unit_users(actor=request.user, unit=unit),
-        "in_scope": scope.covers_path(unit.path),
+        "in_scope": scope.covers_directory_path(unit.path),
         "can_edit": scope.has(Role.SYSTEM_ADMIN),
         "type_label": UnitType(unit.type).label,
     }
@@ -152,7 +152,7 @@ def unit_toggle_active(request, pk: int):
 
 
 @login_required
-@require_staff
+@require_directory
 @scoped
 def leader_list(request):
     return render(

@@ -18,7 +18,14 @@ class NavEntry:
 
 
 def staff(scope):
+    """Business sections: every staff user but the administrators (三员分立, LEGAL_RULES C5)."""
     return scope.is_staff_user
+
+
+def directory(scope):
+    """The home page, messages, units, leaders and the calendar: staff and the system and
+    security administrators."""
+    return scope.reads_directory
 
 
 def office_or_leader(scope):
@@ -40,6 +47,10 @@ def admins(scope):
 
 def system_admin(scope):
     return scope.has(Role.SYSTEM_ADMIN)
+
+
+def security_admin(scope):
+    return scope.has(Role.SECURITY_ADMIN)
 
 
 def auditor(scope):
@@ -90,8 +101,8 @@ def exceptions_readers(scope):
 
 
 NAV = [
-    NavEntry(_("首页"), "web:home", staff),
-    NavEntry(_("我的消息"), "notifications:inbox", staff),
+    NavEntry(_("首页"), "web:home", directory),
+    NavEntry(_("我的消息"), "notifications:inbox", directory),
     NavEntry(
         _("盯着干"),
         children=[
@@ -167,8 +178,8 @@ NAV = [
     NavEntry(
         _("单位与领导"),
         children=[
-            NavEntry(_("单位目录"), "orgs:unit_tree", staff),
-            NavEntry(_("领导分工"), "orgs:leader_list", staff),
+            NavEntry(_("单位目录"), "orgs:unit_tree", directory),
+            NavEntry(_("领导分工"), "orgs:leader_list", directory),
         ],
     ),
     NavEntry(
@@ -176,8 +187,9 @@ NAV = [
         children=[
             NavEntry(_("用户管理"), "orgs:user_list", admins),
             NavEntry(_("单位表导入导出"), "orgs:unit_import", system_admin),
-            NavEntry(_("工作日历"), "workcal:calendar", staff),
+            NavEntry(_("工作日历"), "workcal:calendar", directory),
             NavEntry(_("发送失败的消息"), "notifications:failed", system_admin),
+            NavEntry(_("安全策略"), "accounts:policy", security_admin),
         ],
     ),
     NavEntry(

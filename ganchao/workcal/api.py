@@ -72,7 +72,7 @@ class AddHoursOut(Provisional):
 
 
 def _require_reader(request) -> None:
-    if not scope_of(request.user).is_staff_user:
+    if not scope_of(request.user).reads_directory:
         raise NotFound(_("页面不存在"))
 
 

@@ -6,7 +6,7 @@ from ganchao.orgs.choices import Role
 
 
 def can_read_calendar(scope) -> bool:
-    return scope.is_staff_user
+    return scope.reads_directory
 
 
 def can_edit_calendar(scope) -> bool:

@@ -44,7 +44,7 @@ class DatabaseSource:
 
 
 def _require_reader(actor) -> None:
-    if actor is not None and not scope_of(actor).is_staff_user:
+    if actor is not None and not scope_of(actor).reads_directory:
         raise NotFound(_("页面不存在"))
 
 

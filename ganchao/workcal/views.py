@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ganchao.common.errors import GanchaoError, ValidationFailed
 from ganchao.common.forms import apply_error
-from ganchao.common.views import require_roles, require_staff, scoped
+from ganchao.common.views import require_directory, require_roles, scoped
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 from ganchao.workcal import selectors, services
@@ -74,7 +74,7 @@ def _render(request, year: int, *, year_error: str = "", override_form=None, yea
 
 
 @login_required
-@require_staff
+@require_directory
 @scoped
 def calendar_page(request):
     today = timezone.localdate()

@@ -139,11 +139,13 @@ def test_read_all_scope_survives_being_combined_with_another_condition(city):
 
 
 def test_an_administrator_answers_for_no_unit(city):
-    """The system and security administrators read everything and manage accounts, but they do
-    not respond, appeal or record for a unit: their write scope is empty (三员分立)."""
+    """The system and security administrators manage every unit's accounts, but they neither
+    read a unit's business data nor respond, appeal or record for it: their business scope is
+    empty, their directory scope everything (三员分立)."""
     for admin in (city.admin, city.security):
         scope = scope_of(admin)
-        assert scope.covers_path(city.town_a.path)
+        assert not scope.covers_path(city.town_a.path)
+        assert scope.covers_directory_path(city.town_a.path)
         assert not scope.covers_path(city.town_a.path, write=True)
         assert not scope.covers_path(admin.unit.path, write=True)
         assert not Unit.objects.filter(scope.units_q(write=True)).exists()
