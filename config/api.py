@@ -5,11 +5,11 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.db import DataError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from ganchao.common.api import GanchaoAPI, JsonBodyError
 from ganchao.common.api_errors import error_response, validation_messages
 from ganchao.common.errors import GanchaoError
 
@@ -24,7 +24,7 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(
+api = GanchaoAPI(
     title="赶超 API",
     version="1",
     description="赶超平台接口。认证：POST /api/v1/auth/token 获取令牌，之后在请求头加 Authorization: Bearer <令牌>。",
@@ -103,15 +103,32 @@ def on_bad_multipart(request, exc):
 def on_too_big(request, exc):
     return error_response(
         request,
-        422,
-        "invalid",
+        413,
+        "too_large",
         "请求体过大或字段、文件过多，未做任何修改",
         [{"field": "请求", "message": "请求体过大或字段、文件过多"}],
     )
 
 
+# ninja's own refusals carry English text: these say the same in Chinese.
+NINJA_MESSAGES = {
+    "CSRF check Failed": "CSRF 校验失败：网页会话的写操作须带 CSRF 令牌，脚本请改用接口令牌",
+}
+
+
 @api.exception_handler(HttpError)
 def on_http(request, exc):
+    cause = exc.__cause__
+    if isinstance(cause, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        return on_too_big(request, cause)
+    if isinstance(cause, JsonBodyError):
+        return error_response(
+            request,
+            400,
+            "bad_request",
+            "请求体不是合法的 JSON，未做任何修改",
+            [{"field": "请求", "message": "请求体不是合法的 JSON"}],
+        )
     codes = {
         400: "bad_request",
         401: "unauthenticated",
@@ -120,7 +137,8 @@ def on_http(request, exc):
         409: "conflict",
         422: "invalid",
     }
-    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
+    message = NINJA_MESSAGES.get(str(exc), str(exc))
+    return error_response(request, exc.status_code, codes.get(exc.status_code, "error"), message)
 
 
 def _register_routers():

@@ -1,12 +1,17 @@
 """API helpers: local ISO datetimes (+08:00), scope errors, list pagination."""
 
 import datetime as dt
+import json
+import types
+import typing
 from typing import Annotated
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import NinjaAPI, Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import Field, PlainSerializer
+from ninja.parser import Parser
+from pydantic import AfterValidator, Field, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 
 def _local(value: dt.datetime | None):
@@ -96,3 +101,232 @@ def sheet_answer(result, *, dry_run: bool) -> dict:
     if result.errors:
         raise sheet_refused(result)
     return sheet_result(result, dry_run=dry_run)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text that must say something: not empty, not only spaces or invisible characters.
+
+# Characters a person cannot see: what str.isspace() knows (spaces, tabs, U+3000 …) plus the
+# zero-width and format characters it does not (U+200B–U+200D, U+2060, U+FEFF, U+00AD, U+180E).
+INVISIBLE = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad\u180e\u034f")
+BLANK_TEXT_MESSAGE = "不能只包含空白或不可见字符"
+
+
+def is_blank(text: str) -> bool:
+    """True when `text` shows nothing: empty, or only whitespace and invisible characters."""
+    return all(ch.isspace() or ch in INVISIBLE for ch in text)
+
+
+def _non_blank(value: str) -> str:
+    if is_blank(value):
+        raise PydanticCustomError("blank_text", BLANK_TEXT_MESSAGE)
+    return value.strip()
+
+
+# A required text (a reason, a name, a title): refused with a 422 naming the field when it is
+# empty or made only of whitespace and invisible characters; surrounding spaces are trimmed.
+NonBlankStr = Annotated[
+    str,
+    AfterValidator(_non_blank),
+    WithJsonSchema({"type": "string", "minLength": 1, "pattern": r"\S"}),
+]
+
+# A reporting period: a year, a quarter or a month (2026, 2026-Q2, 2026-04).
+PERIOD_PATTERN = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+PeriodStr = Annotated[str, Field(pattern=PERIOD_PATTERN)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounded integers on every operation (issue 12 item 8: `?item=99999999999999999999` and
+# `offset=2**63` were server errors): every whole number in a path or query gets the bounds its
+# meaning allows, added to the operation's parameter models after the routers are bound, so
+# a new endpoint is covered without anyone remembering to. Bounds already declared are kept.
+
+ID_MAX = 2**63 - 1  # the database's bigint
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+
+def _integer_bounds(name: str, *, in_path: bool) -> tuple[int, int]:
+    from django.conf import settings
+
+    if name == "offset":
+        return 0, MAX_OFFSET
+    if name == "limit":
+        return 1, settings.NINJA_PAGINATION_MAX_LIMIT
+    if name == "year":
+        return YEAR_MIN, YEAR_MAX
+    if in_path or name.endswith("_id") or name in _ID_NAMES:
+        return 1, ID_MAX
+    return INT_MIN, INT_MAX
+
+
+# Query filters that name an object by its id without the _id suffix (?item=, ?plan=, ?agency=).
+_ID_NAMES = frozenset(
+    {"item", "plan", "agency", "leader", "unit", "decision", "case", "matter", "scheme", "user"}
+)
+
+
+def _declared(metadata) -> tuple[bool, bool]:
+    """Whether constraints already bound the value from below and from above."""
+    import annotated_types as at
+
+    low = any(isinstance(m, at.Ge | at.Gt) for m in metadata)
+    high = any(isinstance(m, at.Le | at.Lt) for m in metadata)
+    for m in metadata:  # pydantic's own constraint containers
+        low = low or getattr(m, "ge", None) is not None or getattr(m, "gt", None) is not None
+        high = high or getattr(m, "le", None) is not None or getattr(m, "lt", None) is not None
+    return low, high
+
+
+def _int_annotation(annotation):
+    """(is_int, optional, inner metadata) for int, int | None and Annotated[int, …] (| None)."""
+    args = typing.get_args(annotation)
+    optional = False
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) != 1:
+            return False, False, []
+        optional, annotation = True, rest[0]
+    metadata = []
+    if typing.get_origin(annotation) is Annotated:
+        annotation, *metadata = typing.get_args(annotation)
+    return annotation is int, optional, metadata
+
+
+def _bounded_model(model, *, source: str):
+    """`model` (a ninja parameter model, or a Query[Schema] inside one) with every unbounded
+    whole number bounded; the model itself when nothing needed a bound."""
+    import annotated_types as at
+    from pydantic import BaseModel
+
+    annotations, values = {}, {}
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            bounded = _bounded_model(annotation, source=source)
+            if bounded is not annotation:
+                annotations[name], values[name] = bounded, field
+            continue
+        is_int, optional, inner = _int_annotation(annotation)
+        if not is_int:
+            continue
+        has_low, has_high = _declared([*field.metadata, *inner])
+        if has_low and has_high:
+            continue
+        low, high = _integer_bounds(field.alias or name, in_path=source == "path")
+        bounds = ([] if has_low else [at.Ge(low)]) + ([] if has_high else [at.Le(high)])
+        bounded = Annotated[int, *inner, *bounds]
+        annotations[name] = bounded | None if optional else bounded
+        values[name] = field
+    if not annotations:
+        return model
+    return type(model.__name__, (model,), {"__annotations__": annotations, **values})
+
+
+def _bound_operation(operation) -> None:
+    operation.models = [
+        _bounded_model(model, source=model.__ninja_param_source__)
+        if model.__ninja_param_source__ in ("path", "query")
+        else model
+        for model in operation.models
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON bodies without NUL characters: PostgreSQL refuses a NUL in any text, and no field of
+# Ganchao holds one (NulCharacterMiddleware does the same for query strings and forms).
+
+
+class JsonBodyError(ValueError):
+    """A request body that is not JSON (ninja answers 400; config/api.py words it)."""
+
+
+def strip_nul(value):
+    """`value` (parsed JSON) with NUL characters removed from every string and key."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [strip_nul(item) for item in value]
+    if isinstance(value, dict):
+        return {strip_nul(key): strip_nul(item) for key, item in value.items()}
+    return value
+
+
+class CleanJsonParser(Parser):
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise JsonBodyError(str(exc)) from exc
+        return strip_nul(data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The API object: bounded integers, the JSON parser above, and an OpenAPI document that
+# declares the error body on every operation so clients and fuzzers can rely on it.
+
+ERROR_RESPONSES = {
+    400: "请求无效（如请求体不是合法的 JSON）",
+    401: "未登录或接口令牌无效",
+    403: "无权执行此操作",
+    404: "对象不存在或不在您的查看范围内",
+    409: "对象已被他人修改或当前状态不允许此操作",
+    413: "请求体过大",
+    422: "请求参数有误，errors 逐项列出字段和原因",
+}
+
+
+class ErrorItemOut(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    """The error body of every failure (DESIGN.md 3.7)."""
+
+    code: str
+    message: str
+    errors: list[ErrorItemOut]
+
+
+class GanchaoAPI(NinjaAPI):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("parser", CleanJsonParser())
+        super().__init__(*args, **kwargs)
+        self._bounded = False
+
+    def _get_bound_routers(self):
+        routers = super()._get_bound_routers()
+        if not self._bounded:
+            self._bounded = True
+            for router in routers:
+                for path_view in router.path_operations.values():
+                    for operation in path_view.operations:
+                        _bound_operation(operation)
+        return routers
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        error_schema = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorOut"] = error_schema
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if status in responses or str(status) in responses:
+                        continue
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                }
+                            },
+                        },
+                    )
+        return schema

@@ -135,3 +135,75 @@ def _without_nul(query):
         cleaned.setlist(key, [value.replace("\x00", "") for value in values])
     cleaned._mutable = False
     return cleaned
+
+
+# What each status means to the caller of /api/ when no handler of the API wrote the body
+# (an unknown path, a method the path does not take, a refusal by Django before the API).
+API_STATUS_MESSAGES = {
+    400: ("bad_request", "请求无效，未做任何修改"),
+    403: ("forbidden", "无权执行此操作"),
+    404: ("not_found", "接口不存在，请对照 /api/v1/docs 检查地址"),
+    405: ("method_not_allowed", "该地址不支持此请求方法"),
+    413: ("too_large", "请求体过大，未做任何修改"),
+    500: ("server_error", "服务器内部错误，未完成请求；请把响应头中的 X-Request-Id 告知管理员"),
+}
+
+
+class ApiErrorMiddleware:
+    """Every error under /api/ answers the API's JSON error body in Chinese, whatever produced
+    it (Django's 404 and 500 pages, ninja's 405, a refused Host header), and a number too large
+    for the database is a 422 on the API and the 404 page elsewhere, never a server error.
+
+    Listed first in MIDDLEWARE so that it sees the responses of everything below it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            return _api_error(request, response)
+        return response
+
+    def process_exception(self, request, exception):
+        from django.db import DataError
+
+        if not isinstance(exception, OverflowError | DataError):
+            return None
+        from ganchao.common.api_errors import error_response
+
+        if request.path.startswith("/api/"):
+            message = "数值或文本超出允许范围"
+            return error_response(
+                request,
+                422,
+                "invalid",
+                "请求参数有误：" + message,
+                [{"field": "请求", "message": message}],
+            )
+        from django.shortcuts import render
+
+        # An id beyond any row's: the object does not exist.
+        return render(request, "404.html", status=404)
+
+
+def _api_error(request, response):
+    from ganchao.common.api_errors import error_response
+
+    status = response.status_code
+    code, message = API_STATUS_MESSAGES.get(
+        status, API_STATUS_MESSAGES[500] if status >= 500 else ("error", "请求未完成")
+    )
+    if status == 405:
+        allowed = response.get("Allow", "")
+        message = f"该地址不支持 {request.method} 方法，可用：{allowed}"
+    answer = error_response(request, status, code, message)
+    for header, value in response.items():  # Allow, X-Request-Id, the security headers …
+        if header.lower() not in ("content-type", "content-length"):
+            answer[header] = value
+    answer.cookies = response.cookies
+    return answer

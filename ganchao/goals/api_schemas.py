@@ -7,7 +7,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import BeforeValidator
 
-from ganchao.common.api import LocalDatetime
+from ganchao.common.api import LocalDatetime, NonBlankStr
 from ganchao.goals.tree import decimal_string
 
 
@@ -144,7 +144,7 @@ class AdjustmentIn(Schema):
     item_id: int
     field: str
     new_value: str
-    reason: str
+    reason: NonBlankStr
     assignment_id: int | None = None
     milestone_id: int | None = None
 

@@ -13,7 +13,7 @@ from ninja import File, Form, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 
-from ganchao.common.api import SheetOut, sheet_answer
+from ganchao.common.api import NonBlankStr, SheetOut, sheet_answer
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.goals import selectors, services, services_reports
 from ganchao.goals.api import assignment_detail, plan_out, report_out, router
@@ -114,7 +114,7 @@ class CorrectionIn(Schema):
     value: Number = None
     narrative: str = ""
     completions: list[CompletionIn] = []
-    reason: str
+    reason: NonBlankStr
     submit: bool = True
     expected_version: int | None = None
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from ganchao.common.errors import GanchaoError
-from ganchao.common.views import require_roles, scoped
+from ganchao.common.views import query_int, require_roles, scoped
 from ganchao.goals import selectors, services
 from ganchao.goals.choices import ItemType, PlanState, Role
 from ganchao.goals.item_forms import (
@@ -73,8 +73,7 @@ def _next_code(plan, parent) -> str:
 
 
 def _version(request):
-    text = request.POST.get("version", "")
-    return int(text) if text.isdigit() else None
+    return query_int(request.POST.get("version"))
 
 
 def _refuse_closed(plan) -> None:

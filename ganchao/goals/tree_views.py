@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ganchao.common.views import paginate, require_staff, scoped
+from ganchao.common.views import paginate, query_int, require_staff, scoped
 from ganchao.goals import dashboards, tree_selectors
 from ganchao.goals.choices import Status
 from ganchao.orgs.choices import Role
@@ -15,10 +15,8 @@ from ganchao.orgs.scoping import scope_of
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    # Bounded: ?leader=99999999999999999999 overflowed the database integer (a 500).
+    return query_int(value)
 
 
 def item_url(item_id: int) -> str:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganchao.common import numbers, workdays
 from ganchao.common.errors import Conflict, GanchaoError
 from ganchao.common.forms import apply_error
-from ganchao.common.views import paginate, require_roles, require_staff, scoped
+from ganchao.common.views import paginate, query_int, require_roles, require_staff, scoped
 from ganchao.goals import periods, selectors
 from ganchao.goals import services as plan_services
 from ganchao.goals import services_adjustments as adjustment_services
@@ -468,7 +468,7 @@ def plan_issue(request, pk: int):
         plan_services.plan_issue(
             actor=request.user,
             plan=plan,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=query_int(version),
         )
     except GanchaoError as error:
         messages.error(request, error.message)
@@ -493,7 +493,7 @@ def plan_close(request, pk: int):
         plan_services.plan_close(
             actor=request.user,
             plan=plan,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=query_int(version),
             reason=request.POST.get("reason", "")[:500],
         )
     except GanchaoError as error:

@@ -18,7 +18,7 @@ from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from ganchao.accounts.services import account_unlock, password_reset
-from ganchao.common.api import DbInt, SheetOut, sheet_answer
+from ganchao.common.api import DbInt, NonBlankStr, SheetOut, sheet_answer
 from ganchao.common.errors import FieldError, NotFound, ValidationFailed
 from ganchao.orgs import imports, selectors, services
 from ganchao.orgs.api import UnitOut, UserOut, router, unit_out, user_out
@@ -26,7 +26,7 @@ from ganchao.orgs.models import Leader, LeaderArea, Post, Unit, UnitCategory
 
 
 class UnitIn(Schema):
-    name: str
+    name: NonBlankStr
     type: str
     parent_code: str | None = None
     code: str = ""

@@ -32,15 +32,15 @@ def test_a_multipart_body_without_a_boundary_gets_the_error_body(city):
     assert not ProgressReport.objects.exists()
 
 
-def test_a_body_over_the_upload_limit_is_a_422_and_changes_nothing(city, settings):
+def test_a_body_over_the_upload_limit_is_a_413_and_changes_nothing(city, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
     tree = make_plan(city)
     response = TokenApi(city.liaison_a).multipart(
         f"/assignments/{tree.ind_lead.pk}/reports",
         {"period": "2026-04", "value": "1", "narrative": "x" * 500},
     )
-    assert response.status_code == 422
-    assert response.json()["code"] == "invalid"
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
     assert not ProgressReport.objects.exists()
 
 
@@ -65,4 +65,4 @@ def test_an_offset_beyond_any_list_is_a_422_not_a_database_overflow(city):
         assert response.json()["errors"] == [{"field": "offset", "message": "不能大于 1000000000"}]
     assert api.get("/units", offset=str(10**9)).json()["items"] == []
     review = api.get("/reports/review", offset=str(10**20))
-    assert review.status_code == 200 and review.json()["items"] == []
+    assert review.status_code == 422 and review.json()["errors"][0]["field"] == "offset"

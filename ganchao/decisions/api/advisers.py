@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from ganchao.common.api import LocalDatetime, Page, PageRows
+from ganchao.common.api import LocalDatetime, NonBlankStr, Page, PageRows
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.decisions import selectors_advisers as selectors
 from ganchao.decisions.services import advisers as services
@@ -70,7 +70,7 @@ class LegalAdviserPatch(Schema):
 
 
 class LegalAdviserEndIn(Schema):
-    reason: str
+    reason: NonBlankStr
 
 
 class LegalAdviserFilters(Schema):

@@ -10,7 +10,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ganchao.common.api import LocalDatetime, Page, PageRows
+from ganchao.common.api import LocalDatetime, NonBlankStr, Page, PageRows
 from ganchao.common.errors import ValidationFailed
 from ganchao.decisions import selectors_after
 from ganchao.decisions.api import core as _core
@@ -116,11 +116,11 @@ class DecisionExecutionReportOut(Schema):
 
 class DecisionSuspendIn(Schema):
     reason_code: str
-    reason: str
+    reason: NonBlankStr
 
 
 class DecisionReasonIn(Schema):
-    reason: str
+    reason: NonBlankStr
 
 
 class DecisionEvaluationIn(Schema):

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from ganchao.common.api import DbInt, LocalDatetime, Page, PageRows
+from ganchao.common.api import DbInt, LocalDatetime, NonBlankStr, Page, PageRows
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.enforcement import selectors_directory as selectors
 from ganchao.enforcement.models import EnforcementMatter, settings_get
@@ -165,7 +165,7 @@ class ReviseIn(MatterFields):
 
 
 class RepealIn(Schema):
-    reason: str
+    reason: NonBlankStr
 
 
 class MatterFilters(Schema):
