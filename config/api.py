@@ -144,6 +144,7 @@ def on_http(request, exc):
 def _register_routers():
     from ganchao.accounts.api import router as auth_router
     from ganchao.accounts.api_mfa import router as mfa_router
+    from ganchao.accounts.api_resets import router as resets_router
     from ganchao.assessment.api import router as assessment_router
     from ganchao.audit.api import router as audit_router
     from ganchao.decisions.api import router as decisions_router
@@ -167,6 +168,7 @@ def _register_routers():
     api.add_router("/auth", auth_router)
     api.add_router("/", mfa_router)
     api.add_router("/audit", audit_router)
+    api.add_router("/password-resets", resets_router)
     api.add_router("/calendar", calendar_router)
     api.add_router("/", review_router)  # before goals: /reports/review is not /reports/{id}
     api.add_router("/", goals_router)

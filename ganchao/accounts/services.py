@@ -46,11 +46,20 @@ def password_change(*, actor, old_password: str, new_password: str) -> None:
     audit_record(actor=actor, action="auth.password_changed", target=Target.of(actor, "user"))
 
 
-@transaction.atomic
 def password_reset(*, actor, user, new_password: str) -> None:
-    """A security administrator sets a temporary password; the user must change it at next login."""
+    """A security administrator sets a temporary password; the user must change it at next login.
+    Not for oneself, and not for an administrator account: that reset needs a second
+    administrator's approval (accounts.reset_approval); the refusal is recorded."""
     if not scope_of(actor).has(Role.SECURITY_ADMIN):
         raise Forbidden(_("只有安全管理员可以重置密码"))
+    from ganchao.accounts.reset_approval import refuse_direct_reset
+
+    refuse_direct_reset(actor=actor, user=user)
+    _password_reset(actor=actor, user=user, new_password=new_password)
+
+
+@transaction.atomic
+def _password_reset(*, actor, user, new_password: str) -> None:
     _validate(new_password, user)
     _store_password(user, new_password)
     user.must_change_password = True
@@ -65,6 +74,8 @@ def account_unlock(*, actor, user) -> int:
 
     if not scope_of(actor).has(Role.SECURITY_ADMIN):
         raise Forbidden(_("只有安全管理员可以解除锁定"))
+    if actor.pk == user.pk:
+        raise Forbidden(_("不能为自己解除锁定，请由另一名安全管理员处理"))
     cleared = AxesProxyHandler.reset_attempts(username=user.username)
     audit_record(
         actor=actor,

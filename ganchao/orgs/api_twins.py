@@ -35,9 +35,27 @@ PAGE_API_TWINS = {
         ),
         ("POST", "/api/v1/users/{user_id}/unlock", "ganchao.accounts.services.account_unlock"),
         (
+            "POST",
+            "/api/v1/password-resets",
+            "ganchao.accounts.reset_approval.reset_request_create",
+        ),
+        (
             "DELETE",
             "/api/v1/users/{user_id}/posts/{post_id}",
             "ganchao.orgs.services.post_remove",
+        ),
+    ],
+    # The approval list: approve or reject an administrator's password reset (LEGAL_RULES C5).
+    "orgs:reset_decide": [
+        (
+            "POST",
+            "/api/v1/password-resets/{request_id}/approve",
+            "ganchao.accounts.reset_approval.reset_request_approve",
+        ),
+        (
+            "POST",
+            "/api/v1/password-resets/{request_id}/reject",
+            "ganchao.accounts.reset_approval.reset_request_reject",
         ),
     ],
 }

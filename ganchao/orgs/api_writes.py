@@ -1,8 +1,10 @@
 """API twins of the administrators' pages (DESIGN.md 3.1, 3.7): units (create, change,
 (de)activate, the unit sheet), leaders and their areas, users, roles, posts, password resets and
 unlocks. Each operation calls the service its page calls, so the permission rules are the same:
-units, leaders and users are the system administrator's; roles either administrator's; password
-resets and unlocks the security administrator's.
+units, leaders and users are the system administrator's; business roles either administrator's,
+administrator roles the security administrator's (never one's own); password resets and unlocks
+the security administrator's (an administrator's password through /password-resets, approved by
+a second administrator).
 
 The operations join the orgs router (a path such as /units has its GET there, and one path must
 live in one router); config/api.py imports this module before mounting it.
@@ -10,7 +12,6 @@ live in one router); config/api.py imports this module before mounting it.
 
 import datetime as dt
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Schema
@@ -346,13 +347,15 @@ def user_active(request, user_id: int, payload: ActiveIn):
 @router.post(
     "/users/{user_id}/password-reset",
     response={204: None},
-    summary="设置临时密码（安全管理员；用户下次登录时须修改）",
+    summary="设置临时密码（安全管理员；用户下次登录时须修改。管理员账号须改用 "
+    "POST /password-resets 申请，经另一名管理员批准）",
 )
 def user_password_reset(request, user_id: int, payload: PasswordIn):
-    with transaction.atomic():
-        password_reset(
-            actor=request.user, user=_user(request, user_id), new_password=payload.new_password
-        )
+    # No transaction around the service: a refusal is recorded in one of its own and must
+    # outlive the error.
+    password_reset(
+        actor=request.user, user=_user(request, user_id), new_password=payload.new_password
+    )
     return Reply(204, None)
 
 

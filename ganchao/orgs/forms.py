@@ -100,6 +100,23 @@ class PasswordResetForm(forms.Form):
     )
 
 
+class ResetRequestForm(forms.Form):
+    """Asking to reset an administrator's password: another administrator must approve."""
+
+    new_password = forms.CharField(
+        label=_("临时密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("经另一名管理员批准后生效，用户下次登录时须修改"),
+    )
+    reason = forms.CharField(
+        label=_("申请原因"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("例如：本人遗忘密码，已当面核实身份"),
+    )
+
+
 class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
 

@@ -1,5 +1,12 @@
 """Writes on units, categories, leaders, users, roles and posts. Each runs in one transaction
-and records its audit event there."""
+and records its audit event there.
+
+三员分立 (LEGAL_RULES C5): the system administrator manages units, leaders and accounts and may
+give an account business roles, but never an administrator role, and no role to itself; the
+security administrator grants and revokes every role, administrator roles included, but never
+its own; no account holds two administrator roles or one with a business role. A refused grant,
+revocation or account creation is recorded (success=false) in a transaction of its own before
+the refusal is raised, so that the record survives it."""
 
 import datetime as dt
 import secrets
@@ -13,7 +20,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganchao.audit.services import Target, audit_record, diff
+from ganchao.audit.services import Target, audit_record, diff, in_transaction_record
 from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ganchao.orgs.choices import (
     EXCLUSIVE_ROLES,
@@ -42,6 +49,15 @@ USER_FIELDS = ("username", "full_name", "phone", "email", "unit_id", "leader_id"
 def _require(actor, *roles) -> None:
     if actor is not None and not scope_of(actor).has(*roles):
         raise Forbidden(_("您没有执行此操作的权限"))
+
+
+def _refuse(*, actor, action: str, user, message: str, changes: dict | None = None):
+    """Record the refused administrative action, then raise Forbidden with `message`."""
+    target = Target.of(user, "user") if user is not None and user.pk else None
+    in_transaction_record(
+        actor=actor, action=action, target=target, changes=changes, reason=message, success=False
+    )
+    raise Forbidden(message)
 
 
 def _snapshot(obj, fields) -> dict:
@@ -381,7 +397,6 @@ def _check_exclusive(roles) -> None:
         )
 
 
-@transaction.atomic
 def user_create(
     *,
     actor,
@@ -395,13 +410,46 @@ def user_create(
     leader: Leader | None = None,
     policy_exempt: bool = False,
 ) -> User:
-    """Create an account; it must change its password at first login (seed accounts excepted)."""
+    """Create an account; it must change its password at first login (seed accounts excepted).
+    The system administrator creates accounts with business roles only: an administrator role
+    is granted afterwards by the security administrator (role_grant)."""
     _require(actor, Role.SYSTEM_ADMIN)
+    admin_roles = sorted(EXCLUSIVE_ROLES & {str(role) for role in roles})
+    if actor is not None and admin_roles:
+        _refuse(
+            actor=actor,
+            action="user.create",
+            user=None,
+            message=_(
+                "系统管理员不能创建持有管理员角色（系统管理员、安全管理员、审计管理员）的账号；"
+                "请先创建不含管理员角色的账号，再由安全管理员授予"
+            ),
+            changes={"username": {"before": None, "after": username}, "roles": admin_roles},
+        )
+    with transaction.atomic():
+        return _user_create(
+            actor=actor,
+            username=username,
+            full_name=full_name,
+            unit=unit,
+            roles=roles,
+            password=password,
+            phone=phone,
+            email=email,
+            leader=leader,
+            policy_exempt=policy_exempt,
+        )
+
+
+def _user_create(
+    *, actor, username, full_name, unit, roles, password, phone, email, leader, policy_exempt
+) -> User:
     username = username.strip()
     if not username:
         raise ValidationFailed.on("username", _("请填写用户名"))
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationFailed.on("username", _("用户名“%(name)s”已被使用") % {"name": username})
+    taken = User.objects.filter(username__iexact=username).values_list("username", flat=True)
+    if taken:
+        raise ValidationFailed.on("username", _username_taken_message(username, taken[0]))
     if len(username) > 150:
         raise ValidationFailed.on("username", _("用户名最多 150 个字符"))
     unknown = [str(role) for role in roles if role not in Role.values]
@@ -440,6 +488,14 @@ def user_create(
     return user
 
 
+def _username_taken_message(username: str, existing: str) -> str:
+    if existing == username:
+        return _("用户名“%(name)s”已被使用") % {"name": username}
+    return _(
+        "用户名“%(name)s”与已有账号“%(existing)s”只有大小写不同；用户名不区分大小写，请换一个用户名"
+    ) % {"name": username, "existing": existing}
+
+
 @transaction.atomic
 def user_update(*, actor, user: User, expected_version: int | None = None, **values) -> User:
     _require(actor, Role.SYSTEM_ADMIN)
@@ -473,6 +529,12 @@ def user_set_active(*, actor, user: User, active: bool, reason: str = "") -> Use
         raise ValidationFailed.on("is_active", _("不能停用自己的账号"))
     if user.is_active == active:
         return user
+    if not active and (last := last_active_admin_role(user)):
+        raise ValidationFailed.on(
+            "is_active",
+            _("%(role)s“%(name)s”是最后一名在用的%(role)s，不能停用")
+            % {"role": Role(last).label, "name": user.display_name},
+        )
     user.is_active = active
     user.version += 1
     user.save(update_fields=["is_active", "version"])
@@ -486,41 +548,108 @@ def user_set_active(*, actor, user: User, active: bool, reason: str = "") -> Use
     return user
 
 
-@transaction.atomic
+# Roles only the security administrator grants and revokes, and that must keep a holder.
+KEPT_ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN)
+
+
+def last_active_admin_role(user: User) -> str | None:
+    """The system or security administrator role of which `user` is the last active holder."""
+    for role in KEPT_ADMIN_ROLES:
+        holders = RoleGrant.objects.filter(role=role, user__is_active=True)
+        if holders.filter(user=user).exists() and not holders.exclude(user=user).exists():
+            return role
+    return None
+
+
+def _role_refusal(actor, user: User, role: str, *, granting: bool) -> str | None:
+    """Why `actor` may not grant (or revoke) `role` to (from) `user`, or None."""
+    if actor is None:
+        return None
+    scope = scope_of(actor)
+    if not scope.has(Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN):
+        return _("您没有执行此操作的权限")
+    if actor.pk == user.pk:
+        return _("不能给自己授予角色") if granting else _("不能撤销自己的角色")
+    if role in EXCLUSIVE_ROLES and not scope.has(Role.SECURITY_ADMIN):
+        return (
+            _("管理员角色（系统管理员、安全管理员、审计管理员）只能由安全管理员授予")
+            if granting
+            else _("管理员角色只能由安全管理员撤销")
+        )
+    return None
+
+
 def role_grant(*, actor, user: User, role: str) -> RoleGrant:
+    """Grant `role` to `user`: the security administrator any role, the system administrator a
+    business role; never to oneself (refusals recorded)."""
     _require(actor, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
-    if actor is not None and actor.pk == user.pk:
-        raise Forbidden(_("不能给自己授予角色"))
     if role not in Role.values:
         raise ValidationFailed.on("role", _("角色无效"))
+    refusal = _role_refusal(actor, user, role, granting=True)
+    if refusal:
+        _refuse(
+            actor=actor,
+            action="user.role_grant",
+            user=user,
+            message=refusal,
+            changes={"role": role},
+        )
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     if role in held:
         return RoleGrant.objects.get(user=user, role=role)
-    _check_exclusive(held | {role})
-    _check_unit_for_roles(user.unit, held | {role})
-    grant = RoleGrant.objects.create(user=user, role=role)
-    audit_record(
-        actor=actor,
-        action="user.role_grant",
-        target=Target.of(user, "user"),
-        changes={"roles": {"before": sorted(held), "after": sorted(held | {role})}},
-    )
+    try:
+        _check_exclusive(held | {role})
+    except ValidationFailed as exc:
+        in_transaction_record(
+            actor=actor,
+            action="user.role_grant",
+            target=Target.of(user, "user"),
+            changes={"role": role},
+            reason=exc.message,
+            success=False,
+        )
+        raise
+    with transaction.atomic():
+        _check_unit_for_roles(user.unit, held | {role})
+        grant = RoleGrant.objects.create(user=user, role=role)
+        audit_record(
+            actor=actor,
+            action="user.role_grant",
+            target=Target.of(user, "user"),
+            changes={"roles": {"before": sorted(held), "after": sorted(held | {role})}},
+        )
     return grant
 
 
-@transaction.atomic
 def role_revoke(*, actor, user: User, role: str) -> None:
+    """Revoke `role` from `user` under the same rules as role_grant; the last active system or
+    security administrator keeps the role."""
     _require(actor, Role.SECURITY_ADMIN, Role.SYSTEM_ADMIN)
     held = set(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
     if role not in held:
         raise NotFound(_("该用户没有此角色"))
-    RoleGrant.objects.filter(user=user, role=role).delete()
-    audit_record(
-        actor=actor,
-        action="user.role_revoke",
-        target=Target.of(user, "user"),
-        changes={"roles": {"before": sorted(held), "after": sorted(held - {role})}},
-    )
+    refusal = _role_refusal(actor, user, role, granting=False)
+    if refusal is None and role in KEPT_ADMIN_ROLES and last_active_admin_role(user) == role:
+        refusal = _("%(role)s“%(name)s”是最后一名在用的%(role)s，不能撤销") % {
+            "role": Role(role).label,
+            "name": user.display_name,
+        }
+    if refusal:
+        _refuse(
+            actor=actor,
+            action="user.role_revoke",
+            user=user,
+            message=refusal,
+            changes={"role": role},
+        )
+    with transaction.atomic():
+        RoleGrant.objects.filter(user=user, role=role).delete()
+        audit_record(
+            actor=actor,
+            action="user.role_revoke",
+            target=Target.of(user, "user"),
+            changes={"roles": {"before": sorted(held), "after": sorted(held - {role})}},
+        )
 
 
 @transaction.atomic

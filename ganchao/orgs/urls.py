@@ -1,5 +1,6 @@
 from django.urls import path
 
+from ganchao.accounts import reset_views
 from ganchao.orgs import sheet_views, views
 
 app_name = "orgs"
@@ -22,4 +23,6 @@ urlpatterns = [
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/edit/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/<slug:action>/", views.user_action, name="user_action"),
+    path("password-resets/", reset_views.reset_list, name="reset_list"),
+    path("password-resets/<int:pk>/<slug:verb>/", reset_views.reset_decide, name="reset_decide"),
 ]

@@ -8,17 +8,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ganchao.accounts import reset_approval
 from ganchao.accounts.services import account_locked, account_unlock, password_reset
 from ganchao.common.errors import GanchaoError
 from ganchao.common.forms import apply_error
 from ganchao.common.views import paginate, require_directory, require_roles, scoped
 from ganchao.orgs import selectors, services
-from ganchao.orgs.choices import Role, UnitType
+from ganchao.orgs.choices import EXCLUSIVE_ROLES, Role, UnitType
 from ganchao.orgs.forms import (
     LeaderAreaForm,
     LeaderForm,
     PasswordResetForm,
     ReasonForm,
+    ResetRequestForm,
     RoleForm,
     UnitForm,
     UserEditForm,
@@ -203,7 +205,18 @@ def user_detail(request, pk: int):
         "held_roles": [(r, Role(r).label) for r in Role.values if r in held],
         "reset_form": PasswordResetForm(),
         "locked": scope.has(*ADMINS) and account_locked(user),
+        "is_self": user.pk == request.user.pk,
+        # 三员分立: an administrator's password is reset only with a second administrator's
+        # approval; a business role is granted by either administrator, an admin role by the
+        # security administrator only.
+        "subject_is_admin": bool(held & EXCLUSIVE_ROLES),
+        "reset_request_form": ResetRequestForm(),
+        "pending_reset": user.reset_requests.filter(state=reset_approval.State.PENDING).first(),
     }
+    if not scope.has(Role.SECURITY_ADMIN):
+        context["role_form"].fields["role"].choices = [
+            (value, label) for value, label in Role.choices if value not in EXCLUSIVE_ROLES
+        ]
     return render(request, "orgs/user_detail.html", context)
 
 
@@ -298,6 +311,18 @@ def _run_user_action(request, subject, action: str) -> None:
             messages.success(request, _("已设置临时密码，用户下次登录时须修改。"))
         else:
             messages.error(request, _("请填写临时密码"))
+    elif action == "reset-request":
+        form = ResetRequestForm(request.POST)
+        if form.is_valid():
+            reset_approval.reset_request_create(
+                actor=request.user,
+                user=subject,
+                new_password=form.cleaned_data["new_password"],
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("已提交重置申请，须由另一名管理员批准后生效。"))
+        else:
+            messages.error(request, _("请填写临时密码和申请原因"))
     elif action == "unlock":
         account_unlock(actor=request.user, user=subject)
         messages.success(request, _("已解除锁定，用户可以重新登录。"))

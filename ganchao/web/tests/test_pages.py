@@ -26,7 +26,7 @@ def test_navigation_shows_only_what_the_role_may_use(city, login):
     admin = nav_labels(login(city.admin).get("/"))
     assert "用户管理" in admin and "审计日志" not in admin
     auditor = nav_labels(login(city.auditor).get("/audit/"))
-    assert auditor == ["审计日志", "审计链校验"]
+    assert auditor == ["密码重置审批", "审计日志", "审计链校验"]
 
 
 def test_top_bar_names_the_city_the_user_and_their_unit(city, login):
