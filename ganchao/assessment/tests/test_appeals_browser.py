@@ -7,17 +7,14 @@ from django.db import transaction
 
 from ganchao.assessment import services
 from ganchao.assessment.tests.test_appeals import PUBLISHED, People, at, submit
-from ganchao.conftest import TEST_PASSWORD, make_user
+from ganchao.conftest import log_in_page, make_user
 from ganchao.orgs.choices import Role
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

@@ -5,16 +5,13 @@ import pytest
 
 from ganchao.assessment.models import BulletinIssue
 from ganchao.assessment.tests.test_bulletin import office_user, publish
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

@@ -4,17 +4,14 @@ tables fit the screen at 1366 and 390 px. Screenshots of both widths."""
 import pytest
 
 from ganchao.audit.tests.test_changes import _events
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_auditor_reads_changes_as_tables(page, city, artifacts_dir):
     _events(city)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill("auditor")
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, "auditor")
     page.wait_for_url("**/")
     for width, height in ((1366, 768), (390, 844)):
         page.set_viewport_size({"width": width, "height": height})

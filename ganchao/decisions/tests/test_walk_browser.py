@@ -19,7 +19,7 @@ import time_machine
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.decisions.models import Decision, LegalityReview
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,10 +51,7 @@ class Walk:
     def as_user(self, username):
         page = self.page
         page.context.clear_cookies()
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        log_in_page(page, username)
         page.wait_for_url("**/")
 
     def shot(self, step):

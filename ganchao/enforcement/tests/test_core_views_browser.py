@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.enforcement.models import Case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,10 +25,7 @@ def test_officer_files_a_case_and_sees_its_blockers(page, ecity, artifacts_dir):
         assert not RAW_CODES.search(page.locator("main, .page-wrapper").first.inner_text())
 
     page.set_default_timeout(60000)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill("officer_a")
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, "officer_a")
     page.wait_for_url("**/")
 
     page.goto("/enforcement/cases/new/")

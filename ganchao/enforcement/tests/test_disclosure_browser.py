@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.enforcement.models import AnnualReport
 from ganchao.enforcement.tests.test_disclosure import ID_NO, NAME, PHONE, decided, publish
 from ganchao.portal.tests.test_enforcement import withdraw
@@ -48,10 +48,7 @@ def test_disclosure_walk(ecity, page, artifacts_dir):
         published_by=ecity.head,
     )
 
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill("officer_a")
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, "officer_a")
     page.wait_for_url("**/")
     page.goto(reverse("enforcement:publication_tasks"))
     assert "已超期" in page.content()

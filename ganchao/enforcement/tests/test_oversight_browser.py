@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.enforcement import escalation
 from ganchao.enforcement.choices import DecisionKind, Stage, ViolationKind
 from ganchao.enforcement.models import Case, CaseDecision
@@ -21,10 +21,7 @@ SHOTS = Path(os.environ.get("GANCHAO_SHOTS", "/tmp/shots/oversight"))
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

@@ -4,17 +4,14 @@ completes it; the B2 refusal of a one-officer inspection shows as 【B2】."""
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.enforcement.tests.test_records import demolition_with_gap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

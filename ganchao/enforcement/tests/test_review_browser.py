@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.enforcement.models import LegalReview
 from ganchao.enforcement.tests.review_support import heard_case
 
@@ -17,10 +17,7 @@ SHOTS = Path("/tmp/shots/review")
 
 def log_in(page, username):
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

@@ -20,7 +20,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.enforcement.models import Case, LegalReview
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -55,10 +55,7 @@ class Walk:
     def as_user(self, username):
         page = self.page
         page.context.clear_cookies()
-        page.goto("/accounts/login/")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="登录").click()
+        log_in_page(page, username)
         page.wait_for_url("**/")
 
     def shot(self, step):

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.goals.choices import Status
 from ganchao.goals.models import Assignment, Item, MonthlyStatus, Plan
 from ganchao.goals.tests.factories import make_plan
@@ -36,10 +36,7 @@ def plan(pinned_clock, city):
 
 
 def log_in(page, username):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

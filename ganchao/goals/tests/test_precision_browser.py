@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.goals.imports import goal_sheet_import
 from ganchao.goals.models import Assignment, Item
 from ganchao.goals.tests.sheet_builders import basic_rows, goal_sheet
@@ -17,10 +17,7 @@ def test_office_sets_the_precision_of_an_indicator(page, city, artifacts_dir):
     goal_sheet_import(actor=None, data=goal_sheet(basic_rows()), year=2026)
     item = Item.objects.get(code="1.1")  # 新增城镇就业, 人: whole numbers by default
     Assignment.objects.filter(item=item).update(expected=Decimal("4153.8462"))
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill("office")
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, "office")
     page.wait_for_url("**/")
     page.goto(f"/goals/items/{item.pk}/")
     assert "4,154" in page.locator("body").inner_text()

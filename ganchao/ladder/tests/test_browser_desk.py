@@ -4,7 +4,7 @@ table widens the page, and screenshots are saved for a look."""
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD, make_unit
+from ganchao.conftest import log_in_page, make_unit
 from ganchao.ladder.tests.helpers import red_assignments
 from ganchao.ladder.tests.test_pages_api import populate
 from ganchao.orgs.choices import UnitType
@@ -24,10 +24,7 @@ def test_desk_keeps_names_on_one_line_at_1366_and_390(page, city, artifacts_dir)
     park = make_unit("江川高新技术产业开发区", UnitType.PARK, city.root, code="C301")
     _plan, leads = red_assignments(city, [city.town_a, park, city.village_a])
     populate(city, leads)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill("office")
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, "office")
     page.wait_for_url("**/")
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 768})

@@ -4,7 +4,7 @@ them. Screenshots of the form with an open picker at 1366 and 390 pixels."""
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD, make_unit
+from ganchao.conftest import log_in_page, make_unit
 from ganchao.orgs.choices import UnitType
 from ganchao.supervision.models import Matter
 
@@ -15,10 +15,7 @@ PLACEHOLDER = "输入单位名称、简称或编码搜索"
 
 def log_in(page, username):
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 

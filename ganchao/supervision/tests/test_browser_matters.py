@@ -5,7 +5,7 @@ assertions hold on any date (states and texts, not lights that depend on the clo
 
 import pytest
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import log_in_page
 from ganchao.goals.choices import Status
 from ganchao.goals.models import Item
 from ganchao.goals.tests.factories import make_plan
@@ -21,10 +21,7 @@ ANSWER = (
 
 def log_in(page, username):
     page.context.clear_cookies()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    log_in_page(page, username)
     page.wait_for_url("**/")
 
 
