@@ -6,13 +6,13 @@ parse input and call services.review / selectors_review; the rules live there.""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ganchao.common import filestore
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.common.views import paginate, scoped
 from ganchao.decisions import gates, permissions, selectors
@@ -324,7 +324,9 @@ def review_file(request, pk: int, file_id: int):
     except Conflict as exc:
         review = sel.review_get(request.user, pk)
         return _refused(request, review, exc)
-    return FileResponse(handle, as_attachment=True, filename=item.original_name)
+    return filestore.file_response(
+        handle, filename=item.original_name, content_type=item.content_type
+    )
 
 
 def _action(request, pk, run, done: str, form=None, form_key: str = ""):

@@ -11,6 +11,7 @@ from ninja import File, Form, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 
+from ganchao.common import filestore
 from ganchao.common.api import LocalDatetime
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.enforcement import archive, selectors
@@ -356,7 +357,9 @@ def case_file_add(
 def case_file_download(request, case_id: int, file_id: int):
     item = sel.file_get(request.user, case_id, file_id)
     handle = services.case_file_open(actor=request.user, item=item)
-    return FileResponse(handle, as_attachment=True, filename=item.original_name)
+    return filestore.file_response(
+        handle, filename=item.original_name, content_type=item.content_type
+    )
 
 
 @router.post(

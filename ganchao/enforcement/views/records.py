@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from ganchao.common import filestore
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.common.views import require_staff, scoped
 from ganchao.decisions.errors import ProcedureBlocked
@@ -368,7 +369,9 @@ def file_download(request, pk: int, file_id: int):
         handle = services.case_file_open(actor=request.user, item=item)
     except Conflict as exc:
         return _page(request, item.case, exc.status, error_text(exc))
-    return FileResponse(handle, as_attachment=True, filename=item.original_name)
+    return filestore.file_response(
+        handle, filename=item.original_name, content_type=item.content_type
+    )
 
 
 @login_required
