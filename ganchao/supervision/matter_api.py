@@ -337,7 +337,9 @@ def matter_forward(request, matter_id: int, payload: ForwardIn):
 
 
 @router.post(
-    "/matters/{matter_id}/respond", response=MatterDetailOut, summary="反馈（multipart，可附附件）"
+    "/matters/{matter_id}/respond",
+    response=MatterDetailOut,
+    summary="反馈（multipart，可附一个附件：PDF、图片、Word、Excel、PowerPoint，不超过 20 MB，按内容检查）",
 )
 def matter_respond(
     request,
