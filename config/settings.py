@@ -124,6 +124,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "ganchao.accounts.passwords.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
     {"NAME": "ganchao.accounts.passwords.NotContainingUsernameValidator"},
     {"NAME": "ganchao.accounts.passwords.HistoryValidator", "OPTIONS": {"depth": 5}},
+    {"NAME": "ganchao.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "ganchao.accounts.passwords.LocalWordsValidator"},
 ]
 PASSWORD_MAX_AGE_DAYS = 90
 LOGIN_URL = "accounts:login"
@@ -145,6 +147,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# Usernames are case-insensitive: ZhangSan and zhangsan share one failure count.
+AXES_USERNAME_CALLABLE = "ganchao.accounts.backends.axes_username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 

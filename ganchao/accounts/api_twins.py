@@ -36,6 +36,11 @@ PAGE_API_TWINS = {
         "/api/v1/auth/tokens",
         "ganchao.accounts.services.token_create",
     ),
+    "accounts:policy": (
+        "PUT",
+        "/api/v1/auth/policy",
+        "ganchao.accounts.services.security_policy_update",
+    ),
     "accounts:token_revoke": (
         "POST",
         "/api/v1/auth/tokens/{token_id}/revoke",

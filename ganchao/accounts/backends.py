@@ -9,3 +9,10 @@ class UnitAwareModelBackend(ModelBackend):
 
         user = User.objects.select_related("unit", "leader").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+def axes_username(request, credentials) -> str:
+    """The username django-axes counts failures under: lower-cased, as usernames are unique
+    without regard to case (ZhangSan and zhangsan are one account, one lockout)."""
+    username = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(username).strip().lower()

@@ -1,7 +1,11 @@
 """Password rules of DESIGN.md part 4: 3 of 4 character classes, not containing the username,
-not one of the last five, at least 8 characters."""
+not one of the last five, at least 8 characters, not a common password (Django's list of
+20,000) and not built on the city's own words (LEGAL_RULES C1)."""
+
+import re
 
 from django.conf import settings
+from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -77,6 +81,99 @@ class HistoryValidator:
 
     def get_help_text(self):
         return _("不能与最近 %(n)d 次用过的密码相同") % {"n": self.depth}
+
+
+class CommonPasswordValidator(password_validation.CommonPasswordValidator):
+    """Django's maintained list of common passwords (Password1, P@ssw0rd, Qwerty123…), with
+    a message that says what to do."""
+
+    def validate(self, password, user=None):
+        if password.lower().strip() in self.passwords:
+            raise ValidationError(
+                _("该密码过于常见，容易被猜中，请换一个不常见的密码"),
+                code="password_too_common",
+            )
+
+    def get_help_text(self):
+        return _("不能是常见密码")
+
+
+# Words anyone guesses first for a government system here: the platform's name, the
+# government's and the Party's bodies in pinyin, and the words of every default password
+# (the demo's Ganchao@2026 among them; a test keeps the two in step).
+LOCAL_WORDS = (
+    "ganchao",
+    "gc",
+    "赶超",
+    "zhengfu",
+    "dangwei",
+    "renmin",
+    "zhongguo",
+    "china",
+    "beijing",
+    "dangzheng",
+    "ducha",
+    "duchashi",
+    "bangongshi",
+    "bangong",
+    "gongzuo",
+    "shizhengfu",
+    "shiwei",
+    "zhengwu",
+    "admin",
+    "welcome",
+    "huanying",
+    "mima",
+    "woaini",
+    "aini",
+)
+# Leading and trailing digits and symbols ("Ganchao2026!", "@zhengfu123") do not make a
+# password of a guessable word any harder to guess.
+_DECORATION = re.compile(r"^[\W\d_]+|[\W\d_]+$")
+
+
+def local_words() -> set[str]:
+    """The local word list, the city's configured name and the root unit's name."""
+    from ganchao.orgs.models import Unit
+
+    words = {w.lower() for w in LOCAL_WORDS}
+    for name in [str(settings.GANCHAO_CITY_NAME), *_root_names(Unit)]:
+        name = name.strip().lower()
+        if name:
+            words.update({name, name.removesuffix("市"), name.removesuffix("省")})
+    words.discard("")
+    return words
+
+
+def _root_names(unit_model) -> list[str]:
+    return list(unit_model.objects.filter(parent__isnull=True).values_list("name", flat=True))
+
+
+def _core(password: str) -> str:
+    return _DECORATION.sub("", password.strip()).lower()
+
+
+class LocalWordsValidator:
+    """Refuses a password that is only a local word (the platform's or city's name, the
+    government's bodies in pinyin, the demo password) decorated with digits or symbols."""
+
+    def __init__(self, words=()):
+        self.extra = {w.lower() for w in words}
+
+    def validate(self, password, user=None):
+        core = _core(password)
+        words = local_words() | self.extra
+        if core in words or _core(password.replace(" ", "")) in words:
+            raise ValidationError(
+                _(
+                    "密码不能用本平台、本市名称或“zhengfu”“dangwei”等常用词"
+                    "加数字或符号组成，这类密码容易被猜中"
+                ),
+                code="password_local_word",
+            )
+
+    def get_help_text(self):
+        return _("不能用平台名称、本市名称或常用拼音词加数字组成")
 
 
 def password_expired(user) -> bool:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("password/", views.password_change_view, name="password_change"),
     path("me/", views.profile_view, name="profile"),
     path("me/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token_revoke"),
+    path("policy/", views.policy_view, name="policy"),
 ]

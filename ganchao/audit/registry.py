@@ -35,6 +35,8 @@ for _code, _name in {
     "calendaroverride": _("工作日调整"),
     "calendaryear": _("年度节假日安排"),
     "seed": _("演示数据"),
+    "address": _("网络地址"),
+    "securitypolicy": _("安全策略"),
 }.items():
     register_object_type(_code, _name)
 
@@ -56,6 +58,10 @@ for _code, _label in {
     "auth.mfa_reset": _("重置双因素认证"),
     "auth.recovery_codes_generated": _("生成恢复码"),
     "auth.recovery_code_used": _("使用恢复码"),
+    "auth.tokens_revoked": _("作废用户的全部接口令牌"),
+    "auth.address_throttled": _("暂停失败过多地址的登录"),
+    "auth.token_refused": _("拒绝签发接口令牌"),
+    "auth.policy_updated": _("修改安全策略"),
     "user.create": _("新增用户"),
     "user.update": _("修改用户"),
     "user.deactivate": _("停用用户"),
