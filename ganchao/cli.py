@@ -9,7 +9,7 @@ import sys
 COMMANDS = {
     "migrate", "demo", "serve", "seed", "import-units", "export-units", "audit", "token", "tick",
     "import-goals", "export-goals", "import-reports", "issue-plan", "status", "score", "ranking", "bulletin",
-    "calendar", "files",
+    "calendar", "files", "backup", "restore",
 }  # fmt: skip
 USAGE = "用法：ganchao <命令> [参数]\n命令：" + "、".join(sorted(COMMANDS)) + "\n"
 
