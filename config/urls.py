@@ -19,6 +19,7 @@ urlpatterns = [
     path("decisions/", include("ganchao.decisions.urls")),
     path("enforcement/", include("ganchao.enforcement.urls")),
     path("public/", include("ganchao.portal.urls")),
+    path("imports/", include("ganchao.common.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -8,7 +8,7 @@ from functools import partial
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from ganchao.common.errors import Conflict, NotFound, ValidationFailed
 from ganchao.common.uploads import (
     PREVIEW_ROWS,
     SheetUploadForm,
+    finished_import,
     preview_context,
     sheet_confirm,
     sheet_preview,
@@ -209,7 +210,9 @@ def _preview(request, scheme, span, run):
             request, "assessment/inputs_import.html", _import_context(scheme, span, form=form)
         )
     upload = form.cleaned_data["file"]
-    result = sheet_preview(upload, run)
+    result = sheet_preview(upload, run, request)
+    if isinstance(result, HttpResponseBase):  # a large sheet: checked by a background job
+        return result
     context = _import_context(scheme, span, result, upload.name)
     return render(request, "assessment/inputs_import.html", context)
 
@@ -218,7 +221,12 @@ def _confirm(request, scheme, span, run):
     confirmed = sheet_confirm(request, run)
     if confirmed is None:
         return redirect("assessment:manual_import", code=scheme.code, period=span.code)
-    result, filename = confirmed
+    if isinstance(confirmed, HttpResponseBase):  # a large sheet: imported by a background job
+        return confirmed
+    return _confirmed(request, scheme, span, *confirmed)
+
+
+def _confirmed(request, scheme, span, result, filename):
     if result.errors:
         context = _import_context(scheme, span, result, filename)
         context["changed_since_preview"] = True
@@ -239,6 +247,12 @@ def manual_import(request, code: str, period: str):
         return _confirm(request, scheme, span, run)
     if request.method == "POST":
         return _preview(request, scheme, span, run)
+    if finished := finished_import(request):  # a background job's outcome
+        result, filename, dry_run = finished
+        if not dry_run:
+            return _confirmed(request, scheme, span, result, filename)
+        context = _import_context(scheme, span, result, filename)
+        return render(request, "assessment/inputs_import.html", context)
     return render(request, "assessment/inputs_import.html", _import_context(scheme, span))
 
 

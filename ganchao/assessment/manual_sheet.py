@@ -42,6 +42,7 @@ from ganchao.common.exports import (
     write_cell,
     write_table,
 )
+from ganchao.common.import_jobs import sheet_import
 from ganchao.orgs.models import Unit
 from ganchao.orgs.references import UnitResolver, Unresolved
 
@@ -225,6 +226,7 @@ def _warnings(sheet: ManualSheet, scheme: Scheme, period: str) -> list[str]:
     return warnings
 
 
+@sheet_import  # large sheets run as a background job (common.import_jobs)
 def manual_sheet_import(
     *, actor, scheme: Scheme, period: str, data: bytes, filename: str = "", dry_run: bool = False
 ) -> ManualImportResult:

@@ -6,6 +6,7 @@ ExcelError that names the row, the column letter and the header, e.g.
 `第12行 G列（目标值）：不是数字`.
 """
 
+import contextvars
 import io
 import re
 import unicodedata
@@ -227,6 +228,9 @@ MAX_RATIO = 100  # unpacked : packed, for a member larger than RATIO_FLOOR
 RATIO_FLOOR = 1024 * 1024
 MAX_MERGED_CELLS = 200_000
 MEGABYTE = 1024 * 1024
+PROGRESS_ROWS = 1000
+# Set by a background import job: called with the rows read so far, every PROGRESS_ROWS rows.
+row_progress: contextvars.ContextVar = contextvars.ContextVar("row_progress", default=None)
 
 
 def max_data_rows() -> int:
@@ -241,7 +245,7 @@ def _too_many_rows(sheet: str) -> ExcelFileError:
     )
 
 
-def _check_xlsx(data: bytes, filename: str) -> zipfile.ZipFile:
+def check_xlsx(data: bytes, filename: str) -> zipfile.ZipFile:
     """Refuse anything but an .xlsx by name and by content (a zip holding a workbook part)."""
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix in {"xls", "et"} or data.startswith(OLE_MAGIC):
@@ -304,7 +308,7 @@ def _unreadable(exc: Exception) -> ExcelFileError:
     return error
 
 
-def _load(data: bytes):
+def open_read_only(data: bytes):
     """The workbook in read-only mode: worksheets are parsed only when their rows are read."""
     try:
         with warnings.catch_warnings():
@@ -369,10 +373,13 @@ class SheetData:
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )  # fmt: skip
-            for number, cells in parser.parse():
+            progress = row_progress.get()
+            for count, (number, cells) in enumerate(parser.parse(), start=1):
                 if cells and number > furthest:
                     raise _too_many_rows(ws.title)
                 self._keep(number, cells)
+                if progress is not None and count % PROGRESS_ROWS == 0:
+                    progress(count)
             if parser.merged_cells is not None:
                 for merged in parser.merged_cells.mergeCell:
                     low_col, low_row, high_col, high_row = range_boundaries(merged.ref)
@@ -414,10 +421,14 @@ class ExcelBook:
         self.workbook = workbook
         self._formats: dict[int, str] = {}
 
+    def __getstate__(self):
+        # a result kept by a background import may hold its table; the open archive stays out
+        return {"workbook": None, "_formats": self._formats}
+
     @classmethod
     def open(cls, data: bytes, filename: str = "") -> "ExcelBook":
-        _check_xlsx(data, filename)
-        return cls(_load(data))
+        check_xlsx(data, filename)
+        return cls(open_read_only(data))
 
     @property
     def sheet_names(self) -> list[str]:
@@ -431,7 +442,7 @@ class ExcelBook:
                     fmt = BUILTIN_FORMATS.get(format_id, "General")
                 else:
                     fmt = self.workbook._number_formats[format_id - BUILTIN_FORMATS_MAX_SIZE]
-            except (IndexError, KeyError):
+            except (AttributeError, IndexError, KeyError):  # no such style, or book closed
                 fmt = "General"
             self._formats[style_id] = fmt
         return self._formats[style_id]

@@ -7,7 +7,10 @@ day are swept when the next one arrives.
 The import pages share the flow: `sheet_preview` checks an upload without writing and keeps it,
 `sheet_confirm` imports the kept file. Each takes the page's own import function, called as
 `run(data=…, filename=…, dry_run=…)` and returning a result with `errors`, `warnings`, `created`,
-`updated`, `sha256` and `summary_lines()`.
+`updated`, `sha256` and `summary_lines()`. Given the request, a sheet with more rows than
+settings.IMPORT_BACKGROUND_ROWS runs as a background job instead (common.import_jobs): the two
+return a redirect to the job's progress page, which comes back to the import page with
+`?import_job=<id>`; `finished_import` then gives the page the outcome.
 """
 
 import hashlib
@@ -18,6 +21,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -81,25 +85,63 @@ def preview_context(result, filename: str, *, warning_rows: int = PREVIEW_ROWS *
     }
 
 
-def sheet_preview(upload, run):
-    """Check an uploaded sheet without writing; keep it for the confirm step if it passed."""
+def _in_background(request, run, data: bytes, filename: str, dry_run: bool, page: str = ""):
+    """A redirect to the progress page of a job started for a large sheet; None for a small
+    one (or without a request)."""
+    from ganchao.common import import_jobs
+
+    if (
+        request is None
+        or import_jobs.estimated_rows(data, filename) <= import_jobs.background_rows()
+    ):
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    keep_upload(digest, data)
+    job_id = import_jobs.job_start(
+        user=request.user, page=page or request.path, run=run, data=data, filename=filename,
+        digest=digest, dry_run=dry_run,
+    )  # fmt: skip
+    return redirect("common:import_job", job_id=job_id)
+
+
+def finished_import(request):
+    """`(result, filename, dry_run)` of the background import named by `?import_job=`, when it
+    is the user's own and done; None otherwise."""
+    from ganchao.common import import_jobs
+
+    job = import_jobs.job_for(request.user, request.GET.get("import_job", ""))
+    if job is None or job.state != "done":
+        return None
+    result = import_jobs.job_result(job)
+    return None if result is None else (result, job.filename, job.dry_run)
+
+
+def sheet_preview(upload, run, request=None):
+    """Check an uploaded sheet without writing; keep it for the confirm step if it passed.
+    With the request, a large sheet is checked by a background job (a redirect is returned)."""
     data = upload.read()
+    if (started := _in_background(request, run, data, upload.name, True)) is not None:
+        return started
     result = run(data=data, filename=upload.name, dry_run=True)
     if not result.errors:
         keep_upload(result.sha256, data)
     return result
 
 
-def sheet_confirm(request, run):
+def sheet_confirm(request, run, page: str = ""):
     """Import the kept file named by the posted digest: `(result, filename)`, or None (with an
     error message queued) when the file is gone. The file is discarded once it is imported; a
-    result with errors means the data changed since the preview and nothing was written."""
+    result with errors means the data changed since the preview and nothing was written. A
+    large sheet is imported by a background job: a redirect to its progress page is returned,
+    which comes back to `page` (the upload page; this request's path by default)."""
     digest = request.POST.get("digest", "")
     filename = request.POST.get("filename", "")[:200]
     data = kept_upload(digest)
     if data is None:
         messages.error(request, _("找不到待导入的文件（可能已经导入或已过期），请重新上传。"))
         return None
+    if (started := _in_background(request, run, data, filename, False, page)) is not None:
+        return started
     result = run(data=data, filename=filename, dry_run=False)
     if not result.errors:
         discard_upload(digest)

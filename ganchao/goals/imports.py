@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from ganchao.audit.registry import register, register_object_type
 from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError
+from ganchao.common.import_jobs import sheet_import
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ItemType, PlanState, Role
 from ganchao.goals.import_review import (
@@ -468,6 +469,7 @@ def _blank_assignment() -> dict:
 # ---- the entry point --------------------------------------------------------------------------
 
 
+@sheet_import  # large sheets run as a background job (common.import_jobs)
 def goal_sheet_import(
     *,
     actor,

@@ -23,6 +23,7 @@ from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
 from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError, Row
+from ganchao.common.import_jobs import sheet_import
 from ganchao.common.workdays import current_calendar
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals import report_messages
@@ -331,6 +332,7 @@ def find_plan(year: int, owner_code: str | None = None) -> Plan:
     return plan
 
 
+@sheet_import  # large sheets run as a background job (common.import_jobs)
 def report_sheet_import(
     *, actor, data: bytes, plan: Plan, filename: str = "", dry_run: bool = False
 ) -> ReportImportResult:

@@ -10,14 +10,16 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ganchao.common.uploads import (
     SheetUploadForm,
+    finished_import,
     preview_context,
     sheet_confirm,
     sheet_preview,
@@ -55,38 +57,46 @@ SHEETS = {
 }
 
 
-def _run(kind: str, request, plan: Plan, data: bytes, filename: str, dry_run: bool):
+def _run(kind: str, request, plan: Plan):
+    """The page's import as `run(data=…, filename=…, dry_run=…)`; plain arguments, so that a
+    background job can carry it."""
     if kind == "goals":
-        return goal_sheet_import(
-            actor=request.user,
-            data=data,
-            year=plan.year,
-            owner_code=plan.owner.code,
-            filename=filename,
-            dry_run=dry_run,
+        return partial(
+            goal_sheet_import, actor=request.user, year=plan.year, owner_code=plan.owner.code
         )
-    return report_sheet_import(
-        actor=request.user, data=data, plan=plan, filename=filename, dry_run=dry_run
-    )
+    return partial(report_sheet_import, actor=request.user, plan=plan)
 
 
 def _upload_page(kind: str, request, plan: Plan):
     bound = request.method == "POST"
     form = SheetUploadForm(request.POST if bound else None, request.FILES if bound else None)
     context = {"form": form, "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
+    if not bound and (finished := finished_import(request)):  # a background job's outcome
+        result, filename, dry_run = finished
+        if not dry_run:
+            return _confirmed(kind, request, plan, result, filename)
+        context.update(preview_context(result, filename))
     if bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = sheet_preview(upload, partial(_run, kind, request, plan))
+        result = sheet_preview(upload, _run(kind, request, plan), request)
+        if isinstance(result, HttpResponseBase):  # a large sheet: checked by a background job
+            return result
         context.update(preview_context(result, upload.name))
         context["form"] = SheetUploadForm()
     return render(request, "goals/sheet_import.html", context)
 
 
 def _confirm(kind: str, request, plan: Plan):
-    confirmed = sheet_confirm(request, partial(_run, kind, request, plan))
+    page = reverse(SHEETS[kind]["again"], kwargs={"plan_id": plan.pk})
+    confirmed = sheet_confirm(request, _run(kind, request, plan), page)
     if confirmed is None:
         return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
-    result, filename = confirmed
+    if isinstance(confirmed, HttpResponseBase):  # a large sheet: imported by a background job
+        return confirmed
+    return _confirmed(kind, request, plan, *confirmed)
+
+
+def _confirmed(kind: str, request, plan: Plan, result, filename: str):
     if result.errors:
         context = {"form": SheetUploadForm(), "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
         context["changed_since_preview"] = True

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from ganchao.common.errors import Forbidden
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError, Row, Table
+from ganchao.common.import_jobs import sheet_import
 from ganchao.orgs import leader_imports, unit_writes
 from ganchao.orgs.choices import ROOT_TYPES, UNIT_TYPE_BY_WORD, WORD_BY_UNIT_TYPE, Role
 from ganchao.orgs.choices import parent_allowed as type_allowed_under
@@ -404,6 +405,7 @@ def _parse_type(row: Row) -> str | None:
 # ---- the entry points -----------------------------------------------------------------------
 
 
+@sheet_import  # large sheets run as a background job (common.import_jobs)
 def unit_sheet_import(
     *, actor, data: bytes, filename: str = "", dry_run: bool = False
 ) -> UnitImportResult:

@@ -8,13 +8,16 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from ganchao.common.uploads import (
     SheetUploadForm,
+    finished_import,
     preview_context,
     sheet_confirm,
     sheet_preview,
@@ -37,9 +40,17 @@ def unit_import(request):
     bound = request.method == "POST"
     form = UnitSheetUploadForm(request.POST if bound else None, request.FILES if bound else None)
     context = {"form": form}
+    if not bound and (finished := finished_import(request)):  # a background job's outcome
+        result, filename, dry_run = finished
+        if not dry_run:
+            return _confirmed(request, result, filename)
+        context.update(preview_context(result, filename))
     if bound and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = sheet_preview(upload, partial(imports.unit_sheet_import, actor=request.user))
+        run = partial(imports.unit_sheet_import, actor=request.user)
+        result = sheet_preview(upload, run, request)
+        if isinstance(result, HttpResponseBase):  # a large sheet: checked by a background job
+            return result
         context.update(preview_context(result, upload.name))
         context["form"] = UnitSheetUploadForm()
     return render(request, "orgs/unit_import.html", context)
@@ -49,10 +60,16 @@ def unit_import(request):
 @require_roles(Role.SYSTEM_ADMIN)
 @require_POST
 def unit_import_confirm(request):
-    confirmed = sheet_confirm(request, partial(imports.unit_sheet_import, actor=request.user))
+    run = partial(imports.unit_sheet_import, actor=request.user)
+    confirmed = sheet_confirm(request, run, reverse("orgs:unit_import"))
     if confirmed is None:
         return redirect("orgs:unit_import")
-    result, filename = confirmed
+    if isinstance(confirmed, HttpResponseBase):  # a large sheet: imported by a background job
+        return confirmed
+    return _confirmed(request, *confirmed)
+
+
+def _confirmed(request, result, filename):
     if result.errors:
         context = {"form": UnitSheetUploadForm(), "changed_since_preview": True}
         context.update(preview_context(result, filename))

@@ -310,13 +310,14 @@ def _sheet_rows(data: bytes, filename: str) -> list[dict]:
     """The items of a 决策事项目录 sheet, or ValidationFailed naming each bad cell."""
     try:
         table = ExcelBook.open(data, filename).find_table(["决策事项", "类别"])
+        sheet_rows = table.rows() if table is not None else []
     except ExcelFileError as exc:
         raise ValidationFailed.on("file", exc.message) from None
     if table is None:
         raise ValidationFailed.on("file", _("找不到含“决策事项”“类别”两列的工作表"))
     units = {}
     rows = []
-    for row in table.rows():
+    for row in sheet_rows:
         title = row.text("决策事项")[:200]
         if not title:
             row.fail("决策事项", _("请填写决策事项名称"))
