@@ -161,5 +161,39 @@ def webhook_url() -> str:
     return raw
 
 
+def audit_copy() -> dict | None:
+    """GANCHAO_AUDIT_COPY: where a copy of each audit checkpoint goes, off this host — an
+    existing directory (absolute path, e.g. another machine's share), `syslog` (the local
+    syslog), `syslog://host:port` (a remote collector, UDP, port 514 by default), or an
+    http:// or https:// URL (each checkpoint POSTed as JSON). Empty: no copy."""
+    raw = os.environ.get("GANCHAO_AUDIT_COPY", "").strip()
+    if not raw:
+        return None
+    bad = f"GANCHAO_AUDIT_COPY={raw!r}"
+    if raw == "syslog":
+        return {"kind": "syslog", "address": "/dev/log"}
+    parts = urlsplit(raw)
+    if parts.scheme == "syslog":
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise ConfigError(f"{bad}: 端口号无效") from exc
+        if not parts.hostname or parts.path not in ("", "/") or parts.query:
+            raise ConfigError(f"{bad}: 应写作 syslog://主机:端口，如 syslog://10.0.0.5:514")
+        return {"kind": "syslog", "address": [parts.hostname, port or 514]}
+    if parts.scheme in ("http", "https"):
+        if not parts.hostname:
+            raise ConfigError(f"{bad}: 缺少服务器地址")
+        return {"kind": "http", "url": raw}
+    if parts.scheme or not raw.startswith("/"):
+        raise ConfigError(
+            f"{bad}: 只能是绝对路径的目录、syslog、syslog://主机:端口、http:// 或 https:// 地址"
+        )
+    path = Path(raw)
+    if not path.is_dir():
+        raise ConfigError(f"{bad}: 目录不存在（异地副本目录须预先建好或挂载）")
+    return {"kind": "directory", "path": str(path)}
+
+
 def chromium() -> str:
     return os.environ.get("GANCHAO_CHROMIUM", "").strip() or "/usr/bin/chromium"

@@ -16,6 +16,7 @@ try:
     _database = env.database(DATA_DIR)
     _email = env.email()
     WEBHOOK_URL = env.webhook_url()
+    AUDIT_COPY = env.audit_copy()
     CHROMIUM_PATH = env.chromium()
     PORTAL_TRUSTED_PROXIES = env.trusted_proxies()
 except env.ConfigError as exc:
@@ -231,3 +232,9 @@ PORTAL_COMMENT_LIMITS = ((5, timedelta(minutes=10)), (20, timedelta(days=1)))
 # which a web import is checked and written by a background job, its progress on the page.
 IMPORT_MAX_ROWS = 50_000
 IMPORT_BACKGROUND_ROWS = 2_000
+
+# The audit chain (LEGAL_RULES C7): each `ganchao serve` worker writes a signed checkpoint
+# every N minutes when new events were recorded; the tick verifies the whole chain once a day
+# at the first tick from this hour on (local time).
+AUDIT_CHECKPOINT_MINUTES = 10
+AUDIT_VERIFY_HOUR = 3

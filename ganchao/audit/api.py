@@ -1,4 +1,4 @@
-"""API: /audit/events (the auditor only; everyone else gets 404)."""
+"""API: /audit/events and /audit/verify-runs (the auditor only; everyone else gets 404)."""
 
 import datetime as dt
 
@@ -7,6 +7,8 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from ganchao.audit import selectors
+from ganchao.audit.models import AuditVerifyRun
+from ganchao.audit.services import audit_verify_run
 from ganchao.common.api import LocalDatetime, Page
 from ganchao.common.errors import NotFound
 
@@ -59,3 +61,38 @@ def events(
         )
     except NotFound as exc:
         raise Http404 from exc
+
+
+class VerifyRunOut(Schema):
+    at: LocalDatetime
+    source: str
+    actor_name: str
+    ok: bool
+    checked: int
+    problem: str
+    broken_seq: int | None
+
+
+@router.get(
+    "/verify-runs", response=list[VerifyRunOut], summary="审计链校验记录（审计管理员），新的在前"
+)
+@paginate(Page)
+def verify_runs(request):
+    try:
+        return selectors.verify_runs(actor=request.user)
+    except NotFound as exc:
+        raise Http404 from exc
+
+
+@router.post(
+    "/verify-runs",
+    response=VerifyRunOut,
+    summary="立即校验审计链并记录结果（审计管理员）；未通过时 ok 为 false，problem 指出第一处问题",
+)
+def verify_run(request):
+    try:
+        selectors.verify_runs(actor=request.user)  # the auditor only
+    except NotFound as exc:
+        raise Http404 from exc
+    _result, run = audit_verify_run(source=AuditVerifyRun.Source.PAGE, actor=request.user)
+    return run

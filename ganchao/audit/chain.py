@@ -1,4 +1,11 @@
-"""Canonical serialisation and hashing of audit events (pure functions)."""
+"""Canonical serialisation and hashing of audit events (pure functions; the key is passed in).
+
+Each event records the algorithm of its own hash (`hash_alg`): "hmac-sha256" (keyed with the
+chain key kept outside the database, ganchao.audit.keys) for every new event, "sha256" for the
+events written before the chain was keyed. Verify checks each event by its own algorithm, and
+the signed database identity says from which sequence number on the key is required, so that
+recomputing the chain with plain sha256 is caught.
+"""
 
 import datetime as dt
 import hashlib
@@ -7,7 +14,10 @@ import json
 from decimal import Decimal
 from uuid import UUID
 
-HASH_ALG = "sha256"
+from ganchao.audit.keys import forget_key  # noqa: F401 - a restore calls chain.forget_key()
+
+HASH_ALG = "hmac-sha256"
+LEGACY_HASH_ALG = "sha256"
 GENESIS_HASH = "0" * 64
 HASHED_FIELDS = (
     "seq", "at", "actor_id", "actor_username", "actor_name", "on_behalf_of_id",
@@ -52,9 +62,34 @@ def canonical_bytes(fields: dict) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def event_hash(fields: dict) -> str:
-    return hashlib.sha256(canonical_bytes(fields)).hexdigest()
+def event_hash(fields: dict, key: bytes | None = None) -> str:
+    """The hash of an event by its own `hash_alg`; the keyed algorithm needs the key."""
+    data = canonical_bytes(fields)
+    alg = fields["hash_alg"]
+    if alg == LEGACY_HASH_ALG:
+        return hashlib.sha256(data).hexdigest()
+    if alg == HASH_ALG:
+        if not key:
+            raise ValueError("the keyed audit hash needs the chain key")
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    raise ValueError(f"unknown audit hash algorithm {alg!r}")
 
 
-def checkpoint_signature(secret: str, seq: int, hash_value: str) -> str:
-    return hmac.new(secret.encode(), f"{seq}:{hash_value}".encode(), hashlib.sha256).hexdigest()
+def _sign(key: bytes, purpose: str, data: dict) -> str:
+    payload = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, f"{purpose}\n{payload}".encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint_signature(key: bytes, *, db: str, seq: int, hash_value: str, written_at: str):
+    """The signature of one checkpoint line: which database, which event, its hash, when."""
+    data = {"db": db, "seq": seq, "hash": hash_value, "written_at": written_at}
+    return _sign(key, "ganchao-audit-checkpoint", data)
+
+
+def identity_seal(key: bytes, *, uuid: str, keyed_from_seq: int) -> str:
+    """The signature of the database identity: its id and the first event that must be keyed."""
+    return _sign(key, "ganchao-audit-identity", {"uuid": uuid, "keyed_from_seq": keyed_from_seq})
+
+
+def signatures_equal(a: str, b: str) -> bool:
+    return hmac.compare_digest(str(a), str(b))

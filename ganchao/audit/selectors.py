@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Q
 
-from ganchao.audit.models import AuditEvent
+from ganchao.audit.models import AuditEvent, AuditVerifyRun
 from ganchao.common.errors import NotFound
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
@@ -67,3 +67,14 @@ def object_name(events, object_id: str) -> str:
     among its latest events)."""
     names = events.exclude(object_name="").values_list("object_name", flat=True)[:20]
     return next((name for name in names if not name.strip().isdigit()), "")
+
+
+def verify_runs(*, actor):
+    """The chain verification runs, newest first (the auditor only)."""
+    if not scope_of(actor).has(Role.AUDITOR):
+        raise NotFound("页面不存在")
+    return AuditVerifyRun.objects.order_by("-at", "-id")
+
+
+def latest_verify_run(*, actor) -> AuditVerifyRun | None:
+    return verify_runs(actor=actor).first()

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from ganchao.audit import selectors
 from ganchao.audit.changes import change_rows, object_title, reason_text
+from ganchao.audit.models import AuditVerifyRun
 from ganchao.audit.registry import ACTIONS, OBJECT_TYPES, label, object_type_label
-from ganchao.audit.verify import audit_verify
+from ganchao.audit.services import audit_verify_run
 from ganchao.common.views import paginate, require_roles, scoped
 from ganchao.orgs.choices import Role
 
@@ -69,6 +70,7 @@ def event_list(request):
             "object_types": sorted(
                 ((code, str(text)) for code, text in OBJECT_TYPES.items()), key=lambda i: i[1]
             ),
+            "last_run": selectors.latest_verify_run(actor=request.user),
         },
     )
 
@@ -98,5 +100,8 @@ def object_history(request, object_type: str, object_id: str):
 @login_required
 @require_roles(Role.AUDITOR)
 def verify(request):
-    result = audit_verify() if request.method == "POST" else None
-    return render(request, "audit/verify.html", {"result": result})
+    result = None
+    if request.method == "POST":
+        result, _run = audit_verify_run(source=AuditVerifyRun.Source.PAGE, actor=request.user)
+    runs = selectors.verify_runs(actor=request.user)[:20]
+    return render(request, "audit/verify.html", {"result": result, "runs": runs})

@@ -21,7 +21,13 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganchao.audit.services import Target, audit_record, checkpoint_path, diff
+from ganchao.audit.services import (
+    Target,
+    append_only_suspended,
+    audit_record,
+    checkpoint_path,
+    diff,
+)
 from ganchao.common.errors import ValidationFailed
 from ganchao.common.workdays import current_calendar
 from ganchao.demodata.assessment_writer import (
@@ -92,6 +98,8 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
     dataset = build(scale, seed, as_of)
     # One hash for every demo account: Argon2 is deliberately slow.
     password_hash = make_password(DEMO_PASSWORD)
+    # named by the database identity, which the reset empties with the rest of the audit log
+    old_checkpoints = _checkpoint_file() if reset else None
     with transaction.atomic():
         reset_tables = database_reset() if reset else []
         if Unit.objects.exists():
@@ -111,7 +119,7 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
             dataset.seed, dataset.as_of, dataset.scale
         )  # through the services
         event = _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement)
-    retired = _retire_checkpoints() if reset else None
+    retired = _retire_checkpoints(old_checkpoints) if old_checkpoints else None
     return SeedResult(
         dataset,
         event.seq,
@@ -196,8 +204,8 @@ def database_reset() -> list[str]:
     """Empty the business tables, the audit log included, inside the caller's transaction.
 
     Audit events are append-only: the ORM refuses to delete them and PostgreSQL's BEFORE
-    DELETE trigger too. TRUNCATE fires no row triggers, so PostgreSQL empties the tables with
-    one TRUNCATE; SQLite has no triggers and empties them with plain DELETEs.
+    DELETE triggers too. TRUNCATE fires no row triggers, so PostgreSQL empties the tables with
+    one TRUNCATE; SQLite empties them with plain DELETEs, its triggers lifted meanwhile.
     """
     tables = sorted({model._meta.db_table for model in reset_models()})
     quoted = [connection.ops.quote_name(table) for table in tables]
@@ -210,17 +218,24 @@ def database_reset() -> list[str]:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             cursor.execute("PRAGMA defer_foreign_keys = ON")
-            for table in quoted:
-                cursor.execute(f"DELETE FROM {table}")  # table names come from the models
+            with append_only_suspended():  # the audit tables' triggers refuse DELETE
+                for table in quoted:
+                    cursor.execute(f"DELETE FROM {table}")  # table names come from the models
             placeholders = ", ".join(["%s"] * len(tables))
             cursor.execute(f"DELETE FROM sqlite_sequence WHERE name IN ({placeholders})", tables)
     return tables
 
 
-def _retire_checkpoints() -> Path | None:
+def _checkpoint_file() -> Path | None:
+    try:
+        return checkpoint_path()
+    except Exception:  # no identity left to name it (a tampered chain): nothing to retire
+        return None
+
+
+def _retire_checkpoints(path: Path) -> Path | None:
     """The old audit checkpoints witness a chain that no longer exists: keep them aside, so
     that `ganchao audit verify` checks the new chain against its own checkpoints only."""
-    path = checkpoint_path()
     if not path.exists():
         return None
     stamp = timezone.localtime().strftime("%Y%m%dT%H%M%S")

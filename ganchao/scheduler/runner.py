@@ -1,7 +1,12 @@
-"""Background threads of `ganchao demo`: the tick every 60 s and the job worker.
+"""Background threads of `ganchao demo`: the tick every 60 s and the job worker; and of every
+`ganchao serve` worker: the scheduled audit checkpoint.
 
 Production runs `ganchao tick` from cron or a systemd timer and `manage.py db_worker` as its
-own service; the demo runs both inside its one process, as daemon threads.
+own service; the demo runs both inside its one process, as daemon threads. The server seals
+the audit chain by itself as well (LEGAL_RULES C7), so that a missing cron entry never leaves
+the newest events unsealed: each worker process checks once a minute, and the first to find
+a checkpoint due (new events, and the last checkpoint older than AUDIT_CHECKPOINT_MINUTES)
+writes it under the chain's lock; the others then find it written.
 """
 
 import logging
@@ -9,7 +14,9 @@ import os
 import sys
 import threading
 import time
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -17,6 +24,7 @@ from ganchao.scheduler.services import TickBusy, tick_run
 
 logger = logging.getLogger(__name__)
 TICK_INTERVAL = 60
+CHECKPOINT_POLL = 60
 WORKER_RESTART_DELAY = 5
 
 
@@ -44,6 +52,41 @@ def tick_once() -> None:
         logger.exception("tick failed")
     finally:
         connection.close()
+
+
+def checkpoint_every() -> timedelta:
+    return timedelta(minutes=getattr(settings, "AUDIT_CHECKPOINT_MINUTES", 10))
+
+
+def start_checkpoint_thread(poll: float = CHECKPOINT_POLL) -> threading.Thread:
+    thread = threading.Thread(
+        target=_checkpoint_loop, args=(poll,), name="ganchao-audit-checkpoint", daemon=True
+    )
+    thread.start()
+    return thread
+
+
+def _checkpoint_loop(poll: float) -> None:
+    while True:
+        time.sleep(poll)
+        try:
+            checkpoint_round()
+        finally:
+            connection.close()  # the thread's own connection; a new one each round
+
+
+def checkpoint_round(now=None) -> dict | None:
+    """One round of the server's checkpoint thread: the checkpoint written, or None (not due,
+    or it failed: logged, never out of the thread)."""
+    from ganchao.audit.services import audit_checkpoint_export, checkpoint_due
+
+    now = now or timezone.now()
+    try:
+        if checkpoint_due(now=now, min_interval=checkpoint_every()):
+            return audit_checkpoint_export(min_interval=checkpoint_every(), now=now)
+    except Exception:
+        logger.exception("scheduled audit checkpoint failed")
+    return None
 
 
 def start_worker_thread() -> threading.Thread | None:

@@ -40,16 +40,40 @@ def registered_scans() -> list[Scan]:
 
 
 def audit_checkpoint_scan(at: datetime) -> str:
-    """Export a signed checkpoint of the audit chain's head to the data folder (3.11)."""
-    from ganchao.audit.services import audit_checkpoint_export, checkpoint_path
+    """Export a signed checkpoint of the audit chain's head to the data folder (3.11), when
+    something was recorded since the last one."""
+    from ganchao.audit.services import audit_checkpoint_export, checkpoint_path, last_checkpoint
 
     entry = audit_checkpoint_export()
-    if entry is None:
+    if entry is not None:
+        return _("已导出检查点 #%(seq)d 到 %(path)s") % {
+            "seq": entry["seq"],
+            "path": checkpoint_path(),
+        }
+    last = last_checkpoint()
+    if last is None:
         return _("审计日志为空，未导出检查点")
-    return _("已导出检查点 #%(seq)d 到 %(path)s") % {"seq": entry["seq"], "path": checkpoint_path()}
+    return _("自检查点 #%(seq)d 以来没有新的审计事件，未导出检查点") % {"seq": last.seq}
+
+
+def audit_verify_scan(at: datetime) -> str:
+    """Verify the whole audit chain once a day (LEGAL_RULES C7) and record the result, which
+    the auditor's pages show; a failure is logged as an error too."""
+    from ganchao.audit.models import AuditVerifyRun
+    from ganchao.audit.services import audit_verify_run, verify_due
+
+    if not verify_due(at):
+        return _("今日已校验或未到校验时间")
+    result, _run = audit_verify_run(source=AuditVerifyRun.Source.TICK, at=at)
+    if result.ok:
+        return _("审计链完整：已校验 %(n)d 条事件") % {"n": result.checked}
+    return _("审计链校验失败：%(problem)s") % {"problem": result.problem}
 
 
 def register_builtin_scans() -> None:
+    register_scan(
+        "audit.verify", audit_verify_scan, label="审计链每日校验", order=CHECKPOINT_ORDER - 1
+    )
     register_scan(
         "audit.checkpoint", audit_checkpoint_scan, label="审计检查点", order=CHECKPOINT_ORDER
     )

@@ -7,6 +7,7 @@ from django.db import connection, connections, transaction
 
 from ganchao.audit.models import AuditEvent, AuditHead, AuditImmutableError
 from ganchao.audit.services import Target, audit_checkpoint_export, audit_record
+from ganchao.audit.triggers import APPEND_ONLY_TABLES, sqlite_drop
 from ganchao.audit.verify import audit_verify
 from ganchao.cli import main
 from ganchao.common.errors import ValidationFailed
@@ -32,13 +33,20 @@ def raw(sql, params=()):
 
 
 @pytest.fixture
-def pg_triggers_off():
-    """On PostgreSQL the table owner can disable the triggers; the chain must still catch edits."""
+def triggers_off():
+    """Someone with the database file or the table owner's role can lift the triggers (SQLite:
+    drop them; PostgreSQL: disable them); the chain must still catch edits. Both are undone
+    with the test's transaction."""
     if connection.vendor == "postgresql":
-        raw("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+        for table in APPEND_ONLY_TABLES:
+            raw(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    else:
+        for sql in sqlite_drop():
+            raw(sql)
     yield
     if connection.vendor == "postgresql":
-        raw("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+        for table in APPEND_ONLY_TABLES:
+            raw(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def verify_cli(capsys):
@@ -118,7 +126,7 @@ def test_untouched_chain_verifies(city, capsys):
 
 
 @pytest.mark.django_db
-def test_edited_event_is_named(city, capsys, pg_triggers_off):
+def test_edited_event_is_named(city, capsys, triggers_off):
     write_events(5)
     target = AuditEvent.objects.order_by("seq")[3].seq
     raw("UPDATE audit_auditevent SET reason = %s WHERE seq = %s", ["篡改", target])
@@ -128,7 +136,7 @@ def test_edited_event_is_named(city, capsys, pg_triggers_off):
 
 
 @pytest.mark.django_db
-def test_deleted_middle_event_is_named(city, capsys, pg_triggers_off):
+def test_deleted_middle_event_is_named(city, capsys, triggers_off):
     write_events(5)
     target = AuditEvent.objects.order_by("seq")[2].seq
     raw("DELETE FROM audit_auditevent WHERE seq = %s", [target])
@@ -137,7 +145,7 @@ def test_deleted_middle_event_is_named(city, capsys, pg_triggers_off):
 
 
 @pytest.mark.django_db
-def test_deleted_newest_event_is_caught_by_the_head(city, capsys, pg_triggers_off):
+def test_deleted_newest_event_is_caught_by_the_head(city, capsys, triggers_off):
     write_events(3)
     newest = AuditEvent.objects.order_by("-seq").first().seq
     raw("DELETE FROM audit_auditevent WHERE seq = %s", [newest])
@@ -147,7 +155,7 @@ def test_deleted_newest_event_is_caught_by_the_head(city, capsys, pg_triggers_of
 
 @pytest.mark.django_db
 def test_deleted_newest_event_with_forged_head_is_caught_by_the_checkpoint(
-    city, capsys, pg_triggers_off
+    city, capsys, triggers_off
 ):
     write_events(3)
     audit_checkpoint_export()
@@ -160,7 +168,7 @@ def test_deleted_newest_event_with_forged_head_is_caught_by_the_checkpoint(
 
 
 @pytest.mark.django_db
-def test_reordered_events_are_caught(city, capsys, pg_triggers_off):
+def test_reordered_events_are_caught(city, capsys, triggers_off):
     write_events(4)
     a, b = [e.seq for e in AuditEvent.objects.order_by("seq")[1:3]]
     raw("UPDATE audit_auditevent SET seq = -1 WHERE seq = %s", [a])
@@ -172,17 +180,13 @@ def test_reordered_events_are_caught(city, capsys, pg_triggers_off):
 
 @pytest.mark.django_db
 def test_database_level_protection(city):
-    """PostgreSQL's triggers refuse raw changes; SQLite has none, so verify is what catches them."""
+    """The triggers refuse raw changes on SQLite and PostgreSQL alike."""
     from django.db import DatabaseError
 
-    if connection.vendor == "postgresql":
-        for sql in ("UPDATE audit_auditevent SET reason = 'x'", "DELETE FROM audit_auditevent"):
-            with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-                raw(sql)
-        assert audit_verify().ok
-    else:
-        raw("UPDATE audit_auditevent SET reason = 'x' WHERE seq = 1")
-        assert not audit_verify().ok
+    for sql in ("UPDATE audit_auditevent SET reason = 'x'", "DELETE FROM audit_auditevent"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+            raw(sql)
+    assert audit_verify().ok
 
 
 @pytest.mark.django_db(transaction=True)

@@ -41,9 +41,10 @@ def test_tick_exports_a_checkpoint_of_the_audit_head(capsys):
     assert main(["tick", "--at", "2026-05-11T09:00:00"]) == 0
     out = capsys.readouterr().out
     assert "定时扫描（时点 2026-05-11T09:00:00+08:00）" in out
-    assert "审计检查点：已导出检查点 #2" in out
+    # the checkpoint seals its own event (#3, "audit.checkpoint"), recorded after the two
+    assert "审计检查点：已导出检查点 #3" in out
     entry = json.loads(checkpoint_path().read_text().splitlines()[-1])
-    assert entry["seq"] == 2
+    assert entry["seq"] == 3
 
 
 def test_tick_on_an_empty_audit_log_exports_nothing(capsys):
@@ -77,7 +78,7 @@ def test_a_failing_scan_is_reported_and_the_others_still_run(registry, capsys):
     assert main(["tick", "--at", "2026-05-11T09:00:00+08:00"]) == 1
     captured = capsys.readouterr()
     assert "坏扫描：扫描失败（RuntimeError: boom）" in captured.err
-    assert "已导出检查点 #1" in captured.out
+    assert "已导出检查点 #2" in captured.out  # sealing its own event, #2
     state = TickState.objects.get()
     assert state.last_tick_at is None, "an incomplete tick does not count as done"
     assert state.running_since is None, "the lock is given back"

@@ -46,7 +46,16 @@ def server_options(bind: str, workers: int, threads: int) -> dict:
         "proc_name": "ganchao",
         # gunicorn ≥ 25.1 would open a control socket under $HOME; two servers would clash.
         "control_socket_disable": True,
+        "post_fork": start_checkpoint_thread_in_worker,
     }
+
+
+def start_checkpoint_thread_in_worker(server, worker) -> None:
+    """gunicorn's post_fork hook: each worker seals the audit chain on a schedule (the thread
+    lives in the worker, never in the master, whose forks must not copy a database connection)."""
+    from ganchao.scheduler.runner import start_checkpoint_thread
+
+    start_checkpoint_thread()
 
 
 class Command(GanchaoCommand):
