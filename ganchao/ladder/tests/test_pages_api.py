@@ -217,13 +217,14 @@ def test_a_tick_in_the_past_evaluates_red_spells_as_of_then(city):
 
 
 def test_api_an_administrator_may_not_answer_a_unit_s_notice(city):
-    """The system administrator reads every notice but answers for no unit (三员分立)."""
+    """The administrators neither read a unit's notices nor answer them (三员分立): 404, as for
+    any notice out of scope."""
     from ganchao.common.tests.api_client import TokenApi
 
     _plan, leads = red_assignments(city)
     notice = issued(city, leads[0])
     for user in (city.admin, city.security):
         refused = TokenApi(user).post(f"/notices/{notice.pk}/respond", {"text": "代为回复"})
-        assert refused.status_code == 403, refused.content
+        assert refused.status_code == 404, refused.content
     notice.refresh_from_db()
     assert notice.state == "issued" and not notice.responses.exists()

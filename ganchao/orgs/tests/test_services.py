@@ -82,7 +82,7 @@ def test_admin_roles_are_mutually_exclusive(city, second):
         services.role_grant(actor=city.security, user=city.admin, role=second)
     with pytest.raises(ValidationFailed, match="不能由同一账号兼任"):
         services.user_create(
-            actor=city.admin,
+            actor=None,
             username="combo",
             full_name="兼任",
             unit=city.gov_office,

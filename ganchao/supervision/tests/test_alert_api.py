@@ -55,10 +55,14 @@ def test_the_alert_list_runs_a_fixed_number_of_queries(city, urge):
 
 
 def test_the_administrators_and_the_office_may_see_an_urge_but_not_answer_it(city, urge):
-    """Reading every unit is not answering for it: 403 to a reader, the alert unanswered."""
-    for user in (city.admin, city.security, city.office):
-        refused = TokenApi(user).post(f"/alerts/{urge.pk}/respond", {"response": "代为说明"})
-        assert refused.status_code == 403, (user.username, refused.content)
-        assert refused.json()["message"] == "只有被催办单位可以书面说明"
+    """Reading every unit is not answering for it: 403 to the office, the alert unanswered; the
+    administrators read no business data at all (三员分立): 404, as for any alert out of scope."""
+    refused = TokenApi(city.office).post(f"/alerts/{urge.pk}/respond", {"response": "代为说明"})
+    assert refused.status_code == 403, refused.content
+    assert refused.json()["message"] == "只有被催办单位可以书面说明"
+    for user in (city.admin, city.security):
+        hidden = TokenApi(user).post(f"/alerts/{urge.pk}/respond", {"response": "代为说明"})
+        assert hidden.status_code == 404, (user.username, hidden.content)
+        assert TokenApi(user).get(f"/alerts/{urge.pk}").status_code == 404
     urge.refresh_from_db()
     assert urge.responded_at is None and urge.response == ""
