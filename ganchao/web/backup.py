@@ -386,7 +386,7 @@ def restore(folder: Path, *, force: bool = False, actor=None) -> RestoreReport:
 def _forget_cached_keys() -> None:
     """Keys read from the data folder are cached per process; a restore may have replaced them."""
     for module_name, attribute in (
-        ("ganchao.audit.chain", "forget_key"),
+        ("ganchao.audit.keys", "forget_key"),
         ("ganchao.common.crypto", "forget_key"),
     ):
         try:
