@@ -236,3 +236,28 @@ def test_a_result_whose_signature_does_not_hold_is_not_read(city, login, setting
 def test_only_marked_import_functions_run_in_the_background():
     with pytest.raises(ValueError, match="not a sheet import"):
         import_jobs.unpack_run("os.system", {})
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_page_polls_and_returns_when_done(
+    page, live_server, city, client, artifacts_dir
+):
+    """In a real browser: the bar shows the rows read, htmx polls, and once the job is done
+    the page goes back to where the import started."""
+    job = import_jobs.ImportJob(
+        id="b" * 32, owner_id=city.liaison_a.pk, page=reverse("web:home"),
+        filename="2026年目标任务分解表.xlsx", digest="0" * 64, dry_run=True, function="x",
+        state="running", rows_read=18000, rows_total=48000,
+    )  # fmt: skip
+    import_jobs.job_save(job)
+    client.force_login(city.liaison_a)
+    session = client.cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
+    page.goto(reverse("common:import_job", args=[job.id]))
+    assert page.get_by_text("已读取 18,000 行，共约 48,000 行").is_visible()
+    assert page.locator(".progress-bar").evaluate("bar => bar.style.width") == "37%"
+    page.screenshot(path=str(artifacts_dir / "import_job_progress.png"), full_page=True)
+    job.state = "done"
+    import_jobs.job_save(job)
+    page.wait_for_url(f"**/?import_job={job.id}")
