@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ganchao.accounts import login_flow, mfa
+from ganchao.accounts import login_flow, mfa, throttle
 from ganchao.accounts.forms_mfa import CodeForm, EnrolCodeForm
 from ganchao.accounts.views import lockout_response
 from ganchao.common.errors import GanchaoError
@@ -46,10 +46,23 @@ def second_factor_view(request):
     if mfa.is_locked(user, request):
         return _locked(request)
     form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        # Wrong codes count per address as wrong passwords do (the login page's own limit).
+        address = throttle.source_address(request)
+        found = throttle.address_throttled(address)
+        if found is not None:
+            login_flow.abandon(request)
+            form.add_error(None, throttle.throttled_message(found))
+            response = render(
+                request, "accounts/mfa_login.html", {"form": form, "person": user}, status=429
+            )
+            response["Retry-After"] = str(found.retry_after)
+            return response
     if request.method == "POST" and form.is_valid():
         device = mfa.verify_device(user, form.cleaned_data["code"], request=request)
         if device is not None:
             return login_flow.step_passed(request, STEP, otp_device=device)
+        throttle.address_failure_record(address, user.username)
         if getattr(request, "axes_locked_out", False):
             return _locked(request)
         form.add_error(

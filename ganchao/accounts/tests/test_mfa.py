@@ -123,6 +123,18 @@ def test_wrong_passwords_and_wrong_codes_add_up(city):
     assert response.status_code == 403 and not logged_in(client)
 
 
+def test_wrong_codes_count_toward_the_address_limit(city):
+    SecurityPolicy.objects.update_or_create(pk=1, defaults={"address_failure_limit": 3})
+    code = totp_code(city.office)
+    client = Client()
+    post_login(client, "office")
+    for _ in range(3):
+        client.post(STEP_URL, {"code": wrong(code)})
+    response = client.post(STEP_URL, {"code": code})
+    assert response.status_code == 429 and "暂停登录" in response.content.decode()
+    assert not logged_in(client)
+
+
 def test_a_recovery_code_works_once_only(city):
     totp_code(city.office)
     with_codes = _recovery_codes(city.office)
