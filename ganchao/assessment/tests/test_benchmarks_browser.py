@@ -42,7 +42,8 @@ def test_scorecard_partial_draws_its_chart(page, register, city, live_server, ar
     html = (
         '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">'
         '<link rel="stylesheet" href="/static/vendor/tabler/tabler.min.css">'
-        '<link rel="stylesheet" href="/static/ganchao/ganchao.css"></head>'
+        '<link rel="stylesheet" href="/static/ganchao/ganchao.css">'
+        '<script src="/static/ganchao/ganchao.js"></script></head>'  # as base.html has it
         f'<body><div class="container-xl py-3" style="max-width:900px">{body}</div></body></html>'
     )
     page.route(
