@@ -238,7 +238,12 @@ def job_run(job_id: str) -> None:
         raise
     finally:
         excel.row_progress.reset(token)
-    _result_save(job, result)
+    try:
+        _result_save(job, result)
+    except Exception:
+        job.state, job.message = "failed", "unsaved" if not job.dry_run else "error"
+        job_save(job)
+        raise
     if not job.dry_run and not result.errors:
         discard_upload(job.digest)
     job.state = "done"
