@@ -1,6 +1,8 @@
 """The REST API at /api/v1/ (DESIGN.md 3.7): bearer tokens, {"items", "count"} lists, and the
 error body {"code", "message", "errors"} in Chinese for every failure."""
 
+import json
+
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.db import DataError
 from django.http import Http404
@@ -9,7 +11,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
-from ganchao.common.api import GanchaoAPI, JsonBodyError
+from ganchao.common.api import GanchaoAPI, JsonBodyError, PreconditionRequired, etag
 from ganchao.common.api_errors import error_response, validation_messages
 from ganchao.common.errors import GanchaoError
 
@@ -69,6 +71,17 @@ def on_ganchao(request, exc):
         exc.message,
         [{"field": e.field, "message": e.message} for e in exc.errors],
     )
+
+
+@api.exception_handler(PreconditionRequired)
+def on_precondition_required(request, exc):
+    """A write without its version (428): the current version in the body and as an ETag."""
+    response = on_ganchao(request, exc)
+    body = json.loads(response.content)
+    body["current_version"] = exc.current_version
+    response.content = json.dumps(body, ensure_ascii=False)
+    response["ETag"] = etag(exc.current_version)
+    return response
 
 
 @api.exception_handler(OverflowError)

@@ -13,6 +13,7 @@ from ganchao.accounts import mfa, selectors, services, throttle
 from ganchao.accounts.models import SecurityPolicy
 from ganchao.accounts.passwords import needs_password_change
 from ganchao.audit.services import Target, in_transaction_record
+from ganchao.common.api import require_version
 from ganchao.common.api_errors import error_response
 from ganchao.common.errors import Forbidden
 from ganchao.orgs.choices import Role
@@ -223,7 +224,7 @@ class PolicyIn(Schema):
     address_failure_limit: int = Field(ge=5, le=10_000)
     address_window_minutes: int = Field(ge=1, le=1440)
     log_retention_days: int = Field(ge=1, le=36_500)
-    expected_version: int = Field(ge=1, le=2**31)
+    expected_version: int | None = Field(None, ge=1, le=2**31)
 
 
 def _policy_out(policy: SecurityPolicy) -> dict:
@@ -242,11 +243,13 @@ def policy_get(request):
 
 
 @router.put(
-    "/policy", response=PolicyOut, summary="修改安全策略（安全管理员；须带 expected_version）"
+    "/policy",
+    response=PolicyOut,
+    summary="修改安全策略（安全管理员；须带 expected_version 或 If-Match）",
 )
 def policy_put(request, payload: PolicyIn):
     values = payload.dict()
-    expected = values.pop("expected_version")
+    expected = require_version(request, values.pop("expected_version"), SecurityPolicy.current())
     with transaction.atomic():
         policy = services.security_policy_update(
             actor=request.user, expected_version=expected, **values

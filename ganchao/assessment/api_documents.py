@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from ganchao.assessment import api_reads as reads
 from ganchao.assessment import bulletin, permissions, services_benchmarks, services_bulletins
 from ganchao.assessment.models import Benchmark, BulletinIssue
-from ganchao.common.api import LocalDatetime, Page, PageRows
+from ganchao.common.api import LocalDatetime, Page, PageRows, require_version
 from ganchao.common.errors import NotFound
 from ganchao.goals import selectors as goal_selectors
 
@@ -221,8 +221,10 @@ def benchmark_create(request, payload: BenchmarkIn):
 )
 def benchmark_update(request, benchmark_id: int, payload: BenchmarkUpdateIn):
     benchmark = _benchmark(request.user, benchmark_id)
+    values = payload.dict()
+    values["expected_version"] = require_version(request, values["expected_version"], benchmark)
     benchmark = services_benchmarks.benchmark_update(
-        actor=request.user, benchmark=benchmark, **payload.dict()
+        actor=request.user, benchmark=benchmark, **values
     )
     return _benchmark_out(benchmark)
 
@@ -236,6 +238,8 @@ def benchmark_deactivate(request, benchmark_id: int, payload: BenchmarkVersionIn
     benchmark = _benchmark(request.user, benchmark_id)
     benchmark = services_benchmarks.benchmark_deactivate(
         actor=request.user, benchmark=benchmark,
-        expected_version=payload.expected_version if payload else None,
+        expected_version=require_version(
+            request, payload.expected_version if payload else None, benchmark
+        ),
     )  # fmt: skip
     return _benchmark_out(benchmark)

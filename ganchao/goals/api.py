@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from ganchao.common import workdays
-from ganchao.common.api import Page, PageRows
+from ganchao.common.api import Page, PageRows, require_version
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.goals import selectors, services_adjustments, services_reports, tree_selectors
 from ganchao.goals.api_schemas import (
@@ -56,6 +56,7 @@ def plan_out(plan: Plan) -> dict:
         "name": str(plan),
         "issued_at": plan.issued_at,
         "last_status_at": plan.last_status_at,
+        "version": plan.version,
     }
 
 
@@ -241,6 +242,9 @@ def assignment_report_create(
 ):
     """A task's milestone completions go in `completions` as {"milestone id": "YYYY-MM-DD"}."""
     assignment = selectors.assignment_get(request.user, assignment_id)
+    current = _current_report(assignment, period)
+    if current is not None:  # changing a saved draft names its version; a new one needs none
+        expected_version = require_version(request, expected_version, current)
     with transaction.atomic():
         report = services_reports.report_save_draft(
             actor=request.user,
@@ -263,9 +267,19 @@ def report_detail(request, report_id: int):
     return report_out(selectors.report_get(request.user, report_id))
 
 
-def _report_verb(request, report_id: int, service, **kwargs) -> dict:
+def _current_report(assignment, period: str):
+    parsed = parse_period(period)
+    if parsed is None:
+        return None  # the service names what is wrong with the period
+    return ProgressReport.objects.filter(
+        assignment=assignment, period=parsed.code, is_current=True
+    ).first()
+
+
+def _report_verb(request, report_id: int, service, *, expected_version, **kwargs) -> dict:
     report = selectors.report_get(request.user, report_id)
-    service(actor=request.user, report=report, **kwargs)
+    version = require_version(request, expected_version, report)
+    service(actor=request.user, report=report, expected_version=version, **kwargs)
     return report_out(selectors.report_get(request.user, report_id))
 
 
@@ -375,7 +389,9 @@ def _adjustment_verb(request, adjustment_id: int, service, payload: ReasonIn | N
         actor=request.user,
         adjustment=adjustment,
         reason=payload.reason if payload else "",
-        expected_version=payload.expected_version if payload else None,
+        expected_version=require_version(
+            request, payload.expected_version if payload else None, adjustment
+        ),
     )
     return adjustment_out(selectors.adjustment_get(request.user, adjustment_id))
 

@@ -26,6 +26,7 @@ class PlanOut(Schema):
     name: str
     issued_at: LocalDatetime | None
     last_status_at: LocalDatetime | None
+    version: int
 
 
 class TreeNodeOut(Schema):

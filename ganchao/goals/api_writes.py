@@ -13,7 +13,7 @@ from ninja import File, Form, Schema
 from ninja import Status as Reply
 from ninja.files import UploadedFile
 
-from ganchao.common.api import NonBlankStr, SheetOut, sheet_answer
+from ganchao.common.api import NonBlankStr, SheetOut, require_version, sheet_answer
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.goals import selectors, services, services_reports
 from ganchao.goals.api import assignment_detail, plan_out, report_out, router
@@ -190,7 +190,7 @@ def plan_create(request, payload: PlanIn):
 @router.post("/plans/{plan_id}/issue", response=PlanOut, summary="下达计划（督查室）")
 def plan_issue(request, plan_id: int, payload: VersionIn = None):
     plan = selectors.plan_get(request.user, plan_id)
-    version = payload.expected_version if payload else None
+    version = require_version(request, payload.expected_version if payload else None, plan)
     return plan_out(services.plan_issue(actor=request.user, plan=plan, expected_version=version))
 
 
@@ -201,7 +201,7 @@ def plan_close(request, plan_id: int, payload: PlanCloseIn = None):
     closed = services.plan_close(
         actor=request.user,
         plan=plan,
-        expected_version=payload.expected_version,
+        expected_version=require_version(request, payload.expected_version, plan),
         reason=payload.reason,
     )
     return plan_out(closed)
@@ -236,7 +236,7 @@ def item_edit(request, item_id: int, payload: ItemPatch):
     updated = services.item_update(
         actor=request.user,
         item=item,
-        expected_version=payload.expected_version,
+        expected_version=require_version(request, payload.expected_version, item),
         **_item_values(payload),
     )
     return item_write_out(updated)
@@ -252,7 +252,7 @@ def item_milestones(request, item_id: int, payload: MilestonesIn):
     updated = services.item_update(
         actor=request.user,
         item=item,
-        expected_version=payload.expected_version,
+        expected_version=require_version(request, payload.expected_version, item),
         milestones=[(m.due_date, m.description) for m in payload.milestones],
     )
     return item_write_out(updated)
@@ -291,7 +291,7 @@ def assignment_edit(request, assignment_id: int, payload: AssignmentPatch):
     services.assignment_update(
         actor=request.user,
         assignment=assignment,
-        expected_version=payload.expected_version,
+        expected_version=require_version(request, payload.expected_version, assignment),
         **_assignment_values(payload),
     )
     return assignment_detail(request, assignment_id)
@@ -315,7 +315,7 @@ def report_correct(request, report_id: int, payload: CorrectionIn):
         completions={c.milestone_id: c.completed_on for c in payload.completions},
         reason=payload.reason,
         submit=payload.submit,
-        expected_version=payload.expected_version,
+        expected_version=require_version(request, payload.expected_version, report),
     )
     return Reply(201, report_out(selectors.report_get(request.user, correction.pk)))
 

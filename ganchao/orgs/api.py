@@ -27,6 +27,7 @@ class UnitOut(Schema):
     aliases: list[str]
     active: bool
     depth: int
+    version: int
 
 
 def unit_out(unit: Unit) -> dict:
@@ -41,6 +42,7 @@ def unit_out(unit: Unit) -> dict:
         "aliases": unit.aliases or [],
         "active": unit.active,
         "depth": unit.depth,
+        "version": unit.version,
     }
 
 
@@ -198,6 +200,7 @@ class UserOut(Schema):
     unit: str | None
     roles: list[str]
     active: bool
+    version: int
 
 
 def user_out(user) -> dict:
@@ -209,6 +212,7 @@ def user_out(user) -> dict:
         "unit": user.unit.name if user.unit_id else None,
         "roles": sorted(g.role for g in user.role_grants.all()),
         "active": user.is_active,
+        "version": user.version,
     }
 
 

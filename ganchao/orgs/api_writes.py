@@ -19,7 +19,7 @@ from ninja import Status as Reply
 from ninja.files import UploadedFile
 
 from ganchao.accounts.services import account_unlock, password_reset
-from ganchao.common.api import DbInt, NonBlankStr, SheetOut, sheet_answer
+from ganchao.common.api import DbInt, NonBlankStr, SheetOut, require_version, sheet_answer
 from ganchao.common.errors import FieldError, NotFound, ValidationFailed
 from ganchao.orgs import imports, selectors, services
 from ganchao.orgs.api import UnitOut, UserOut, router, unit_out, user_out
@@ -215,9 +215,8 @@ def unit_edit(request, unit_id: int, payload: UnitPatch):
         values["parent"] = _unit(given["parent_code"], "parent_code")
     if "category" in given:
         values["category"] = _category(given["category"])
-    services.unit_update(
-        actor=request.user, unit=unit, expected_version=payload.expected_version, **values
-    )
+    version = require_version(request, payload.expected_version, unit)
+    services.unit_update(actor=request.user, unit=unit, expected_version=version, **values)
     return unit_out(selectors.unit_get(actor=request.user, pk=unit_id))
 
 
@@ -260,8 +259,9 @@ def leader_edit(request, leader_id: int, payload: LeaderPatch):
     leader = selectors.leader_get(actor=request.user, pk=leader_id)
     values = payload.dict(exclude_unset=True)
     values.pop("expected_version", None)
+    version = require_version(request, payload.expected_version, leader)
     leader = services.leader_update(
-        actor=request.user, leader=leader, expected_version=payload.expected_version, **values
+        actor=request.user, leader=leader, expected_version=version, **values
     )
     return leader_out(leader)
 
@@ -315,9 +315,8 @@ def user_edit(request, user_id: int, payload: UserPatch):
             raise ValidationFailed.on("unit_code", _("请填写所在单位编码"))
     if "leader_id" in given:
         values["leader"] = _leader(given["leader_id"])
-    services.user_update(
-        actor=request.user, user=subject, expected_version=payload.expected_version, **values
-    )
+    version = require_version(request, payload.expected_version, subject)
+    services.user_update(actor=request.user, user=subject, expected_version=version, **values)
     return _user_answer(request, user_id)
 
 

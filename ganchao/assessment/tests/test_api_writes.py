@@ -356,7 +356,7 @@ def test_benchmarks_add_edit_and_deactivate(scenario, office, liaison):
     assert edited.status_code == 200 and edited.json()["version"] == 2
     stale = office.json("put", url, {**body, "value": "122", "expected_version": 1})
     assert stale.status_code == 409
-    assert liaison.post(f"{url}/deactivate").status_code == 403
+    assert liaison.post(f"{url}/deactivate", {"expected_version": 2}).status_code == 403
     outsider = Api(make_user("liaison_c", scenario.c, Role.LIAISON))
     assert outsider.get("/api/v1/assessment/benchmarks", item=item.pk).status_code == 404
     gone = office.post(f"{url}/deactivate", {"expected_version": 2})

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from ganchao.common.api import LocalDatetime, NonBlankStr, Page, PageRows
+from ganchao.common.api import LocalDatetime, NonBlankStr, Page, PageRows, require_version
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.decisions import selectors_advisers as selectors
 from ganchao.decisions.services import advisers as services
@@ -307,8 +307,9 @@ def legal_adviser_update(request, adviser_id: int, payload: LegalAdviserPatch):
     values = {
         k: ("" if v is None and k in ("conflicts", "phone") else v) for k, v in values.items()
     }
+    version = require_version(request, payload.expected_version, adviser)
     services.legal_adviser_update(
-        actor=request.user, adviser=adviser, expected_version=payload.expected_version, **values
+        actor=request.user, adviser=adviser, expected_version=version, **values
     )
     return _adviser_out(selectors.adviser_get(request.user, adviser_id))
 

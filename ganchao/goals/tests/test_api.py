@@ -225,17 +225,22 @@ def test_report_submit(city, tree):
 
 def test_report_accept_by_the_office(city, tree):
     report = make_report(tree.ind_lead, "2026-04", value=4200)
-    assert Api(city.liaison_a).post(f"/reports/{report.pk}/accept").status_code == 403
-    response = Api(city.office).post(f"/reports/{report.pk}/accept")
+    version = {"expected_version": report.version}
+    assert Api(city.liaison_a).post(f"/reports/{report.pk}/accept", version).status_code == 403
+    response = Api(city.office).post(f"/reports/{report.pk}/accept", version)
     assert response.status_code == 200 and response.json()["state"] == "accepted"
-    assert Api(city.office).post(f"/reports/{report.pk}/accept").status_code == 409
+    assert Api(city.office).post(f"/reports/{report.pk}/accept", version).status_code == 409
 
 
 def test_report_return_needs_a_reason(city, tree):
     report = make_report(tree.ind_lead, "2026-04", value=4200)
     api = Api(city.office)
-    assert api.post(f"/reports/{report.pk}/return", {"reason": " "}).status_code == 422
-    response = api.post(f"/reports/{report.pk}/return", {"reason": "佐证材料不全"})
+    version = report.version
+    blank = {"reason": " ", "expected_version": version}
+    assert api.post(f"/reports/{report.pk}/return", blank).status_code == 422
+    response = api.post(
+        f"/reports/{report.pk}/return", {"reason": "佐证材料不全", "expected_version": version}
+    )
     assert response.status_code == 200
     assert response.json()["state"] == "returned"
     assert response.json()["return_reason"] == "佐证材料不全"
@@ -309,19 +314,22 @@ def test_adjustment_request(city, tree):
 
 def test_adjustment_approve(city, tree):
     adjustment = _adjustment(tree, city, tree.ind_lead)
-    assert Api(city.liaison_a).post(f"/adjustments/{adjustment.pk}/approve").status_code == 403
-    response = Api(city.office).post(f"/adjustments/{adjustment.pk}/approve", {"reason": "同意"})
+    url, version = f"/adjustments/{adjustment.pk}/approve", adjustment.version
+    assert Api(city.liaison_a).post(url, {"expected_version": version}).status_code == 403
+    response = Api(city.office).post(url, {"reason": "同意", "expected_version": version})
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "approved" and response.json()["decided_by"] == "office"
     other = _adjustment(tree, city, tree.level_lead)
-    assert Api(city.liaison_a).post(f"/adjustments/{other.pk}/approve").status_code == 404
+    other_url = f"/adjustments/{other.pk}/approve"
+    assert Api(city.liaison_a).post(other_url, {"expected_version": 1}).status_code == 404
 
 
 def test_adjustment_reject(city, tree):
     adjustment = _adjustment(tree, city, tree.ind_lead)
     api = Api(city.office)
-    assert api.post(f"/adjustments/{adjustment.pk}/reject", {"reason": ""}).status_code == 422
-    response = api.post(f"/adjustments/{adjustment.pk}/reject", {"reason": "理由不充分"})
+    url, version = f"/adjustments/{adjustment.pk}/reject", adjustment.version
+    assert api.post(url, {"reason": "", "expected_version": version}).status_code == 422
+    response = api.post(url, {"reason": "理由不充分", "expected_version": version})
     assert response.status_code == 200 and response.json()["state"] == "rejected"
 
 

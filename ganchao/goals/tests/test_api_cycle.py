@@ -69,7 +69,8 @@ def test_a_year_driven_through_the_api(city):
         ),
         201,
     )
-    assert _ok(office.post(f"/plans/{plan['id']}/issue"))["state"] == "issued"
+    issued = _ok(office.post(f"/plans/{plan['id']}/issue", {"expected_version": plan["version"]}))
+    assert issued["state"] == "issued"
 
     detail = _ok(town_a.get(f"/items/{indicator['id']}"))
     lead = next(a for a in detail["assignments"] if a["unit_code"] == "C101")
@@ -95,8 +96,14 @@ def test_a_year_driven_through_the_api(city):
         ),
         201,
     )
-    assert _ok(office.post(f"/reports/{report['id']}/accept"))["state"] == "accepted"
-    returned = office.post(f"/reports/{task_report['id']}/return", {"reason": "请附批复文件"})
+    accepted = _ok(
+        office.post(f"/reports/{report['id']}/accept", {"expected_version": report["version"]})
+    )
+    assert accepted["state"] == "accepted"
+    returned = office.post(
+        f"/reports/{task_report['id']}/return",
+        {"reason": "请附批复文件", "expected_version": task_report["version"]},
+    )
     assert _ok(returned)["state"] == "returned"
 
     call_command("tick", "--at", "2026-05-11T12:00:00+08:00")
@@ -105,12 +112,12 @@ def test_a_year_driven_through_the_api(city):
     assert statuses == {"1.1": "green", "1.2": "not_reported"}
 
     corrected = town_a.post(
-        f"/reports/{report['id']}/correct", {"value": "4300", "reason": "补录一场招聘会"}
+        f"/reports/{report['id']}/correct",
+        {"value": "4300", "reason": "补录一场招聘会", "expected_version": accepted["version"]},
     )
     assert _ok(corrected, 201)["state"] == "submitted"
-    assert _ok(office.post(f"/plans/{plan['id']}/close", {"reason": "年度结束"}))["state"] == (
-        "closed"
-    )
+    close = {"reason": "年度结束", "expected_version": issued["version"]}
+    assert _ok(office.post(f"/plans/{plan['id']}/close", close))["state"] == "closed"
     late = town_b.multipart(
         f"/assignments/{task_lead['id']}/reports", {"period": "2026-05", "narrative": "x"}
     )

@@ -53,24 +53,27 @@ def test_plan_issue_checks_lead_units_like_the_page(city):
     tree = make_plan(city, issued=False)
     api = Api(city.office)
     Assignment.objects.filter(item=tree.task, role=Role.LEAD).delete()
-    refused = api.post(f"/plans/{tree.plan.pk}/issue")
+    refused = api.post(f"/plans/{tree.plan.pk}/issue", {"expected_version": 1})
     assert refused.status_code == 422
     assert "1.3" in refused.json()["message"]
     Assignment.objects.create(item=tree.task, unit=city.town_a, role=Role.LEAD)
     issued = api.post(f"/plans/{tree.plan.pk}/issue", {"expected_version": 1})
     assert issued.status_code == 200, issued.content
     assert issued.json()["state"] == "issued"
-    twice = api.post(f"/plans/{tree.plan.pk}/issue")
+    twice = api.post(f"/plans/{tree.plan.pk}/issue", {"expected_version": 2})
     assert twice.status_code == 409
 
 
 def test_plan_close_ends_an_issued_plan_and_reports_stop(city):
     tree = make_plan(city)
     api = Api(city.office)
-    closed = api.post(f"/plans/{tree.plan.pk}/close", {"reason": "年度考核结束"})
+    version = tree.plan.version
+    closed = api.post(
+        f"/plans/{tree.plan.pk}/close", {"reason": "年度考核结束", "expected_version": version}
+    )
     assert closed.status_code == 200, closed.content
     assert closed.json()["state"] == "closed"
-    again = api.post(f"/plans/{tree.plan.pk}/close")
+    again = api.post(f"/plans/{tree.plan.pk}/close", {"expected_version": version + 1})
     assert again.status_code == 409
     assert "已结束" in again.json()["message"]
     report = Api(city.liaison_a).multipart(
@@ -119,10 +122,16 @@ def test_item_create_with_its_lead_unit_and_a_bad_code(city):
 def test_item_edit_changes_a_field_and_refuses_a_target_after_issue(city):
     tree = make_plan(city)
     api = Api(city.office)
-    renamed = api.call("PATCH", f"/items/{tree.indicator.pk}", {"name": "城镇新增就业人数"})
+    version = tree.indicator.version
+    renamed = api.call(
+        "PATCH",
+        f"/items/{tree.indicator.pk}",
+        {"name": "城镇新增就业人数", "expected_version": version},
+    )
     assert renamed.status_code == 200, renamed.content
     assert Item.objects.get(pk=tree.indicator.pk).name == "城镇新增就业人数"
-    refused = api.call("PATCH", f"/items/{tree.indicator.pk}", {"target": "13000", "q4": "13000"})
+    change = {"target": "13000", "q4": "13000", "expected_version": version + 1}
+    refused = api.call("PATCH", f"/items/{tree.indicator.pk}", change)
     assert refused.status_code == 422
     assert "请通过目标调整办理" in refused.json()["message"]
     stale = api.call("PATCH", f"/items/{tree.indicator.pk}", {"note": "x", "expected_version": 0})
@@ -136,13 +145,15 @@ def test_item_milestones_are_replaced_before_issue_and_refused_after(city):
         {"due_date": "2027-04-30", "description": "完成立项"},
         {"due_date": "2027-12-31", "description": "建成投用"},
     ]
-    response = api.call("PUT", f"/items/{draft.task.pk}/milestones", {"milestones": steps})
+    body = {"milestones": steps, "expected_version": draft.task.version}
+    response = api.call("PUT", f"/items/{draft.task.pk}/milestones", body)
     assert response.status_code == 200, response.content
     dates = list(draft.task.milestones.order_by("position").values_list("due_date", flat=True))
     assert dates == [dt.date(2027, 4, 30), dt.date(2027, 12, 31)]
     issued = make_plan(city)
     steps = [{"due_date": "2026-04-30", "description": "完成立项"}]
-    moved = api.call("PUT", f"/items/{issued.task.pk}/milestones", {"milestones": steps})
+    body = {"milestones": steps, "expected_version": issued.task.version}
+    moved = api.call("PUT", f"/items/{issued.task.pk}/milestones", body)
     assert moved.status_code == 422
     assert "请通过目标调整办理" in moved.json()["message"]
 
@@ -207,11 +218,16 @@ def test_report_correct_makes_a_new_version_and_needs_a_reason(city):
     tree = make_plan(city)
     accepted = make_report(tree.ind_lead, "2026-04", value="4200", state=ReportState.ACCEPTED)
     api = Api(city.liaison_a)
-    no_reason = api.post(f"/reports/{accepted.pk}/correct", {"value": "4300", "reason": " "})
+    version = accepted.version
+    no_reason = api.post(
+        f"/reports/{accepted.pk}/correct",
+        {"value": "4300", "reason": " ", "expected_version": version},
+    )
     assert no_reason.status_code == 422
     assert no_reason.json()["errors"][0] == {"field": "reason", "message": "请填写更正原因"}
     corrected = api.post(
-        f"/reports/{accepted.pk}/correct", {"value": "4300", "reason": "统计口径更正"}
+        f"/reports/{accepted.pk}/correct",
+        {"value": "4300", "reason": "统计口径更正", "expected_version": version},
     )
     assert corrected.status_code == 201, corrected.content
     assert corrected.json()["state"] == "submitted"

@@ -204,14 +204,21 @@ def test_the_api_sets_and_shows_the_precision(city):
     item = Item.objects.get(code="1.1")
     api = TokenApi(city.office)
     assert api.get(f"/items/{item.pk}").json()["display_places"] == 0  # 人
-    changed = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": 2})
+    changed = api.call(
+        "PATCH", f"/items/{item.pk}", {"decimal_places": 2, "expected_version": item.version}
+    )
     assert changed.status_code == 200, changed.content
     shown = api.get(f"/items/{item.pk}").json()
     assert (shown["decimal_places"], shown["display_places"]) == (2, 2)
-    refused = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": 9})
+    version = changed.json()["version"]
+    refused = api.call(
+        "PATCH", f"/items/{item.pk}", {"decimal_places": 9, "expected_version": version}
+    )
     assert refused.status_code == 422 and error_fields(refused) == {"decimal_places"}
     assert "小数位数须为 0 至 4 的整数" in refused.json()["errors"][0]["message"]
-    cleared = api.call("PATCH", f"/items/{item.pk}", {"decimal_places": None})
+    cleared = api.call(
+        "PATCH", f"/items/{item.pk}", {"decimal_places": None, "expected_version": version}
+    )
     assert cleared.status_code == 200
     assert Item.objects.get(pk=item.pk).decimal_places is None
 

@@ -37,12 +37,17 @@ def test_unit_create_is_the_system_administrator_s(city):
 
 def test_unit_edit_renames_and_checks_the_version(city):
     api = TokenApi(city.admin)
-    renamed = api.call("PATCH", f"/units/{city.stats.pk}", {"name": "市统计局（普查中心）"})
+    rename = {"name": "市统计局（普查中心）", "expected_version": city.stats.version}
+    renamed = api.call("PATCH", f"/units/{city.stats.pk}", rename)
     assert renamed.status_code == 200, renamed.content
     assert renamed.json()["name"] == "市统计局（普查中心）"
     stale = api.call("PATCH", f"/units/{city.stats.pk}", {"sort_order": 3, "expected_version": 0})
     assert stale.status_code == 409
-    bad_parent = api.call("PATCH", f"/units/{city.town_a.pk}", {"parent_code": "C101001"})
+    bad_parent = api.call(
+        "PATCH",
+        f"/units/{city.town_a.pk}",
+        {"parent_code": "C101001", "expected_version": city.town_a.version},
+    )
     assert bad_parent.status_code == 422
 
 
@@ -79,7 +84,8 @@ def test_leader_create_edit_and_areas(city):
     assert created.status_code == 201, created.content
     leader_id = created.json()["id"]
     assert created.json()["principal"] is True  # the 市长 reads the whole city
-    edited = api.call("PATCH", f"/leaders/{leader_id}", {"title": "市长（代）"})
+    retitle = {"title": "市长（代）", "expected_version": created.json()["version"]}
+    edited = api.call("PATCH", f"/leaders/{leader_id}", retitle)
     assert edited.status_code == 200 and edited.json()["title"] == "市长（代）"
     areas = api.call("PUT", f"/leaders/{leader_id}/areas", {"unit_codes": ["C101", "C102"]})
     assert areas.status_code == 200, areas.content
@@ -90,7 +96,8 @@ def test_leader_create_edit_and_areas(city):
 
 
 def test_leaders_are_changed_only_by_the_system_administrator(city):
-    response = TokenApi(city.office).call("PATCH", f"/leaders/{city.leader.pk}", {"title": "x"})
+    body = {"title": "x", "expected_version": city.leader.version}
+    response = TokenApi(city.office).call("PATCH", f"/leaders/{city.leader.pk}", body)
     assert response.status_code == 403
     assert Leader.objects.get(pk=city.leader.pk).title == "副市长"
 
@@ -115,9 +122,11 @@ def test_user_create_and_a_taken_username(city):
 
 def test_user_edit_moves_a_user_and_refuses_a_root_office_account(city):
     api = TokenApi(city.admin)
-    moved = api.call("PATCH", f"/users/{city.liaison_a.pk}", {"phone": "13800000000"})
+    phone = {"phone": "13800000000", "expected_version": city.liaison_a.version}
+    moved = api.call("PATCH", f"/users/{city.liaison_a.pk}", phone)
     assert moved.status_code == 200, moved.content
-    refused = api.call("PATCH", f"/users/{city.office.pk}", {"unit_code": "C"})
+    move = {"unit_code": "C", "expected_version": city.office.version}
+    refused = api.call("PATCH", f"/users/{city.office.pk}", move)
     assert refused.status_code == 422
     assert User.objects.get(pk=city.office.pk).unit == city.inspection
 
@@ -217,6 +226,7 @@ def test_an_administrator_may_not_grant_itself_or_another_administrator_a_busine
     ],
 )
 def test_leader_edit_refuses_nulls_blanks_and_huge_numbers_with_422(city, body, field):
+    body = {**body, "expected_version": city.leader.version}
     response = TokenApi(city.admin).call("PATCH", f"/leaders/{city.leader.pk}", body)
     assert response.status_code == 422, response.content
     assert field in error_fields(response)
@@ -288,6 +298,7 @@ def test_user_create_checks_what_the_user_form_checks(city, change, field):
 def test_user_edit_refuses_a_blank_name_and_a_malformed_email(city):
     api = TokenApi(city.admin)
     for body, field in (({"full_name": ""}, "full_name"), ({"email": "a@"}, "email")):
+        body = {**body, "expected_version": city.liaison_a.version}
         response = api.call("PATCH", f"/users/{city.liaison_a.pk}", body)
         assert response.status_code == 422 and error_fields(response) == {field}
     assert User.objects.get(pk=city.liaison_a.pk).full_name == "town_a_liaison"
