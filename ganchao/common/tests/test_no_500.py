@@ -227,3 +227,27 @@ def test_the_document_declares_non_blank_reasons_and_periods():
     schema = _openapi()["components"]["schemas"]
     assert schema["AdjustmentIn"]["properties"]["reason"]["minLength"] == 1
     assert PERIOD_PATTERN == r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+    for path, operations in _openapi()["paths"].items():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter["in"] == "path" and parameter["name"] == "period":
+                    assert parameter["schema"]["pattern"] == PERIOD_PATTERN, path
+
+
+def test_a_period_in_a_path_that_is_no_period_is_a_422_naming_period(city):
+    response = TokenApi(city.office).get("/assessment/schemes/TOWN-Q/results/2026-Q5")
+    _assert_error(response, 422, "period")
+
+
+def test_a_form_refuses_a_reason_of_only_invisible_characters():
+    from django import forms
+
+    from ganchao.common.forms import NonBlankCharField
+
+    class ReasonForm(forms.Form):
+        reason = NonBlankCharField()
+
+    form = ReasonForm({"reason": "\u200b\u3000 "})
+    assert not form.is_valid()
+    assert form.errors["reason"] == ["不能只包含空白或不可见字符"]
+    assert ReasonForm({"reason": " 情况属实 "}).is_valid()
