@@ -23,7 +23,7 @@ class ResetRequestIn(Schema):
     reason: str
 
 
-class DecisionIn(Schema):
+class ResetDecisionIn(Schema):
     note: str = ""
 
 
@@ -95,7 +95,7 @@ def reset_detail(request, request_id: int):
     response=ResetRequestOut,
     summary="批准密码重置申请（另一名管理员；临时密码生效，下次登录须修改）",
 )
-def reset_approve(request, request_id: int, payload: DecisionIn):
+def reset_approve(request, request_id: int, payload: ResetDecisionIn):
     reset_approval.reset_request_approve(
         actor=request.user, request_id=request_id, note=payload.note
     )
@@ -107,7 +107,7 @@ def reset_approve(request, request_id: int, payload: DecisionIn):
     response=ResetRequestOut,
     summary="驳回密码重置申请（另一名管理员；须填写审批意见）",
 )
-def reset_reject(request, request_id: int, payload: DecisionIn):
+def reset_reject(request, request_id: int, payload: ResetDecisionIn):
     reset_approval.reset_request_reject(
         actor=request.user, request_id=request_id, note=payload.note
     )
