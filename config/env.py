@@ -195,5 +195,27 @@ def audit_copy() -> dict | None:
     return {"kind": "directory", "path": str(path)}
 
 
+def log_syslog() -> dict | None:
+    """GANCHAO_LOG_SYSLOG: send the application and security logs to syslog instead of files
+    under DATA_DIR/logs — `syslog` (the local /dev/log) or `syslog://host:port` (a remote
+    collector, UDP, port 514 by default). Empty: files."""
+    raw = os.environ.get("GANCHAO_LOG_SYSLOG", "").strip()
+    if not raw:
+        return None
+    bad = f"GANCHAO_LOG_SYSLOG={raw!r}"
+    if raw == "syslog":
+        return {"address": "/dev/log"}
+    parts = urlsplit(raw)
+    if parts.scheme != "syslog":
+        raise ConfigError(f"{bad}: 只能是 syslog 或 syslog://主机:端口")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{bad}: 端口号无效") from exc
+    if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
+        raise ConfigError(f"{bad}: 应写作 syslog://主机:端口，如 syslog://10.0.0.5:514")
+    return {"address": (parts.hostname, port or 514)}
+
+
 def chromium() -> str:
     return os.environ.get("GANCHAO_CHROMIUM", "").strip() or "/usr/bin/chromium"

@@ -19,6 +19,7 @@ try:
     AUDIT_COPY = env.audit_copy()
     CHROMIUM_PATH = env.chromium()
     PORTAL_TRUSTED_PROXIES = env.trusted_proxies()
+    LOG_SYSLOG = env.log_syslog()
 except env.ConfigError as exc:
     sys.stderr.write(f"配置错误：{exc}\n")
     raise SystemExit(2) from exc
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "ganchao.common.refusals.RefusalAuditMiddleware",
+    "ganchao.audit.downloads.DownloadAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ganchao.accounts.middleware.IdleTimeoutMiddleware",
     "ganchao.accounts.middleware.PasswordPolicyMiddleware",
@@ -208,12 +211,50 @@ if RUNNING_TESTS:
 GANCHAO_CITY_NAME = _("本市")
 OFFICE_HOURS = (("08:30", "12:00"), ("14:00", "17:30"))
 
+# Logs (LEGAL_RULES C9): the application log and the security log (logins, failures,
+# lockouts, refusals) in DATA_DIR/logs, rotated daily, or to syslog (GANCHAO_LOG_SYSLOG).
+# Rotated files are all kept by the handler (backupCount 0): the retention is the security
+# policy's, at least six calendar months, applied by the tick (ganchao/common/logfiles.py).
+LOGS_DIR = DATA_DIR / "logs"
+LOGS_DIR.mkdir(parents=True, exist_ok=True)
+REFUSAL_AUDIT_PER_MINUTE = 20
+
+
+def _log_handler(filename: str) -> dict:
+    if LOG_SYSLOG:
+        return {
+            "class": "logging.handlers.SysLogHandler",
+            "address": LOG_SYSLOG["address"],
+            "formatter": "syslog",
+        }
+    return {
+        "class": "logging.handlers.TimedRotatingFileHandler",
+        "filename": str(LOGS_DIR / filename),
+        "when": "midnight",
+        "backupCount": 0,
+        "encoding": "utf-8",
+        "delay": True,
+        "formatter": "line",
+    }
+
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"django_tasks_db": {"level": "WARNING"}},
+    "formatters": {
+        "line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "syslog": {"format": "ganchao %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "app_file": _log_handler("ganchao.log"),
+        "security_file": _log_handler("security.log"),
+    },
+    "root": {"handlers": ["console", "app_file"], "level": "WARNING"},
+    "loggers": {
+        "django_tasks_db": {"level": "WARNING"},
+        "ganchao.security": {"handlers": ["security_file"], "level": "INFO"},
+    },
 }
 
 AXES_LOCKOUT_CALLABLE = "ganchao.accounts.views.lockout_response"

@@ -84,5 +84,9 @@ for _code, _label in {
     "calendar.year_set": _("录入年度节假日安排"),
     "seed.load": _("生成演示数据"),
     "audit.checkpoint": _("审计检查点"),
+    "access.denied": _("拒绝访问"),
+    "access.denied_summary": _("拒绝访问汇总"),
+    "file.downloaded": _("下载文件"),
+    "export.downloaded": _("下载导出表"),
 }.items():
     register(_code, _label)
