@@ -213,6 +213,19 @@ def totp_code(user) -> str:
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
+def token_credentials(username, password=TEST_PASSWORD) -> dict:
+    """The body of POST /api/v1/auth/token for a test account, with the current code of its
+    authenticator when the account has or needs one (the endpoint asks for it, LEGAL_RULES C4)."""
+    from ganchao.accounts.mfa import login_step_needed
+    from ganchao.orgs.models import User
+
+    user = User.objects.filter(username=username).first()
+    body = {"username": username, "password": password}
+    if user is not None and login_step_needed(user):
+        body["otp"] = totp_code(user)
+    return body
+
+
 def log_in_page(page, username, password=TEST_PASSWORD):
     """Sign in through the login page, typing the second factor when the account has or needs
     one (LEGAL_RULES C4), the way a person with an authenticator would."""

@@ -13,7 +13,7 @@ from ganchao.accounts import mfa, selectors, services, throttle
 from ganchao.accounts.models import SecurityPolicy
 from ganchao.accounts.passwords import needs_password_change
 from ganchao.audit.services import Target, in_transaction_record
-from ganchao.common.api import require_version
+from ganchao.common.api import ErrorOut, require_version
 from ganchao.common.api_errors import error_response
 from ganchao.common.errors import Forbidden
 from ganchao.orgs.choices import Role
@@ -40,12 +40,6 @@ class TokenOut(Schema):
     id: int
     name: str
     expires_at: datetime
-
-
-class ApiError(Schema):
-    code: str
-    message: str
-    errors: list[dict]
 
 
 def _rate_limited(request, found: throttle.Throttle):
@@ -89,7 +83,7 @@ def _second_factor_refusal(request, user, otp: str, address: str):
 @router.post(
     "/token",
     auth=None,
-    response={201: TokenOut, 401: ApiError, 403: ApiError, 429: ApiError},
+    response={201: TokenOut, 401: ErrorOut, 403: ErrorOut, 429: ErrorOut},
     summary="用用户名、密码（及动态验证码）换取接口令牌",
 )
 def obtain_token(request, payload: Credentials):

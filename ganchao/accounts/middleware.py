@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,19 @@ class PasswordPolicyMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
+        if (
+            request.path.startswith("/api/")
+            and user is not None
+            and user.is_authenticated
+            and needs_password_change(user)
+        ):
+            # A browser session may not use the API before the password is changed either
+            # (bearer tokens are refused by token_user).
+            from ganchao.accounts.services import password_change_required_error
+
+            error = password_change_required_error()
+            body = {"code": error.code, "message": error.message, "errors": []}
+            return JsonResponse(body, status=403, json_dumps_params={"ensure_ascii": False})
         if (
             user is not None
             and user.is_authenticated

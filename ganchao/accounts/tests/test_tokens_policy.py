@@ -54,6 +54,14 @@ def test_a_password_91_days_old_gets_no_token_and_its_old_token_stops(city):
     assert used.status_code == 403 and used.json()["code"] == "password_change_required"
 
 
+def test_a_browser_session_that_must_change_the_password_cannot_use_the_api(city):
+    user = make_user("newcomer", city.town_a, "liaison", must_change=True)
+    client = Client()
+    client.force_login(user)
+    answer = client.get("/api/v1/me")
+    assert answer.status_code == 403 and answer.json()["code"] == "password_change_required"
+
+
 def test_after_a_reset_the_token_endpoint_refuses_until_the_password_is_changed(city):
     services.password_reset(actor=city.security, user=city.liaison_a, new_password="Tmp-reset-77")
     answer = obtain("town_a_liaison", "Tmp-reset-77")

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import token_credentials
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -27,7 +27,7 @@ class Api:
         self.client = Client()
         answer = self.client.post(
             "/api/v1/auth/token",
-            {"username": username, "password": TEST_PASSWORD},
+            token_credentials(username),
             content_type="application/json",
         )
         assert answer.status_code == 201, answer.content
