@@ -6,6 +6,7 @@ import types
 import typing
 from typing import Annotated
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
@@ -442,7 +443,7 @@ def require_version(request, payload_version, obj, *, check: bool = False) -> in
             "If-Match", gettext("If-Match 请求头与 expected_version 不一致，请只提供其中一个")
         )
     version = payload_version if payload_version is not None else header
-    current = getattr(obj, "version", 0) if obj is not None else 0
+    current = _current_version(obj, locked=check)
     if version is None:
         message = gettext("请提供 expected_version（或 If-Match 请求头）以免覆盖他人的修改")
         raise PreconditionRequired(
@@ -457,6 +458,18 @@ def require_version(request, payload_version, obj, *, check: bool = False) -> in
             % {"current": current, "given": version}
         )
     return version
+
+
+def _current_version(obj, *, locked: bool) -> int:
+    """The object's version; read again under a row lock when the caller holds a transaction,
+    so a write that the caller runs in the same transaction cannot lose a concurrent one."""
+    if obj is None:
+        return 0
+    if locked and obj.pk is not None and transaction.get_connection().in_atomic_block:
+        rows = type(obj).objects.select_for_update().filter(pk=obj.pk)
+        versions = list(rows.values_list("version", flat=True))
+        return versions[0] if versions else obj.version
+    return obj.version
 
 
 def version_operations(schema: dict) -> list[tuple[str, str, dict]]:

@@ -3,12 +3,13 @@ with its procedures and blockers (the same list the page shows), edit, launch, d
 exemption and the undertaking units. Refusals are the services' errors (409
 procedure_blocked naming the rule)."""
 
+from django.db import transaction
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from ganchao.common.api import LocalDatetime, Page, PageRows
+from ganchao.common.api import LocalDatetime, Page, PageRows, require_version
 from ganchao.common.errors import ValidationFailed
 from ganchao.decisions import gates, selectors, selectors_catalogue, selectors_core
 from ganchao.decisions.models import CatalogueItem
@@ -53,6 +54,7 @@ class DecisionSummaryOut(Schema):
     lead_unit_code: str | None
     catalogue_item: int | None
     created_at: LocalDatetime
+    version: int
 
 
 class DecisionOut(DecisionSummaryOut):
@@ -95,6 +97,7 @@ class DecisionPatch(Schema):
     market_activity: bool | None = None
     exploratory: bool | None = None
     wide_concern: bool | None = None
+    expected_version: int | None = None
 
 
 class DecisionFilters(Schema):
@@ -148,6 +151,7 @@ def _summary_out(decision) -> dict:
         "lead_unit_code": lead.unit.code if lead else None,
         "catalogue_item": decision.catalogue_item_id,
         "created_at": decision.created_at,
+        "version": decision.version,
     }
 
 
@@ -246,7 +250,10 @@ def decision_detail(request, decision_id: int):
 def decision_update(request, decision_id: int, payload: DecisionPatch):
     decision = selectors.decision_get(request.user, decision_id)
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    services.decision_update(actor=request.user, decision=decision, **fields)
+    fields.pop("expected_version", None)
+    with transaction.atomic():  # the version is checked under the row lock the write keeps
+        require_version(request, payload.expected_version, decision, check=True)
+        services.decision_update(actor=request.user, decision=decision, **fields)
     return _fresh(request.user, decision_id)
 
 

@@ -107,7 +107,8 @@ def test_list_filters(dcity):
 def test_patch_launch_drafts_exemption_undertakers(dcity):
     decision = dcity.propose()
     office, liaison = TokenApi(dcity.office), TokenApi(dcity.drc_liaison)
-    patched = liaison.call("PATCH", f"/decisions/{decision.pk}", {"technical": True})
+    flag = {"technical": True, "expected_version": decision.version}
+    patched = liaison.call("PATCH", f"/decisions/{decision.pk}", flag)
     assert patched.status_code == 200 and patched.json()["flags"]["technical"] is True
     blocked = office.post(f"/decisions/{decision.pk}/launch")
     assert blocked.status_code == 409 and error_fields(blocked) == {"A2"}

@@ -6,11 +6,12 @@ withdraw, close. Refusals are the services' errors (409 procedure_blocked naming
 import datetime as dt
 from decimal import Decimal
 
+from django.db import transaction
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
 
-from ganchao.common.api import Page, PageRows
+from ganchao.common.api import Page, PageRows, require_version
 from ganchao.common.errors import ValidationFailed
 from ganchao.enforcement import gates, selectors, selectors_core
 from ganchao.enforcement.choices import CaseSource, ViolationKind
@@ -131,6 +132,7 @@ class CasePatch(Schema):
     manual_major: bool | None = None
     manual_major_reason: str | None = None
     rectification_required: bool | None = None
+    expected_version: int | None = None
 
 
 class SubmitReviewIn(Schema):
@@ -262,7 +264,10 @@ def case_update(request, case_id: int, payload: CasePatch):
     case = selectors.case_get(request.user, case_id)
     fields = payload.dict(exclude_unset=True)
     fields = {k: v for k, v in fields.items() if v is not None or k == "proposed_fine"}
-    services.case_update(actor=request.user, case=case, **fields)
+    fields.pop("expected_version", None)
+    with transaction.atomic():  # the version is checked under the row lock the write keeps
+        require_version(request, payload.expected_version, case, check=True)
+        services.case_update(actor=request.user, case=case, **fields)
     return _fresh(request.user, case_id)
 
 

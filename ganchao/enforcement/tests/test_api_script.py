@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ganchao.conftest import token_credentials
+from ganchao.conftest import TEST_PASSWORD
 from ganchao.enforcement.choices import ReviewItem
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -31,7 +31,7 @@ class Api:
         self.client = Client()
         answer = self.client.post(
             "/api/v1/auth/token",
-            token_credentials(username),
+            {"username": username, "password": TEST_PASSWORD},
             content_type="application/json",
         )
         assert answer.status_code == 201, answer.content
@@ -110,12 +110,14 @@ def _investigate(officer, ecity, case_id, day="2026-03-03"):
 
 
 def _propose_and_notify(officer, case_id, fine, served_on):
+    version = officer.get(f"/enforcement/cases/{case_id}")["version"]
     officer.patch(
         f"/enforcement/cases/{case_id}",
         {
             "proposed_penalties": ["fine"],
             "proposed_fine": str(fine),
             "proposed_summary": f"拟罚款{fine}元",
+            "expected_version": version,
         },
     )
     officer.post(f"/enforcement/cases/{case_id}/submit-review", {"opinion": "调查终结"})

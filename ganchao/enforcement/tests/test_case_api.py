@@ -162,18 +162,28 @@ def test_patch_makes_the_case_major(ecity):
     response = api.call(
         "PATCH",
         f"/enforcement/cases/{case.pk}",
-        {"proposed_penalties": ["fine"], "proposed_fine": "15000", "proposed_summary": "拟罚款"},
+        {
+            "proposed_penalties": ["fine"],
+            "proposed_fine": "15000",
+            "proposed_summary": "拟罚款",
+            "expected_version": case.version,
+        },
     )
     assert response.status_code == 200
     data = response.json()
     assert data["major"] is True and data["major_reasons"] == ["fine_person"]
     assert data["proposed_fine"] == "15000.00"
-    api.call(
+    marked = api.call(
         "PATCH",
         f"/enforcement/cases/{case.pk}",
-        {"manual_major": True, "manual_major_reason": "社会关注"},
+        {
+            "manual_major": True,
+            "manual_major_reason": "社会关注",
+            "expected_version": data["version"],
+        },
     )
-    refused = api.call("PATCH", f"/enforcement/cases/{case.pk}", {"manual_major": False})
+    unmark = {"manual_major": False, "expected_version": marked.json()["version"]}
+    refused = api.call("PATCH", f"/enforcement/cases/{case.pk}", unmark)
     assert refused.status_code == 409 and error_fields(refused) == {"B8"}
 
 
