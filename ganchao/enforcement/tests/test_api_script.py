@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.test import Client
 
-from ganchao.conftest import TEST_PASSWORD
+from ganchao.conftest import token_credentials
 from ganchao.enforcement.choices import ReviewItem
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -31,7 +31,7 @@ class Api:
         self.client = Client()
         answer = self.client.post(
             "/api/v1/auth/token",
-            {"username": username, "password": TEST_PASSWORD},
+            token_credentials(username),
             content_type="application/json",
         )
         assert answer.status_code == 201, answer.content
