@@ -6,9 +6,9 @@ class Config(AppConfig):
     label = "common"
 
     def ready(self):
+        from ganchao.common import security_log
         from ganchao.common.logfiles import log_retention_scan
         from ganchao.common.refusals import refusal_summary_scan
-        from ganchao.common import security_log
         from ganchao.scheduler.scans import register_scan
 
         security_log.connect()

@@ -28,7 +28,9 @@ class RefusalCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["key", "window_start"], name="refusalcounter_key_window")
+            models.UniqueConstraint(
+                fields=["key", "window_start"], name="refusalcounter_key_window"
+            )
         ]
         indexes = [
             models.Index(fields=["summarised", "window_start"], name="refusalcounter_open_idx")

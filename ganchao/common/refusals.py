@@ -116,7 +116,7 @@ def refusal_record(request, status: int, obj: tuple[str, str] | None) -> bool:
         status,
         key,
         request.path[:300],
-        "%s:%s" % obj if obj else "-",
+        f"{obj[0]}:{obj[1]}" if obj else "-",
     )
     with transaction.atomic():
         _summarise_earlier(key, start, actor)

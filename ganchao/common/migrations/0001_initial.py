@@ -4,26 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='RefusalCounter',
+            name="RefusalCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=200)),
-                ('window_start', models.DateTimeField()),
-                ('recorded', models.PositiveIntegerField(default=0)),
-                ('suppressed', models.PositiveIntegerField(default=0)),
-                ('summarised', models.BooleanField(default=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=200)),
+                ("window_start", models.DateTimeField()),
+                ("recorded", models.PositiveIntegerField(default=0)),
+                ("suppressed", models.PositiveIntegerField(default=0)),
+                ("summarised", models.BooleanField(default=False)),
             ],
             options={
-                'indexes': [models.Index(fields=['summarised', 'window_start'], name='refusalcounter_open_idx')],
-                'constraints': [models.UniqueConstraint(fields=('key', 'window_start'), name='refusalcounter_key_window')],
+                "indexes": [
+                    models.Index(
+                        fields=["summarised", "window_start"], name="refusalcounter_open_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("key", "window_start"), name="refusalcounter_key_window"
+                    )
+                ],
             },
         ),
     ]

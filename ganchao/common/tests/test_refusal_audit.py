@@ -104,7 +104,7 @@ def test_unit_export_is_audited_with_its_rows(city, login):
 
 
 def test_a_file_response_is_audited_as_a_file_download(city):
-    request = RequestFactory().get("/orgs/units/%d/" % city.town_a.pk)
+    request = RequestFactory().get(f"/orgs/units/{city.town_a.pk}/")
     request.user = city.admin
     request.resolver_match = resolve(request.path)
 
