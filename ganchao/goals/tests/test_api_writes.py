@@ -224,7 +224,10 @@ def test_report_correct_makes_a_new_version_and_needs_a_reason(city):
         {"value": "4300", "reason": " ", "expected_version": version},
     )
     assert no_reason.status_code == 422
-    assert no_reason.json()["errors"][0] == {"field": "reason", "message": "请填写更正原因"}
+    assert no_reason.json()["errors"][0] == {
+        "field": "reason",
+        "message": "不能只包含空白或不可见字符",
+    }
     corrected = api.post(
         f"/reports/{accepted.pk}/correct",
         {"value": "4300", "reason": "统计口径更正", "expected_version": version},
