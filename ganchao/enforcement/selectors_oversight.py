@@ -436,7 +436,10 @@ def repeat_offences_of_case(case: Case, settings=None) -> list[RepeatOffence]:
     party = _party_key(case.party_id_no, case.party_name)
     same = Q(place_key=case.place_key) if case.place_key else Q(pk__in=[])
     if case.party_id_no:
-        same |= Q(party_id_no__iexact=case.party_id_no.strip())
+        # party_id_no is encrypted (LEGAL_RULES C8, deterministic): exact matches only, so the
+        # spellings an ID or credit code is written in stand for iexact.
+        id_no = case.party_id_no.strip()
+        same |= Q(party_id_no__in={id_no, id_no.upper(), id_no.lower(), case.party_id_no})
     elif party:
         same |= Q(party_id_no="", party_name=case.party_name.strip())
     rows = list(

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common.crypto import EncryptedCharField
 from ganchao.common.models import TimeStamped
 from ganchao.goals.choices import (
     AdjustmentField,
@@ -175,7 +176,7 @@ class Assignment(TimeStamped):
     responsible_leader = models.CharField(_("责任领导"), max_length=50, blank=True)
     responsible_person = models.CharField(_("责任人"), max_length=50, blank=True)
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     # derived
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, blank=True, db_index=True

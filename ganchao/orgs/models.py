@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common.crypto import EncryptedCharField
 from ganchao.common.models import TimeStamped
 from ganchao.orgs.choices import Role, UnitType
 
@@ -135,7 +136,7 @@ class User(AbstractUser):
     """A staff account. Belongs to one unit (never the root for office or leader accounts)."""
 
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("所在单位"),

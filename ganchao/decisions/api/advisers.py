@@ -11,6 +11,7 @@ from ninja import Status as Reply
 from ninja.pagination import paginate
 
 from ganchao.common.api import LocalDatetime, NonBlankStr, Page, PageRows, require_version
+from ganchao.common.crypto import mask_phone
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.decisions import selectors_advisers as selectors
 from ganchao.decisions.services import advisers as services
@@ -263,7 +264,12 @@ def legal_advisers(request, filters: Query[LegalAdviserFilters]):
         status=filters.status,
         q=filters.q.strip()[:50],
     )
-    return PageRows(rows, _adviser_out)
+    return PageRows(rows, _adviser_listed)
+
+
+def _adviser_listed(adviser) -> dict:
+    """A row of the roll: the phone masked (LEGAL_RULES C8); in full on the adviser's own."""
+    return {**_adviser_out(adviser), "phone": mask_phone(adviser.phone)}
 
 
 @router.post("/legal-advisers", response={201: LegalAdviserOut}, summary="聘任法律顾问或公职律师")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common.crypto import EncryptedCharField
 from ganchao.common.models import TimeStamped
 from ganchao.decisions.choices import AdviserAdoption, AdviserConclusion, AdviserKind
 from ganchao.decisions.models.decision import Decision, DecisionFile
@@ -24,7 +25,7 @@ class LegalAdviser(TimeStamped):
     term_start = models.DateField(_("聘期开始"))
     term_end = models.DateField(_("聘期结束"))
     conflicts = models.TextField(_("利益冲突申报"), blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ganchao.common.crypto import EncryptedCharField
 from ganchao.common.models import TimeStamped
 from ganchao.enforcement.choices import (
     ActionKind,
@@ -63,8 +64,8 @@ class Case(TimeStamped):
     facts = models.TextField(_("违法事实"), blank=True)
     party_kind = models.CharField(_("当事人类型"), max_length=16, choices=PartyKind.choices)
     party_name = models.CharField(_("当事人"), max_length=200)
-    party_id_no = models.CharField(_("身份证件号码或统一社会信用代码"), max_length=40, blank=True)
-    party_phone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    party_id_no = EncryptedCharField(_("身份证件号码或统一社会信用代码"), max_length=40, blank=True)
+    party_phone = EncryptedCharField(_("联系电话"), max_length=40, blank=True)
     party_address = models.CharField(_("住所或地址"), max_length=200, blank=True)
     party_representative = models.CharField(_("法定代表人或负责人"), max_length=50, blank=True)
     place = models.CharField(_("违法地点"), max_length=200)
