@@ -5,35 +5,23 @@ machine trying many usernames (120 failures over 30 usernames) is slowed too. Co
 database lets every worker process see the same figure.
 """
 
-import ipaddress
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.accounts.models import AddressFailure, SecurityPolicy
 from ganchao.audit.services import Target, audit_record
+from ganchao.common.middleware import client_ip
 
 
 def source_address(request) -> str:
-    """REMOTE_ADDR, or with n reverse proxies of our own in front (GANCHAO_TRUSTED_PROXIES)
-    the n-th X-Forwarded-For hop from the right. Hops further left are the client's own words,
-    so a client cannot escape the limit by sending a made-up X-Forwarded-For."""
-    trusted = getattr(settings, "PORTAL_TRUSTED_PROXIES", 0)
-    address = request.META.get("REMOTE_ADDR", "")
-    if trusted:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= trusted:
-            address = hops[-trusted]
-    try:
-        return str(ipaddress.ip_address(address.strip()))
-    except ValueError:
-        return address.strip()[:45] or "?"
+    """The address failures are counted for: REMOTE_ADDR, or the hop our own proxies vouch for
+    (GANCHAO_TRUSTED_PROXIES), so a made-up X-Forwarded-For does not escape the limit."""
+    return client_ip(request) or "?"
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Request-wide context (request id, client address) and strict security headers."""
 
+import ipaddress
 import uuid
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+from django.conf import settings
 
 _current: ContextVar["RequestContext | None"] = ContextVar("ganchao_request", default=None)
 
@@ -20,12 +23,28 @@ def current_request_context() -> RequestContext | None:
     return _current.get()
 
 
+def forwarded_address(request) -> str:
+    """REMOTE_ADDR, or, when settings say n reverse proxies of ours stand in front
+    (GANCHAO_TRUSTED_PROXIES), the n-th X-Forwarded-For hop from the right: each proxy appends
+    the address it saw, so hops further left are whatever the client chose to send and are
+    never believed (not in the audit trail, not by the per-address limits)."""
+    trusted = getattr(settings, "PORTAL_TRUSTED_PROXIES", 0)
+    address = request.META.get("REMOTE_ADDR", "")
+    if trusted:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        hops = [h for h in hops if h]
+        if len(hops) >= trusted:
+            address = hops[-trusted]
+    return address.strip()
+
+
 def client_ip(request) -> str:
-    # Behind the reverse proxy of the README the real client is the first X-Forwarded-For hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip()[:45]
-    return request.META.get("REMOTE_ADDR", "")[:45]
+    """The request's source address as the audit trail and the limits record it."""
+    address = forwarded_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return address[:45]
 
 
 class RequestContextMiddleware:

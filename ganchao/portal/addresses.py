@@ -2,7 +2,7 @@
 
 import ipaddress
 
-from django.conf import settings
+from ganchao.common.middleware import forwarded_address
 
 
 def _valid(text: str) -> str | None:
@@ -13,13 +13,5 @@ def _valid(text: str) -> str | None:
 
 
 def client_address(request) -> str | None:
-    """REMOTE_ADDR, or, when settings say n proxies of ours stand in front
-    (GANCHAO_TRUSTED_PROXIES), the n-th X-Forwarded-For hop from the right: each proxy appends
-    the address it saw, so hops further left are whatever the client chose to send."""
-    trusted = getattr(settings, "PORTAL_TRUSTED_PROXIES", 0)
-    remote = request.META.get("REMOTE_ADDR", "")
-    if trusted:
-        hops = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= trusted:
-            return _valid(hops[-trusted])
-    return _valid(remote)
+    """The source address (REMOTE_ADDR, or the hop our own proxies vouch for), if valid."""
+    return _valid(forwarded_address(request))
