@@ -24,6 +24,8 @@ def shell(request):
     data |= {
         "nav": build_nav(scope, request.path),
         "role_labels": [str(Role(r).label) for r in Role.values if r in scope.roles],
+        # Administrators read no business data (三员分立): their settings pages link no list.
+        "reads_business": not scope.is_admin_only,
         **calendar_banner(scope),
     }
     return {"shell": data}
