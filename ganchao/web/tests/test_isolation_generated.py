@@ -127,19 +127,20 @@ class Foreign:
         return self.cache[label]
 
     def _ids(self, label):
+        return list(self.rows(label).order_by("pk").values_list("pk", flat=True)[:3])
+
+    def rows(self, label):
         model = apps.get_model(label)
         if self.admin:
-            if label in imap.ADMIN_READABLE:
-                return []
-            return list(model.objects.order_by("pk").values_list("pk", flat=True)[:3])
+            return model.objects.none() if label in imap.ADMIN_READABLE else model.objects.all()
         if label not in imap.UNIT_SCOPED:
-            return []
+            return model.objects.none()
         owner, *others = imap.UNIT_SCOPED[label]
         rows = model.objects.exclude(**{f"{owner}__isnull": True})
         rows = rows.exclude(**{f"{owner}__in": self.own | self.above})
         for path in others:
             rows = rows.exclude(**{f"{path}__in": self.own})
-        return list(rows.order_by("pk").distinct().values_list("pk", flat=True)[:3])
+        return rows.distinct()
 
 
 def _parent_value(child_label, child_pk, parent_label):
@@ -310,27 +311,22 @@ def test_no_api_operation_reads_or_writes_another_units_row(town, names, capsys)
 
 
 def _foreign_titles(user):
-    """Titles only another unit's rows carry: its matters and its enforcement cases."""
-    from ganchao.enforcement.models import Case
-    from ganchao.supervision.models import Matter
-
+    """Strings only other units' rows carry: the titles of their matters and enforcement cases,
+    their inbox messages and the names of their evidence files."""
     foreign = Foreign(user, admin=False)
-    own_titles = set(
-        Matter.objects.exclude(pk__in=foreign.ids("supervision.Matter")).values_list(
-            "title", flat=True
-        )
-    ) | set(
-        Case.objects.exclude(pk__in=foreign.ids("enforcement.Case")).values_list("title", flat=True)
-    )
-    titles = set(
-        Matter.objects.filter(pk__in=foreign.ids("supervision.Matter")).values_list(
-            "title", flat=True
-        )
-    )
-    titles |= set(
-        Case.objects.filter(pk__in=foreign.ids("enforcement.Case")).values_list("title", flat=True)
-    )
-    return sorted(t for t in titles - own_titles if len(t) >= 6)
+    fields = {
+        "supervision.Matter": "title",
+        "enforcement.Case": "title",
+        "notifications.Notification": "title",
+        "goals.Evidence": "original_name",
+    }
+    titles, own = set(), set()
+    for label, field in fields.items():
+        theirs = foreign.rows(label)
+        titles |= set(theirs.values_list(field, flat=True))
+        mine = apps.get_model(label).objects.exclude(pk__in=theirs.values("pk"))
+        own |= set(mine.values_list(field, flat=True))
+    return sorted(t for t in titles - own if len(t) >= 6)
 
 
 def test_no_list_shows_another_units_titles(town, capsys):
