@@ -205,10 +205,13 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _add_what_the_demo_lacks():
-    """The demo town has no evidence files and no inbox messages: every staffed unit gets one
-    of each, through the services, so that their pages and endpoints are swept too."""
+    """The demo town has no evidence files, inbox messages or appeals: every staffed unit gets
+    one of each, through the services, so that their pages and endpoints are swept too."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from ganchao.assessment.models import Appeal, Result
+    from ganchao.assessment.selectors_appeals import unit_row
+    from ganchao.assessment.services_appeals import appeal_submit
     from ganchao.goals.models import ProgressReport
     from ganchao.goals.services_reports import EDITABLE, evidence_add
     from ganchao.notifications.services import notification_create
@@ -222,6 +225,19 @@ def _add_what_the_demo_lacks():
             upload = SimpleUploadedFile(f"{user.unit.code}佐证.pdf", PDF, "application/pdf")
             evidence_add(actor=user, report=report, upload=upload)
         notification_create(users=[user], title=f"{user.unit.name}的待办提醒")
+        for result in Result.objects.order_by("-period", "-result_revision"):
+            row = unit_row(result, user.unit.code)
+            if row is not None:
+                appeal_submit(
+                    actor=user,
+                    result=result,
+                    unit=user.unit,
+                    component_code=row["components"][0]["code"],
+                    reason=f"{user.unit.name}对本期得分的申诉",
+                    at=result.published_at + dt.timedelta(hours=1),
+                )
+                break
+    assert Appeal.objects.values("unit").distinct().count() >= 2
 
 
 def web_client(user):
