@@ -3,7 +3,8 @@ report and read their lists, through the API with their own tokens.
 
 Each simulated reporter owns one (assignment, period) slot prepared by bench/load.py, so two
 reporters never edit the same report and every acknowledged save must be in the database
-afterwards. The markers of acknowledged saves are written to $LOAD_ACKS when the run stops.
+afterwards. The markers of acknowledged saves (and of every save sent) are written to
+$LOAD_ACKS when the run stops.
 """
 
 import itertools
@@ -18,6 +19,7 @@ from locust import HttpUser, between, events, task
 SLOTS = json.loads(Path(os.environ["LOAD_SLOTS"]).read_text(encoding="utf-8"))
 NEXT_SLOT = itertools.count()
 ACKED: list[dict] = []
+SENT: list[dict] = []  # every save sent, in order: one cut off by the stop may still have landed
 
 
 class Reporter(HttpUser):
@@ -38,6 +40,7 @@ class Reporter(HttpUser):
         }
         if self.slot["takes_value"]:
             form["value"] = str(random.randint(1, 10_000))
+        SENT.append({"slot": self.slot["assignment"], "marker": marker})
         with self.client.post(
             f"/api/v1/assignments/{self.slot['assignment']}/reports",
             data=form,
@@ -74,4 +77,4 @@ class Reporter(HttpUser):
 @events.test_stop.add_listener
 def write_acks(environment, **_kwargs):
     with open(os.environ["LOAD_ACKS"], "w", encoding="utf-8") as handle:
-        json.dump(ACKED, handle, ensure_ascii=False)
+        json.dump({"acked": ACKED, "sent": SENT}, handle, ensure_ascii=False)
