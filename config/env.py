@@ -3,6 +3,8 @@
 A bad value stops start-up with a message naming the variable, instead of a silent default.
 """
 
+import base64
+import binascii
 import os
 import secrets
 from pathlib import Path
@@ -215,6 +217,20 @@ def log_syslog() -> dict | None:
     if not parts.hostname or parts.path not in ("", "/") or parts.query or parts.username:
         raise ConfigError(f"{bad}: 应写作 syslog://主机:端口，如 syslog://10.0.0.5:514")
     return {"address": (parts.hostname, port or 514)}
+
+
+def field_key_checked() -> None:
+    """GANCHAO_FIELD_KEY, when set, must be 64 bytes in urlsafe base64 (the AES-SIV key of the
+    encrypted personal-data fields); without it the data folder's field.key is used."""
+    raw = os.environ.get("GANCHAO_FIELD_KEY", "").strip()
+    if not raw:
+        return
+    try:
+        key = base64.urlsafe_b64decode(raw.encode("ascii"))
+    except (binascii.Error, ValueError, UnicodeEncodeError) as exc:
+        raise ConfigError("GANCHAO_FIELD_KEY: 不是有效的 base64（urlsafe）") from exc
+    if len(key) != 64:
+        raise ConfigError(f"GANCHAO_FIELD_KEY: 密钥须为 64 字节，当前为 {len(key)} 字节")
 
 
 def chromium() -> str:

@@ -18,6 +18,7 @@ try:
     WEBHOOK_URL = env.webhook_url()
     AUDIT_COPY = env.audit_copy()
     CHROMIUM_PATH = env.chromium()
+    env.field_key_checked()
     PORTAL_TRUSTED_PROXIES = env.trusted_proxies()
     LOG_SYSLOG = env.log_syslog()
 except env.ConfigError as exc:

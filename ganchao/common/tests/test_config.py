@@ -104,3 +104,21 @@ def test_bad_value_stops_start_up_with_a_message(tmp_path):
     )
     assert result.returncode == 2
     assert "配置错误" in result.stderr and "GANCHAO_WEBHOOK_URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [("abc", "base64"), ("QUJDRA==", "64 字节")],
+)
+def test_bad_field_key_names_the_variable(monkeypatch, value, words):
+    monkeypatch.setenv("GANCHAO_FIELD_KEY", value)
+    with pytest.raises(env.ConfigError, match="GANCHAO_FIELD_KEY") as caught:
+        env.field_key_checked()
+    assert words in str(caught.value)
+
+
+def test_good_field_key_is_accepted(monkeypatch):
+    import base64
+
+    monkeypatch.setenv("GANCHAO_FIELD_KEY", base64.urlsafe_b64encode(bytes(range(64))).decode())
+    env.field_key_checked()
