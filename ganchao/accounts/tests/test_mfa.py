@@ -3,13 +3,14 @@ policy names, enrolment with a QR code and recovery codes, the lockout, "my acco
 security administrator's reset and the API twins."""
 
 import re
-import time
+from datetime import timedelta
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -208,7 +209,7 @@ def test_a_pending_login_expires(city):
     totp_code(city.office)
     client = Client()
     post_login(client, "office")
-    with time_machine.travel(time.time() + 11 * 60):
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         assert client.get(STEP_URL)["Location"] == "/accounts/login/"
 
 

@@ -1,5 +1,7 @@
 """The 督办台, the notice pages, the printable 督办单 and the API; scope gives 404 outside."""
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -102,9 +104,15 @@ def test_printable_notice_follows_the_official_layout(city, login):
         "西湖镇：",
         "请于2026年6月2日前书面回复",
         "二〇二六年五月二十六日",
-        "@media print",
+        "ladder/notice_print.css",
     ):
         assert text in page
+    # The official layout lives in the page's stylesheet (the CSP allows no inline styles).
+    css = (
+        Path(__file__).resolve().parents[1] / "static" / "ladder" / "notice_print.css"
+    ).read_text()
+    assert "@page { size: A4;" in css
+    assert "@media print" in css
     proposal = propose(leads[0], "x")
     response = login(city.office).get(f"/ladder/notices/{proposal.pk}/print/")
     assert response.status_code == 302
