@@ -28,6 +28,7 @@ from ganchao.audit.services import (
     checkpoint_path,
     diff,
 )
+from ganchao.common.db import refresh_statistics
 from ganchao.common.errors import ValidationFailed
 from ganchao.common.workdays import current_calendar
 from ganchao.demodata.assessment_writer import (
@@ -109,6 +110,9 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
             )
         _refuse_taken_usernames(dataset)
         plans = _write(dataset, password_hash)
+        # Fresh tables have no planner statistics: without them the status recompute and the
+        # matters' reads below pick nested loops over the units (MACHINE_NOTES).
+        refresh_statistics()
         # Computed statuses are derived data, not audited; the matters need them (instructions
         # on red and yellow items, 督办单 for red assignments), so they are filled first.
         computed = recompute_statuses(plans.plan_ids, as_of)
@@ -120,6 +124,7 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         )  # through the services
         event = _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement)
     retired = _retire_checkpoints(old_checkpoints) if old_checkpoints else None
+    refresh_statistics()  # the matters, scores, decisions and cases written since
     return SeedResult(
         dataset,
         event.seq,

@@ -33,6 +33,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from ganchao.audit.registry import register, register_object_type
+from ganchao.common.db import refresh_statistics
 
 register("system.backup_created", _("创建备份"))
 register("system.restored", _("从备份恢复"))
@@ -338,6 +339,7 @@ def restore(folder: Path, *, force: bool = False, actor=None) -> RestoreReport:
     else:
         _load_postgres(database)
     report.database = manifest["database"]
+    refresh_statistics()  # a restored database carries no planner statistics
     root = storage_root()
     data_root = Path(settings.DATA_DIR)
     stamp = dt.datetime.now().strftime("%Y%m%d%H%M%S")
