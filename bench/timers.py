@@ -344,7 +344,7 @@ def goal_sheet(args) -> None:
     from django.core.management import call_command
 
     call_command(
-        "export-goals", "--plan", str(args.year), "--owner", args.owner, "-o", str(exported)
+        "export_goals", "--plan", str(args.year), "--owner", args.owner, "-o", str(exported)
     )
     source = load_workbook(exported, read_only=True)
     goals = [list(r) for r in source[layout.GOAL_SHEET_TITLE].iter_rows(values_only=True)]

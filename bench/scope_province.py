@@ -4,7 +4,7 @@ item 3) and time what they ask for; then, with --draft-file, that a draft plan a
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/ganchao_province \\
         .venv/bin/ganchao seed --scale province --reset
     DATABASE_URL=... .venv/bin/python manage.py runserver 127.0.0.1:18932 --noreload &
-    DATABASE_URL=... .venv/bin/python benchmarks/scope_province.py --base http://127.0.0.1:18932
+    DATABASE_URL=... .venv/bin/python bench/scope_province.py --base http://127.0.0.1:18932
 
 Per city (C01 … C16) it signs in, as the 市长 (leader02, a principal leader), a vice-mayor
 (leader04) and the first street's liaison (t01_liaison): API tokens from `ganchao token create`,

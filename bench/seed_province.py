@@ -1,8 +1,8 @@
 """Time `ganchao seed` on a fresh database and report its peak memory.
 
-    .venv/bin/python benchmarks/seed_province.py                    # a temporary SQLite file
+    .venv/bin/python bench/seed_province.py                    # a temporary SQLite file
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/gc_seed_bench \\
-        .venv/bin/python benchmarks/seed_province.py --scales city,province
+        .venv/bin/python bench/seed_province.py --scales city,province
 
 Each seed runs in its own process with --reset (the database's business tables and audit log
 are emptied: point DATABASE_URL only at a scratch database). Without DATABASE_URL a SQLite
