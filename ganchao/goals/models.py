@@ -232,7 +232,13 @@ class ProgressReport(TimeStamped):
         indexes = [
             models.Index(
                 fields=["assignment", "period_end", "is_current"], name="report_lookup_idx"
-            )
+            ),
+            # the work list's current report of a row's period (and whether it counts)
+            models.Index(
+                fields=["assignment", "period", "state"],
+                condition=models.Q(is_current=True),
+                name="wb_report_current_idx",
+            ),
         ]
         ordering = ["assignment", "period_end", "revision"]
         verbose_name = _("进展报送")

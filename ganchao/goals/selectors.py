@@ -17,10 +17,15 @@ Visibility (DESIGN.md part 1 "Users", 3.7):
 import datetime as dt
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
+    Count,
     DateField,
     Exists,
+    ExpressionWrapper,
+    F,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -52,6 +57,7 @@ from ganchao.goals.models import (
 )
 from ganchao.goals.precision import display_places
 from ganchao.orgs.choices import Role as OrgRole
+from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import ancestor_paths, scope_of
 
 NOT_FOUND = "内容不存在或不在您的查看范围内"
@@ -92,15 +98,44 @@ def _visible_assignments(actor):
     return assignments if condition is None else assignments.filter(condition)
 
 
+class _KeyInIds(Func):
+    """`key = ANY(ARRAY(subquery))` on PostgreSQL, `key IN (subquery)` elsewhere. PostgreSQL
+    runs the subquery once, before the outer query, and reads the outer rows by key: it cannot
+    turn the test into a join and put a small list on the inner side of a loop over a larger
+    table it misjudged (as it did with unanalysed tables)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        ids, ids_params = compiler.compile(self.source_expressions[1])
+        return f"{key} IN {ids}", (*key_params, *ids_params)
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        key, key_params = compiler.compile(self.source_expressions[0])
+        ids, ids_params = compiler.compile(self.source_expressions[1])
+        return f"{key} = ANY(ARRAY{ids})", (*key_params, *ids_params)
+
+
 def own_assignments_q(actor) -> Q:
-    """Assignments the actor reports for: their own units' and their data-source items'."""
+    """Assignments the actor reports for: their own units' and their data-source items'.
+
+    Read from the small side whatever the planner's statistics: the own units by the path
+    index, their assignments by unit, and the assignments of the items they are the data
+    source of (a union of ids, looked up once), instead of a path test on every assignment's
+    unit and item source."""
     scope = scope_of(actor)
     if scope.anonymous or scope.is_auditor_only or not scope.own_paths:
         return Q(pk__in=[])
-    query = Q(pk__in=[])
+    paths = Q(pk__in=[])
     for path in scope.own_paths:
-        query |= Q(unit__path__startswith=path) | Q(item__data_source_unit__path__startswith=path)
-    return query & _released_q(scope, "item__plan__")
+        paths |= Q(path__startswith=path)
+    units = Unit.objects.filter(paths).values("pk")
+    direct = Assignment.objects.filter(unit_id__in=units).values("pk")
+    sourced = Assignment.objects.filter(item__data_source_unit_id__in=units).values("pk")
+    ids = Subquery(direct.union(sourced))
+    return Q(_KeyInIds(F("pk"), ids)) & _released_q(scope, "item__plan__")
 
 
 def plans_visible(actor):
@@ -292,7 +327,8 @@ def reporting_period(plan: Plan, frequency: str, today: dt.date) -> periods.Peri
 
 
 def _period_cases(plans, today, cal):
-    """Case expressions giving each assignment its reporting period code and due date."""
+    """Case expressions giving each assignment its reporting period code and due date: one
+    branch per plan and frequency, so the database computes them from two columns of the row."""
     period_whens, due_whens = [], []
     for plan in plans:
         for frequency in ("monthly", "quarterly"):
@@ -306,46 +342,98 @@ def _period_cases(plans, today, cal):
     return period_case, due_case
 
 
-def assignments_for_workbench(actor, *, today: dt.date | None = None, late_only: bool = False):
-    """The actor's units' lead and responsible assignments on issued plans, each annotated with
-    its reporting period (`due_period`), that period's due date (`due_on`) and the current
-    report's state and id for that period (`report_state`, `report_id`)."""
-    today = today or timezone.localdate()
+def _workbench_base(actor, today: dt.date):
+    """The actor's lead and responsible assignments on issued plans of this and last year,
+    annotated with `due_period` and `due_on`; None when no plan is issued."""
     plans = list(Plan.objects.filter(state=PlanState.ISSUED, year__gte=today.year - 1))
-    assignments = Assignment.objects.filter(
+    if not plans:
+        return None
+    period_case, due_case = _period_cases(plans, today, workdays.current_calendar())
+    return Assignment.objects.filter(
         own_assignments_q(actor),
         item__plan__in=plans,
         role__in=(Role.LEAD, Role.RESPONSIBLE),
         item__type__in=(ItemType.INDICATOR, ItemType.TASK),
+    ).annotate(due_period=period_case, due_on=due_case)
+
+
+def _reported_q() -> Q:
+    """On a workbench row: a current report in a counting state (报送 or 审核) exists for the
+    row's reporting period: one probe of the partial index wb_report_current_idx per row."""
+    reported = ProgressReport.objects.filter(
+        assignment_id=OuterRef("pk"),
+        period=OuterRef("due_period"),
+        is_current=True,
+        state__in=COUNTING_REPORT_STATES,
     )
-    if not plans:
-        return assignments.none()
-    period_case, due_case = _period_cases(plans, today, workdays.current_calendar())
-    current = ProgressReport.objects.filter(
-        assignment_id=OuterRef("pk"), period=OuterRef("due_period"), is_current=True
-    )
-    rows = (
-        assignments.annotate(due_period=period_case, due_on=due_case)
-        .annotate(
-            report_state=Subquery(current.values("state")[:1]),
-            report_id=Subquery(current.values("pk")[:1]),
+    return Q(Exists(reported))
+
+
+def _late_q(today: dt.date) -> Q:
+    """Past its due date and not reported (no current report, or a draft or returned one)."""
+    return Q(due_on__lt=today) & ~_reported_q()
+
+
+WORKBENCH_ORDER = ("due_on", "item__plan_id", "item__sort_key", "unit__path")
+
+
+def assignments_for_workbench(actor, *, today: dt.date | None = None, late_only: bool = False):
+    """The actor's units' lead and responsible assignments on issued plans, each annotated with
+    its reporting period (`due_period`) and that period's due date (`due_on`), in the work
+    list's order (a total order: an item has one assignment per unit). The current report of
+    each row's period is fetched for a page of rows by `attach_current_reports`."""
+    today = today or timezone.localdate()
+    rows = _workbench_base(actor, today)
+    if rows is None:
+        return Assignment.objects.none()
+    rows = rows.select_related("item__plan", "unit").order_by(*WORKBENCH_ORDER)
+    return rows.filter(_late_q(today)) if late_only else rows
+
+
+def workbench_counts(actor, *, today: dt.date | None = None) -> dict:
+    """The number of rows of the work list and of those late (one query)."""
+    today = today or timezone.localdate()
+    rows = _workbench_base(actor, today)
+    if rows is None:
+        return {"total": 0, "late": 0}
+    rows = rows.order_by().annotate(is_late=ExpressionWrapper(_late_q(today), BooleanField()))
+    return rows.aggregate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+
+
+def attach_current_reports(rows) -> None:
+    """Set `report_state` and `report_id` on workbench rows from the current report of each
+    row's `due_period`, the lowest revision if several (one query for the page; None where
+    nothing is reported)."""
+    keys = {(row.pk, row.due_period) for row in rows}
+    found: dict[tuple[int, str], tuple[str, int]] = {}
+    if keys:
+        reports = (
+            ProgressReport.objects.filter(
+                is_current=True,
+                assignment_id__in={pk for pk, _ in keys},
+                period__in={period for _, period in keys},
+            )
+            .order_by("assignment_id", "period_end", "revision")
+            .values_list("assignment_id", "period", "state", "pk")
         )
-        .select_related("item__plan", "unit")
-        .order_by("due_on", "item__plan_id", "item__sort_key", "unit__path")
-    )
-    if late_only:
-        not_counting = (ReportState.DRAFT, ReportState.RETURNED)
-        rows = rows.filter(due_on__lt=today).filter(
-            Q(report_state__isnull=True) | Q(report_state__in=not_counting)
-        )
-    return rows
+        for assignment_id, period, state, pk in reports:
+            found.setdefault((assignment_id, period), (state, pk))
+    for row in rows:
+        row.report_state, row.report_id = found.get((row.pk, row.due_period), (None, None))
+
+
+def own_assignment_key_q(actor, key: str = "assignment_id") -> Q:
+    """A filter on a row with an assignment key (`key`): the assignment is one the actor
+    reports for (own_assignments_q), tested by key against the ids looked up once."""
+    own = Assignment.objects.filter(own_assignments_q(actor)).values("pk")
+    return Q(_KeyInIds(F(key), Subquery(own)))
 
 
 def workbench_reports(actor, state: str, *, limit: int = 50):
     """The actor's current reports in one state (returned, or drafts), newest first."""
     return (
         ProgressReport.objects.filter(is_current=True, state=state)
-        .filter(assignment__in=Assignment.objects.filter(own_assignments_q(actor)))
+        .filter(own_assignment_key_q(actor))
         .select_related("assignment__item__plan", "assignment__unit", "reviewed_by")
         .order_by("-updated_at")[:limit]
     )
@@ -365,8 +453,7 @@ def recent_alerts(actor, *, limit: int = 10) -> list:
     alert_list = _alert_list()
     if alert_list is None:
         return []
-    own = Assignment.objects.filter(own_assignments_q(actor)).values("pk")
-    return list(alert_list(actor=actor).filter(assignment__in=own)[:limit])
+    return list(alert_list(actor=actor).filter(own_assignment_key_q(actor))[:limit])
 
 
 def alerts_for_assignments(actor, assignments, *, limit: int = 20) -> list:

@@ -4,6 +4,7 @@ service, and render; objects out of scope are 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -34,8 +35,12 @@ from ganchao.orgs.models import Unit
 def workbench(request):
     today = timezone.localdate()
     late_only = request.GET.get("show") == "late"
+    counts = selectors.workbench_counts(request.user, today=today)
     rows = selectors.assignments_for_workbench(request.user, today=today, late_only=late_only)
-    page = paginate(request, rows, per_page=50)
+    paginator = Paginator(rows, per_page=50)
+    paginator.count = counts["late"] if late_only else counts["total"]  # counted once above
+    page = paginator.get_page(request.GET.get("page"))
+    selectors.attach_current_reports(page.object_list)
     for assignment in page:
         assignment.badge = status_badge(assignment.status)
         assignment.period_label = periods.parse_period(assignment.due_period).label
@@ -49,9 +54,7 @@ def workbench(request):
     context = {
         "page": page,
         "late_only": late_only,
-        "late_count": selectors.assignments_for_workbench(
-            request.user, today=today, late_only=True
-        ).count(),
+        "late_count": counts["late"],
         "returned": selectors.workbench_reports(request.user, ReportState.RETURNED),
         "drafts": selectors.workbench_reports(request.user, ReportState.DRAFT),
         "alerts": selectors.recent_alerts(request.user),
