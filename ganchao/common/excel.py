@@ -396,8 +396,10 @@ class SheetData:
             if value is None or value == "":
                 continue
             kept[column] = value
-            if cell["style_id"] and isinstance(value, int | float):
-                self.styles[(row, column)] = cell["style_id"]
+            style = cell["style_id"]
+            # only a percent format changes how a number reads; other styles are not kept
+            if style and isinstance(value, int | float) and self._percent_style(style):
+                self.styles[(row, column)] = style
         if kept:
             self.values[number] = kept
             self.last_row = max(self.last_row, number)
@@ -405,6 +407,13 @@ class SheetData:
 
     def number_format(self, style_id: int) -> str:
         return self._book.number_format(style_id)
+
+    def _percent_style(self, style_id: int) -> bool:
+        return is_percent_format(self._book.number_format(style_id))
+
+    def release(self) -> None:
+        """Drop the cells (a large sheet's values are most of an import's memory)."""
+        self.values, self.styles, self.uncomputed = {}, {}, set()
 
     def cell(self, row: int, column: int) -> SheetCell:
         value = self.values.get(row, {}).get(column)
@@ -420,6 +429,16 @@ class ExcelBook:
     def __init__(self, workbook):
         self.workbook = workbook
         self._formats: dict[int, str] = {}
+        self._sheets: list[SheetData] = []
+
+    def release(self) -> None:
+        """Free what reading took: the worksheets' cells and the open archive. The tables
+        read from this book give no values afterwards."""
+        for sheet in getattr(self, "_sheets", ()):
+            sheet.release()
+        self._sheets = []
+        if self.workbook is not None:
+            self.workbook.close()
 
     def __getstate__(self):
         # a result kept by a background import may hold its table; the open archive stays out
@@ -456,6 +475,7 @@ class ExcelBook:
             if not hasattr(ws, "_get_source"):  # a chart sheet holds no cells
                 continue
             sheet = SheetData(self, ws)
+            self._sheets.append(sheet)
             merged = _merged_sources(sheet)
             header_row = _find_header_row(sheet, keys, merged)
             if header_row:

@@ -1,7 +1,14 @@
 """Writing a checked goal sheet in bulk: a fixed number of queries per tree level whatever the
 file's size, and one audit event for the batch (with the file's SHA-256 and the row counts).
-Called by imports.py inside its transaction, only for a sheet without errors."""
+Called by imports.py inside its transaction, only for a sheet without errors.
 
+Items are inserted with bulk_create (their ids are needed for the rows below them). The many
+rows under them — assignments (about eight per row at province scale), milestones and leader
+links — are inserted as plain tuples without building model instances: COPY on PostgreSQL,
+one executemany elsewhere (insert_rows). Updates touch only the rows and fields that changed.
+"""
+
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,7 +96,7 @@ def _write_leaders(work, touched, pks) -> None:
         after = set(d.leaders)
         stale += [(pk, leader) for leader in before - after]
         fresh += [
-            through(item_id=pk, leader_id=leader) for leader in d.leaders if leader not in before
+            {"item_id": pk, "leader_id": leader} for leader in d.leaders if leader not in before
         ]
     if stale:
         by_item: dict[int, list[int]] = {}
@@ -97,7 +104,7 @@ def _write_leaders(work, touched, pks) -> None:
             by_item.setdefault(pk, []).append(leader)
         for pk, leaders in by_item.items():
             through.objects.filter(item_id=pk, leader_id__in=leaders).delete()
-    through.objects.bulk_create(fresh, batch_size=BATCH)
+    insert_rows(through, fresh)
 
 
 def _write_milestones(work, touched, pks) -> None:
@@ -111,9 +118,11 @@ def _write_milestones(work, touched, pks) -> None:
                 if (before["due_date"], before["description"]) != (day, text):
                     changed.append(Milestone(pk=before["id"], due_date=day, description=text))
             else:
-                new.append(Milestone(item_id=pk, position=position, due_date=day, description=text))
+                new.append(
+                    {"item_id": pk, "position": position, "due_date": day, "description": text}
+                )
     Milestone.objects.bulk_update(changed, ["due_date", "description"], batch_size=BATCH)
-    Milestone.objects.bulk_create(new, batch_size=BATCH)
+    insert_rows(Milestone, new)
 
 
 def _write_assignments(work, touched, pks, now) -> None:
@@ -125,11 +134,67 @@ def _write_assignments(work, touched, pks, now) -> None:
             fields = {name: values[name] for name in ASSIGNMENT_FIELDS}
             before = stored.get(unit)
             if before is None:
-                new.append(Assignment(item_id=pk, unit_id=unit, **fields))
+                new.append({"item_id": pk, "unit_id": unit, **fields})
             elif any(before[name] != fields[name] for name in ASSIGNMENT_FIELDS):
                 changed.append(Assignment(pk=before["id"], updated_at=now, **fields))
     Assignment.objects.bulk_update(changed, [*ASSIGNMENT_FIELDS, "updated_at"], batch_size=BATCH)
-    Assignment.objects.bulk_create(new, batch_size=BATCH)
+    insert_rows(Assignment, new, now=now)
+
+
+def insert_rows(model, rows: list[dict], *, now=None) -> None:
+    """Insert `rows` (field attname → value) into the model's table as bulk_create would —
+    every other column takes its default, auto_now columns `now` — without model instances:
+    COPY on PostgreSQL, one executemany elsewhere. Nothing is returned (no ids)."""
+    if not rows:
+        return
+    now = now or timezone.now()
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    defaults = {}
+    for f in fields:
+        default = (
+            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None
+        )
+        defaults[f.attname] = default if default is not None else f.get_default()
+    prepare = [_preparer(f) for f in fields]
+    names = [f.attname for f in fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    tuples = (
+        tuple(
+            prep(row.get(name, defaults[name])) for name, prep in zip(names, prepare, strict=True)
+        )
+        for row in rows
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for values in tuples:
+                    copy.write_row(values)
+        else:
+            marks = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(tuples))
+
+
+def _preparer(field):
+    """The column's database value of a Python value: plain text, numbers and None as they are
+    (the database driver adapts them), anything else through the field (dates, JSON, the
+    encrypted columns)."""
+    from ganchao.common.crypto import EncryptedCharField
+
+    def prepare(value):
+        return field.get_db_prep_save(value, connection)
+
+    if isinstance(field, EncryptedCharField):
+        return prepare
+    internal = field.get_internal_type()
+    if internal in {"CharField", "TextField", "BooleanField"} or field.is_relation:
+        return lambda value: value
+    if connection.vendor == "postgresql" and internal in {
+        "DecimalField", "PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField",
+        "DateField", "DateTimeField",
+    }:  # fmt: skip
+        return lambda value: value
+    return prepare
 
 
 def _audit_changes(plan, result) -> dict:

@@ -42,6 +42,7 @@ from ganchao.goals.sheet_rows import (
     ITEM_FIELDS,
     QUARTER_FIELDS,
     ItemRow,
+    SheetResolver,
     check_quarters,
     parse_item_row,
     parse_split_row,
@@ -140,7 +141,7 @@ def load_context(year: int) -> Context:
     for pk, name in Leader.objects.filter(active=True).values_list("id", "name"):
         leaders.setdefault(name, []).append(pk)
     return Context(
-        year=year, resolver=UnitResolver(nodes.values()), units=nodes, leaders_by_name=leaders
+        year=year, resolver=SheetResolver(nodes.values()), units=nodes, leaders_by_name=leaders
     )
 
 
@@ -501,6 +502,7 @@ def goal_sheet_import(
             if result.errors:
                 return result
             work.describe(result)
+            book.release()  # the checked rows hold their values; the cells are not needed
             if not dry_run and result.has_changes:
                 from ganchao.goals import import_writes
 
@@ -508,4 +510,6 @@ def goal_sheet_import(
                 result.written = True
     except ExcelFileError as exc:
         result.errors = [ExcelError(exc.message)]
+    finally:
+        result.work = None  # a background job keeps the result: the summary, not the sheet
     return result

@@ -17,7 +17,7 @@ from ganchao.common.excel import Row, parse_date, parse_integer, split_multi
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ITEM_TYPE_BY_WORD, Direction, Frequency, Nature
 from ganchao.goals.precision import MAX_PLACES
-from ganchao.orgs.references import UnitResolver, Unresolved
+from ganchao.orgs.references import UnitNode, UnitResolver, Unresolved
 
 CODE_RE = re.compile(r"[1-9]\d{0,4}(?:\.[1-9]\d{0,4})*")
 MILESTONE_SEPARATORS = re.compile(r"[；;\r\n\u2028\u2029]+")
@@ -164,6 +164,27 @@ def read_units(row: Row, header: str, resolver: UnitResolver, units: dict) -> li
     if problems:
         row.fail(header, "；".join(problems))
     return found
+
+
+class SheetResolver(UnitResolver):
+    """A resolver over the units as stored, remembering each answer: a sheet names the same
+    units on thousands of rows (a path such as `某市/市统计局` walks the chain every time)."""
+
+    def __init__(self, nodes):
+        super().__init__(nodes)
+        self._answers: dict[str, UnitNode | str] = {}  # the node, or why there is none
+
+    def resolve(self, text: str, *, final: bool = True) -> UnitNode:
+        answer = self._answers.get(text)
+        if answer is None:
+            try:
+                answer = super().resolve(text, final=final)
+            except Unresolved as exc:
+                answer = exc.message
+            self._answers[text] = answer
+        if isinstance(answer, str):
+            raise Unresolved(answer)
+        return answer
 
 
 def read_leaders(row: Row, leaders_by_name: dict[str, list[int]]) -> list[int]:
