@@ -125,7 +125,8 @@ def timer(env, *args) -> dict:
     )  # fmt: skip
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode != 0 or not lines:
-        raise RuntimeError(f"timers.py {args[0]} failed: {done.stderr.strip()[-800:]}")
+        last = done.stderr.strip().splitlines()[-3:]
+        raise RuntimeError(f"timers.py {args[0]} failed: {' / '.join(last)[-600:]}")
     return json.loads(lines[-1].removeprefix("BENCH "))
 
 
@@ -222,6 +223,14 @@ def run_wrk(url: str, script: Path, seconds: int, timeout: int, latency=True) ->
     return wrk.parse(done.stdout) | {"output": done.stdout}
 
 
+def drain(figures: dict, first_seconds: float) -> None:
+    """After a run of slow requests, wait for those wrk left in flight or queued (the server
+    finishes them after wrk has gone) so that they do not slow down the next measurement."""
+    slowest = max(first_seconds, (figures.get("p50_ms") or 0) / 1000)
+    if slowest > 1:
+        time.sleep(min(90, 2 * slowest + 1))
+
+
 def pss_mib(pid: int) -> tuple[float, int]:
     """PSS of a process and its children (gunicorn master + workers) in MiB, and how many."""
     pids = [pid]
@@ -299,6 +308,7 @@ def measure_endpoints(args, env, work: Path, rows: dict[str, Row]) -> None:
             for name, target_url, lua in (("endpoint", url, script), ("floor", floor_url, bare)):
                 run_wrk(target_url, lua, args.warmup, timeout, latency=False)
                 results[name] = run_wrk(target_url, lua, args.duration, timeout)
+                drain(results[name], seconds)
             measured, floor = results["endpoint"], results["floor"]
             row.measured, row.floor = measured["rps"], floor["rps"]
             for name in ("p50_ms", "p99_ms", "requests", "non200", "errors", "timeouts"):
@@ -336,7 +346,8 @@ def timed_process(command: list[str], env) -> tuple[float, float, str]:
         out.seek(0)
         text = out.read()
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command[2:])} exited {process.returncode}: {text[-800:]}")
+        last = " / ".join(text.strip().splitlines()[-3:])
+        raise RuntimeError(f"{' '.join(command[2:])} exited {process.returncode}: {last[-600:]}")
     return seconds, usage.ru_maxrss / 1024, text
 
 
@@ -367,7 +378,7 @@ def measure_timers(args, env, rows: dict[str, Row]) -> None:
     if "tick" in args.only:
 
         def tick(row):
-            at = args.at or dt.datetime.now().replace(microsecond=0).isoformat()
+            at = args.at or dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             first, _, _ = timed_process(cli("tick", "--at", at), env)
             second, peak, _ = timed_process(cli("tick", "--at", at), env)
             row.measured = second
@@ -412,10 +423,12 @@ def measure_timers(args, env, rows: dict[str, Row]) -> None:
             seconds, peak, output = timed_process(
                 cli("import-goals", str(sheet), "--plan", str(year), "--owner", args.city), env
             )
+            row.measured = seconds
+            row.extra |= {"peak_mb": peak, "plan": year}
             floor = timer(env, "import-floor", "--sheet", str(sheet), "--plan", str(year),
                           "--owner", args.city)  # fmt: skip
-            row.measured, row.floor = seconds, floor["seconds"]
-            row.extra |= {"peak_mb": peak, "plan": year, "sheet_rows": floor["sheet_rows"],
+            row.floor = floor["seconds"]
+            row.extra |= {"sheet_rows": floor["sheet_rows"],
                           "items": floor["items"], "assignments": floor["assignments"],
                           "rows_per_s": round(floor["items"] / seconds, 1)}  # fmt: skip
             row.what = (f"import-goals of {args.import_rows:,} rows "

@@ -125,6 +125,8 @@ def detail(row: Row) -> str:
     """Latency, peak memory and error counts after the measured figure."""
     parts = []
     e = row.extra
+    if e.get("requests") == 0 and e.get("first_request_ms") is not None:
+        parts.append(f"no answer within the run; one request alone {e['first_request_ms']}ms")
     if e.get("p50_ms") is not None:
         parts.append(f"p50 {e['p50_ms']:.0f}ms")
     if e.get("p99_ms") is not None:

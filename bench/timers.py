@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+MAX_SPLIT_ROWS = 49_999
 BENCH_COMPONENTS = [
     {"code": "IND", "name": "指标完成", "kind": "indicators", "points": 50, "method": "ratio"},
     {"code": "MS", "name": "节点完成", "kind": "milestones", "points": 25},
@@ -350,14 +351,20 @@ def goal_sheet(args) -> None:
     goals = [list(r) for r in source[layout.GOAL_SHEET_TITLE].iter_rows(values_only=True)]
     split = [list(r) for r in source[layout.SPLIT_SHEET_TITLE].iter_rows(values_only=True)]
     goal_header, goal_rows = goals[0], [r for r in goals[1:] if r and r[0]]
-    split_header, split_rows = split[0], [r for r in split[1:] if r and r[0]]
+    split_header = split[0]
+    # The units come from the goal rows' unit columns; the 分解到单位 rows are needed only for a
+    # unit's own target or quarter values (a sheet holds at most 50,000 rows).
+    values = [split_header.index(h) for h in (layout.TARGET, *layout.QUARTERS)]
+    split_rows = [
+        r for r in split[1:] if r and r[0] and any(r[i] not in (None, "") for i in values)
+    ]
     tops = sorted({str(r[0]).split(".")[0] for r in goal_rows}, key=lambda c: (len(c), c))
     out = Workbook(write_only=True)
     goal_sheet_out = out.create_sheet(layout.GOAL_SHEET_TITLE)
     split_sheet_out = out.create_sheet(layout.SPLIT_SHEET_TITLE)
     goal_sheet_out.append(goal_header)
     split_sheet_out.append(split_header)
-    written = copy = 0
+    written = copy = split_written = 0
     while written < args.rows:
 
         def renamed(code, copy=copy):
@@ -365,19 +372,22 @@ def goal_sheet(args) -> None:
             number = tops.index(head) + 1 + copy * len(tops)
             return f"{number}.{rest}" if rest else str(number)
 
+        kept = set()
         for row in goal_rows:
             if written >= args.rows:
                 break
             goal_sheet_out.append([renamed(row[0]), *row[1:]])
+            kept.add(renamed(row[0]))
             written += 1
-        kept = {renamed(r[0]) for r in goal_rows}
         for row in split_rows:
-            if renamed(row[0]) in kept:
+            if renamed(row[0]) in kept and split_written < MAX_SPLIT_ROWS:
                 split_sheet_out.append([renamed(row[0]), *row[1:]])
+                split_written += 1
         copy += 1
     out.save(args.output)
     exported.unlink()
-    emit({"rows": written, "source_rows": len(goal_rows), "copies": copy, "file": args.output})
+    emit({"rows": written, "split_rows": split_written, "source_rows": len(goal_rows),
+          "copies": copy, "file": args.output})  # fmt: skip
 
 
 def import_floor(args) -> None:
@@ -413,8 +423,13 @@ def import_floor(args) -> None:
             rows += 1
     read_s = time.perf_counter() - started
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("CREATE TEMP TABLE bench_item (LIKE goals_item) ON COMMIT DROP")
-        cursor.execute("CREATE TEMP TABLE bench_assignment (LIKE goals_assignment) ON COMMIT DROP")
+        for table, source in (
+            ("bench_item", "goals_item"),
+            ("bench_assignment", "goals_assignment"),
+        ):
+            cursor.execute(
+                f"CREATE TEMP TABLE {table} ON COMMIT DROP AS SELECT * FROM {source} WITH NO DATA"
+            )
         for table, columns, data in (
             ("bench_item", item_columns, items),
             ("bench_assignment", assignment_columns, assignments),
