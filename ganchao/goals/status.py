@@ -142,7 +142,6 @@ def _recompute(plan: Plan, assignment_filter: dict, at: dt.datetime) -> list[Out
         if last_tick is None or at >= last_tick:
             _store_assignments(outcomes)
             _store_items(plan, outcomes)
-            _store_goals(plan)
             Plan.objects.filter(pk=plan.pk).update(last_status_at=at)
     return outcomes
 
@@ -155,7 +154,7 @@ class _Data:
     assignments: list[tuple]
     milestones: dict[int, list[tuple[int, dt.date]]]  # item → [(milestone id, due)]
     completions: dict[tuple[int, int], dt.date]  # (assignment, milestone) → earliest date
-    reports: dict[int, dict[dt.date, tuple]]  # assignment → period end → (value, submitted_at)
+    reports: dict[int, dict[dt.date, Decimal | None]]  # assignment → period end → value
 
 
 def _load(plan: Plan, assignment_filter: dict) -> _Data:
@@ -193,27 +192,41 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
     return _Data(assignments, milestones, completions, _load_reports(plan, report_filter))
 
 
-def _load_reports(plan: Plan, report_filter: dict) -> dict[int, dict[dt.date, tuple]]:
-    """The counting report per assignment and period: its latest counting version's value and
-    its first submission time (for reported_on_time)."""
-    reports: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
-    rows = (
+def _report_rows(plan: Plan, report_filter: dict, columns: tuple[str, ...]) -> list[tuple]:
+    """Counting report versions of the plan's (filtered) assignments, oldest revision first,
+    read at once through a client-side cursor (a plan's are tens of thousands of short rows;
+    a server-side cursor's fetch round trips cost more than they save)."""
+    return list(
         ProgressReport.objects.filter(
             state__in=COUNTING_REPORT_STATES, assignment__item__plan_id=plan.pk
         )
         .filter(**report_filter)
         .order_by("assignment_id", "period_end", "revision")
-        .values_list("assignment_id", "period_end", "value", "submitted_at", "late")
-        .iterator(chunk_size=10000)
+        .values_list(*columns)
     )
-    for assignment_id, period_end, value, submitted_at, late in rows:
-        periods = reports[assignment_id]
-        first = periods.get(period_end)
-        if first is None:
-            periods[period_end] = (value, submitted_at, late)
-        else:
-            periods[period_end] = (value, first[1], first[2])
+
+
+def _load_reports(plan: Plan, report_filter: dict) -> dict[int, dict[dt.date, Decimal | None]]:
+    """The counting report per assignment and period: its latest counting version's value."""
+    reports: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
+    for assignment_id, period_end, value in _report_rows(
+        plan, report_filter, ("assignment_id", "period_end", "value")
+    ):
+        reports[assignment_id][period_end] = value  # the latest revision comes last
     return reports
+
+
+def _load_submissions(plan: Plan, assignment_ids: list[int]) -> dict[int, dict[dt.date, tuple]]:
+    """(submitted_at, late) of the first counting version per assignment and period, for the
+    monthly rows' reported_on_time; read only when monthly rows are to be added."""
+    found: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
+    for start in range(0, len(assignment_ids), CHUNK):
+        chunk = {"assignment_id__in": assignment_ids[start : start + CHUNK]}
+        for assignment_id, period_end, submitted_at, late in _report_rows(
+            plan, chunk, ("assignment_id", "period_end", "submitted_at", "late")
+        ):
+            found[assignment_id].setdefault(period_end, (submitted_at, late))
+    return found
 
 
 # ---- evaluating ----------------------------------------------------------------------------
@@ -249,7 +262,7 @@ def _evaluate(plan, row, data: _Data, day, cal, thresholds) -> Outcome:
     reported = frozenset(periods)
     result = None
     if row[3] != Role.COOPERATING:
-        reports = [rules.Report(end, value) for end, (value, _s, _l) in periods.items()]
+        reports = [rules.Report(end, value) for end, value in periods.items()]
         result = rules.evaluate(spec, reports, day, cal, thresholds)
     return Outcome(row[0], row[1], row[2], row[3], spec, result, reported, tuple(row[19:]))
 
@@ -306,43 +319,64 @@ def _store_assignments(outcomes: list[Outcome]) -> None:
 
 
 def _store_items(plan: Plan, outcomes: list[Outcome]) -> None:
-    rows = []
+    """The lead assignment's status on its item, and the goal nodes' counts and ratios: one
+    read of the plan's items, then only the rows whose values differ are written."""
+    items = {
+        row[0]: list(row[1:])
+        for row in Item.objects.filter(plan_id=plan.pk).values_list(
+            "id",
+            "parent_id",
+            "type",
+            "status",
+            "expected",
+            "actual",
+            "stale",
+            "weight",
+            "status_counts",
+            "on_track_ratio",
+        )
+    }
+    computed: dict[int, tuple] = {}
     for outcome in outcomes:
         if outcome.role != Role.LEAD or outcome.result is None:
             continue
         status, expected, actual, _since, stale, _period = derived_fields(outcome)
-        rows.append((status, expected, actual, stale, outcome.item_id))
+        computed[outcome.item_id] = (status, expected, actual, stale)
+    rows = []
+    for item_id, values in computed.items():
+        row = items[item_id]
+        if (row[2], _quantize(row[3]), _quantize(row[4]), row[5]) != values:
+            rows.append((*values, item_id))
+        row[2] = values[0]
     _write_rows(Item._meta.db_table, ["status", "expected", "actual", "stale"], rows)
+    _store_goals(items)
 
 
-def _store_goals(plan: Plan) -> None:
+def _store_goals(items: dict[int, list]) -> None:
     """Counts of items by status and the weighted on-track ratio for every goal node."""
-    rows = list(
-        Item.objects.filter(plan_id=plan.pk).values_list(
-            "id", "parent_id", "type", "status", "weight"
-        )
-    )
-    parent_of = {row[0]: row[1] for row in rows}
     counts: dict[int, dict[str, int]] = defaultdict(dict)
     weights: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for item_id, _parent, item_type, status, weight in rows:
+    for row in items.values():
+        parent, item_type, status, weight = row[0], row[1], row[2], row[6]
         if item_type == ItemType.GOAL or not status:
             continue
-        ancestor = parent_of[item_id]
+        ancestor = parent
         while ancestor is not None:
             counts[ancestor][status] = counts[ancestor].get(status, 0) + 1
             if status != Status.NOT_STARTED:
                 weights[ancestor][1] += weight
                 if status in ON_TRACK:
                     weights[ancestor][0] += weight
-            ancestor = parent_of[ancestor]
+            ancestor = items[ancestor][0]
     goals = []
-    for item_id, _parent, item_type, _status, _weight in rows:
-        if item_type != ItemType.GOAL:
+    for item_id, row in items.items():
+        if row[1] != ItemType.GOAL:
             continue
         on_track, total = weights.get(item_id, (0, 0))
         ratio = (Decimal(on_track) / Decimal(total)).quantize(FOUR_PLACES) if total else None
-        goals.append(Item(id=item_id, status_counts=counts.get(item_id, {}), on_track_ratio=ratio))
+        status_counts = counts.get(item_id, {})
+        if (row[7] or {}) != status_counts or _quantize(row[8]) != ratio:
+            goals.append(Item(id=item_id, status_counts=status_counts, on_track_ratio=ratio))
     Item.objects.bulk_update(goals, ["status_counts", "on_track_ratio"], batch_size=1000)
 
 
@@ -372,17 +406,23 @@ def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
                 assignment_id__in=ids[start : start + CHUNK], month__gte=months[0]
             ).values_list("assignment_id", "month")
         )
+    missing = [
+        (outcome, [m for m in months if (outcome.assignment_id, m) not in existing])
+        for outcome in outcomes
+        if outcome.result is not None
+    ]
+    missing = [(outcome, wanted) for outcome, wanted in missing if wanted]
+    if not missing:
+        return
+    submissions = _load_submissions(plan, [outcome.assignment_id for outcome, _m in missing])
     new_rows = []
-    for outcome in outcomes:
-        if outcome.result is None:
-            continue
+    for outcome, wanted in missing:
         periods = data.reports.get(outcome.assignment_id, {})
-        reports = [rules.Report(end, value) for end, (value, _s, _l) in periods.items()]
-        for month_end in months:
-            if (outcome.assignment_id, month_end) in existing:
-                continue
+        reports = [rules.Report(end, value) for end, value in periods.items()]
+        submitted = submissions.get(outcome.assignment_id, {})
+        for month_end in wanted:
             result = rules.evaluate(outcome.spec, reports, month_end, cal, thresholds)
-            on_time = _reported_on_time(outcome.spec, periods, month_end, cal, thresholds)
+            on_time = _reported_on_time(outcome.spec, submitted, month_end, cal, thresholds)
             new_rows.append(
                 MonthlyStatus(
                     assignment_id=outcome.assignment_id,
@@ -394,16 +434,16 @@ def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
     MonthlyStatus.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
 
 
-def _reported_on_time(spec, periods, month_end: dt.date, cal, thresholds) -> bool | None:
+def _reported_on_time(spec, submitted, month_end: dt.date, cal, thresholds) -> bool | None:
     """For the period whose report fell due in that month: submitted by the end of its due
     day and not marked late. None when no report fell due that month."""
     for end in rules.period_ends(spec.year, spec.frequency):
         due = rules.report_due(end, cal, thresholds)
         if (due.year, due.month) == (month_end.year, month_end.month):
-            found = periods.get(end)
+            found = submitted.get(end)
             if found is None:
                 return False
-            _value, submitted_at, late = found
+            submitted_at, late = found
             if late:
                 return False
             return submitted_at is None or timezone.localtime(submitted_at).date() <= due

@@ -24,3 +24,18 @@ class TickState(models.Model):
 
     def __str__(self) -> str:
         return f"tick @ {self.last_tick_at}"
+
+
+class StatusMark(models.Model):
+    """What the status scan last saw (ganchao.scheduler.status_marks): one row per plan with the
+    fingerprint of its own inputs and the moment class it was recomputed for, and one row
+    ("inputs") with the signatures of the shared report tables. Derived, never audited."""
+
+    key = models.CharField(max_length=40, unique=True)
+    value = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("状态重算水位")
+
+    def __str__(self) -> str:
+        return self.key

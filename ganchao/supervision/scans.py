@@ -22,16 +22,32 @@ def plans_concerned(at: dt.datetime):
 
 
 def status_and_alerts_scan(at: dt.datetime) -> str:
+    """Recompute the plans whose inputs changed since their last recompute, or every plan on a
+    new day (ganchao.scheduler.status_marks), and raise their alerts. A plan left alone would
+    give exactly the stored results again; it only gets its `last_status_at` moved on."""
+    from ganchao.scheduler.services import last_tick_at
+    from ganchao.scheduler.status_marks import plans_due
+
     plans = alerts = 0
     with workdays.calendar_session():
-        for plan in plans_concerned(at):
+        concerned = list(plans_concerned(at))
+        marks = plans_due(concerned, at, workdays.current_calendar())
+        for plan in concerned:
+            if plan.pk not in marks.due:
+                continue
             outcomes = recompute_plan(plan, at=at)
             alerts += len(alerts_raise(plan=plan, outcomes=outcomes, at=at))
+            marks.plan_done(plan.pk)
             plans += 1
-    return _("重算 %(plans)d 个计划的状态，新增提醒、催办 %(alerts)d 条") % {
-        "plans": plans,
-        "alerts": alerts,
-    }
+        marks.finish()
+        unchanged = [plan.pk for plan in concerned if plan.pk not in marks.due]
+        last_tick = last_tick_at()
+        if unchanged and (last_tick is None or at >= last_tick):
+            Plan.objects.filter(pk__in=unchanged).update(last_status_at=at)
+    return _(
+        "重算 %(plans)d 个计划的状态（%(unchanged)d 个计划自上次计算以来无变化），"
+        "新增提醒、催办 %(alerts)d 条"
+    ) % {"plans": plans, "unchanged": len(unchanged), "alerts": alerts}
 
 
 def delivery_retry_scan(at: dt.datetime) -> str:

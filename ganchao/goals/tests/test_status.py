@@ -22,7 +22,7 @@ from ganchao.goals.tests.status_factories import (
 )
 
 pytestmark = pytest.mark.django_db
-QUERIES = 16  # plan, tick, 5 loads, savepoints, bulk updates, goals
+QUERIES = 17  # plan, tick, 5 loads, savepoints, bulk updates, goals, submissions for new months
 
 
 @pytest.fixture
