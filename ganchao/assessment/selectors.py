@@ -78,6 +78,34 @@ def engine_scheme(scheme: Scheme) -> engine.Scheme:
     )
 
 
+class Participants:
+    """The scheme's participants as a filter for the input queries, without a list of thousands
+    of ids: `unit NOT IN (units outside the category or inactive) AND unit NOT IN (excluded)`.
+    PostgreSQL keeps a NOT IN as a hashed filter on the rows it scans, so the plan stays the
+    cheap one (indicators → assignments by item) even before the tables are analysed; an
+    `IN (participants)` is turned into a join that, without statistics, the planner nests
+    outside every plan and item (half a million index probes for 224 towns)."""
+
+    def __init__(self, scheme: Scheme):
+        self.others = Unit.objects.exclude(category_id=scheme.category_id, active=True).values("pk")
+        self.excluded = scheme.excluded_units.values("pk")
+
+    def of(self, queryset, field: str = "unit_id"):
+        return queryset.exclude(**{f"{field}__in": self.others}).exclude(
+            **{f"{field}__in": self.excluded}
+        )
+
+
+def participant_units(scheme: Scheme) -> list:
+    """The participants' (pk, code, name) rows by code: what scoring needs of them."""
+    return list(
+        Unit.objects.filter(category_id=scheme.category_id, active=True)
+        .exclude(pk__in=scheme.excluded_units.values("pk"))
+        .order_by("code")
+        .values_list("pk", "code", "name", named=True)
+    )
+
+
 def category_units(scheme: Scheme) -> list[Unit]:
     """The scheme's participants: the category's active units minus those it excludes."""
     return list(
@@ -87,9 +115,9 @@ def category_units(scheme: Scheme) -> list[Unit]:
     )
 
 
-def leader_areas(unit_ids, day: dt.date) -> dict[int, list[str]]:
+def leader_areas(units: Participants, day: dt.date) -> dict[int, list[str]]:
     rows = (
-        LeaderArea.objects.filter(unit_id__in=unit_ids, start_date__lte=day)
+        units.of(LeaderArea.objects.filter(start_date__lte=day))
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
         .order_by("leader__name")
         .values_list("unit_id", "leader__name")
@@ -108,28 +136,26 @@ def _latest_end(year: int, frequency: str, day: dt.date) -> dt.date | None:
     return ends[-1] if ends else None
 
 
-def _spec(assignment: Assignment, originals: dict[str, Decimal | None] | None = None):
-    """The rules' spec of the assignment's effective targets (its own, else the item's);
-    `originals` replaces fields by their values before approved target adjustments."""
-    item = assignment.item
-    own = assignment.target is not None
-    source = assignment if own else item
-    values = {f: getattr(source, f) for f in TARGET_FIELDS} | (originals or {})
-    staged = tuple(values[q] for q in TARGET_FIELDS[1:])
-    return rules.Spec(
-        item.plan.year,
-        item.frequency,
-        nature=item.nature,
-        direction=item.direction,
-        target=values["target"],
-        staged=tuple(Decimal(v) for v in staged) if all(v is not None for v in staged) else None,
-    )
-
-
 TARGET_FIELDS = (
     AdjustmentField.TARGET, AdjustmentField.Q1, AdjustmentField.Q2, AdjustmentField.Q3,
     AdjustmentField.Q4,
 )  # fmt: skip
+
+
+def _spec(year: int, item: tuple, targets: dict, originals: dict | None = None) -> rules.Spec:
+    """The rules' spec of effective targets `targets` ({field: value}, the assignment's own or
+    its item's); `originals` replaces fields by their values before approved adjustments."""
+    frequency, nature, direction = item
+    values = targets | (originals or {})
+    staged = tuple(values[q] for q in TARGET_FIELDS[1:])
+    return rules.Spec(
+        year,
+        frequency,
+        nature=nature,
+        direction=direction,
+        target=values["target"],
+        staged=tuple(Decimal(v) for v in staged) if all(v is not None for v in staged) else None,
+    )
 
 
 def _number(text: str) -> Decimal | None:
@@ -139,79 +165,121 @@ def _number(text: str) -> Decimal | None:
         return None
 
 
-def _original_targets(assignments) -> dict[int, dict[str, Decimal | None]]:
+def _original_targets(period: AssessmentPeriod, own: set[int], by_item: dict[int, list[int]]):
     """assignment id → {field: value before its first approved adjustment}, for the targets the
-    assignment scores against (its own, else its item's). One query."""
-    own = {a.pk for a in assignments if a.target is not None}
-    by_item = defaultdict(list)
-    for a in assignments:
-        if a.pk not in own:
-            by_item[a.item_id].append(a.pk)
+    assignment scores against (its own: `own`, else its item's: `by_item`). One query over the
+    approved target adjustments of the year's indicators (a few hundred in a province)."""
     rows = (
-        TargetAdjustment.objects.filter(state=AdjustmentState.APPROVED, field__in=TARGET_FIELDS)
-        .filter(Q(assignment_id__in=own) | Q(assignment__isnull=True, item_id__in=list(by_item)))
+        TargetAdjustment.objects.filter(
+            state=AdjustmentState.APPROVED,
+            field__in=TARGET_FIELDS,
+            item__type=ItemType.INDICATOR,
+            item__plan__year=period.year,
+        )
         .order_by("decided_at", "id")
         .values_list("item_id", "assignment_id", "field", "old_value")
     )
     result: dict[int, dict[str, Decimal | None]] = defaultdict(dict)
     for item_id, assignment_id, field, old in rows:
-        for holder in [assignment_id] if assignment_id else by_item[item_id]:
+        if assignment_id is not None:
+            holders = [assignment_id] if assignment_id in own else []
+        else:
+            holders = by_item.get(item_id, [])
+        for holder in holders:
             result[holder].setdefault(field, _number(old))  # the first approval's old value
     return result
 
 
 INDICATOR_FIELDS = (
-    "id", "unit_id", "weight", "target", "q1", "q2", "q3", "q4",
+    "id", "unit_id", "weight", "target", "q1", "q2", "q3", "q4", "item_id",
     "item__code", "item__name", "item__frequency", "item__nature", "item__direction",
-    "item__target", "item__q1", "item__q2", "item__q3", "item__q4", "item__plan__year",
+    "item__target", "item__q1", "item__q2", "item__q3", "item__q4",
 )  # fmt: skip
 
 
-def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.Indicator]]:
-    """E and a at the end of the period for every scored indicator assignment. Only the fields
-    needed and only the reports of the data periods that count are read: a province's villages
-    hold tens of thousands of assignments."""
-    assignments = list(
-        Assignment.objects.filter(SCORED_ROLES, unit_id__in=unit_ids)
+def _report_ends(period: AssessmentPeriod) -> dict[str, dt.date | None]:
+    """The end of the data period that counts at the period's end, per report frequency."""
+    return {f: _latest_end(period.year, f, period.end) for f in (rules.QUARTERLY, rules.MONTHLY)}
+
+
+def indicator_assignments(participants: Participants, period: AssessmentPeriod):
+    """The participants' scored indicator assignments of the period's plan year."""
+    return (
+        participants.of(Assignment.objects.filter(SCORED_ROLES))
         .filter(item__type=ItemType.INDICATOR, item__plan__year=period.year)
         .exclude(item__plan__state=PlanState.DRAFT)
-        .select_related("item__plan")
-        .only(*INDICATOR_FIELDS)
-        .order_by("item__sort_key", "id")
     )
-    ends = {
-        frequency: _latest_end(period.year, frequency, period.end)
-        for frequency in {a.item.frequency for a in assignments}
-    }
-    values: dict[tuple[int, dt.date], tuple[int, Decimal | None]] = {}
-    for report_id, assignment_id, end, value in (
+
+
+def indicator_reports(participants: Participants, period: AssessmentPeriod):
+    """Every counting report revision of those assignments for the data periods that count,
+    oldest revision first (the latest wins)."""
+    ends = [end for end in _report_ends(period).values() if end is not None]
+    return (
         ProgressReport.objects.filter(
-            assignment__in=[a.pk for a in assignments],
+            assignment_id__in=indicator_assignments(participants, period).values("id"),
             state__in=COUNTING_REPORT_STATES,
-            period_end__in=[end for end in ends.values() if end is not None],
+            period_end__in=ends,
         )
         .order_by("assignment_id", "period_end", "revision")
         .values_list("id", "assignment_id", "period_end", "value")
-    ):
-        values[(assignment_id, end)] = (report_id, value)  # the latest counting revision wins
-    originals = _original_targets(assignments)
+    )
+
+
+def _indicator_inputs(
+    participants: Participants, period: AssessmentPeriod
+) -> dict[int, list[engine.Indicator]]:
+    """E and a at the end of the period for every scored indicator assignment: the assignments,
+    their counting reports and the approved target adjustments, one query each. E is computed once per distinct
+    target spec: most assignments score against their item's targets."""
+    rows = list(
+        indicator_assignments(participants, period)
+        .order_by("item__sort_key", "id")
+        .values_list(*INDICATOR_FIELDS)
+    )
+    ends = _report_ends(period)
+    reported: dict[tuple[int, dt.date], tuple[int, Decimal | None]] = {}
+    for report_id, assignment_id, end, value in indicator_reports(participants, period):
+        reported[(assignment_id, end)] = (report_id, value)  # the latest counting revision wins
+    own = {row[0] for row in rows if row[3] is not None}
+    by_item: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        if row[3] is None:
+            by_item[row[8]].append(row[0])
+    originals = _original_targets(period, own, by_item) if rows else {}
+    expected_of: dict[tuple, Decimal | None] = {}
+
+    def expected(kind: tuple, targets: tuple, t: dt.date, originals=None):
+        """E once per distinct (item kind, targets, t): most assignments share their item's."""
+        key = (kind, targets, t, tuple(sorted(originals.items())) if originals else ())
+        if key not in expected_of:
+            spec = _spec(period.year, kind, dict(zip(TARGET_FIELDS, targets, strict=True)),
+                         originals)  # fmt: skip
+            expected_of[key] = rules.expected_value(spec, t)
+        return expected_of[key]
+
     result: dict[int, list[engine.Indicator]] = defaultdict(list)
-    for assignment in assignments:
-        t = ends[assignment.item.frequency]
+    for row in rows:
+        (pk, unit_id, weight, target, q1, q2, q3, q4, _item_id, code, name, frequency, nature,
+         direction, i_target, i_q1, i_q2, i_q3, i_q4) = row  # fmt: skip
+        t = ends[rules.QUARTERLY if frequency == rules.QUARTERLY else rules.MONTHLY]
         if t is None:
             continue
-        report, value = values.get((assignment.pk, t), (None, None))
-        before = originals.get(assignment.pk)
-        result[assignment.unit_id].append(
+        report, value = reported.get((pk, t), (None, None))
+        own_targets = target is not None
+        targets = (target, q1, q2, q3, q4) if own_targets else (i_target, i_q1, i_q2, i_q3, i_q4)
+        kind = (frequency, nature, direction)
+        before = originals.get(pk)
+        result[unit_id].append(
             engine.Indicator(
-                f"{assignment.item.code} {assignment.item.name}",
-                assignment.weight,
-                assignment.item.direction,
-                rules.expected_value(_spec(assignment), t),
+                f"{code} {name}",
+                weight,
+                direction,
+                expected(kind, targets, t),
                 value,
-                f"assignment:{assignment.pk}",
+                f"assignment:{pk}",
                 report,
-                rules.expected_value(_spec(assignment, before), t) if before else None,
+                expected(kind, targets, t, before) if before else None,
             )
         )
     return result
@@ -220,42 +288,52 @@ def _indicator_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engi
 # ---- milestones and ladder events ----------------------------------------------------------
 
 
-def _milestone_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.Milestone]]:
-    rows = (
-        Assignment.objects.filter(SCORED_ROLES, unit_id__in=unit_ids, item__type=ItemType.TASK)
+def _task_assignments(participants: Participants):
+    return (
+        participants.of(Assignment.objects.filter(SCORED_ROLES))
+        .filter(item__type=ItemType.TASK)
         .exclude(item__plan__state=PlanState.DRAFT)
-        .values_list("id", "item_id", "unit_id")
     )
+
+
+def _milestone_inputs(
+    participants: Participants, period: AssessmentPeriod
+) -> dict[int, list[engine.Milestone]]:
+    """Milestones due in the period on the participants' scored tasks, with each assignment's
+    earliest counting completion: three queries whatever the number of units."""
+    tasks = _task_assignments(participants)
     unit_of: dict[int, int] = {}
     by_item: dict[int, list[int]] = defaultdict(list)
-    for assignment_id, item_id, unit_id in rows:
+    for assignment_id, item_id, unit_id in tasks.values_list("id", "item_id", "unit_id"):
         by_item[item_id].append(assignment_id)
         unit_of[assignment_id] = unit_id
+    due = Milestone.objects.filter(
+        item_id__in=tasks.values("item_id"), due_date__gte=period.start, due_date__lte=period.end
+    )
     milestones = list(
-        Milestone.objects.filter(
-            item_id__in=list(by_item), due_date__gte=period.start, due_date__lte=period.end
+        due.order_by("due_date", "id").values_list(
+            "id", "item_id", "due_date", "description", "item__code"
         )
-        .select_related("item")
-        .order_by("due_date", "id")
     )
     done: dict[tuple[int, int], dt.date] = {}
-    for assignment_id, milestone_id, day in MilestoneCompletion.objects.filter(
-        milestone__in=[m.pk for m in milestones],
-        report__assignment_id__in=list(unit_of),
+    completions = MilestoneCompletion.objects.filter(
+        milestone_id__in=due.values("id"),
+        report__assignment_id__in=tasks.values("id"),
         report__state__in=COUNTING_REPORT_STATES,
-    ).values_list("report__assignment_id", "milestone_id", "completed_on"):
+    ).values_list("report__assignment_id", "milestone_id", "completed_on")
+    for assignment_id, milestone_id, day in completions:
         key = (assignment_id, milestone_id)
         done[key] = min(day, done.get(key, day))
     result: dict[int, list[engine.Milestone]] = defaultdict(list)
-    for milestone in milestones:
-        for assignment_id in by_item[milestone.item_id]:
-            ref = f"{milestone.item.code} {milestone.description}"
+    for milestone_id, item_id, due_date, description, item_code in milestones:
+        ref = f"{item_code} {description}"
+        for assignment_id in by_item[item_id]:
             result[unit_of[assignment_id]].append(
                 engine.Milestone(
                     ref,
-                    milestone.due_date,
-                    done.get((assignment_id, milestone.pk)),
-                    f"assignment:{assignment_id}/milestone:{milestone.pk}",
+                    due_date,
+                    done.get((assignment_id, milestone_id)),
+                    f"assignment:{assignment_id}/milestone:{milestone_id}",
                 )
             )
     return result
@@ -279,7 +357,7 @@ def _event_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.E
     ]
     result: dict[int, list[engine.Event]] = defaultdict(list)
     for kind, queryset, field in sources:
-        rows = queryset.filter(unit_id__in=unit_ids).order_by(field, "id")
+        rows = unit_ids.of(queryset).order_by(field, "id")
         for pk, unit_id, moment in rows.values_list("id", "unit_id", field):
             day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
             result[unit_id].append(engine.Event(f"{kind}:{pk}", kind, day))
@@ -292,8 +370,8 @@ def _event_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.E
 def _items(scheme: Scheme, period: AssessmentPeriod, unit_ids):
     result: dict[tuple[int, str], list[engine.Item]] = defaultdict(list)
     for pk, unit_id, kind, points, reason in (
-        ScoreItem.objects.filter(
-            scheme_code=scheme.code, period=period.code, approved=True, unit_id__in=unit_ids
+        unit_ids.of(
+            ScoreItem.objects.filter(scheme_code=scheme.code, period=period.code, approved=True)
         )
         .order_by("id")
         .values_list("id", "unit_id", "kind", "points", "reason")
@@ -304,8 +382,8 @@ def _items(scheme: Scheme, period: AssessmentPeriod, unit_ids):
 
 def _manual(scheme: Scheme, period: AssessmentPeriod, unit_ids):
     result: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for unit_id, code, score in ManualScore.objects.filter(
-        scheme_code=scheme.code, period=period.code, unit_id__in=unit_ids
+    for unit_id, code, score in unit_ids.of(
+        ManualScore.objects.filter(scheme_code=scheme.code, period=period.code)
     ).values_list("unit_id", "component_code", "score"):
         result[unit_id][code] = score
     return result
@@ -315,11 +393,10 @@ def _adjustments(scheme: Scheme, period: AssessmentPeriod, unit_ids):
     """Accepted appeals, oldest decision first (the engine applies the latest per component)."""
     result: dict[int, list[engine.Adjustment]] = defaultdict(list)
     for pk, unit_id, component, score, decision in (
-        Appeal.objects.filter(
-            scheme_code=scheme.code,
-            period=period.code,
-            state=AppealState.ACCEPTED,
-            unit_id__in=unit_ids,
+        unit_ids.of(
+            Appeal.objects.filter(
+                scheme_code=scheme.code, period=period.code, state=AppealState.ACCEPTED
+            )
         )
         .order_by("decided_at", "id")
         .values_list("id", "unit_id", "component_code", "adjusted_score", "decision")
@@ -329,7 +406,9 @@ def _adjustments(scheme: Scheme, period: AssessmentPeriod, unit_ids):
 
 
 def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engine.UnitInput]:
-    ids = [u.pk for u in units]
+    """The engine's inputs of `units` (the scheme's participants): one query per component
+    kind and input, each filtered by the participants as a subquery."""
+    ids = Participants(scheme)
     indicators = _indicator_inputs(ids, period)
     milestones = _milestone_inputs(ids, period)
     events = _event_inputs(ids, period)
@@ -340,14 +419,14 @@ def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engi
         engine.UnitInput(
             unit.code,
             unit.name,
-            tuple(indicators[unit.pk]),
-            tuple(milestones[unit.pk]),
-            tuple(events[unit.pk]),
-            manual[unit.pk],
-            tuple(items[(unit.pk, "bonus")]),
-            tuple(items[(unit.pk, "deduction")]),
-            tuple(items[(unit.pk, "veto")]),
-            tuple(adjustments[unit.pk]),
+            tuple(indicators.get(unit.pk, ())),
+            tuple(milestones.get(unit.pk, ())),
+            tuple(events.get(unit.pk, ())),
+            manual.get(unit.pk, {}),
+            tuple(items.get((unit.pk, "bonus"), ())),
+            tuple(items.get((unit.pk, "deduction"), ())),
+            tuple(items.get((unit.pk, "veto"), ())),
+            tuple(adjustments.get(unit.pk, ())),
         )
         for unit in units
     ]
@@ -366,11 +445,11 @@ class Draft:
 def draft_outcome(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None):
     """Every participant's result computed now: ranked rows and units with nothing to assess."""
     cutoff = cutoff or default_cutoff(period)
-    units = category_units(scheme)
+    units = participant_units(scheme)
     inputs = scoring_inputs(scheme, period, units)
     window = engine.Period(period.start, period.end, cutoff)
     results = engine.score_units(engine_scheme(scheme), inputs, window)
-    leaders = leader_areas([u.pk for u in units], period.end)
+    leaders = leader_areas(Participants(scheme), period.end)
     leaders_by_code = {u.code: leaders.get(u.pk, []) for u in units}
     ranked = [r for r in results if r.rank is not None]
     unranked = [r for r in results if r.rank is None]

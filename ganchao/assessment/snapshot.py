@@ -8,6 +8,13 @@ from ganchao.assessment import engine
 
 
 def _plain(value):
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # most detail values: checked first, a province has 100,000 of them
+    if kind is Decimal:
+        return str(value)
+    if kind is dict:
+        return _plain_dict(value)
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
@@ -15,6 +22,20 @@ def _plain(value):
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}
     return value
+
+
+def _plain_dict(values: dict) -> dict:
+    """_plain of a detail dict, its common values converted inline (no call per value)."""
+    plain = {}
+    for key, value in values.items():
+        kind = type(value)
+        if kind is Decimal:
+            plain[key] = str(value)
+        elif kind is str or kind is int or value is None:
+            plain[key] = value
+        else:
+            plain[key] = _plain(value)
+    return plain
 
 
 def _two(value: Decimal) -> str:
@@ -29,7 +50,7 @@ def _component(c) -> dict:
         "points": _two(c.points),
         "score": _two(c.score),
         "score_exact": str(c.score),
-        "details": [_plain(d) for d in c.details],
+        "details": [_plain_dict(d) for d in c.details],
     }
     if c.filled is not None:  # nothing to assess: how it was filled (rate exact)
         row["filled"] = _plain(c.filled)
