@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from ganchao.common import workdays
@@ -180,7 +181,10 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
     completions: dict[tuple[int, int], dt.date] = {}
     for assignment_id, milestone_id, done_on in (
         MilestoneCompletion.objects.filter(
-            report__state__in=COUNTING_REPORT_STATES, report__assignment__item__plan_id=plan.pk
+            report__state__in=COUNTING_REPORT_STATES,
+            report__assignment__item__plan_id=plan.pk,
+            # only a task's milestones are used: probing just the tasks' reports, not all
+            report__assignment__item__type=ItemType.TASK,
         )
         .filter(**{f"report__{key}": value for key, value in report_filter.items()})
         .values_list("report__assignment_id", "milestone_id", "completed_on")
@@ -399,17 +403,11 @@ def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
     if not months or not outcomes:
         return
     ids = [o.assignment_id for o in outcomes if o.result is not None]
-    existing = set()
-    for start in range(0, len(ids), CHUNK):
-        existing.update(
-            MonthlyStatus.objects.filter(
-                assignment_id__in=ids[start : start + CHUNK], month__gte=months[0]
-            ).values_list("assignment_id", "month")
-        )
+    complete, existing = _existing_months(ids, months)
     missing = [
         (outcome, [m for m in months if (outcome.assignment_id, m) not in existing])
         for outcome in outcomes
-        if outcome.result is not None
+        if outcome.result is not None and outcome.assignment_id not in complete
     ]
     missing = [(outcome, wanted) for outcome, wanted in missing if wanted]
     if not missing:
@@ -432,6 +430,36 @@ def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
                 )
             )
     MonthlyStatus.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
+
+
+def _existing_months(ids: list[int], months: list[dt.date]):
+    """Which of `months` are stored for each assignment: (ids having them all, the (id, month)
+    pairs of the others). One grouped count per chunk (plain ids, no dates to decode); only
+    the rows of assignments holding some but not all of the months are read one by one."""
+    complete: set[int] = set()
+    pairs: set[tuple[int, dt.date]] = set()
+    for start in range(0, len(ids), CHUNK):
+        counts = (
+            MonthlyStatus.objects.filter(
+                assignment_id__in=ids[start : start + CHUNK], month__in=months
+            )
+            .values("assignment_id")
+            .annotate(n=Count("id"))
+            .values_list("assignment_id", "n")
+        )
+        partial = []
+        for pk, n in counts:
+            if n == len(months):
+                complete.add(pk)
+            else:
+                partial.append(pk)
+        if partial:
+            pairs.update(
+                MonthlyStatus.objects.filter(
+                    assignment_id__in=partial, month__in=months
+                ).values_list("assignment_id", "month")
+            )
+    return complete, pairs
 
 
 def _reported_on_time(spec, submitted, month_end: dt.date, cal, thresholds) -> bool | None:
