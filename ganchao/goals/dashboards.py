@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from ganchao.goals.choices import ItemType, Role, Status
 from ganchao.goals.models import Assignment, Item, MonthlyStatus, Plan
-from ganchao.goals.selectors import own_assignments_q, visible_assignments_q
+from ganchao.goals.selectors import key_in_q, own_assignments_q, visible_assignments_q
 from ganchao.goals.tree_selectors import (
     ASSIGNMENT_ROW_FIELDS,
     COLOURED_ROLES,
@@ -40,6 +40,13 @@ HEATMAP_UNITS = 12
 WORST_ROWS = 10
 
 
+def _ids_of(rows, key: str) -> Q:
+    """A filter on `key` by the ids of `rows` (a queryset), looked up once and then read by
+    the key's index: the monthly statuses of a few hundred assignments are read by assignment,
+    not all of the year's hundreds of thousands hashed against them."""
+    return key_in_q(key, rows.order_by().values("id"))
+
+
 def dashboard_items(*, actor, plan: Plan, leader_id: int | None = None):
     """The page's selection: indicators and tasks of the plan the actor reads directly, only
     those of the leader's areas (and those naming the leader) when `leader_id` is given."""
@@ -54,12 +61,12 @@ def dashboard_items(*, actor, plan: Plan, leader_id: int | None = None):
 
 def lead_assignments(items):
     """The lead assignment of each selected item: the item's status is its lead's."""
-    return Assignment.objects.filter(item__in=items.values("id"), role=Role.LEAD)
+    return Assignment.objects.filter(_ids_of(items, "item_id"), role=Role.LEAD)
 
 
 def dashboard_assignments(*, actor, items):
     """Lead and responsible assignments of the selected items that the actor may see."""
-    rows = Assignment.objects.filter(item__in=items.values("id"), role__in=COLOURED_ROLES)
+    rows = Assignment.objects.filter(_ids_of(items, "item_id"), role__in=COLOURED_ROLES)
     condition = visible_assignments_q(actor)
     return rows if condition is None else rows.filter(condition)
 
@@ -90,12 +97,12 @@ def monthly_series(leads, assignments, year: int) -> list[dict]:
     `assignments`' reports on time (two queries, each a plain semi-join)."""
     statuses = MonthlyStatus.objects.filter(month__year=year).order_by()
     by_status = (
-        statuses.filter(assignment__in=leads.values("id"))
+        statuses.filter(_ids_of(leads, "assignment_id"))
         .values("month", "status")
         .annotate(n=Count("id"), w=Sum("assignment__item__weight"))
     )
     by_punctuality = (
-        statuses.filter(assignment__in=assignments.values("id"), reported_on_time__isnull=False)
+        statuses.filter(_ids_of(assignments, "assignment_id"), reported_on_time__isnull=False)
         .values("month")
         .annotate(on_time=Count("id", filter=Q(reported_on_time=True)), due=Count("id"))
     )
@@ -150,7 +157,7 @@ def punctuality_heatmap(assignments, year: int, limit: int = HEATMAP_UNITS) -> d
     """Units × months: share of reports on time, for the units with the lowest share over the
     year (two queries)."""
     statuses = MonthlyStatus.objects.filter(
-        assignment__in=assignments.values("id"), month__year=year, reported_on_time__isnull=False
+        _ids_of(assignments, "assignment_id"), month__year=year, reported_on_time__isnull=False
     )
     worst = list(
         statuses.order_by()

@@ -118,6 +118,12 @@ class _KeyInIds(Func):
         return f"{key} = ANY(ARRAY{ids})", (*key_params, *ids_params)
 
 
+def key_in_q(key: str, queryset) -> Q:
+    """A filter on `key` (a column, e.g. "item_id") by the ids `queryset` (one column) returns,
+    looked up once: `key = ANY(ARRAY(subquery))` on PostgreSQL."""
+    return Q(_KeyInIds(F(key), Subquery(queryset)))
+
+
 def own_assignments_q(actor) -> Q:
     """Assignments the actor reports for: their own units' and their data-source items'.
 
@@ -134,8 +140,7 @@ def own_assignments_q(actor) -> Q:
     units = Unit.objects.filter(paths).values("pk")
     direct = Assignment.objects.filter(unit_id__in=units).values("pk")
     sourced = Assignment.objects.filter(item__data_source_unit_id__in=units).values("pk")
-    ids = Subquery(direct.union(sourced))
-    return Q(_KeyInIds(F("pk"), ids)) & _released_q(scope, "item__plan__")
+    return key_in_q("pk", direct.union(sourced)) & _released_q(scope, "item__plan__")
 
 
 def plans_visible(actor):
@@ -425,8 +430,7 @@ def attach_current_reports(rows) -> None:
 def own_assignment_key_q(actor, key: str = "assignment_id") -> Q:
     """A filter on a row with an assignment key (`key`): the assignment is one the actor
     reports for (own_assignments_q), tested by key against the ids looked up once."""
-    own = Assignment.objects.filter(own_assignments_q(actor)).values("pk")
-    return Q(_KeyInIds(F(key), Subquery(own)))
+    return key_in_q(key, Assignment.objects.filter(own_assignments_q(actor)).values("pk"))
 
 
 def workbench_reports(actor, state: str, *, limit: int = 50):

@@ -217,10 +217,15 @@ def scoped_item_rows(*, actor, plan: Plan) -> list[dict]:
 # ---------------------------------------------------------------------------- the tree page
 
 
+def plan_leads(plan: Plan):
+    """The lead assignments of the plan's items, read by item key from the plan's items (an
+    index scan whatever the statistics, not a join the planner may misjudge)."""
+    items = Item.objects.filter(plan=plan).order_by().values("pk")
+    return Assignment.objects.filter(goal_selectors.key_in_q("item_id", items), role=Role.LEAD)
+
+
 def _lead_units(plan: Plan) -> dict[int, dict]:
-    rows = Assignment.objects.filter(item__plan=plan, role=Role.LEAD).values(
-        "item_id", "unit__code", "unit__name", "red_since"
-    )
+    rows = plan_leads(plan).values("item_id", "unit__code", "unit__name", "red_since")
     return {r["item_id"]: r for r in rows}
 
 
@@ -364,10 +369,7 @@ def tree_filter_options(*, plan: Plan, rows_all_codes=None) -> dict:
         set(Item.objects.filter(plan=plan).exclude(category="").values_list("category", flat=True))
     )
     units = (
-        Assignment.objects.filter(item__plan=plan, role=Role.LEAD)
-        .values_list("unit__code", "unit__name")
-        .order_by("unit__path")
-        .distinct()
+        plan_leads(plan).values_list("unit__code", "unit__name").order_by("unit__path").distinct()
     )
     leaders = Leader.objects.filter(active=True).values_list("id", "name")
     return {
