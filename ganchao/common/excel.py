@@ -602,22 +602,35 @@ class Row:
         self.number = number
         self._failed: set[str] = set()
 
-    def _cell(self, header: str) -> SheetCell | None:
+    def _source(self, header: str) -> tuple[int, int] | None:
+        """Where the cell under `header` reads from (a merged range's anchor); None when the
+        sheet has no such column."""
         column = self.table.columns.get(header)
         if column is None:
             return None
-        source = self.table._merged.get((self.number, column), (self.number, column))
-        return self.table.sheet.cell(*source)
+        return self.table._merged.get((self.number, column), (self.number, column))
+
+    def _cell(self, header: str) -> SheetCell | None:
+        source = self._source(header)
+        return None if source is None else self.table.sheet.cell(*source)
+
+    def _format(self, source: tuple[int, int] | None) -> str | None:
+        if source is None:
+            return None
+        style = self.table.sheet.styles.get(source)
+        return self.table.sheet.number_format(style) if style else "General"
 
     def value(self, header: str):
         """The cell's value (a merged range's value, a formula's cached value); None when empty,
         when the column is missing, or when a formula has no cached value (an error)."""
-        cell = self._cell(header)
-        if cell is None:
+        source = self._source(header)
+        if source is None:
             return None
-        if cell.value is None and cell.uncomputed:
+        sheet = self.table.sheet
+        value = sheet.values.get(source[0], {}).get(source[1])
+        if value is None and source in sheet.uncomputed:
             self.fail(header, _("公式没有计算结果，请在 Excel 中打开、保存后再导入"))
-        return cell.value
+        return value
 
     def text(self, header: str) -> str:
         return cell_text(self.value(header))
@@ -626,21 +639,18 @@ class Row:
         return split_multi(self.value(header))
 
     def _parse(self, header: str, parser, *args):
-        cell = self._cell(header)
         value = self.value(header)
         try:
-            return parser(value, *args) if cell is not None else None
+            return parser(value, *args) if header in self.table.columns else None
         except ValueError as exc:
             self.fail(header, str(exc))
             return None
 
     def decimal(self, header: str) -> Decimal | None:
-        cell = self._cell(header)
-        return self._parse(header, parse_number, getattr(cell, "number_format", None))
+        return self._parse(header, parse_number, self._format(self._source(header)))
 
     def integer(self, header: str) -> int | None:
-        cell = self._cell(header)
-        return self._parse(header, parse_integer, getattr(cell, "number_format", None))
+        return self._parse(header, parse_integer, self._format(self._source(header)))
 
     def date(self, header: str, year: int | None = None) -> date | None:
         return self._parse(header, parse_date, year)

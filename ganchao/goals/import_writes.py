@@ -58,22 +58,17 @@ def _write_items(plan, work, touched, now) -> dict[str, int]:
     """Insert the new items a level at a time (a parent before its children), update the rest."""
     pks = {code: stored["id"] for code, stored in work.stored.items()}
     new = [d for d in touched if d.stored is None]
+    names = ["plan_id", "parent_id", "code", "sort_key", *ITEM_FIELDS]
     for depth in sorted({d.code.count(".") for d in new}):
-        level = [d for d in new if d.code.count(".") == depth]
-        objects = [
-            Item(
-                plan=plan,
-                parent_id=pks.get(d.code.rpartition(".")[0]),
-                code=d.code,
-                sort_key=Item.sort_key_for(d.code),
-                **d.values,
-            )
-            for d in level
-        ]
-        for desired, item in zip(
-            level, Item.objects.bulk_create(objects, batch_size=BATCH), strict=True
-        ):
-            pks[desired.code] = item.pk
+        rows = [
+            (plan.pk, pks.get(d.code.rpartition(".")[0]), d.code, Item.sort_key_for(d.code),
+             *(d.values[name] for name in ITEM_FIELDS))
+            for d in new
+            if d.code.count(".") == depth
+        ]  # fmt: skip
+        insert_rows(Item, names, rows, now=now)
+        # the ids of this level, for the level below (one query; new codes are unique in a plan)
+        pks.update(Item.objects.filter(plan=plan).values_list("code", "id"))
     changed = [d for d in touched if d.stored is not None]
     fields = sorted(
         {name for d in changed for name in ITEM_FIELDS if d.stored[name] != d.values[name]}
@@ -104,7 +99,7 @@ def _write_leaders(work, touched, pks) -> None:
             by_item.setdefault(pk, []).append(leader)
         for pk, leaders in by_item.items():
             through.objects.filter(item_id=pk, leader_id__in=leaders).delete()
-    insert_rows(through, fresh)
+    insert_rows(through, ["item_id", "leader_id"], fresh)
 
 
 def _write_milestones(work, touched, pks) -> None:
@@ -118,11 +113,9 @@ def _write_milestones(work, touched, pks) -> None:
                 if (before["due_date"], before["description"]) != (day, text):
                     changed.append(Milestone(pk=before["id"], due_date=day, description=text))
             else:
-                new.append(
-                    {"item_id": pk, "position": position, "due_date": day, "description": text}
-                )
+                new.append((pk, position, day, text))
     Milestone.objects.bulk_update(changed, ["due_date", "description"], batch_size=BATCH)
-    insert_rows(Milestone, new)
+    insert_rows(Milestone, ["item_id", "position", "due_date", "description"], new)
 
 
 def _write_assignments(work, touched, pks, now) -> None:
@@ -134,67 +127,75 @@ def _write_assignments(work, touched, pks, now) -> None:
             fields = {name: values[name] for name in ASSIGNMENT_FIELDS}
             before = stored.get(unit)
             if before is None:
-                new.append({"item_id": pk, "unit_id": unit, **fields})
+                new.append((pk, unit, *fields.values()))
             elif any(before[name] != fields[name] for name in ASSIGNMENT_FIELDS):
                 changed.append(Assignment(pk=before["id"], updated_at=now, **fields))
     Assignment.objects.bulk_update(changed, [*ASSIGNMENT_FIELDS, "updated_at"], batch_size=BATCH)
-    insert_rows(Assignment, new, now=now)
+    insert_rows(Assignment, ["item_id", "unit_id", *ASSIGNMENT_FIELDS], new, now=now)
 
 
-def insert_rows(model, rows: list[dict], *, now=None) -> None:
-    """Insert `rows` (field attname → value) into the model's table as bulk_create would —
-    every other column takes its default, auto_now columns `now` — without model instances:
-    COPY on PostgreSQL, one executemany elsewhere. Nothing is returned (no ids)."""
+def insert_rows(model, names: list[str], rows, *, now=None) -> None:
+    """Insert `rows` (tuples of the fields `names`, by attname) into the model's table as
+    bulk_create would — every other column takes its default, auto_now columns `now` —
+    without model instances: COPY on PostgreSQL, one executemany elsewhere. No ids come back."""
+    rows = list(rows)
     if not rows:
         return
     now = now or timezone.now()
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    defaults = {}
-    for f in fields:
-        default = (
-            now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False) else None
-        )
-        defaults[f.attname] = default if default is not None else f.get_default()
-    prepare = [_preparer(f) for f in fields]
-    names = [f.attname for f in fields]
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    rest = [f for name, f in fields.items() if name not in names]
+    defaults = tuple(_prepared(f, _default(f, now)) for f in rest)
+    converters = [
+        (index, fields[name]) for index, name in enumerate(names) if _needs_preparing(fields[name])
+    ]
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    tuples = (
-        tuple(
-            prep(row.get(name, defaults[name])) for name, prep in zip(names, prepare, strict=True)
-        )
-        for row in rows
+    columns = ", ".join(
+        connection.ops.quote_name(f.column) for f in [*(fields[n] for n in names), *rest]
     )
+
+    def full(row):
+        if converters:
+            row = list(row)
+            for index, field in converters:
+                row[index] = _prepared(field, row[index])
+        return (*row, *defaults)
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for values in tuples:
-                    copy.write_row(values)
+                for row in rows:
+                    copy.write_row(full(row))
         else:
-            marks = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(tuples))
+            marks = ", ".join(["%s"] * (len(names) + len(rest)))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
+            cursor.executemany(sql, [full(row) for row in rows])
 
 
-def _preparer(field):
-    """The column's database value of a Python value: plain text, numbers and None as they are
-    (the database driver adapts them), anything else through the field (dates, JSON, the
-    encrypted columns)."""
+def _default(field, now):
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return now
+    return field.get_default()
+
+
+def _prepared(field, value):
+    return value if value is None else field.get_db_prep_save(value, connection)
+
+
+def _needs_preparing(field) -> bool:
+    """Plain text, numbers and foreign keys go to the driver as they are; encrypted columns,
+    JSON, and (outside PostgreSQL, whose driver adapts them) dates and decimals go through
+    the field."""
     from ganchao.common.crypto import EncryptedCharField
 
-    def prepare(value):
-        return field.get_db_prep_save(value, connection)
-
     if isinstance(field, EncryptedCharField):
-        return prepare
+        return True
     internal = field.get_internal_type()
-    if internal in {"CharField", "TextField", "BooleanField"} or field.is_relation:
-        return lambda value: value
-    if connection.vendor == "postgresql" and internal in {
-        "DecimalField", "PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField",
-        "DateField", "DateTimeField",
-    }:  # fmt: skip
-        return lambda value: value
-    return prepare
+    if field.is_relation or internal in {"CharField", "TextField", "BooleanField"}:
+        return False
+    plain = {"PositiveIntegerField", "PositiveSmallIntegerField", "IntegerField"}
+    if connection.vendor == "postgresql":
+        plain |= {"DecimalField", "DateField", "DateTimeField"}
+    return internal not in plain
 
 
 def _audit_changes(plan, result) -> dict:
