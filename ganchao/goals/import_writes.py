@@ -90,9 +90,7 @@ def _write_leaders(work, touched, pks) -> None:
         before = set(work.stored_leaders.get(pk, [])) if d.stored else set()
         after = set(d.leaders)
         stale += [(pk, leader) for leader in before - after]
-        fresh += [
-            {"item_id": pk, "leader_id": leader} for leader in d.leaders if leader not in before
-        ]
+        fresh += [(pk, leader) for leader in d.leaders if leader not in before]
     if stale:
         by_item: dict[int, list[int]] = {}
         for pk, leader in stale:
