@@ -157,12 +157,14 @@ class GoalSheetPlan(ChangeReview):
             raise ExcelFileError(
                 _("找不到目标任务表：表格前五行中应有“编号”和“名称”两列表头（可下载模板对照）")
             )
-        self.split_table = _split_table(book, self.table)
         self.warnings: list[str] = []
         self._load_stored()
         self.rows = [parse_item_row(row, self.context) for row in self.table.rows()]
+        # every value is parsed; later errors on these rows need only the headers
+        self.table.sheet.release()
         if not self.rows:
             raise ExcelFileError(_("表中没有目标任务，请在表头下方逐行填写"))
+        self.split_table = _split_table(book, self.table)
         self.desired = self._merge_rows()
         self._check_tree()
         for item in self.desired.values():
