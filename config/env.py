@@ -91,25 +91,48 @@ def database(folder: Path) -> dict:
             )
         return _sqlite(Path(path))
     if parts.scheme in ("postgres", "postgresql"):
-        name = unquote(parts.path.lstrip("/"))
-        if not name:
-            raise ConfigError(f"DATABASE_URL={raw!r}: 缺少数据库名")
-        try:
-            port = parts.port
-        except ValueError as exc:
-            raise ConfigError(f"DATABASE_URL={raw!r}: 端口号无效") from exc
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": name,
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(port or ""),
-            "CONN_MAX_AGE": 60,
-            "CONN_HEALTH_CHECKS": True,
-            "TEST": {"NAME": f"test_{name}"},
-        }
+        return _postgres(raw, "DATABASE_URL")
     raise ConfigError(f"DATABASE_URL={raw!r}: 只支持 sqlite://、postgres:// 或 postgresql://")
+
+
+def database_replica(primary: dict) -> dict | None:
+    """DATABASE_REPLICA_URL: a streaming replica of the PostgreSQL primary that serves the
+    read-only pages (ganchao/common/db_router.py). Unset: everything uses DATABASE_URL."""
+    raw = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+    if not raw:
+        return None
+    if urlsplit(raw).scheme not in ("postgres", "postgresql"):
+        raise ConfigError(f"DATABASE_REPLICA_URL={raw!r}: 只支持 postgres:// 或 postgresql://")
+    if primary["ENGINE"] != "django.db.backends.postgresql":
+        raise ConfigError(
+            f"DATABASE_REPLICA_URL={raw!r}: 只读副本须配合 PostgreSQL 主库（DATABASE_URL）使用"
+        )
+    replica = _postgres(raw, "DATABASE_REPLICA_URL")
+    # Tests never get a database of their own for the replica: it mirrors the primary.
+    replica["TEST"] = {"MIRROR": "default"}
+    return replica
+
+
+def _postgres(raw: str, variable: str) -> dict:
+    parts = urlsplit(raw)
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ConfigError(f"{variable}={raw!r}: 缺少数据库名")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"{variable}={raw!r}: 端口号无效") from exc
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"NAME": f"test_{name}"},
+    }
 
 
 def _sqlite(path: Path) -> dict:

@@ -14,6 +14,7 @@ try:
     DEBUG = env.env_bool("GANCHAO_DEBUG", False)
     ALLOWED_HOSTS = env.allowed_hosts()
     _database = env.database(DATA_DIR)
+    _replica = env.database_replica(_database)
     _email = env.email()
     WEBHOOK_URL = env.webhook_url()
     AUDIT_COPY = env.audit_copy()
@@ -106,6 +107,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": _database}
+if _replica:
+    # Read-only pages read the streaming replica; writes, sign-in, the audit chain and the
+    # tick stay on the primary (ganchao/common/db_router.py).
+    DATABASES["replica"] = _replica
+    DATABASE_ROUTERS = ["ganchao.common.db_router.ReplicaRouter"]
+    MIDDLEWARE.insert(0, "ganchao.common.db_router.ReplicaRoutingMiddleware")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "orgs.User"

@@ -1,3 +1,4 @@
+import gc
 import os
 
 from django.conf import settings
@@ -11,7 +12,13 @@ from ganchao.common.command import GanchaoCommand, UsageError
 
 class GanchaoServer(BaseApplication):
     """gunicorn, configured from code (no gunicorn command-line parsing) to serve
-    config.wsgi:application."""
+    config.wsgi:application.
+
+    The application is loaded once in the master before the workers are forked (preload_app):
+    the modules, URL patterns and templates are then pages the workers share copy-on-write
+    instead of a private copy each. Nothing that must not be shared is made in the master: the
+    database connections are closed before the fork and the audit checkpoint thread starts in
+    each worker (post_fork)."""
 
     def __init__(self, options: dict):
         self.options = options
@@ -25,12 +32,31 @@ class GanchaoServer(BaseApplication):
     def load(self):
         from config.wsgi import application
 
+        if self.cfg.preload_app:
+            warm_up()
         return application
 
 
-def server_options(bind: str, workers: int, threads: int) -> dict:
+def warm_up() -> None:
+    """Imports everything a request would import on first use (every view behind the URL
+    patterns, the template engine with its tags), closes what may not cross a fork and moves
+    the objects made so far out of the garbage collector's sight (gc.freeze), so that a
+    collection in a worker does not write to, and so un-share, the pages holding them."""
+    from django.template import engines
+    from django.urls import get_resolver
+
+    get_resolver().check()  # imports the URLconf and every view module behind it
+    engines.all()  # the template engine and its tag libraries
+    connections.close_all()
+    gc.collect()
+    gc.freeze()
+
+
+def server_options(bind: str, workers: int, threads: int, reuse_port: bool = False) -> dict:
     return {
         "bind": [bind],
+        # Several servers on one port (SO_REUSEPORT): the kernel shares the connections out.
+        "reuse_port": reuse_port,
         "workers": workers,
         "worker_class": "gthread",
         "threads": threads,
@@ -44,6 +70,7 @@ def server_options(bind: str, workers: int, threads: int) -> dict:
         "errorlog": "-",
         "loglevel": "info",
         "proc_name": "ganchao",
+        "preload_app": True,
         # gunicorn ≥ 25.1 would open a control socket under $HOME; two servers would clash.
         "control_socket_disable": True,
         "post_fork": start_checkpoint_thread_in_worker,
@@ -70,6 +97,11 @@ class Command(GanchaoCommand):
         )
         parser.add_argument("--workers", default=str(default_workers()), help="工作进程数")
         parser.add_argument("--threads", default="4", help="每个工作进程的线程数（默认 4）")
+        parser.add_argument(
+            "--reuse-port",
+            action="store_true",
+            help="允许多个服务进程监听同一端口（SO_REUSEPORT，由内核分配连接）",
+        )
 
     def handle(self, *args, **options):
         bind = options["bind"].strip()
@@ -84,7 +116,7 @@ class Command(GanchaoCommand):
         call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"在 {bind} 上提供服务：{workers} 个工作进程 × {threads} 个线程")
         connections.close_all()  # the workers are forked: none may inherit the master's socket
-        GanchaoServer(server_options(bind, workers, threads)).run()
+        GanchaoServer(server_options(bind, workers, threads, options["reuse_port"])).run()
 
 
 def default_workers() -> int:
