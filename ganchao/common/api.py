@@ -44,11 +44,14 @@ class PageRows:
     """A queryset seen through `to_row` for @paginate: only the requested page is fetched and
     converted (a count query plus the page), not every row of a province's 6,000 units."""
 
-    def __init__(self, queryset, to_row):
+    def __init__(self, queryset, to_row, *, counted=None):
+        """`counted`: the same rows without the joins that only the page needs (its columns
+        and order), so that the count reads no more tables than the filters do."""
         self.queryset, self.to_row = queryset, to_row
+        self.counted = queryset if counted is None else counted
 
     def __len__(self) -> int:
-        return self.queryset.count()
+        return self.counted.count()
 
     def __getitem__(self, page: slice) -> list:
         return [self.to_row(obj) for obj in self.queryset[page]]

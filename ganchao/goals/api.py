@@ -445,16 +445,17 @@ def statuses(request, plan: int | None = None, unit: str = "", status: str = "")
         path = Unit.objects.filter(code=unit).values_list("path", flat=True).first()
         if path is None:
             raise NotFound(f"找不到编码为“{unit}”的单位")
-        rows = rows.filter(unit__path__startswith=path)
+        rows = rows.filter(unit__in=Unit.objects.filter(path__startswith=path).values("pk"))
+    order = ("red_since", "item__plan_id", "item__sort_key", "unit__path")
     if status:
         if status not in Status.values:
             raise ValidationFailed.on(
                 "status", f"状态“{status}”无效，可选：{'、'.join(Status.values)}"
             )
+        # One status is one rank: the rows come in (status, red_since) index order.
         rows = rows.filter(status=status)
-    rows = (
-        rows.annotate(rank=tree_selectors.status_rank())
-        .order_by("rank", "red_since", "item__plan_id", "item__sort_key", "unit__path")
-        .values(*tree_selectors.ASSIGNMENT_ROW_FIELDS, "status_period")
-    )
-    return PageRows(rows, status_row)
+        page = rows.order_by(*order)
+    else:
+        page = rows.order_by(tree_selectors.status_rank(), *order)
+    page = page.values(*tree_selectors.ASSIGNMENT_ROW_FIELDS, "status_period")
+    return PageRows(page, status_row, counted=rows)

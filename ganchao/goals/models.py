@@ -161,6 +161,28 @@ class Milestone(models.Model):
         return f"{self.due_date:%Y-%m-%d}：{self.description}"
 
 
+# Worst first: what a leader must look at before anything else.
+STATUS_RANK = [
+    Status.RED,
+    Status.NOT_REPORTED,
+    Status.YELLOW,
+    Status.GREEN,
+    Status.NOT_STARTED,
+    Status.DONE,
+]
+
+
+def status_rank() -> models.Case:
+    """An expression ordering statuses worst first (STATUS_RANK), blank last. The statuses
+    list orders by it and an index on it (assignment_rank_idx) serves that order, so the two
+    must stay the same expression."""
+    return models.Case(
+        *[models.When(status=s, then=models.Value(i)) for i, s in enumerate(STATUS_RANK)],
+        default=models.Value(len(STATUS_RANK)),
+        output_field=models.IntegerField(),
+    )
+
+
 class Assignment(TimeStamped):
     """An item bound to a unit with a role, its own targets and named people."""
 
@@ -191,7 +213,12 @@ class Assignment(TimeStamped):
         constraints = [
             models.UniqueConstraint(fields=["item", "unit"], name="assignment_item_unit_unique")
         ]
-        indexes = [models.Index(fields=["unit", "status"], name="assignment_unit_status_idx")]
+        indexes = [
+            models.Index(fields=["unit", "status"], name="assignment_unit_status_idx"),
+            # the statuses list: one status, longest red spell first; and worst first
+            models.Index(fields=["status", "red_since"], name="assignment_status_red_idx"),
+            models.Index(status_rank(), "red_since", name="assignment_rank_idx"),
+        ]
         verbose_name = _("任务分解")
 
     def __str__(self) -> str:
@@ -232,6 +259,10 @@ class ProgressReport(TimeStamped):
         indexes = [
             models.Index(
                 fields=["assignment", "period_end", "is_current"], name="report_lookup_idx"
+            ),
+            # an assignment's reports list: newest period and version first
+            models.Index(
+                fields=["assignment", "-period_end", "-revision"], name="report_newest_idx"
             ),
             # the work list's current report of a row's period (and whether it counts)
             models.Index(

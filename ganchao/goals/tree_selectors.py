@@ -11,22 +11,18 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
     Exists,
     ExpressionWrapper,
-    IntegerField,
     OuterRef,
     Q,
-    Value,
-    When,
 )
 from django.utils import timezone
 
 from ganchao.common.errors import NotFound
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import ItemType, PlanState, Role, Status
-from ganchao.goals.models import Assignment, Item, Plan
+from ganchao.goals.models import STATUS_RANK, Assignment, Item, Plan, status_rank
 from ganchao.goals.precision import display_places, figure, figure_pair
 from ganchao.goals.selectors import visible_assignments_q
 from ganchao.goals.tree import plan_tree
@@ -34,15 +30,6 @@ from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Leader, LeaderArea, Unit
 from ganchao.orgs.scoping import scope_of
 
-# Worst first: what a leader must look at before anything else.
-STATUS_RANK = [
-    Status.RED,
-    Status.NOT_REPORTED,
-    Status.YELLOW,
-    Status.GREEN,
-    Status.NOT_STARTED,
-    Status.DONE,
-]
 LIGHT = {
     Status.GREEN: "green",
     Status.DONE: "green",
@@ -116,15 +103,6 @@ def ratio_of(rows) -> Decimal | None:
 
 def percent_text(ratio) -> str:
     return "—" if ratio is None else f"{(ratio * 100).quantize(Decimal('0.1'))}%"
-
-
-def status_rank() -> Case:
-    """An expression ordering statuses worst first (STATUS_RANK), blank last."""
-    return Case(
-        *[When(status=s, then=Value(i)) for i, s in enumerate(STATUS_RANK)],
-        default=Value(len(STATUS_RANK)),
-        output_field=IntegerField(),
-    )
 
 
 # ---------------------------------------------------------------------------- plans
