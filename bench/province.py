@@ -17,7 +17,8 @@ and data folder as they are (no restore, no drop; pending migrations are applied
 (2) bench/prepare.py: tokens and signed-in sessions of a vice-mayor, a street liaison and
 the office, and the SELECTs each measured URL runs (the floors replay them). (3) `ganchao
 serve` (2 workers × 4 threads) on a free loopback port with bench.settings (the normal
-URLs plus /__floor__/…). (4) wrk, 2 threads and 16 connections, per URL and per floor: a warm-up, then a measured run with --latency; every
+URLs plus /__floor__/…). (4) wrk, 2 threads and 16 connections, per URL and per floor: a
+warm-up, then a measured run with --latency; every
 answer must be 200. (5) the server's PSS (master + workers) after the load. (6) the timers of
 bench/timers.py and the CLI, each in a process of its own. (7) the table and JSON.
 """
