@@ -345,7 +345,7 @@ def run_replica(context: dict) -> dict:
         result["reads"] = (
             f"60 GETs through :{app_port} → answers {statuses}; transactions: replica "
             f"+{after['replica'] - before['replica']}, primary "
-            f"+{after['primary'] - before['primary']} (token checks and sessions)"
+            f"+{after['primary'] - before['primary']} (the API token checks; each count also includes its own query)"
         )
         owner, year = psql(
             primary_url,
