@@ -126,8 +126,8 @@ def timer(env, *args) -> dict:
     )  # fmt: skip
     lines = [line for line in done.stdout.splitlines() if line.startswith("BENCH ")]
     if done.returncode != 0 or not lines:
-        last = done.stderr.strip().splitlines()[-3:]
-        raise RuntimeError(f"timers.py {args[0]} failed: {' / '.join(last)[-600:]}")
+        last = " ".join(" / ".join(done.stderr.strip().splitlines()[-3:]).split())
+        raise RuntimeError(f"timers.py {args[0]} failed: {last[-600:]}")
     return json.loads(lines[-1].removeprefix("BENCH "))
 
 
@@ -303,7 +303,7 @@ def measure_endpoints(args, env, work: Path, rows: dict[str, Row]) -> None:
             script.write_text(wrk.lua_script(spec["headers"]), "utf-8")
             bare = work / "bare.lua"
             bare.write_text(wrk.lua_script({}), "utf-8")
-            timeout = max(10, int(seconds * 4) + 5)
+            timeout = max(30, int(seconds * 4) + 5)
             print(
                 f"   {key}: 首次请求 {seconds * 1000:.0f} ms，底线 {floor_s * 1000:.0f} ms",
                 flush=True,
@@ -350,7 +350,7 @@ def timed_process(command: list[str], env) -> tuple[float, float, str]:
         out.seek(0)
         text = out.read()
     if process.returncode != 0:
-        last = " / ".join(text.strip().splitlines()[-3:])
+        last = " ".join(" / ".join(text.strip().splitlines()[-3:]).split())
         raise RuntimeError(f"{' '.join(command[2:])} exited {process.returncode}: {last[-600:]}")
     return seconds, usage.ru_maxrss / 1024, text
 

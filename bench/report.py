@@ -73,8 +73,9 @@ class Row:
             missed.append("ratio")
         if t.max_value is not None and self.measured > t.max_value:
             missed.append("value")
+        answered = self.extra.get("requests") != 0
         for name, limit in (("p50_ms", t.max_p50_ms), ("p99_ms", t.max_p99_ms)):
-            value = self.extra.get(name)
+            value = self.extra.get(name) if answered else None
             if limit is not None and (value is None or value > limit):
                 missed.append(name.removesuffix("_ms"))
         peak = self.extra.get("peak_mb")
@@ -127,9 +128,10 @@ def detail(row: Row) -> str:
     e = row.extra
     if e.get("requests") == 0 and e.get("first_request_ms") is not None:
         parts.append(f"no answer within the run; one request alone {e['first_request_ms']}ms")
-    if e.get("p50_ms") is not None:
+    answered = e.get("requests") != 0  # wrk prints 0 percentiles when nothing came back
+    if e.get("p50_ms") is not None and answered:
         parts.append(f"p50 {e['p50_ms']:.0f}ms")
-    if e.get("p99_ms") is not None:
+    if e.get("p99_ms") is not None and answered:
         parts.append(f"p99 {e['p99_ms']:.0f}ms")
     if e.get("peak_mb") is not None:
         parts.append(f"peak {e['peak_mb']:.0f}MB")

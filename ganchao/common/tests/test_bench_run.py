@@ -79,6 +79,8 @@ def test_endpoint_meets_its_target_at_half_the_floor_within_the_latency_limit():
     assert endpoint(40.0, 100.0, p99_ms=80.0).failures() == ["ratio"]
     assert endpoint(60.0, 100.0, p99_ms=180.0).failures() == ["p99"]
     assert endpoint(60.0, 100.0).failures() == ["p99"]  # no latency measured: not met
+    # Nothing answered within the run: wrk's zero percentiles do not meet a latency limit.
+    assert endpoint(60.0, 100.0, p99_ms=0.0, requests=0).failures() == ["p99"]
 
 
 def test_errors_or_redirects_fail_a_row_whatever_its_speed():
