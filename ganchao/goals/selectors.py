@@ -24,12 +24,9 @@ from django.db.models import (
     DateField,
     Exists,
     ExpressionWrapper,
-    F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
 )
@@ -108,30 +105,12 @@ def _visible_assignments(actor):
     return assignments if condition is None else assignments.filter(condition)
 
 
-class _KeyInIds(Func):
-    """`key = ANY(ARRAY(subquery))` on PostgreSQL, `key IN (subquery)` elsewhere. PostgreSQL
-    runs the subquery once, before the outer query, and reads the outer rows by key: it cannot
-    turn the test into a join and put a small list on the inner side of a loop over a larger
-    table it misjudged (as it did with unanalysed tables)."""
-
-    conditional = True
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        key, key_params = compiler.compile(self.source_expressions[0])
-        ids, ids_params = compiler.compile(self.source_expressions[1])
-        return f"{key} IN {ids}", (*key_params, *ids_params)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        key, key_params = compiler.compile(self.source_expressions[0])
-        ids, ids_params = compiler.compile(self.source_expressions[1])
-        return f"{key} = ANY(ARRAY{ids})", (*key_params, *ids_params)
-
-
 def key_in_q(key: str, queryset) -> Q:
     """A filter on `key` (a column, e.g. "item_id") by the ids `queryset` (one column) returns,
-    looked up once: `key = ANY(ARRAY(subquery))` on PostgreSQL."""
-    return Q(_KeyInIds(F(key), Subquery(queryset)))
+    looked up once: `key = ANY(ARRAY(subquery))` on PostgreSQL (orgs.scoping.KeyIn), so the
+    planner reads the rows by the key's index and cannot put a small list on the inner side of
+    a loop over a larger table it misjudged (as it did with unanalysed tables)."""
+    return Q(KeyIn(key, queryset))
 
 
 def own_assignments_q(actor) -> Q:

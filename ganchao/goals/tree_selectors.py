@@ -161,7 +161,9 @@ def _in_scope_q(actor) -> Q | None:
     condition = visible_assignments_q(actor)
     if condition is None:
         return None
-    return Q(Exists(Assignment.objects.filter(condition, item=OuterRef("pk"))))
+    # `id IN (the visible assignments' items)`: one hashed set, not a subquery per item whose
+    # summed cost estimate sets off PostgreSQL's JIT compiler (0.6 s of a 0.9 s tree query)
+    return Q(pk__in=Assignment.objects.filter(condition).values("item_id"))
 
 
 def _ancestor_codes(code: str) -> list[str]:
