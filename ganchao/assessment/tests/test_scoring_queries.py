@@ -81,6 +81,7 @@ def add_towns(scenario, numbers):
 
 
 def test_draft_and_publish_queries_do_not_grow_with_units(scenario):
+    make_user("liaison_a", scenario.a, "liaison")  # told of the result, like the new towns'
     (small, _), draft_small = counted(lambda: selectors.draft_results(scenario.scheme, Q2))
     _result, publish_small = publish_counted(scenario)
     add_towns(scenario, range(11, 17))
