@@ -1,5 +1,5 @@
 """No test asserts how long something took: a loaded CI machine made one such test fail a
-clean run. Timings belong in the benchmarks (benchmarks/, scripts/bench_*), which print them."""
+clean run. Timings belong in the benchmarks (`bench/run`), which print them."""
 
 import re
 from pathlib import Path
