@@ -7,7 +7,13 @@ import pytest
 from ganchao.demodata.generator import DEMO_PASSWORD
 from ganchao.demodata.services import demo_seed
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A group of the module's tests: scripts/test's --dist loadgroup starts the groups first, so
+# these long tests (each seeds the demo city) do not end the run on one worker alone.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("test_browser"),
+]
 
 
 @pytest.fixture

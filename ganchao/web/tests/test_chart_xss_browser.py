@@ -22,7 +22,13 @@ from ganchao.demodata.generator import DEMO_PASSWORD
 from ganchao.demodata.services import demo_seed
 from ganchao.web.tests.crawl import log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A group of the module's tests: scripts/test's --dist loadgroup starts the groups first, so
+# these long tests (each seeds the demo city) do not end the run on one worker alone.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("test_chart_xss_browser"),
+]
 
 PAYLOAD = "<img src=x onerror=window.__xss=1>"
 AS_OF = dt.date(2026, 11, 29)

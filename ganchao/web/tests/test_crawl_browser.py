@@ -13,7 +13,13 @@ from ganchao.demodata.generator import DEMO_PASSWORD
 from ganchao.demodata.services import demo_seed
 from ganchao.web.tests.crawl import PUBLIC_START, WIDTHS, Crawler, log_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# A group of the module's tests: scripts/test's --dist loadgroup starts the groups first, so
+# these long tests (each seeds the demo city) do not end the run on one worker alone.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("test_crawl_browser"),
+]
 
 # (role as the failure names it, demo account; None = the public, logged out)
 ROLES = [

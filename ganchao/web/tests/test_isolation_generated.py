@@ -30,8 +30,9 @@ from ganchao.orgs.models import Unit
 from ganchao.web.tests import isolation_map as imap
 
 # Each test runs in a savepoint of the module's transaction (and marks the database as used, so
-# that pytest-django creates it).
-pytestmark = pytest.mark.django_db
+# that pytest-django creates it); the module stays on one xdist worker (scripts/test's
+# --dist loadgroup), so the town is seeded once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("isolation_generated")]
 
 AS_OF = dt.date(2026, 11, 20)
 MOMENT = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
