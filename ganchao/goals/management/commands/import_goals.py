@@ -14,6 +14,11 @@ from ganchao.goals.management.commands._sheet_args import add_plan_arguments, re
 class Command(GanchaoCommand):
     help = "导入目标任务分解表（.xlsx）；计划不存在时新建；--dry-run 只检查、不写入"
 
+    # Django's system checks import every URL and API router (about 3 s of CPU) to guard the
+    # web application's configuration, which reading a sheet does not need (as for `tick`);
+    # `ganchao check` still runs them on demand.
+    requires_system_checks = []
+
     def add_arguments(self, parser):
         parser.add_argument("file", help="目标任务分解表（.xlsx）")
         add_plan_arguments(parser)
