@@ -5,7 +5,7 @@ scale (382 units), signed in as a demo liaison, and both counts are pinned."""
 import datetime as dt
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from ganchao.demodata.services import demo_seed
@@ -22,6 +22,8 @@ EXPECTED = {
     "/api/v1/units/tree": 8,  # + every unit, in one query
 }
 UNIT_COUNTS = {"town": 32, "city": 382}
+# One worker runs the module (scripts/test's --dist loadgroup): each scale is seeded once.
+pytestmark = pytest.mark.xdist_group("query_counts")
 
 
 def queries_for(client, url: str) -> int:
@@ -32,19 +34,27 @@ def queries_for(client, url: str) -> int:
     return len(captured.captured_queries)
 
 
+@pytest.fixture(scope="module", params=list(UNIT_COUNTS))
+def seeded(request, django_db_setup, django_db_blocker):
+    """The demo seed of one scale, written once for the module in a transaction rolled back
+    after it (each test runs in a savepoint inside it): the pages only read."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_seed(scale=request.param, seed=1, as_of=dt.date(2026, 5, 11))
+        yield request.param
+        transaction.set_rollback(True)
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("scale", ["town", "city"])
 @pytest.mark.parametrize("url", list(EXPECTED))
-def test_unit_directory_query_count_does_not_grow_with_the_tree(client, scale, url):
-    demo_seed(scale=scale, seed=1, as_of=dt.date(2026, 5, 11))
-    assert Unit.objects.count() == UNIT_COUNTS[scale]
+def test_unit_directory_query_count_does_not_grow_with_the_tree(client, seeded, url):
+    assert Unit.objects.count() == UNIT_COUNTS[seeded]
     client.force_login(User.objects.get(username="t01_liaison"))
     assert queries_for(client, url) == EXPECTED[url]
 
 
 @pytest.mark.django_db
-def test_units_api_pages_the_whole_directory(client):
-    demo_seed(scale="city", seed=1, as_of=dt.date(2026, 5, 11))
+@pytest.mark.parametrize("seeded", ["city"], indirect=True)
+def test_units_api_pages_the_whole_directory(client, seeded):
     client.force_login(User.objects.get(username="t01_liaison"))
     first = client.get("/api/v1/units?limit=100").json()
     last = client.get("/api/v1/units?limit=100&offset=300").json()
