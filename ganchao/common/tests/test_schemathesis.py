@@ -11,9 +11,13 @@ revoke the token the run is using: the API's logout).
 
 import datetime as dt
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, transaction
+from django.test import TestCase
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -35,13 +39,36 @@ AS_OF = dt.date(2026, 11, 20)
 BASE_URL = "http://testserver"
 
 
-@pytest.fixture
-def town(transactional_db):
+# Each test runs in a savepoint of the module's transaction (what one test's requests write is
+# gone before the next), and marks the database as used so that pytest-django creates it; the
+# module stays on one xdist worker (scripts/test's --dist loadgroup), so the town is seeded once.
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("schemathesis")]
+
+
+@pytest.fixture(scope="module")
+def town(django_db_setup, django_db_blocker):
     """The demo town (a city with one town's villages, plans, matters, schemes, decisions and
-    enforcement cases), committed so that the WSGI application sees it."""
+    enforcement cases), seeded once for the module in a transaction rolled back after it."""
     from ganchao.demodata.services import demo_seed
 
-    demo_seed(scale="town", seed=1, as_of=AS_OF)
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_seed(scale="town", seed=1, as_of=AS_OF)
+        yield
+        transaction.set_rollback(True)
+
+
+@contextmanager
+def _in_the_tests_transaction():
+    """Requests served by the WSGI application in this thread share the test's connection and
+    transaction, as under Django's test client: the connection is not closed when a request
+    starts or ends (that would end the open transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _user(username):
@@ -82,15 +109,19 @@ def _fuzz(username: str, statuses: Counter, only: str = "") -> list[str]:
         @given(case=operation.as_strategy())
         def check(case):
             try:
-                # Under the WSGI transport a server error is raised by the call itself.
-                response = case.call(app=application, base_url=BASE_URL, headers=headers)
+                # Under the WSGI transport a server error is raised by the call itself. What
+                # the request hands to on_commit runs when its work is done, as after a commit
+                # (an error there counts as the request's failure).
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    response = case.call(app=application, base_url=BASE_URL, headers=headers)
                 statuses[response.status_code] += 1
                 case.validate_response(response, checks=CHECKS, headers=headers)
             # schemathesis reports failures as a BaseExceptionGroup: each one is recorded.
             except (Exception, BaseExceptionGroup) as error:
                 failures.append(_describe(case, error))
 
-        check()
+        with _in_the_tests_transaction():
+            check()
     return failures
 
 
