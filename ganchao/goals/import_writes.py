@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.audit.services import Target, audit_record
+from ganchao.common.db import refresh_statistics
 from ganchao.goals.choices import PlanState
 from ganchao.goals.models import Assignment, Item, Milestone, Plan
 from ganchao.goals.sheet_rows import ITEM_FIELDS
@@ -32,6 +33,10 @@ ASSIGNMENT_FIELDS = [
 BATCH = 500
 
 
+# Rows written by one import above which the goal tables' statistics are refreshed.
+ANALYZE_AFTER_ROWS = 2_000
+
+
 def write_goal_sheet(*, actor, owner, result) -> None:
     work = result.work
     plan = work.plan
@@ -46,6 +51,10 @@ def write_goal_sheet(*, actor, owner, result) -> None:
     _write_leaders(work, touched, pks)
     _write_milestones(work, touched, pks)
     _write_assignments(work, touched, pks, now)
+    if len(touched) >= ANALYZE_AFTER_ROWS:
+        # a large plan written in one go has no planner statistics yet: the status recompute
+        # and the lists read right after it would loop over the units (MACHINE_NOTES)
+        refresh_statistics([Item, Assignment, Milestone, Item.leaders.through])
     audit_record(
         actor=actor,
         action="goal.import",

@@ -42,3 +42,20 @@ def test_whole_database_is_analysed_when_no_table_is_named():
 def test_an_unknown_argument_is_refused():
     with pytest.raises(TypeError):
         refresh_statistics([42])
+
+
+def test_a_large_goal_import_leaves_statistics_and_a_small_one_does_not(city, monkeypatch):
+    from ganchao.goals import import_writes
+    from ganchao.goals.imports import goal_sheet_import
+    from ganchao.goals.models import Assignment
+    from ganchao.goals.tests.sheet_builders import big_rows, goal_sheet
+
+    table = Assignment._meta.db_table
+    monkeypatch.setattr(import_writes, "ANALYZE_AFTER_ROWS", 1_000)
+    small = goal_sheet_import(actor=None, data=goal_sheet(big_rows(50)), year=2026)
+    assert small.summary_lines() == ["新增 63，更新 0，未变 0"]
+    assert not _has_statistics(table)
+    monkeypatch.setattr(import_writes, "ANALYZE_AFTER_ROWS", 50)
+    large = goal_sheet_import(actor=None, data=goal_sheet(big_rows(50)), year=2027)
+    assert large.summary_lines() == ["新增 63，更新 0，未变 0"]
+    assert _has_statistics(table)
