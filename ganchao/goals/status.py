@@ -107,7 +107,7 @@ def _moment(at: dt.datetime | None) -> dt.datetime:
 def recompute_plan(plan: Plan, *, at: dt.datetime | None = None) -> list[Outcome]:
     """Recompute every assignment of `plan` as of `at` and the plan's items and goal nodes."""
     at = _moment(at)
-    return _recompute(plan, {"item__plan_id": plan.pk}, at)
+    return _recompute(plan, {"item__plan_id": plan.pk}, at, whole=True)
 
 
 def recompute_assignments(assignment_ids: Iterable[int], *, at: dt.datetime | None = None):
@@ -129,7 +129,9 @@ def recompute_assignments(assignment_ids: Iterable[int], *, at: dt.datetime | No
     return outcomes
 
 
-def _recompute(plan: Plan, assignment_filter: dict, at: dt.datetime) -> list[Outcome]:
+def _recompute(
+    plan: Plan, assignment_filter: dict, at: dt.datetime, whole: bool = False
+) -> list[Outcome]:
     from ganchao.scheduler.services import last_tick_at
 
     cal = workdays.current_calendar()
@@ -139,7 +141,7 @@ def _recompute(plan: Plan, assignment_filter: dict, at: dt.datetime) -> list[Out
     outcomes = [_evaluate(plan, row, data, day, cal, thresholds) for row in data.assignments]
     last_tick = last_tick_at()
     with transaction.atomic():
-        _add_monthly(plan, outcomes, data, at, cal, thresholds)
+        _add_monthly(plan, outcomes, data, at, cal, thresholds, whole)
         if last_tick is None or at >= last_tick:
             _store_assignments(outcomes)
             _store_items(plan, outcomes)
@@ -398,11 +400,20 @@ def completed_month_ends(year: int, at: dt.datetime) -> list[dt.date]:
     return ends
 
 
-def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
+def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds, whole=False) -> None:
+    """Add the missing monthly rows. For a whole plan, a mark (ganchao.scheduler.status_marks)
+    records that every evaluated assignment has its rows up to a month: as the rows are only
+    ever added, and an assignment's deletion or change of role changes the evaluated ids,
+    a matching mark spares reading the plan's 100,000s of rows every tick."""
+    from ganchao.scheduler import status_marks
+
     months = completed_month_ends(plan.year, at)
     if not months or not outcomes:
         return
     ids = [o.assignment_id for o in outcomes if o.result is not None]
+    signature = status_marks.ids_signature(plan.year, ids) if whole else None
+    if whole and status_marks.months_done(plan.pk, signature) >= len(months):
+        return
     complete, existing = _existing_months(ids, months)
     missing = [
         (outcome, [m for m in months if (outcome.assignment_id, m) not in existing])
@@ -410,8 +421,13 @@ def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds) -> None:
         if outcome.result is not None and outcome.assignment_id not in complete
     ]
     missing = [(outcome, wanted) for outcome, wanted in missing if wanted]
-    if not missing:
-        return
+    if missing:
+        _create_monthly(plan, missing, data, cal, thresholds)
+    if whole:
+        status_marks.months_mark(plan.pk, signature, len(months))
+
+
+def _create_monthly(plan, missing, data: _Data, cal, thresholds) -> None:
     submissions = _load_submissions(plan, [outcome.assignment_id for outcome, _m in missing])
     new_rows = []
     for outcome, wanted in missing:

@@ -286,6 +286,36 @@ def plans_due(plans: list[Plan], at: dt.datetime, cal) -> Marks:
     return Marks(due, fingerprints, when, cal_hash, inputs, old_inputs)
 
 
+# ---- the monthly rows' mark (ganchao.goals.status) --------------------------------------------
+
+
+def ids_signature(year: int, assignment_ids: list[int]) -> str:
+    """The plan's year and the assignments it evaluates, as one hash."""
+    content = f"{year}:" + ",".join(map(str, sorted(assignment_ids)))
+    return hashlib.sha256(content.encode()).hexdigest()[:32]
+
+
+def months_done(plan_id: int, signature: str) -> int:
+    """How many of the year's first months every assignment of `signature` has monthly rows
+    for, as marked by `months_mark`; 0 when unmarked or the assignments differ."""
+    value = (
+        StatusMark.objects.filter(key=f"months:{plan_id}").values_list("value", flat=True).first()
+    )
+    if not value or value.get("ids") != signature:
+        return 0
+    return int(value.get("months", 0))
+
+
+def months_mark(plan_id: int, signature: str, months: int) -> None:
+    """One upsert, the same query whether the mark is new or not."""
+    StatusMark.objects.bulk_create(
+        [StatusMark(key=f"months:{plan_id}", value={"ids": signature, "months": months})],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["value"],
+    )
+
+
 def forget() -> None:
     """Drop every mark: the next tick recomputes every plan (after a restore, say)."""
     with transaction.atomic():

@@ -22,7 +22,9 @@ from ganchao.goals.tests.status_factories import (
 )
 
 pytestmark = pytest.mark.django_db
-QUERIES = 17  # plan, tick, 5 loads, savepoints, bulk updates, goals, submissions for new months
+QUERIES = 19  # plan, tick, 5 loads, savepoints, bulk updates, goals, submissions for new months,
+# the monthly rows' mark read and written
+REPEAT_QUERIES = 12  # the same moment again: the mark stands for the monthly rows, nothing written
 
 
 @pytest.fixture
@@ -154,6 +156,18 @@ def test_monthly_rows_added_once_and_never_changed(employment_plan):
     )
 
 
+def test_monthly_rows_of_a_unit_joining_or_turning_responsible_are_added(employment_plan, city):
+    plan, _goal, item, lead, helper = employment_plan
+    recompute_plan(plan, at=moment("2026-05-11"))
+    joined = assign(item, city.village_a, Role.RESPONSIBLE)
+    Assignment.objects.filter(pk=helper.pk).update(role=Role.RESPONSIBLE)
+    recompute_plan(plan, at=moment("2026-05-11"))
+    for assignment in (lead, joined, helper):
+        assert MonthlyStatus.objects.filter(assignment=assignment).count() == 4
+    recompute_plan(plan, at=moment("2026-06-02"))
+    assert MonthlyStatus.objects.filter(assignment=joined).count() == 5
+
+
 def test_stored_status_not_written_before_the_last_tick(employment_plan):
     from ganchao.scheduler.models import TickState
 
@@ -187,7 +201,7 @@ def _grow(plan, city, count):
 @pytest.mark.parametrize("first, second", [(1, 4)])
 def test_recompute_query_count_is_bounded(employment_plan, city, first, second):
     plan = employment_plan[0]
-    counts = []
+    counts, repeats = [], []
     make_item(plan, "2", ItemType.GOAL)
     for size in (first, second):
         _grow(plan, city, size)
@@ -195,4 +209,9 @@ def test_recompute_query_count_is_bounded(employment_plan, city, first, second):
         with CaptureQueriesContext(connection) as queries:
             recompute_plan(plan, at=moment("2026-05-11"))
         counts.append(len(queries))
+        with CaptureQueriesContext(connection) as queries:
+            recompute_plan(plan, at=moment("2026-05-11"))
+        repeats.append(len(queries))
+        assert not any("monthlystatus" in q["sql"].lower() for q in queries)
     assert counts == [QUERIES, QUERIES]
+    assert repeats == [REPEAT_QUERIES, REPEAT_QUERIES]
