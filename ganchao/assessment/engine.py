@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal(0)
@@ -465,14 +465,53 @@ def capped_grades(scheme: Scheme, scores: list[UnitScore], grades: dict[str, str
     return capped
 
 
+def is_blank(unit: UnitInput) -> bool:
+    """True when the unit has no input at all: its score depends on nothing but the scheme and
+    the period (a province's villages mostly, thousands of them in a year scheme)."""
+    return not (
+        unit.indicators
+        or unit.milestones
+        or unit.events
+        or unit.manual
+        or unit.bonuses
+        or unit.deductions
+        or unit.vetoes
+        or unit.adjustments
+    )
+
+
+def _scores(scheme: Scheme, units: list[UnitInput], period: Period, rates) -> list[UnitScore]:
+    """score_unit of every unit; the units without inputs are scored once and share that
+    score, with their own code and name (its components and items are immutable tuples)."""
+    blank = None
+    scores = []
+    for unit in units:
+        if not is_blank(unit):
+            scores.append(score_unit(scheme, unit, period, rates))
+        elif blank is None:
+            blank = score_unit(scheme, unit, period, rates)
+            scores.append(blank)
+        else:
+            scores.append(replace(blank, code=unit.code, name=unit.name))
+    return scores
+
+
 def score_units(scheme: Scheme, units, period: Period) -> list[UnitResult]:
     """Every unit of one category scored, graded and ranked; ordered by rank, then unit code.
     Units with nothing to assess follow, by code, with no rank, grade or gap."""
     units = list(units)
     rates = {}
+    blank = None  # the computed scores of a unit without inputs: the same for every such unit
     if scheme.empty_component == AVERAGE:
-        rates = category_rates(scheme, [computed_scores(scheme, u, period) for u in units])
-    scores = [score_unit(scheme, unit, period, rates) for unit in units]
+        computed = []
+        for unit in units:
+            if is_blank(unit):
+                blank = blank or computed_scores(scheme, unit, period)
+                computed.append(blank)
+            else:
+                computed.append(computed_scores(scheme, unit, period))
+        rates = category_rates(scheme, computed)
+    scores = _scores(scheme, units, period, rates)
     ranked = [s for s in scores if s.assessed]
     rank_of = ranks(ranked)
     grades = capped_grades(scheme, ranked, {s.code: base_grade(scheme, s) for s in ranked})

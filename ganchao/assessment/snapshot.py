@@ -57,6 +57,30 @@ def _component(c) -> dict:
     return row
 
 
+def _copied(row: dict) -> dict:
+    """A component row copied down to its detail list and fill: rows never share a mutable."""
+    copy = {**row, "details": [dict(d) for d in row["details"]]}
+    if "filled" in row:
+        copy["filled"] = dict(row["filled"])
+    return copy
+
+
+def _components(results) -> list[list[dict]]:
+    """_component of each result's components; results sharing one components tuple (units
+    without inputs, scored once by the engine) convert it once and get copies."""
+    done: dict[int, list[dict]] = {}
+    rows = []
+    for r in results:
+        components = r.score.components
+        known = done.get(id(components))
+        if known is None:
+            known = done[id(components)] = [_component(c) for c in components]
+            rows.append(known)
+        else:
+            rows.append([_copied(c) for c in known])
+    return rows
+
+
 def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
     """One row per ranked unit, ordered by rank then unit code, with unit names as they are now."""
     return [
@@ -73,9 +97,9 @@ def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
             "bonus": _two(r.score.bonus),
             "deduction": _two(r.score.deduction),
             "items": [_plain(item) for item in r.score.items],
-            "components": [_component(c) for c in r.score.components],
+            "components": components,
         }
-        for r in results
+        for r, components in zip(results, _components(results), strict=True)
     ]
 
 
@@ -91,9 +115,9 @@ def unassessed_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict
             "bonus": _two(r.score.bonus),
             "deduction": _two(r.score.deduction),
             "items": [_plain(item) for item in r.score.items],
-            "components": [_component(c) for c in r.score.components],
+            "components": components,
         }
-        for r in results
+        for r, components in zip(results, _components(results), strict=True)
     ]
 
 

@@ -290,3 +290,32 @@ def test_accepted_appeal_replaces_a_component_and_keeps_the_computed_score():
     }
     assert results["A"].score.shown_total == D("94.67")
     assert results["B"].rank == 1 and results["A"].gap == D("3.33")
+
+
+def test_units_without_inputs_are_scored_once_and_each_keeps_its_own_code_and_name():
+    """A province's villages with nothing in the year: one computation shared, the results
+    as if each had been scored alone (prorate and average, ranked or not)."""
+    from ganchao.assessment.snapshot import unassessed_rows
+
+    blanks = [e.UnitInput(f"V{i}", f"{i}村") for i in range(3)]
+    for scheme in (SCHEME, e.Scheme(SCHEME.components, empty_component=e.AVERAGE)):
+        results = e.score_units(scheme, worked_example_units() + blanks, Q2)
+        unranked = [r for r in results if r.rank is None]
+        assert [(r.score.code, r.score.name) for r in unranked] == [
+            ("V0", "0村"), ("V1", "1村"), ("V2", "2村"),
+        ]  # fmt: skip
+        for r, unit in zip(unranked, blanks, strict=True):
+            assert r.score == e.score_unit(scheme, unit, Q2)
+        rows = unassessed_rows(unranked, {"V1": ["李四"]})
+        assert [(row["unit_code"], row["unit"], row["leaders"]) for row in rows] == [
+            ("V0", "0村", []), ("V1", "1村", ["李四"]), ("V2", "2村", []),
+        ]  # fmt: skip
+        assert rows[0]["components"] == rows[2]["components"]
+        rows[0]["components"][2]["details"].append({"ref": "x"})  # rows share nothing mutable
+        assert rows[2]["components"][2]["details"] == []
+    # a scheme without work components ranks them all, tied on the supervision points
+    only_supervision = e.Scheme((e.Component("SUP", "督办情况", e.SUPERVISION, D(100)),))
+    ranked = e.score_units(only_supervision, blanks, Q2)
+    assert [(r.score.code, r.rank, r.score.shown_total) for r in ranked] == [
+        ("V0", 1, D("100.00")), ("V1", 1, D("100.00")), ("V2", 1, D("100.00")),
+    ]  # fmt: skip
