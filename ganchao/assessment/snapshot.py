@@ -59,7 +59,9 @@ def _component(c) -> dict:
 
 def _copied(row: dict) -> dict:
     """A component row copied down to its detail list and fill: rows never share a mutable."""
-    copy = {**row, "details": [dict(d) for d in row["details"]]}
+    copy = row.copy()
+    details = row["details"]
+    copy["details"] = [dict(d) for d in details] if details else []
     if "filled" in row:
         copy["filled"] = dict(row["filled"])
     return copy
