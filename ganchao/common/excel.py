@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
 from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 HEADER_SEARCH_ROWS = 5
 MAX_COLUMNS = 500
@@ -319,15 +321,49 @@ def open_read_only(data: bytes):
         raise _unreadable(exc) from exc
 
 
+PLAIN_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+
+
 class _RowParser(WorkSheetParser):
     """openpyxl's streaming sheet parser keeping the cached values, which also notes the cells
     holding a formula with no cached value (Excel never opened and saved the file)."""
 
     def parse_cell(self, element):
+        if element.get("t") == "inlineStr":
+            cell = self._plain_inline_string(element)
+            if cell is not None:
+                return cell
         cell = super().parse_cell(element)
         if cell["value"] is None and element.find(FORMULA_TAG) is not None:
             cell["formula"] = True
         return cell
+
+    def _plain_inline_string(self, element):
+        """An inline string that is one plain text run (`<is><t>…</t></is>`, as openpyxl and
+        our own exports write every text cell), read as openpyxl reads it — its Text object's
+        content — without building that object (most of the reading time of such a sheet).
+        None for anything else (rich text runs, phonetic text, attributes), which openpyxl reads."""
+        child = element.find(INLINE_STRING)
+        if child is None or child.attrib or len(child) != 1 or child[0].tag != PLAIN_TEXT_TAG:
+            return None
+        style_id = element.get("s", 0)
+        if style_id:
+            style_id = int(style_id)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        value = child[0].text or ""
+        return {
+            "row": row,
+            "column": column,
+            "value": value,
+            "data_type": "s",
+            "style_id": style_id,
+        }
 
 
 @dataclass(frozen=True)
