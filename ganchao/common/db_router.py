@@ -9,7 +9,8 @@ only while nothing speaks against it:
   token's last use, a session, an audit record) do not move the request: its later reads of
   those models are on the primary anyway, and no other row depends on them;
 - a read inside a transaction on the primary reads the primary (it must see its own rows);
-- the models of sign-in and security (sessions, axes lockouts, second factors, API tokens),
+- the models of sign-in and security (sessions, axes lockouts, second factors, API tokens,
+  the user accounts and their roles, posts and leader areas, which decide the scope),
   the audit chain, the tick's lease and the job queue are always read from the primary: a
   replica a moment behind must never log someone out, let a locked account in, or seal the
   audit chain on a stale tail;
@@ -43,6 +44,11 @@ PRIMARY_ONLY_APPS = frozenset(
         "django_tasks_database",
     }
 )
+# Who is signed in and what they may see: an account disabled or a role revoked a moment ago
+# must not keep working on the replica, and a changed password must not log its owner out.
+PRIMARY_ONLY_MODELS = frozenset(
+    {("orgs", "user"), ("orgs", "rolegrant"), ("orgs", "post"), ("orgs", "leaderarea")}
+)
 
 
 @dataclass
@@ -60,6 +66,8 @@ class ReplicaRouter:
         if route is None or not route.replica_allowed or route.wrote:
             return DEFAULT_DB_ALIAS
         if model._meta.app_label in PRIMARY_ONLY_APPS:
+            return DEFAULT_DB_ALIAS
+        if (model._meta.app_label, model._meta.model_name) in PRIMARY_ONLY_MODELS:
             return DEFAULT_DB_ALIAS
         if connections[DEFAULT_DB_ALIAS].in_atomic_block:
             return DEFAULT_DB_ALIAS

@@ -30,6 +30,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+import chinese_calendar
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -56,8 +58,18 @@ def time_key(at: dt.datetime) -> str:
     return local.date().isoformat() + ("E" if local.time() >= dt.time(23, 59, 59) else "")
 
 
+# Bump when a status rule changes (ganchao/goals/status_rules.py, status.py): a deploy then
+# recomputes every plan at its next tick instead of after midnight.
+RULES_VERSION = 1
+
+
 def calendar_hash(cal) -> str:
+    """The working-day calendar as the status rules see it, with what else decides a day: the
+    holiday data of chinese-calendar, the time zone and the rules' version."""
     content = (
+        RULES_VERSION,
+        chinese_calendar.__version__,
+        settings.TIME_ZONE,
         sorted(cal.overrides.items()),
         sorted((year, sorted(days.items())) for year, days in cal.entered.items()),
         cal.sessions,

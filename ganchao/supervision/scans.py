@@ -29,6 +29,10 @@ def status_and_alerts_scan(at: dt.datetime) -> str:
     from ganchao.scheduler.status_marks import plans_due
 
     plans = alerts = 0
+    last_tick = last_tick_at()
+    # A tick dated before the last one (`tick --at` in the past) saves no status
+    # (goals.status), so it must not record the plans as computed with today's inputs either.
+    current = last_tick is None or at >= last_tick
     with workdays.calendar_session():
         concerned = list(plans_concerned(at))
         marks = plans_due(concerned, at, workdays.current_calendar())
@@ -37,12 +41,13 @@ def status_and_alerts_scan(at: dt.datetime) -> str:
                 continue
             outcomes = recompute_plan(plan, at=at)
             alerts += len(alerts_raise(plan=plan, outcomes=outcomes, at=at))
-            marks.plan_done(plan.pk)
+            if current:
+                marks.plan_done(plan.pk)
             plans += 1
-        marks.finish()
+        if current:
+            marks.finish()
         unchanged = [plan.pk for plan in concerned if plan.pk not in marks.due]
-        last_tick = last_tick_at()
-        if unchanged and (last_tick is None or at >= last_tick):
+        if unchanged and current:
             Plan.objects.filter(pk__in=unchanged).update(last_status_at=at)
     return _(
         "重算 %(plans)d 个计划的状态（%(unchanged)d 个计划自上次计算以来无变化），"

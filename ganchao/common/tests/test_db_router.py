@@ -14,7 +14,7 @@ from config import env
 from ganchao.audit.models import AuditEvent
 from ganchao.common import db_router
 from ganchao.common.tests.api_client import TokenApi
-from ganchao.orgs.models import Unit, User
+from ganchao.orgs.models import RoleGrant, Unit, User
 from ganchao.scheduler.models import TickState
 
 ROUTER = "ganchao.common.db_router.ReplicaRouter"
@@ -52,10 +52,19 @@ def test_a_read_only_page_reads_the_replica_and_signs_in_on_the_primary(replica,
     assert response.status_code == 200
     assert "赶超市" in {unit["name"] for unit in response.json()["items"]}
     assert "orgs_unit" in tables(on_replica.captured_queries)
-    # the token (and its user) is checked on the primary; nothing else is read there
+    # the token, its user and the user's roles and posts are read on the primary; nothing
+    # else is read there
     assert on_primary.captured_queries
-    assert all('"accounts_' in q["sql"] for q in on_primary.captured_queries)
+    signed_in = (
+        '"accounts_',
+        '"orgs_user"',
+        '"orgs_rolegrant"',
+        '"orgs_post"',
+        '"orgs_leaderarea"',
+    )
+    assert all(any(t in q["sql"] for t in signed_in) for q in on_primary.captured_queries)
     assert "accounts_" not in tables(on_replica.captured_queries)
+    assert "orgs_user" not in tables(on_replica.captured_queries)
 
 
 def test_a_write_lands_on_the_primary_and_pins_the_writer_to_it(replica, admin):
@@ -89,7 +98,10 @@ def test_routing_decisions_inside_a_read_only_request(settings, transactional_db
     token = _in_get_request()
     try:
         assert router.db_for_read(Unit) == "replica"
-        assert router.db_for_read(User) == "replica"
+        # who is signed in and what they may see: a disabled account or a revoked role must
+        # not live on in a replica a moment behind
+        assert router.db_for_read(User) == DEFAULT_DB_ALIAS
+        assert router.db_for_read(RoleGrant) == DEFAULT_DB_ALIAS
         # sign-in, the audit chain and the tick's lease never read a replica that may lag
         assert router.db_for_read(Session) == DEFAULT_DB_ALIAS
         assert router.db_for_read(AuditEvent) == DEFAULT_DB_ALIAS

@@ -224,3 +224,33 @@ def test_recompute_query_count_does_not_grow_with_the_plan(city):
         counts.append(len(queries))
         assert Assignment.objects.filter(item__plan=plan).exclude(status="").count() == 2 * size
     assert counts[0] == counts[1]
+
+
+def test_a_backdated_tick_does_not_hide_an_edit_from_the_next_tick(two_plans, recomputed):
+    """`tick --at` in the past saves no status; the edit made since the last tick must still
+    be picked up by the next current tick the same day."""
+    lead, _lead_b = two_plans
+    report(lead, "2026-04", 4000)
+    tick_run(at=dt.datetime.fromisoformat("2026-05-11T13:00:00+08:00"))
+    lead.refresh_from_db()
+    assert lead.status == "yellow"
+    lead.target = 4000
+    lead.q1, lead.q2, lead.q3, lead.q4 = 1000, 2000, 3000, 4000
+    lead.save()
+    tick_run(at=dt.datetime.fromisoformat("2026-05-11T09:00:00+08:00"))
+    lead.refresh_from_db()
+    assert lead.status == "yellow"  # a backdated tick saves nothing
+    tick_run(at=dt.datetime.fromisoformat("2026-05-11T14:00:00+08:00"))
+    lead.refresh_from_db()
+    assert lead.status == "done"
+
+
+def test_a_new_rules_version_recomputes_every_plan(two_plans, recomputed, monkeypatch):
+    from ganchao.scheduler import status_marks
+
+    scan_at("2026-05-11T09:00:00+08:00")
+    scan_at("2026-05-11T10:00:00+08:00")
+    assert len(recomputed) == 2  # the second scan found nothing new
+    monkeypatch.setattr(status_marks, "RULES_VERSION", status_marks.RULES_VERSION + 1)
+    scan_at("2026-05-11T11:00:00+08:00")
+    assert len(recomputed) == 4
