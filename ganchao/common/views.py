@@ -63,8 +63,12 @@ def require_directory(view):
     return wrapper
 
 
-def paginate(request, queryset, per_page: int = 50):
+def paginate(request, queryset, per_page: int = 50, *, count: int | None = None):
+    """The requested page; `count`, when the caller has counted the rows already (with other
+    figures in one aggregate), saves the paginator its own COUNT query."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count  # a cached_property: set, it is not computed
     return paginator.get_page(request.GET.get("page"))
 
 

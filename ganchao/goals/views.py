@@ -4,7 +4,6 @@ service, and render; objects out of scope are 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -37,9 +36,9 @@ def workbench(request):
     late_only = request.GET.get("show") == "late"
     counts = selectors.workbench_counts(request.user, today=today)
     rows = selectors.assignments_for_workbench(request.user, today=today, late_only=late_only)
-    paginator = Paginator(rows, per_page=50)
-    paginator.count = counts["late"] if late_only else counts["total"]  # counted once above
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(
+        request, rows, per_page=50, count=counts["late"] if late_only else counts["total"]
+    )
     selectors.attach_current_reports(page.object_list)
     for assignment in page:
         assignment.badge = status_badge(assignment.status)
