@@ -162,6 +162,8 @@ def _register_routers():
     from ganchao.audit.api import router as audit_router
     from ganchao.decisions.api import router as decisions_router
     from ganchao.enforcement.api import router as enforcement_router
+    from ganchao.enterprises.api import router as enterprises_router
+    from ganchao.fiscal.api import router as fiscal_router
     from ganchao.goals import api_writes as _goal_writes  # noqa: F401 (joins goals_router)
     from ganchao.goals.api import router as goals_router
     from ganchao.goals.review_api import router as review_router
@@ -171,6 +173,8 @@ def _register_routers():
     from ganchao.orgs import api_writes as _org_writes  # noqa: F401 (joins orgs_router)
     from ganchao.orgs.api import router as orgs_router
     from ganchao.portal.api import router as portal_router
+    from ganchao.problems.api import router as problems_router
+    from ganchao.projects.api import router as projects_router
     from ganchao.supervision.alert_api import router as alerts_router
     from ganchao.supervision.matter_api import router as matters_router
     from ganchao.supervision.scorecard_api import router as scorecards_router
@@ -195,6 +199,10 @@ def _register_routers():
     api.add_router("/", assessment_router)
     api.add_router("/", decisions_router)
     api.add_router("/enforcement", enforcement_router)
+    api.add_router("/", problems_router)
+    api.add_router("/", enterprises_router)
+    api.add_router("/", projects_router)
+    api.add_router("/", fiscal_router)
     # The public portal: no sign-in, hence no token and no CSRF (anonymous writes are
     # rate-limited per address and held for moderation instead).
     api.add_router("/public", portal_router, auth=None)

@@ -144,6 +144,12 @@ NAV = [
         ],
     ),
     NavEntry(
+        _("沉到一线"),
+        # 问题台账, 服务企业, 重点项目, 量力而行 (DESIGN.md 3.14); a section without entries is
+        # not shown.
+        children=[],
+    ),
+    NavEntry(
         _("依法干"),
         children=[
             NavEntry(_("决策事项目录"), "decisions:catalogue_list", law_staff),
@@ -211,7 +217,7 @@ NAV = [
 
 def build_nav(scope, current_path: str) -> list[dict]:
     def entry(item: NavEntry) -> dict | None:
-        if item.children:
+        if item.children or not item.url_name:
             children = [c for c in (entry(child) for child in item.children) if c]
             return {"label": item.label, "children": children} if children else None
         if not item.visible(scope):

@@ -1,0 +1,5 @@
+"""Pages of 服务企业 under /enterprises/."""
+
+app_name = "enterprises"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Pages of 问题台账 under /problems/."""
+
+app_name = "problems"
+
+urlpatterns = []

@@ -1,0 +1,5 @@
+"""Pages of 重点项目 under /projects/."""
+
+app_name = "projects"
+
+urlpatterns = []
