@@ -22,6 +22,8 @@ STORED_FILES = [
     ("执法决定书", "enforcement", "CaseDecision", "document", "document_sha256"),
     ("执法决定书模板", "enforcement", "DocumentTemplate", "file", "sha256"),
     ("督办反馈附件", "supervision", "MatterFeedback", "attachment", "attachment_sha256"),
+    ("问题照片", "problems", "ProblemPhoto", "file", "sha256"),
+    ("问题照片缩略图", "problems", "ProblemPhoto", "thumbnail", "thumbnail_sha256"),
 ]
 
 
