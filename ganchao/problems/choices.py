@@ -55,6 +55,9 @@ TRANSITIONS: dict[str, set[str]] = {
     State.VERIFYING: {State.CLOSED, State.RECTIFYING},
     State.CLOSED: {State.REOPENED},
 }
+# The plan is entered on a problem not yet being rectified; a rejected verification goes back
+# to rectifying with the plan it had.
+PLANNABLE_STATES = frozenset({State.OPEN, State.REOPENED})
 UNCLOSED_STATES = frozenset({State.OPEN, State.REOPENED, State.RECTIFYING, State.VERIFYING})
 
 
