@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
-from ganchao.common import workdays
+from ganchao.common import filestore, workdays
 from ganchao.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
@@ -735,3 +736,30 @@ def finding_to_problem(
             changes={"finding": {"before": None, "after": finding.pk}},
         )
     return problem
+
+
+# ---- reading a photo back --------------------------------------------------------------------
+
+register("problem.photo_open", gettext_lazy("调阅问题照片"))
+
+
+def problem_photo_open(*, actor, photo, thumb: bool = False):
+    """The photo (or its thumbnail) open for reading after re-hashing it; a changed or missing
+    file is refused (409) and the refusal recorded."""
+    name = photo.thumbnail.name if thumb else photo.file.name
+    digest = photo.thumbnail_sha256 if thumb else photo.sha256
+    if not filestore.verify(name, digest):
+        with transaction.atomic():
+            audit_record(
+                actor=actor,
+                action="problem.photo_open",
+                target=_target(photo.problem),
+                changes={"photo": {"before": photo.original_name, "after": None}},
+                reason=_("照片校验值不符或文件缺失"),
+                success=False,
+            )
+        raise Conflict(
+            _("照片“%(name)s”的校验值与上传时不符或文件缺失，已拒绝调阅并记录")
+            % {"name": photo.original_name}
+        )
+    return default_storage.open(name, "rb")
