@@ -147,7 +147,11 @@ NAV = [
         _("沉到一线"),
         # 问题台账, 服务企业, 重点项目, 量力而行 (DESIGN.md 3.14); a section without entries is
         # not shown.
-        children=[],
+        children=[
+            NavEntry(_("问题台账"), "problems:ledger", staff),
+            NavEntry(_("新建问题"), "problems:new", staff),
+            NavEntry(_("问题台账导入导出"), "problems:sheet", office),
+        ],
     ),
     NavEntry(
         _("依法干"),
