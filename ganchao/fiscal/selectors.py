@@ -14,7 +14,8 @@ from ganchao.fiscal.models import Capacity, Commitment
 from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import scope_of
 
-ZERO = Decimal("0")
+ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
 
@@ -148,7 +149,12 @@ def overview(actor, year: int, *, unit_id: int | None = None) -> list[OverviewRo
             "future",
         )
     )
-    return [OverviewRow(*row) for row in rows]
+    return [OverviewRow(pk, code, name, *map(_cents, sums)) for pk, code, name, *sums in rows]
+
+
+def _cents(value) -> Decimal | None:
+    """SQLite hands sums back without their scale (100, not 100.00)."""
+    return None if value is None else Decimal(value).quantize(CENT)
 
 
 def overview_totals(rows: list[OverviewRow]) -> dict:
