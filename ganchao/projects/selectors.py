@@ -25,6 +25,7 @@ from ganchao.projects.models import KeyProject
 from ganchao.projects.rules import DEFAULT_RATIO, Dated, Month, Verdict, judge
 
 NOT_FOUND = "内容不存在或不在您的查看范围内"
+LIGHTS = {Health.ON_TRACK: "green", Health.LAGGING: "yellow", Health.BLOCKED: "red"}
 MILESTONE_KINDS = (MilestoneKind.START, MilestoneKind.COMPLETION, MilestoneKind.PRODUCTION)
 
 
@@ -117,6 +118,10 @@ class ProjectRow:
     @property
     def health_label(self) -> str:
         return Health(self.verdict.health).label
+
+    @property
+    def light(self) -> str:
+        return LIGHTS[self.verdict.health]
 
     @property
     def actual_percent(self) -> int:

@@ -71,7 +71,7 @@ def _money(raw, field: str, label: str, *, required: bool = True) -> Decimal | N
         raise ValidationFailed.on(field, _("%(label)s不能为负数") % {"label": label})
     if value is not None and value != value.quantize(Decimal("0.01")):
         raise ValidationFailed.on(field, _("%(label)s最多保留两位小数") % {"label": label})
-    return value
+    return value if value is None else value.quantize(Decimal("0.01"))
 
 
 def _choice(value, choices, field: str, label: str) -> str:

@@ -1,0 +1,260 @@
+"""Pages of 重点项目: the board (per leader, with health and why), the project page with its
+steps, investment and milestones, the forms that write through the services, and 挂图作战."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
+from ganchao.common.forms import apply_error
+from ganchao.common.views import query_int, require_staff, scoped
+from ganchao.projects import selectors, services
+from ganchao.projects.choices import Health, StepKind
+from ganchao.projects.forms import (
+    InvestmentForm,
+    MilestoneForm,
+    ProjectCreateForm,
+    ProjectFactsForm,
+    StepForm,
+)
+from ganchao.projects.permissions import is_office, may_record
+
+ERRORS = (ValidationFailed, Conflict)
+API = "ganchao.projects.services"
+API_TWINS = {
+    "projects:new": ("POST", "/api/v1/projects", f"{API}.project_create"),
+    "projects:edit": ("PATCH", "/api/v1/projects/{project_id}", f"{API}.project_update"),
+    "projects:step": ("POST", "/api/v1/projects/{project_id}/steps/{kind}", f"{API}.step_record"),
+    "projects:investment": (
+        "POST",
+        "/api/v1/projects/{project_id}/investment",
+        f"{API}.investment_record",
+    ),
+    "projects:milestone": (
+        "POST",
+        "/api/v1/projects/{project_id}/milestones/{kind}/complete",
+        f"{API}.milestone_complete",
+    ),
+}
+
+
+def _detail_url(project) -> str:
+    return reverse("projects:detail", args=[project.pk])
+
+
+@login_required
+@require_staff
+def board(request):
+    leader_id = query_int(request.GET.get("leader"))
+    health = request.GET.get("health", "")
+    health = health if health in Health.values else ""
+    rows = selectors.project_rows(request.user)
+    counts = selectors.health_counts(rows)
+    leaders = {r.project.leader_id: r.project.leader for r in rows}
+    shown = [
+        r
+        for r in rows
+        if (not leader_id or r.project.leader_id == leader_id)
+        and (not health or r.health == health)
+    ]
+    return render(
+        request,
+        "projects/board.html",
+        {
+            "groups": selectors.group_by_leader(shown),
+            "counts": counts,
+            "total": len(rows),
+            "leaders": list(leaders.values()),
+            "picked_leader": leader_id,
+            "picked_health": health,
+            "healths": Health.choices,
+            "may_create": is_office(request.user),
+        },
+    )
+
+
+@login_required
+@require_staff
+@scoped
+def detail(request, pk: int):
+    row = selectors.project_row(request.user, pk)
+    return render(request, "projects/detail.html", _detail_context(request, row))
+
+
+def _detail_context(request, row, **forms) -> dict:
+    project = row.project
+    recorder = may_record(request.user, project)
+    return {
+        "row": row,
+        "project": project,
+        "may_edit": is_office(request.user),
+        "may_record": recorder,
+        "may_plan": is_office(request.user),
+        "step_form": forms.get("step_form") or StepForm(),
+        "investment_form": forms.get("investment_form")
+        or InvestmentForm(initial={"month": f"{timezone.localdate():%Y-%m}"}),
+        "milestone_form": forms.get("milestone_form") or MilestoneForm(),
+        "may_report": recorder and not is_office(request.user),
+        "chart": selectors.investment_by_month([row], project.item.plan.year),
+    }
+
+
+@login_required
+@require_staff
+@scoped
+def new(request):
+    if not is_office(request.user):
+        raise Forbidden(_("只有督查室可以新增重点项目"))
+    form = ProjectCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(actor=request.user, **form.service_values())
+        except ERRORS as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("已新增重点项目，并纳入目标体系"))
+            return redirect(_detail_url(project))
+    return render(request, "projects/form.html", {"form": form, "title": _("新增重点项目")})
+
+
+@login_required
+@require_staff
+@scoped
+def edit(request, pk: int):
+    row = selectors.project_row(request.user, pk)
+    project = row.project
+    if not is_office(request.user):
+        raise Forbidden(_("只有督查室可以修改重点项目"))
+    initial = {
+        "name": project.item.name,
+        "leader": project.leader,
+        "town": project.town,
+        "location": project.location,
+        "category": project.category,
+        "funding_source": project.funding_source,
+        "total_investment": project.total_investment,
+        "annual_plan": project.annual_plan,
+        "content": project.content,
+    }
+    form = ProjectFactsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(
+                actor=request.user,
+                project=project,
+                expected_version=query_int(request.POST.get("expected_version")),
+                **form.cleaned_data,
+            )
+        except ERRORS as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect(_detail_url(project))
+    return render(
+        request,
+        "projects/form.html",
+        {"form": form, "title": _("修改重点项目"), "project": project},
+    )
+
+
+def _post_back(request, row, name, form, write) -> object:
+    if form.is_valid():
+        try:
+            write(form.cleaned_data)
+        except ERRORS as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("已登记"))
+            return redirect(_detail_url(row.project))
+    context = _detail_context(request, row, **{name: form})
+    return render(request, "projects/detail.html", context, status=422)
+
+
+@login_required
+@require_staff
+@scoped
+@require_POST
+def step(request, pk: int):
+    row = selectors.project_row(request.user, pk)
+
+    def write(data):
+        versions = {s.kind: s.version for s in row.steps}
+        services.step_record(
+            actor=request.user,
+            project=row.project,
+            kind=data["kind"],
+            expected_version=data["expected_version"] or versions.get(data["kind"]),
+            state=data["state"],
+            planned_on=data["planned_on"],
+            done_on=data["done_on"],
+            document_number=data["document_number"],
+        )
+
+    return _post_back(request, row, "step_form", StepForm(request.POST), write)
+
+
+@login_required
+@require_staff
+@scoped
+@require_POST
+def investment(request, pk: int):
+    row = selectors.project_row(request.user, pk)
+
+    def write(data):
+        services.investment_record(
+            actor=request.user,
+            project=row.project,
+            month=data["month"],
+            planned=data["planned"],
+            actual=data["actual"],
+        )
+
+    return _post_back(request, row, "investment_form", InvestmentForm(request.POST), write)
+
+
+@login_required
+@require_staff
+@scoped
+@require_POST
+def milestone(request, pk: int):
+    row = selectors.project_row(request.user, pk)
+
+    def write(data):
+        services.milestone_complete(
+            actor=request.user,
+            project=row.project,
+            kind=data["kind"],
+            completed_on=data["completed_on"],
+        )
+
+    return _post_back(request, row, "milestone_form", MilestoneForm(request.POST), write)
+
+
+@login_required
+@require_staff
+def gantt(request):
+    leader_id = query_int(request.GET.get("leader"))
+    rows = selectors.project_rows(request.user)
+    leaders = list({r.project.leader_id: r.project.leader for r in rows}.values())
+    if leader_id:
+        rows = [r for r in rows if r.project.leader_id == leader_id]
+    year = rows[0].project.item.plan.year if rows else timezone.localdate().year
+    data = selectors.gantt_data(rows, year=year, project_url=_detail_url)
+    return render(
+        request,
+        "projects/gantt.html",
+        {
+            "chart": data,
+            "chart_height": 90 + 34 * len(rows),
+            "rows": rows,
+            "groups": selectors.group_by_leader(rows),
+            "leaders": leaders,
+            "picked_leader": leader_id,
+            "year": year,
+            "step_kinds": StepKind.choices,
+        },
+    )
