@@ -32,7 +32,10 @@ class FiscalCapacityOut(Schema):
 
 
 class FiscalCapacityIn(Schema):
-    unit_id: int
+    """The unit by its id or by its code (单位编码)."""
+
+    unit_id: int | None = None
+    unit_code: str = ""
     year: int
     amount: Decimal
     basis: str = ""
@@ -154,11 +157,14 @@ def overview_out(row: sel.OverviewRow) -> dict:
     }
 
 
-def _unit(actor, unit_id: int):
+def _unit(actor, unit_id: int | None, unit_code: str = ""):
+    if unit_id is None and not unit_code:
+        raise ValidationFailed.on("unit_id", _("单位：请填写 unit_id 或 unit_code"))
     try:
-        return sel.unit_get(actor, unit_id)
+        return sel.unit_get(actor, unit_id, code=unit_code)
     except NotFound as exc:
-        raise ValidationFailed.on("unit_id", _("单位不存在或不在您的查看范围内")) from exc
+        field = "unit_id" if unit_id is not None else "unit_code"
+        raise ValidationFailed.on(field, _("单位不存在或不在您的查看范围内")) from exc
 
 
 @router.get(
@@ -177,7 +183,7 @@ def fiscal_capacities(request, year: int | None = None, unit: int | None = None)
     summary="核定某单位某年度的可用财力（万元）；修改已有数额须提供 expected_version",
 )
 def fiscal_capacity_set(request, payload: FiscalCapacityIn):
-    unit = _unit(request.user, payload.unit_id)
+    unit = _unit(request.user, payload.unit_id, payload.unit_code)
     existing = sel.capacity_of(request.user, unit, payload.year)
     version = None
     if existing is not None:

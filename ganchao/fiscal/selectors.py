@@ -71,8 +71,9 @@ def approvals_queue(actor):
     return commitments(actor, state=CommitmentState.PENDING).order_by("created_at", "pk")
 
 
-def unit_get(actor, pk) -> Unit:
-    unit = Unit.objects.filter(scope_of(actor).units_q(), pk=pk).first()
+def unit_get(actor, pk: int | None, *, code: str = "") -> Unit:
+    units = Unit.objects.filter(scope_of(actor).units_q(), active=True)
+    unit = (units.filter(pk=pk) if pk is not None else units.filter(code=code)).first()
     if unit is None:
         raise NotFound(_("单位不存在或不在您的查看范围内"))
     return unit

@@ -204,6 +204,12 @@ def _world(name: str):
     if name == "enforcement":
         city = EnforcementCity()
         return SimpleNamespace(city=city, case=city.open_case(filed_on=timezone.localdate()))
+    if name == "fiscal":
+        from ganchao.fiscal.services import capacity_set
+
+        city = City()
+        capacity = capacity_set(actor=city.office, unit=city.town_a, year=2026, amount="100")
+        return SimpleNamespace(city=city, capacity=capacity, unit=city.town_a)
     return Objects(City())
 
 
@@ -240,6 +246,7 @@ CASES = {
     ("patch", "/api/v1/decisions/{decision_id}"): Case("drc_liaison", "decision", {"decision_id": "decision"}, {"technical": True}, world="decisions"),
     ("patch", "/api/v1/enforcement/cases/{case_id}"): Case("officer_user_a", "case", {"case_id": "case"}, {"proposed_summary": "拟罚款"}, world="enforcement"),
     ("patch", "/api/v1/legal-advisers/{adviser_id}"): Case("office", "adviser", {"adviser_id": "adviser"}, {"phone": "0571-88888888"}),
+    ("put", "/api/v1/fiscal/capacities"): Case("office", "capacity", {}, {"unit_code": "C101", "year": 2026, "amount": "200"}, world="fiscal"),
 }  # fmt: skip
 
 SCHEMA = api.get_openapi_schema()
