@@ -25,7 +25,7 @@ PLACE_TYPES = {
 API_TWINS = {
     "problems:from_finding": (
         "POST",
-        "/api/v1/problems/from-finding",
+        "/api/v1/visit-findings/{finding_id}/problem",
         "ganchao.problems.services.finding_to_problem",
     ),
 }
