@@ -165,6 +165,7 @@ class SettingsOut(Schema):
     deadline_general_days: int
     deadline_serious_days: int
     deadline_severe_days: int
+    escalate_after_working_days: int
 
 
 class SettingsIn(Schema):
@@ -172,6 +173,7 @@ class SettingsIn(Schema):
     deadline_general_days: int | None = None
     deadline_serious_days: int | None = None
     deadline_severe_days: int | None = None
+    escalate_after_working_days: int | None = None
 
 
 class AgeCountOut(Schema):

@@ -15,6 +15,7 @@ from ganchao.problems.choices import (
     Source,
     State,
 )
+from ganchao.supervision.choices import Level
 
 
 class ProblemSettings(models.Model):
@@ -25,6 +26,11 @@ class ProblemSettings(models.Model):
     deadline_general_days = models.PositiveIntegerField(_("一般问题整改时限（工作日）"), default=20)
     deadline_serious_days = models.PositiveIntegerField(_("较重问题整改时限（工作日）"), default=10)
     deadline_severe_days = models.PositiveIntegerField(_("严重问题整改时限（工作日）"), default=5)
+    # an overdue problem is urged (催办) the day after its deadline and supervised (督办) by the
+    # leader in charge once it has been overdue this many working days
+    escalate_after_working_days = models.PositiveIntegerField(
+        _("逾期后报分管领导督办（工作日）"), default=5
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -210,3 +216,33 @@ class ProblemPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ProblemAlert(models.Model):
+    """An overdue problem on the escalation ladder (DESIGN.md 3.9 levels, as enforcement's clock
+    alerts): 催办 to the owner unit the day after the deadline, 督办 to the owner unit's leader in
+    charge after the configured working days. One row per cause (problem, deadline, level), so a
+    second tick adds nothing and a new deadline is a new cause."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.PROTECT, related_name="alerts")
+    due = models.DateField(_("整改时限"))
+    level = models.PositiveSmallIntegerField(_("级别"), choices=Level.choices)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    leader = models.ForeignKey(
+        "orgs.Leader", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    message = models.TextField(_("内容"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["problem", "due", "level"], name="problem_alert_cause_unique"
+            )
+        ]
+        verbose_name = _("问题逾期催督办")
+
+    def __str__(self) -> str:
+        return f"{self.problem_id} {self.due} {self.level}"

@@ -117,6 +117,7 @@ SETTING_LIMITS = {
     "deadline_general_days": (1, 250, gettext_lazy("一般问题整改时限（工作日）")),
     "deadline_serious_days": (1, 250, gettext_lazy("较重问题整改时限（工作日）")),
     "deadline_severe_days": (1, 250, gettext_lazy("严重问题整改时限（工作日）")),
+    "escalate_after_working_days": (1, 250, gettext_lazy("逾期后报分管领导督办（工作日）")),
 }
 
 

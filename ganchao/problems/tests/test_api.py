@@ -273,3 +273,9 @@ def test_the_detail_runs_a_fixed_number_of_queries(pcity, django_assert_max_num_
     with django_assert_max_num_queries(16):
         answer = api.get(f"/problems/{problem.pk}")
     assert len(answer.json()["photos"]) == size + 1
+
+
+def test_a_problems_audit_history_is_read_within_scope_only(pcity, login):
+    problem = registered(pcity)
+    assert login(pcity.liaison_a).get(f"/audit/history/problem/{problem.pk}/").status_code == 200
+    assert login(pcity.liaison_b).get(f"/audit/history/problem/{problem.pk}/").status_code == 404
