@@ -317,7 +317,10 @@ def step_record(
     step = ApprovalStep.objects.select_for_update().get(project=project, kind=kind)
     check_version(step, expected_version, _("前期手续"))
     state = _choice(state, StepState, "state", _("办理状态"))
-    planned_on = _date(planned_on, "planned_on", _("计划办结日期"), required=False)
+    # a planned date left out stays as it was
+    planned_on = (
+        _date(planned_on, "planned_on", _("计划办结日期"), required=False) or step.planned_on
+    )
     done_on = _date(done_on, "done_on", _("实际办结日期"), required=False)
     number = (document_number or "").strip()[:100]
     if state == StepState.DONE:
