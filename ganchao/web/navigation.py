@@ -151,6 +151,8 @@ NAV = [
             NavEntry(_("问题台账"), "problems:ledger", staff),
             NavEntry(_("新建问题"), "problems:new", staff),
             NavEntry(_("问题台账导入导出"), "problems:sheet", office),
+            NavEntry(_("重点项目"), "projects:board", staff),
+            NavEntry(_("挂图作战"), "projects:gantt", staff),
             NavEntry(_("量力而行"), "fiscal:overview", staff),
         ],
     ),
