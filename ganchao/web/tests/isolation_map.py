@@ -57,6 +57,8 @@ UNIT_SCOPED = {
     "enforcement.Hearing": ("case__agency__unit",),
     "enforcement.PublicationTask": ("case__agency__unit",),
     "enforcement.Complaint": ("agency__unit",),
+    "problems.Problem": ("owner_unit", "found_by_unit"),
+    "problems.ProblemPhoto": ("problem__owner_unit", "problem__found_by_unit"),
 }
 
 # City-level rows: no unit below the city owns them. Checked for the administrators only.
@@ -185,6 +187,10 @@ RULES = [
     (r"enforcement/hearings/", "hid|hearing_id", "enforcement.Hearing"),
     (r"publication-tasks/", "pk|task_id", "enforcement.PublicationTask"),
     (r"complaints/", "pk|complaint_id", "enforcement.Complaint"),
+    # problems (问题台账)
+    (r"^/?(api/v1/)?problems/.*photos/", "photo_id", "problems.ProblemPhoto"),
+    (r"^/?(api/v1/)?problems/from-visit/", "visit_pk", "visits.FieldVisit"),
+    (r"^/?(api/v1/)?problems/", "pk|problem_id", "problems.Problem"),
 ]
 
 # Parameters that are ids: Django's <int:…> and any name ending in id or pk (or the short
