@@ -102,9 +102,11 @@ class OverviewRow:
 
     @property
     def remaining(self) -> Decimal | None:
+        """What the unit may still commit without an approval: the capacity less what is
+        committed and what waits for approval (None without a capacity)."""
         if self.capacity is None:
             return None
-        return max(self.capacity - self.committed, ZERO)
+        return max(self.capacity - self.committed - self.pending, ZERO)
 
 
 def _sum(state_q: Q, field: str = "fiscal_commitments__amount"):

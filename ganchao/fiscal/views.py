@@ -2,8 +2,6 @@
 commitments and forms, and the approvals queue. Each action calls the same service as its API
 twin (api_twins.py)."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -98,8 +96,7 @@ def _room(capacity, row) -> str:
     form's script that shows the reason field when it is needed."""
     if capacity is None:
         return ""
-    live = row.committed + row.pending if row else Decimal("0")
-    return plain(max(capacity.amount - live, Decimal("0")))
+    return plain(row.remaining if row else capacity.amount)
 
 
 def _path_year(year: int) -> int:

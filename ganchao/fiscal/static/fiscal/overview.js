@@ -8,7 +8,7 @@
     tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " 万元"; } },
     legend: { top: 0 },
     grid: { left: 10, right: 30, top: 35, bottom: 10, containLabel: true },
-    xAxis: { type: "value", name: "万元" },
+    xAxis: { type: "value" },
     yAxis: { type: "category", inverse: true, data: data.names },
     series: [
       { name: data.labels.capacity, type: "bar", barMaxWidth: 14, itemStyle: { color: "#94a3b8" }, data: data.capacity.map(number) },
