@@ -355,12 +355,14 @@ def problem_create(request, payload: ProblemIn):
     return Reply(201, _fresh(request.user, problem.pk))
 
 
-@router.get("/problems/{problem_id}", response=ProblemOut, summary="问题详情（含处理记录和照片）")
+@router.get(
+    "/problems/{int:problem_id}", response=ProblemOut, summary="问题详情（含处理记录和照片）"
+)
 def problem_detail(request, problem_id: int):
     return _fresh(request.user, problem_id)
 
 
-@router.patch("/problems/{problem_id}", response=ProblemOut, summary="修改问题")
+@router.patch("/problems/{int:problem_id}", response=ProblemOut, summary="修改问题")
 def problem_update(request, problem_id: int, payload: ProblemPatch):
     problem = selectors.problem_get(request.user, problem_id)
     fields = payload.dict(exclude_unset=True)
@@ -373,7 +375,7 @@ def problem_update(request, problem_id: int, payload: ProblemPatch):
     return _fresh(request.user, problem_id)
 
 
-@router.post("/problems/{problem_id}/plan", response=ProblemOut, summary="制定整改措施")
+@router.post("/problems/{int:problem_id}/plan", response=ProblemOut, summary="制定整改措施")
 def problem_plan(request, problem_id: int, payload: PlanIn):
     problem = selectors.problem_get(request.user, problem_id)
     services.problem_plan(
@@ -383,7 +385,7 @@ def problem_plan(request, problem_id: int, payload: PlanIn):
 
 
 @router.post(
-    "/problems/{problem_id}/report",
+    "/problems/{int:problem_id}/report",
     response=ProblemOut,
     summary="报告整改完成（multipart：note、photos，至少一张整改后照片）",
 )
@@ -395,7 +397,7 @@ def problem_report(
     return _fresh(request.user, problem_id)
 
 
-@router.post("/problems/{problem_id}/verify", response=ProblemOut, summary="核验销号或退回整改")
+@router.post("/problems/{int:problem_id}/verify", response=ProblemOut, summary="核验销号或退回整改")
 def problem_verify(request, problem_id: int, payload: VerifyIn):
     problem = selectors.problem_get(request.user, problem_id)
     services.problem_verify(
@@ -405,7 +407,7 @@ def problem_verify(request, problem_id: int, payload: VerifyIn):
 
 
 @router.post(
-    "/problems/{problem_id}/photos",
+    "/problems/{int:problem_id}/photos",
     response={201: list[PhotoOut]},
     summary="上传问题照片（multipart：stage=found|rectified、photos）",
 )
@@ -425,7 +427,7 @@ def problem_photos_add(
 
 
 @router.get(
-    "/problems/{problem_id}/photos/{photo_id}",
+    "/problems/{int:problem_id}/photos/{int:photo_id}",
     response={200: None},
     summary="查看问题照片（?thumb=1 为缩略图；重新校验 SHA-256）",
 )
@@ -444,7 +446,7 @@ def problem_photo(request, problem_id: int, photo_id: int, thumb: bool = False):
 
 
 @router.post(
-    "/visit-findings/{finding_id}/problem",
+    "/visit-findings/{int:finding_id}/problem",
     response={201: ProblemOut},
     summary="调研发现问题转入问题台账（可同时转督办事项）",
 )

@@ -8,16 +8,7 @@ from ganchao.conftest import token_credentials
 from ganchao.problems.models import Problem
 from ganchao.problems.tests.test_sheet import make_problem, new_row, workbook
 
-# ganchao/problems/api.py routes "/problems/{problem_id}" without an int converter, so Django
-# resolves /api/v1/problems/sheet to the problem's own route (405 for POST) before the sheet's
-# router, which is mounted after it. Fixed by "{int:problem_id}" there (slice s1's file); strict,
-# so that these start failing — and this mark must go — as soon as the routes are fixed.
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.xfail(
-        strict=True, reason="/problems/{problem_id} shadows /problems/sheet in problems/api.py"
-    ),
-]
+pytestmark = pytest.mark.django_db
 
 
 def token_client(client, username):
