@@ -3,6 +3,7 @@ ledger (DESIGN.md 3.14, "an unresolved appeal is a problem"), once; the appeal k
 
 from django.utils.translation import gettext as _
 
+from ganchao.common.errors import GanchaoError
 from ganchao.enterprises.choices import OPEN_STATES
 from ganchao.enterprises.models import Appeal
 
@@ -20,15 +21,22 @@ def overdue_appeals(at):
 def escalate_scan(at) -> str:
     from ganchao.enterprises.services import appeal_to_problem
 
-    made = []
+    made, refused = [], []
     for appeal in overdue_appeals(at):
-        problem = appeal_to_problem(
-            actor=None,
-            appeal=appeal,
-            note=_("超过解决时限仍未解决，自动转入问题台账"),
-            system=True,
-        )
+        try:
+            problem = appeal_to_problem(
+                actor=None,
+                appeal=appeal,
+                note=_("超过解决时限仍未解决，自动转入问题台账"),
+                system=True,
+            )
+        except GanchaoError as exc:  # e.g. the owner unit was dissolved: say so, go on
+            refused.append(f"{appeal.number}：{exc.message}")
+            continue
         made.append(problem.number)
-    if not made:
+    if not made and not refused:
         return _("没有超过解决时限的企业诉求")
-    return _("%(n)d件企业诉求超过解决时限，已转入问题台账") % {"n": len(made)}
+    summary = _("%(n)d件企业诉求超过解决时限，已转入问题台账") % {"n": len(made)}
+    if refused:
+        summary += _("；未能转入：%(list)s") % {"list": "；".join(refused)}
+    return summary

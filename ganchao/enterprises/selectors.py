@@ -129,7 +129,8 @@ def appeals_visible(actor):
 
 
 def appeal_get(actor, pk) -> Appeal:
-    appeal = appeals_visible(actor).filter(pk=pk).first() if query_int(pk) else None
+    qs = appeals_visible(actor).select_related("problem")
+    appeal = qs.filter(pk=pk).first() if query_int(pk) else None
     if appeal is None:
         raise NotFound(_("诉求不存在或不在您的范围内"))
     return appeal
