@@ -43,6 +43,7 @@ for _code, _label in {
 
 PROJECT = gettext_lazy("重点项目")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-]{0,39}$")
+MONEY_LIMIT = Decimal("1e13")  # 万元; the columns hold 16 digits with 2 decimals
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 EDITABLE = (
     "leader_id",
@@ -69,6 +70,8 @@ def _money(raw, field: str, label: str, *, required: bool = True) -> Decimal | N
     value = to_decimal(raw, field, label, required=required)
     if value is not None and value < 0:
         raise ValidationFailed.on(field, _("%(label)s不能为负数") % {"label": label})
+    if value is not None and value >= MONEY_LIMIT:
+        raise ValidationFailed.on(field, _("%(label)s超出可登记的范围") % {"label": label})
     if value is not None and value != value.quantize(Decimal("0.01")):
         raise ValidationFailed.on(field, _("%(label)s最多保留两位小数") % {"label": label})
     return value if value is None else value.quantize(Decimal("0.01"))

@@ -58,6 +58,7 @@ def test_a_second_project_takes_the_next_code(city, tree):
         ({"category": "mine"}, "category"),
         ({"funding_source": ""}, "funding_source"),
         ({"total_investment": "-1"}, "total_investment"),
+        ({"total_investment": "99999999999999"}, "total_investment"),
         ({"completion_planned": dt.date(2026, 2, 1)}, "completion_planned"),
         ({"code": "XM 01"}, "code"),
     ],

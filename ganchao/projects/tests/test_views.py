@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from ganchao.goals.tests.factories import make_plan
 from ganchao.problems.tests.factories import ProblemFactory
+from ganchao.projects import selectors
 from ganchao.projects.models import ApprovalStep, KeyProject, MonthlyInvestment
 from ganchao.projects.tests.factories import make_project, month_plan
 
@@ -156,3 +157,6 @@ def test_page_query_counts_do_not_grow(city, tree, login, size, django_assert_ma
         assert client.get(reverse("projects:gantt")).status_code == 200
     with django_assert_max_num_queries(13):
         assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200
+    with django_assert_max_num_queries(6):  # the cockpit's list
+        rows, count = selectors.lagging_rows(city.office)
+    assert count == size and len(rows) == min(size, 8)
