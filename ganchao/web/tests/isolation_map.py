@@ -59,6 +59,7 @@ UNIT_SCOPED = {
     "enforcement.Complaint": ("agency__unit",),
     "problems.Problem": ("owner_unit", "found_by_unit"),
     "problems.ProblemPhoto": ("problem__owner_unit", "problem__found_by_unit"),
+    "projects.KeyProject": ("lead_unit",),
 }
 
 # City-level rows: no unit below the city owns them. Checked for the administrators only.
@@ -191,6 +192,8 @@ RULES = [
     (r"^/?(api/v1/)?problems/.*photos/", "photo_id", "problems.ProblemPhoto"),
     (r"^/?(api/v1/)?problems/from-visit/", "visit_pk", "visits.FieldVisit"),
     (r"^/?(api/v1/)?problems/", "pk|problem_id", "problems.Problem"),
+    # projects (重点项目)
+    (r"^/?(api/v1/)?projects/", "pk|project_id", "projects.KeyProject"),
 ]
 
 # Parameters that are ids: Django's <int:…> and any name ending in id or pk (or the short
