@@ -722,6 +722,9 @@ def finding_to_problem(
             finding=finding,
             place_unit=visit.unit if visit.unit.type in ("village", "community") else None,
         )
+        if problem.finding_id is None:  # a recurrence reopened an earlier problem
+            problem.finding = finding
+            problem.save(update_fields=["finding"])
         if also_matter:
             visit_services.finding_to_matter(
                 actor=actor, finding_id=finding.pk, unit=problem.owner_unit, **matter_fields
