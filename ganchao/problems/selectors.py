@@ -1,6 +1,7 @@
-"""Reads of the problem ledger, scoped to the actor: the office and leaders see the problems of
-their area, a unit's users the problems their units own or found, and anyone the problems they
-found themselves. Outside that scope a problem does not exist (404)."""
+"""Reads of the problem ledger, scoped to the actor: the office sees every problem, a leader the
+problems owned or found by the units of their area, a unit's users the problems their units own
+or found, and anyone the problems they found themselves. Outside that scope a problem does not
+exist (404)."""
 
 from __future__ import annotations
 
@@ -34,9 +35,7 @@ def problems_visible(actor) -> QuerySet[Problem]:
     if scope.reads_all:
         return Problem.objects.all()
     return Problem.objects.filter(
-        scope.unit_in_q("owner_unit")
-        | scope.unit_in_q("found_by_unit", write=True)
-        | Q(found_by=actor)
+        scope.unit_in_q("owner_unit") | scope.unit_in_q("found_by_unit") | Q(found_by=actor)
     )
 
 
