@@ -60,6 +60,9 @@ UNIT_SCOPED = {
     "problems.Problem": ("owner_unit", "found_by_unit"),
     "problems.ProblemPhoto": ("problem__owner_unit", "problem__found_by_unit"),
     "projects.KeyProject": ("lead_unit",),
+    "enterprises.Enterprise": ("town",),
+    "enterprises.Commissioner": ("enterprise__town",),
+    "enterprises.Appeal": ("owner_unit", "enterprise__town"),
 }
 
 # City-level rows: no unit below the city owns them. Checked for the administrators only.
@@ -144,6 +147,10 @@ RULES = [
     (r"goals/reports/|/api/v1/reports/", "pk|report_id", "goals.ProgressReport"),
     (r"goals/evidence/|/api/v1/evidence/", "pk|evidence_id", "goals.Evidence"),
     (r"adjustments/", "pk|adjustment_id", "goals.TargetAdjustment"),
+    # enterprises (服务企业): before assessment, whose "appeals/" rule would match them
+    (r"^/?enterprises/appeals/|^/api/v1/appeals/", "pk|appeal_id", "enterprises.Appeal"),
+    (r"enterprises/.*commissioners/", "assignment|assignment_id", "enterprises.Commissioner"),
+    (r"^/?(api/v1/)?enterprises/", "pk|enterprise_id", "enterprises.Enterprise"),
     # assessment
     (r"revisions/", "revision", REVISION_NUMBER),
     (r"inputs/items/|/periods/\{period\}/items/", "item_id", "assessment.ScoreItem"),
