@@ -210,6 +210,20 @@ def _world(name: str):
         city = City()
         capacity = capacity_set(actor=city.office, unit=city.town_a, year=2026, amount="100")
         return SimpleNamespace(city=city, capacity=capacity, unit=city.town_a)
+    if name == "projects":
+        from ganchao.projects.services import investment_record
+        from ganchao.projects.tests.factories import make_project
+
+        city = City()
+        project = make_project(city, make_plan(city).plan)
+        month = investment_record(actor=city.office, project=project, month="2026-03", planned="1")
+        return SimpleNamespace(
+            city=city,
+            project=project,
+            step=project.steps.get(kind="approval"),
+            kind=SimpleNamespace(pk="approval"),
+            month=month,
+        )
     return Objects(City())
 
 
@@ -246,6 +260,9 @@ CASES = {
     ("patch", "/api/v1/decisions/{decision_id}"): Case("drc_liaison", "decision", {"decision_id": "decision"}, {"technical": True}, world="decisions"),
     ("patch", "/api/v1/enforcement/cases/{case_id}"): Case("officer_user_a", "case", {"case_id": "case"}, {"proposed_summary": "拟罚款"}, world="enforcement"),
     ("patch", "/api/v1/legal-advisers/{adviser_id}"): Case("office", "adviser", {"adviser_id": "adviser"}, {"phone": "0571-88888888"}),
+    ("patch", "/api/v1/projects/{project_id}"): Case("office", "project", {"project_id": "project"}, {"location": "东区"}, world="projects"),
+    ("post", "/api/v1/projects/{project_id}/steps/{kind}"): Case("liaison_a", "step", {"project_id": "project", "kind": "kind"}, {"state": "in_progress"}, world="projects"),
+    ("post", "/api/v1/projects/{project_id}/investment"): Case("liaison_a", "month", {"project_id": "project"}, {"month": "2026-03", "actual": "1"}, world="projects"),
     ("put", "/api/v1/fiscal/capacities"): Case("office", "capacity", {}, {"unit_code": "C101", "year": 2026, "amount": "200"}, world="fiscal"),
 }  # fmt: skip
 
