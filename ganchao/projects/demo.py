@@ -1,0 +1,133 @@
+"""Demo key projects (issue 14: "30 key projects"), written through the services so that each is
+a goal task with its milestones, lead assignment, steps and monthly investment, audited like a
+user's. The demo loader calls `seed_key_projects` after the plans are written."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.db import transaction
+
+from ganchao.goals import services as goal_services
+from ganchao.goals.choices import ItemType
+from ganchao.goals.models import Item
+from ganchao.orgs.choices import UnitType
+from ganchao.orgs.models import Leader, Unit
+from ganchao.projects import services
+from ganchao.projects.choices import Category, FundingSource, StepKind
+from ganchao.projects.models import KeyProject
+
+GOAL_NAME = "重点项目建设"
+KINDS = [
+    "新能源电池生产线",
+    "综合管廊",
+    "物流园",
+    "污水处理厂提标改造",
+    "科创孵化园",
+    "智能制造产业园",
+    "城市更新片区",
+    "农产品冷链中心",
+    "学校扩建",
+    "人民医院新院区",
+]
+PLACES = ["城东", "城南", "高新区", "滨江", "北部新城", "西湖", "东山"]
+
+
+def _goal(plan, actor) -> Item:
+    goal = Item.objects.filter(plan=plan, type=ItemType.GOAL, name=GOAL_NAME).first()
+    if goal is not None:
+        return goal
+    tops = Item.objects.filter(plan=plan, parent__isnull=True).values_list("code", flat=True)
+    code = str(max((int(c) for c in tops), default=0) + 1)
+    return goal_services.item_create(
+        actor=actor, plan=plan, code=code, type=ItemType.GOAL, name=GOAL_NAME, category="重点项目"
+    )
+
+
+def _month_actuals(rng, months_over: int, plan_per_month: Decimal, pace: float) -> list:
+    return [
+        (plan_per_month * Decimal(str(round(pace * rng.uniform(0.85, 1.15), 2)))).quantize(
+            Decimal("0.01")
+        )
+        for _ in range(months_over)
+    ]
+
+
+@transaction.atomic
+def seed_key_projects(*, plan, actor, as_of: dt.date, count: int = 30, seed: int = 1) -> list:
+    """`count` projects of `plan`, led by its towns and departments, shared among the active
+    leaders; about a third lag on investment or steps. Returns the projects written."""
+    rng = random.Random(seed)
+    goal = _goal(plan, actor)
+    leaders = list(Leader.objects.filter(active=True).order_by("sort_order", "pk"))
+    units = list(
+        Unit.objects.filter(
+            type__in=(UnitType.TOWN, UnitType.STREET, UnitType.PARK, UnitType.DEPARTMENT),
+            active=True,
+        ).order_by("path")
+    )
+    towns = [u for u in units if u.type != UnitType.DEPARTMENT] or units
+    year = plan.year
+    made = []
+    for n in range(count):
+        annual = Decimal(rng.randrange(1200, 60000, 100))
+        start = dt.date(year, rng.randint(1, 9), rng.randint(1, 28))
+        completion = dt.date(year + rng.choice([0, 0, 1, 1, 2]), rng.randint(10, 12), 28)
+        if completion <= start:
+            completion = dt.date(year, 12, 28)
+        town = rng.choice(towns)
+        project = services.project_create(
+            actor=actor,
+            plan=plan,
+            parent_code=goal.code,
+            code=f"XM{year}-{n + 1:03d}",
+            name=f"{rng.choice(PLACES)}{rng.choice(KINDS)}",
+            leader=leaders[n % len(leaders)],
+            lead_unit=rng.choice(units),
+            town=town,
+            location=f"{town.name}{rng.choice(PLACES)}片区",
+            category=rng.choice(Category.values),
+            funding_source=rng.choice(FundingSource.values),
+            total_investment=annual * rng.choice([1, 2, 3, 5]),
+            annual_plan=annual,
+            start_planned=start,
+            completion_planned=completion,
+            production_planned=completion + dt.timedelta(days=90) if n % 3 == 0 else None,
+            steps={
+                StepKind.APPROVAL: start - dt.timedelta(days=60),
+                StepKind.LAND: start - dt.timedelta(days=40),
+                StepKind.EIA: start - dt.timedelta(days=30),
+                StepKind.PERMIT: start - dt.timedelta(days=10),
+            },
+        )
+        _fill(project, actor, rng, as_of, lagging=n % 3 == 1)
+        made.append(project)
+    return made
+
+
+def _fill(project: KeyProject, actor, rng, as_of: dt.date, *, lagging: bool) -> None:
+    year = project.item.plan.year
+    per_month = (project.annual_plan / 12).quantize(Decimal("0.01"))
+    months_over = as_of.month - 1 if as_of.year == year else (12 if as_of.year > year else 0)
+    actuals = _month_actuals(rng, months_over, per_month, 0.6 if lagging else 1.0)
+    for month in range(1, 13):
+        services.investment_record(
+            actor=actor,
+            project=project,
+            month=f"{year}-{month:02d}",
+            planned=per_month,
+            actual=actuals[month - 1] if month <= len(actuals) else None,
+            today=as_of,
+        )
+    for step in project.steps.all():
+        due = step.planned_on
+        if due and due < as_of and not (lagging and step.kind == StepKind.PERMIT):
+            services.step_record(
+                actor=actor,
+                project=project,
+                kind=step.kind,
+                state="done",
+                done_on=due - dt.timedelta(days=rng.randint(0, 10)),
+                document_number=f"赶{step.get_kind_display()}〔{year}〕{rng.randint(1, 99)}号",
+                today=as_of,
+            )
