@@ -95,6 +95,20 @@ def _case_manifest(world, monkeypatch):
     return manifest_csv([row])
 
 
+def _problem_sheet(world, monkeypatch):
+    import datetime as dt
+
+    from ganchao.problems.models import Problem
+    from ganchao.problems.sheet import problem_sheet_export
+
+    Problem.objects.create(
+        number="WT202600001", source="visit", place_type="village", place=CALC, place_key=CALC,
+        category="other", severity="general", description=LINK, owner_unit=world.a,
+        found_on=dt.date(2026, 3, 2), deadline=dt.date(2026, 3, 30), measures="-1",
+    )  # fmt: skip
+    return problem_sheet_export(Problem.objects.all())
+
+
 # Every function that produces an export → (how to run it on `world`, whether the hostile names
 # reach it). A new export is added here, or the code walk below fails.
 EXPORTS = {
@@ -122,6 +136,7 @@ EXPORTS = {
     "decisions.selectors_catalogue:catalogue_sheet": (_catalogue_sheet, True),
     "decisions.views.after:_exceptions_xlsx": (_exceptions_sheet, True),
     "enforcement.archive:manifest_csv": (_case_manifest, True),
+    "problems.sheet:problem_sheet_export": (_problem_sheet, True),
 }
 EXPORT_CALLS = {"workbook_bytes", "csv_text"}
 
