@@ -40,6 +40,11 @@ class Verdict:
     actual_to_date: Decimal = Decimal(0)
     investment_behind: bool = False
     blocking: list = field(default_factory=list)
+    threshold: Decimal = DEFAULT_RATIO  # the share of the plan below which investment lags
+
+    @property
+    def threshold_percent(self) -> str:
+        return f"{self.threshold * 100:.0f}"
 
     @property
     def ratio(self) -> Decimal | None:
@@ -74,4 +79,5 @@ def judge(*, today: dt.date, dated, months, blocking=(), ratio: Decimal = DEFAUL
         actual_to_date=actual,
         investment_behind=behind,
         blocking=list(blocking),
+        threshold=ratio,
     )

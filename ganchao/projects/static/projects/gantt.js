@@ -59,7 +59,7 @@
     legend: { top: 0, data: [text.labelSpan, text.labelMilestone, text.labelStep] },
     grid: { left: 10, right: 24, top: 40, bottom: 24, containLabel: true },
     xAxis: { type: "time", min: day(year + "-01-01"), max: day(year + "-12-31"),
-             axisLabel: { formatter: "{M}月" }, splitLine: { show: true } },
+             axisLabel: { formatter: text.monthFormat }, splitLine: { show: true } },
     yAxis: { type: "category", data: labels, inverse: true,
              axisLabel: { width: 260, overflow: "truncate" }, triggerEvent: true },
     series: [
