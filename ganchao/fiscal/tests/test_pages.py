@@ -151,3 +151,11 @@ def test_pages_run_the_same_queries_at_two_sizes(city, login, url, django_assert
     _grow(city, range(2, 12), 4)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert client.get(path).status_code == 200
+
+
+def test_a_leader_reads_the_units_of_their_areas_only(city, login):
+    fund(city, "100", unit=city.town_b)
+    client = login(city.leader_user)
+    assert client.get(unit_url(city)).status_code == 200
+    assert client.get(unit_url(city, city.town_b)).status_code == 404
+    assert client.get("/fiscal/?year=2026").context["rows"] == []
