@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from ganchao.common.api import LocalDatetime, Page, PageRows, require_version
 from ganchao.common.errors import NotFound, ValidationFailed
-from ganchao.enterprises import clocks, selectors, services
+from ganchao.enterprises import clocks, permissions, selectors, services
 from ganchao.enterprises.choices import Channel
 from ganchao.orgs.models import Unit, User
 
@@ -500,3 +500,43 @@ def scorecard(request, filters: Query[ScoreFilters]):
         raise ValidationFailed.on("by", "by 应为 commissioner 或 unit")
     rows = selectors.scorecard(request.user, by=filters.by, start=filters.start, end=filters.end)
     return [row.__dict__ for row in rows]
+
+
+class SettingsOut(Schema):
+    acknowledge_hours: int
+    plan_days: int
+    resolve_days: int
+    rating_link_days: int
+    version: int
+
+
+class SettingsPatch(Schema):
+    acknowledge_hours: int | None = None
+    plan_days: int | None = None
+    resolve_days: int | None = None
+    rating_link_days: int | None = None
+    expected_version: int | None = None
+
+
+def settings_out(row) -> dict:
+    return {name: getattr(row, name) for name in SettingsOut.model_fields}
+
+
+@router.get("/enterprise-settings", response=SettingsOut, summary="企业服务时限设置")
+def settings_detail(request):
+    if (
+        not permissions.is_office(request.user)
+        and not selectors.enterprises_visible(request.user).exists()
+    ):
+        raise NotFound("不在您的范围内")
+    return settings_out(selectors.settings_row())
+
+
+@router.patch("/enterprise-settings", response=SettingsOut, summary="修改企业服务时限设置")
+def settings_update(request, payload: SettingsPatch):
+    fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    fields.pop("expected_version", None)
+    with transaction.atomic():
+        version = require_version(request, payload.expected_version, selectors.settings_row())
+        row = services.settings_update(actor=request.user, version=version, **fields)
+    return settings_out(row)

@@ -36,5 +36,6 @@ PAGE_API_TWINS = {
         _A + "/{appeal_id}/rating-link",
         _S + "rating_link_issue",
     ),
+    "enterprises:settings": ("PATCH", "/api/v1/enterprise-settings", _S + "settings_update"),
     "enterprises:rate": ("POST", "/api/v1/enterprise-ratings/{token}", _S + "appeal_rate"),
 }

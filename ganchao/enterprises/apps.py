@@ -14,6 +14,6 @@ class Config(AppConfig):
         register_scan(
             "enterprises.escalate",
             escalate_scan,
-            label="企业诉求超期转入问题台账",
+            label="未解决的企业诉求转入问题台账",
             order=SCAN_ORDER,
         )

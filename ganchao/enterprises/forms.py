@@ -83,3 +83,15 @@ class RatingForm(forms.Form):
     comment = forms.CharField(
         label=_("评价意见（选填）"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class SettingsForm(forms.Form):
+    acknowledge_hours = forms.IntegerField(
+        label=_("响应时限（工作小时）"), min_value=1, max_value=40
+    )
+    plan_days = forms.IntegerField(label=_("制定方案时限（工作日）"), min_value=1, max_value=30)
+    resolve_days = forms.IntegerField(label=_("解决时限（工作日）"), min_value=1, max_value=120)
+    rating_link_days = forms.IntegerField(
+        label=_("评价链接有效期（日）"), min_value=1, max_value=365
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", enterprises.enterprise_new, name="new"),
     path("desk/", enterprises.desk, name="desk"),
     path("scorecard/", enterprises.scorecard, name="scorecard"),
+    path("settings/", enterprises.settings_page, name="settings"),
     path("<int:pk>/", enterprises.enterprise_detail, name="detail"),
     path("<int:pk>/commissioners/", enterprises.commissioner_assign, name="commissioner_assign"),
     path(

@@ -152,3 +152,16 @@ def test_list_queries_do_not_grow(ecity, path):
     _fill(ecity, 10, 27)
     large = _count(lambda: api.get(path))
     assert small == large <= 12
+
+
+def test_settings_api(ecity):
+    office = TokenApi(ecity.office)
+    assert office.get("/enterprise-settings").json()["resolve_days"] == 15
+    assert office.call("PATCH", "/enterprise-settings", {"resolve_days": 10}).status_code == 428
+    done = office.call("PATCH", "/enterprise-settings", {"resolve_days": 10, "expected_version": 1})
+    assert done.status_code == 200 and done.json()["resolve_days"] == 10
+    liaison = TokenApi(ecity.liaison_a)
+    denied = liaison.call(
+        "PATCH", "/enterprise-settings", {"resolve_days": 9, "expected_version": 2}
+    )
+    assert denied.status_code == 403

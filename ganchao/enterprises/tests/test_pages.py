@@ -177,3 +177,16 @@ def test_enterprise_and_appeal_pages_do_not_grow(ecity, login):
     services.appeal_acknowledge(actor=ecity.stats_liaison, appeal=appeal)
     large = (_count(client, url), _count(client, appeal_url))
     assert small == large
+
+
+def test_the_office_edits_the_clocks_on_the_settings_page(ecity, login):
+    url = reverse("enterprises:settings")
+    assert login(ecity.liaison_a).get(url).status_code == 404
+    client = login(ecity.office)
+    assert "响应时限（工作小时）" in client.get(url).content.decode()
+    data = {"acknowledge_hours": 4, "plan_days": 5, "resolve_days": 20, "rating_link_days": 30}
+    bad = client.post(url, {**data, "resolve_days": 0, "version": 1})
+    assert bad.status_code == 422
+    assert client.post(url, {**data, "version": 1}).status_code == 302
+    stale = client.post(url, {**data, "version": 1})
+    assert stale.status_code == 422 and "已被他人修改" in stale.content.decode()

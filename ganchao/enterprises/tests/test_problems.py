@@ -27,10 +27,10 @@ def test_an_overdue_appeal_becomes_a_problem_once(ecity):
     services.appeal_acknowledge(actor=ecity.stats_liaison, appeal=on_time)
     services.appeal_plan(actor=ecity.stats_liaison, appeal=on_time, plan="办理")
     services.appeal_resolve(actor=ecity.stats_liaison, appeal=on_time, resolution="已办")
-    assert escalate_scan(local(2026, 11, 23, 17, 0)) == "没有超过解决时限的企业诉求"
+    assert escalate_scan(local(2026, 11, 23, 17, 0)) == "没有未解决的企业诉求需要转入问题台账"
     with transaction.atomic():
         summary = escalate_scan(local(2026, 11, 23, 17, 31))
-    assert summary == "1件企业诉求超过解决时限，已转入问题台账"
+    assert summary == "1件未解决的企业诉求已转入问题台账"
     late = Appeal.objects.get(pk=late.pk)
     problem = late.problem
     assert (problem.source, problem.place_type, problem.place) == (
@@ -39,7 +39,7 @@ def test_an_overdue_appeal_becomes_a_problem_once(ecity):
         "赶超精密机械有限公司",
     )
     assert problem.owner_unit == ecity.stats and late.number in problem.description
-    assert escalate_scan(local(2026, 11, 24, 9, 0)) == "没有超过解决时限的企业诉求"
+    assert escalate_scan(local(2026, 11, 24, 9, 0)) == "没有未解决的企业诉求需要转入问题台账"
     assert Problem.objects.count() == 1
     assert late.events.filter(kind="problem").exists()
 
@@ -56,3 +56,16 @@ def test_someone_else_cannot_raise_it(ecity):
     appeal = ecity.receive()
     with pytest.raises(Forbidden):
         services.appeal_to_problem(actor=ecity.stats_liaison, appeal=appeal)
+
+
+def test_an_appeal_judged_unresolvable_becomes_a_problem(ecity):
+    appeal = ecity.receive()
+    services.appeal_acknowledge(actor=ecity.stats_liaison, appeal=appeal)
+    services.appeal_plan(actor=ecity.stats_liaison, appeal=appeal, plan="研究")
+    services.appeal_resolve(
+        actor=ecity.stats_liaison, appeal=appeal, resolution="超出本级权限", resolved=False
+    )
+    services.appeal_close(actor=ecity.commissioner, appeal=appeal)
+    assert escalate_scan(appeal.received_at) == "1件未解决的企业诉求已转入问题台账"
+    problem = Appeal.objects.get(pk=appeal.pk).problem
+    assert "承办单位报告未能解决" in problem.description

@@ -4,6 +4,7 @@ the scorecard."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,13 @@ from django.views.decorators.http import require_POST
 from ganchao.common.views import paginate, query_int, require_staff, scoped
 from ganchao.enterprises import permissions, selectors, services
 from ganchao.enterprises.choices import Scale, Sector
-from ganchao.enterprises.forms import AppealForm, CommissionerForm, EnterpriseForm, VisitForm
+from ganchao.enterprises.forms import (
+    AppealForm,
+    CommissionerForm,
+    EnterpriseForm,
+    SettingsForm,
+    VisitForm,
+)
 from ganchao.enterprises.views.common import ERRORS, apply_errors, error_text, running_clock
 from ganchao.orgs.choices import UnitType
 from ganchao.orgs.models import Unit
@@ -197,3 +204,31 @@ def scorecard(request):
         "resolved": [float(r.resolved_on_time or 0) for r in rows],
     }
     return render(request, "enterprises/scorecard.html", {"rows": rows, "by": by, "chart": chart})
+
+
+@login_required
+@require_staff
+@scoped
+def settings_page(request):
+    """The office keeps the appeal clocks; new appeals use them, received ones keep theirs."""
+    if not permissions.is_office(request.user):
+        raise Http404
+    row = selectors.settings_row()
+    initial = {name: getattr(row, name) for name in SETTINGS_FIELDS} | {"version": row.version}
+    form = SettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in SETTINGS_FIELDS}
+        try:
+            services.settings_update(
+                actor=request.user, version=form.cleaned_data["version"], **values
+            )
+        except ERRORS as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("时限设置已保存，新受理的诉求按新时限计算。"))
+            return redirect("enterprises:settings")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "enterprises/settings.html", {"form": form}, status=status)
+
+
+SETTINGS_FIELDS = ("acknowledge_hours", "plan_days", "resolve_days", "rating_link_days")
