@@ -336,10 +336,19 @@ def _period_cases(plans, today, cal):
     return period_case, due_case
 
 
-def _workbench_base(actor, today: dt.date):
+def workbench_plans(actor, today: dt.date) -> list:
+    """The issued plans of this and last year holding an assignment the actor reports for (one
+    query): a province holds sixteen cities' plans, and each plan adds two branches to the
+    period expressions every work-list query carries."""
+    own = Assignment.objects.filter(own_assignments_q(actor)).values("item__plan_id")
+    return list(Plan.objects.filter(state=PlanState.ISSUED, year__gte=today.year - 1, pk__in=own))
+
+
+def _workbench_base(actor, today: dt.date, plans=None):
     """The actor's lead and responsible assignments on issued plans of this and last year,
-    annotated with `due_period` and `due_on`; None when no plan is issued."""
-    plans = list(Plan.objects.filter(state=PlanState.ISSUED, year__gte=today.year - 1))
+    annotated with `due_period` and `due_on`; None when no plan is issued. `plans`: those of
+    workbench_plans when the caller has them."""
+    plans = workbench_plans(actor, today) if plans is None else plans
     if not plans:
         return None
     period_case, due_case = _period_cases(plans, today, workdays.current_calendar())
@@ -371,23 +380,25 @@ def _late_q(today: dt.date) -> Q:
 WORKBENCH_ORDER = ("due_on", "item__plan_id", "item__sort_key", "unit__path")
 
 
-def assignments_for_workbench(actor, *, today: dt.date | None = None, late_only: bool = False):
+def assignments_for_workbench(
+    actor, *, today: dt.date | None = None, late_only: bool = False, plans=None
+):
     """The actor's units' lead and responsible assignments on issued plans, each annotated with
     its reporting period (`due_period`) and that period's due date (`due_on`), in the work
     list's order (a total order: an item has one assignment per unit). The current report of
     each row's period is fetched for a page of rows by `attach_current_reports`."""
     today = today or timezone.localdate()
-    rows = _workbench_base(actor, today)
+    rows = _workbench_base(actor, today, plans)
     if rows is None:
         return Assignment.objects.none()
     rows = rows.select_related("item__plan", "unit").order_by(*WORKBENCH_ORDER)
     return rows.filter(_late_q(today)) if late_only else rows
 
 
-def workbench_counts(actor, *, today: dt.date | None = None) -> dict:
+def workbench_counts(actor, *, today: dt.date | None = None, plans=None) -> dict:
     """The number of rows of the work list and of those late (one query)."""
     today = today or timezone.localdate()
-    rows = _workbench_base(actor, today)
+    rows = _workbench_base(actor, today, plans)
     if rows is None:
         return {"total": 0, "late": 0}
     rows = rows.order_by().annotate(is_late=ExpressionWrapper(_late_q(today), BooleanField()))

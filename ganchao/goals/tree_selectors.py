@@ -16,8 +16,10 @@ from django.db.models import (
     ExpressionWrapper,
     OuterRef,
     Q,
+    Subquery,
 )
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from ganchao.common.errors import NotFound
 from ganchao.goals import selectors as goal_selectors
@@ -61,11 +63,23 @@ ITEM_FIELDS = (
 )
 
 
+_BADGES: dict[tuple[str, str | None], dict] = {}
+
+
 def status_badge(status: str) -> dict:
-    """A status as a light and a word (never colour alone); blank = not yet computed."""
-    if not status:
-        return {"status": "", "light": "grey", "label": "暂无状态"}
-    return {"status": status, "light": LIGHT[status], "label": str(Status(status).label)}
+    """A status as a light and a word (never colour alone); blank = not yet computed.
+
+    Each (status, language) is translated once per process: trees and work lists ask for a
+    badge per row."""
+    key = (status, get_language())
+    badge = _BADGES.get(key)
+    if badge is None:
+        if not status:
+            badge = {"status": "", "light": "grey", "label": "暂无状态"}
+        else:
+            badge = {"status": status, "light": LIGHT[status], "label": str(Status(status).label)}
+        _BADGES[key] = badge
+    return dict(badge)
 
 
 def number_text(value, places: int | None = None) -> str:
@@ -351,7 +365,21 @@ def tree_filter_options(*, plan: Plan, rows_all_codes=None) -> dict:
     units = (
         plan_leads(plan).values_list("unit__code", "unit__name").order_by("unit__path").distinct()
     )
-    leaders = Leader.objects.filter(active=True).values_list("id", "name")
+    # The leaders of this plan: named on its items or in charge of a unit under its owner (a
+    # province holds every city's leaders; another city's are no filter for this tree).
+    owner_path = Unit.objects.filter(pk=plan.owner_id).values("path")
+    leaders = (
+        Leader.objects.filter(active=True)
+        .filter(
+            Q(pk__in=Item.leaders.through.objects.filter(item__plan=plan).values("leader_id"))
+            | Q(
+                pk__in=LeaderArea.objects.filter(
+                    unit__path__startswith=Subquery(owner_path[:1])
+                ).values("leader_id")
+            )
+        )
+        .values_list("id", "name")
+    )
     return {
         "categories": categories,
         "units": [{"code": c, "name": n} for c, n in units],

@@ -28,9 +28,13 @@ def item_url(item_id: int) -> str:
 
 
 def add_item_links(rows: list[dict], key: str = "item_id") -> list[dict]:
-    """Give each row the address of its item page."""
+    """Give each row the address of its item page (the URL pattern reversed once, not once per
+    row: a city's tree is 300–400 rows)."""
+    marker = 987654321
+    pattern = item_url(marker)
+    head, _, tail = pattern.partition(str(marker))
     for row in rows:
-        row["url"] = item_url(row[key])
+        row["url"] = f"{head}{row[key]}{tail}"
     return rows
 
 

@@ -34,8 +34,11 @@ from ganchao.orgs.models import Unit
 def workbench(request):
     today = timezone.localdate()
     late_only = request.GET.get("show") == "late"
-    counts = selectors.workbench_counts(request.user, today=today)
-    rows = selectors.assignments_for_workbench(request.user, today=today, late_only=late_only)
+    plans = selectors.workbench_plans(request.user, today)
+    counts = selectors.workbench_counts(request.user, today=today, plans=plans)
+    rows = selectors.assignments_for_workbench(
+        request.user, today=today, late_only=late_only, plans=plans
+    )
     page = paginate(
         request, rows, per_page=50, count=counts["late"] if late_only else counts["total"]
     )
