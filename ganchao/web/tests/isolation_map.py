@@ -63,6 +63,7 @@ UNIT_SCOPED = {
     "enterprises.Enterprise": ("town",),
     "enterprises.Commissioner": ("enterprise__town",),
     "enterprises.Appeal": ("owner_unit", "enterprise__town"),
+    "fiscal.Commitment": ("unit",),
 }
 
 # City-level rows: no unit below the city owns them. Checked for the administrators only.
@@ -111,6 +112,7 @@ AUDITED_OBJECT = NotAnObject("审计历史按对象类型和编号查询，仅�
 IMPORT_JOB = NotAnObject("导入任务编号是随机令牌，只属于发起人，由 import_jobs 的测试覆盖")
 UPLOAD_SESSION = NotAnObject("分段上传会话是随机令牌，只属于发起人，由 enforcement 的上传测试覆盖")
 REVISION_NUMBER = NotAnObject("考核结果的修订序号（第几次修订），不是对象编号")
+YEAR = NotAnObject("年度（如 2026），不是对象编号")
 
 # (regex searched in the route, parameter, target); the first match wins.
 RULES = [
@@ -201,6 +203,10 @@ RULES = [
     (r"^/?(api/v1/)?problems/", "pk|problem_id", "problems.Problem"),
     # projects (重点项目)
     (r"^/?(api/v1/)?projects/", "pk|project_id", "projects.KeyProject"),
+    # fiscal (量力而行): a unit's year of capacity and commitments
+    (r"^/?fiscal/units/", "unit_id", "orgs.Unit"),
+    (r"^/?fiscal/units/", "year", YEAR),
+    (r"^/?(api/v1/)?fiscal/commitments/", "commitment_id", "fiscal.Commitment"),
 ]
 
 # Parameters that are ids: Django's <int:…> and any name ending in id or pk (or the short
