@@ -46,7 +46,7 @@ class ProblemSummaryOut(Schema):
     version: int
 
 
-class EventOut(Schema):
+class ProblemEventOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -57,7 +57,7 @@ class EventOut(Schema):
     to_state: str
 
 
-class PhotoOut(Schema):
+class ProblemPhotoOut(Schema):
     id: int
     stage: str
     original_name: str
@@ -86,8 +86,8 @@ class ProblemOut(ProblemSummaryOut):
     may_report: bool
     may_verify: bool
     may_edit: bool
-    events: list[EventOut]
-    photos: list[PhotoOut]
+    events: list[ProblemEventOut]
+    photos: list[ProblemPhotoOut]
 
 
 class ProblemFilters(Schema):
@@ -104,7 +104,7 @@ class ProblemFilters(Schema):
     q: str = ""
 
 
-class ProblemIn(Schema):
+class ProblemCreateIn(Schema):
     source: str
     place_type: str
     place: str
@@ -139,12 +139,12 @@ class ProblemPatch(Schema):
     expected_version: int | None = None
 
 
-class PlanIn(Schema):
+class ProblemPlanIn(Schema):
     measures: str
     deadline: dt.date | None = None
 
 
-class VerifyIn(Schema):
+class ProblemVerifyIn(Schema):
     accept: bool
     note: str = ""
 
@@ -160,7 +160,7 @@ class FindingProblemIn(Schema):
     person: str = ""
 
 
-class SettingsOut(Schema):
+class ProblemSettingsOut(Schema):
     recurrence_window_days: int
     deadline_general_days: int
     deadline_serious_days: int
@@ -168,7 +168,7 @@ class SettingsOut(Schema):
     escalate_after_working_days: int
 
 
-class SettingsIn(Schema):
+class ProblemSettingsIn(Schema):
     recurrence_window_days: int | None = None
     deadline_general_days: int | None = None
     deadline_serious_days: int | None = None
@@ -176,7 +176,7 @@ class SettingsIn(Schema):
     escalate_after_working_days: int | None = None
 
 
-class AgeCountOut(Schema):
+class ProblemAgeCountOut(Schema):
     bucket: str
     count: int
 
@@ -343,14 +343,16 @@ def problems(request, filters: Query[ProblemFilters]):
     )
 
 
-@router.get("/problems/by-age", response=list[AgeCountOut], summary="未销号问题按发现时长统计")
+@router.get(
+    "/problems/by-age", response=list[ProblemAgeCountOut], summary="未销号问题按发现时长统计"
+)
 def problems_by_age(request, filters: Query[ProblemFilters]):
     params = _params(filters)
     return selectors.open_by_age(request.user, params)
 
 
 @router.post("/problems", response={201: ProblemOut}, summary="登记问题")
-def problem_create(request, payload: ProblemIn):
+def problem_create(request, payload: ProblemCreateIn):
     problem = services.problem_create(actor=request.user, **_fields_of(payload.dict()))
     return Reply(201, _fresh(request.user, problem.pk))
 
@@ -376,7 +378,7 @@ def problem_update(request, problem_id: int, payload: ProblemPatch):
 
 
 @router.post("/problems/{int:problem_id}/plan", response=ProblemOut, summary="制定整改措施")
-def problem_plan(request, problem_id: int, payload: PlanIn):
+def problem_plan(request, problem_id: int, payload: ProblemPlanIn):
     problem = selectors.problem_get(request.user, problem_id)
     services.problem_plan(
         actor=request.user, problem=problem, measures=payload.measures, deadline=payload.deadline
@@ -398,7 +400,7 @@ def problem_report(
 
 
 @router.post("/problems/{int:problem_id}/verify", response=ProblemOut, summary="核验销号或退回整改")
-def problem_verify(request, problem_id: int, payload: VerifyIn):
+def problem_verify(request, problem_id: int, payload: ProblemVerifyIn):
     problem = selectors.problem_get(request.user, problem_id)
     services.problem_verify(
         actor=request.user, problem=problem, accept=payload.accept, note=payload.note
@@ -408,7 +410,7 @@ def problem_verify(request, problem_id: int, payload: VerifyIn):
 
 @router.post(
     "/problems/{int:problem_id}/photos",
-    response={201: list[PhotoOut]},
+    response={201: list[ProblemPhotoOut]},
     summary="上传问题照片（multipart：stage=found|rectified、photos）",
 )
 def problem_photos_add(
@@ -474,15 +476,15 @@ def _settings_out() -> dict:
     return {name: getattr(current, name) for name in services.SETTING_LIMITS}
 
 
-@router.get("/problem-settings", response=SettingsOut, summary="问题台账设置")
+@router.get("/problem-settings", response=ProblemSettingsOut, summary="问题台账设置")
 def settings_read(request):
     if not scope_of(request.user).is_staff_user:
         raise NotFound(_("对象不存在或不在您的查看范围内"))
     return _settings_out()
 
 
-@router.put("/problem-settings", response=SettingsOut, summary="修改问题台账设置（督查室）")
-def settings_write(request, payload: SettingsIn):
+@router.put("/problem-settings", response=ProblemSettingsOut, summary="修改问题台账设置（督查室）")
+def settings_write(request, payload: ProblemSettingsIn):
     fields = {k: v for k, v in payload.dict().items() if v is not None}
     services.problem_settings_update(actor=request.user, **fields)
     return _settings_out()

@@ -224,6 +224,12 @@ def _world(name: str):
             kind=SimpleNamespace(pk="approval"),
             month=month,
         )
+    if name == "problems":
+        from ganchao.problems.tests.factories import ProblemFactory
+
+        city = City()
+        problem = ProblemFactory(owner_unit=city.town_a, found_by=city.office)
+        return SimpleNamespace(city=city, problem=problem)
     return Objects(City())
 
 
@@ -263,6 +269,7 @@ CASES = {
     ("patch", "/api/v1/projects/{project_id}"): Case("office", "project", {"project_id": "project"}, {"location": "东区"}, world="projects"),
     ("post", "/api/v1/projects/{project_id}/steps/{kind}"): Case("liaison_a", "step", {"project_id": "project", "kind": "kind"}, {"state": "in_progress"}, world="projects"),
     ("post", "/api/v1/projects/{project_id}/investment"): Case("liaison_a", "month", {"project_id": "project"}, {"month": "2026-03", "actual": "1"}, world="projects"),
+    ("patch", "/api/v1/problems/{problem_id}"): Case("office", "problem", {"problem_id": "problem"}, {"legacy": True}, world="problems"),
     ("put", "/api/v1/fiscal/capacities"): Case("office", "capacity", {}, {"unit_code": "C101", "year": 2026, "amount": "200"}, world="fiscal"),
 }  # fmt: skip
 
