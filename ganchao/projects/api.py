@@ -224,9 +224,9 @@ def project_out(row) -> dict:
         "town": p.town.name if p.town_id else "",
         "location": p.location,
         "content": p.content,
-        "start_planned": p.start_planned,
-        "completion_planned": p.completion_planned,
-        "production_planned": p.production_planned,
+        "start_planned": row.planned["start"],
+        "completion_planned": row.planned["completion"],
+        "production_planned": row.planned.get("production"),
         "milestones": [{**m, "label": str(m["label"])} for m in row.milestones],
         "steps": [
             {

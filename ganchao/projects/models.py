@@ -6,8 +6,10 @@ assignment and milestones; this app keeps only what a project has beyond that:
 - `KeyProject`: the project's code, leader in charge, lead unit, town and place, category,
   funding source, total and annual planned investment, and its planned start, completion
   and production dates. A planned date inside the plan's year is the item's goal milestone
-  (`*_milestone`), completed through the goals' progress reports like any task's milestone;
-  a date in another year has no milestone in this year's plan and is shown as planned only.
+  (`*_milestone`), completed through the goals' progress reports like any task's milestone,
+  and from then on the milestone's date is the one read (a target adjustment moves it; the
+  field keeps the date entered); a date in another year has no milestone in this year's plan
+  and is shown as planned only.
 - `ApprovalStep`: the pre-approval steps 立项、用地、环评、施工许可.
 - `MonthlyInvestment`: planned and actual investment per month, the one source of the
   project's investment figures (the goal item carries no investment values).

@@ -120,6 +120,11 @@ class ProjectRow:
         return Health(self.verdict.health).label
 
     @property
+    def planned(self) -> dict:
+        """Milestone kind → its planned date (the goal milestone's when in the plan year)."""
+        return {m["kind"]: m["planned"] for m in self.milestones}
+
+    @property
     def light(self) -> str:
         return LIGHTS[self.verdict.health]
 
@@ -134,10 +139,11 @@ class ProjectRow:
 def _milestones(project, done: dict) -> list[dict]:
     rows = []
     for kind in MILESTONE_KINDS:
-        planned = getattr(project, f"{kind}_planned")
+        milestone = getattr(project, f"{kind}_milestone")
+        # a date of the plan year is its goal milestone's, which a target adjustment may move
+        planned = milestone.due_date if milestone else getattr(project, f"{kind}_planned")
         if planned is None:
             continue
-        milestone = getattr(project, f"{kind}_milestone")
         done_on = done.get(milestone.pk) if milestone else None
         rows.append(
             {
@@ -283,8 +289,8 @@ def gantt_data(rows, *, year: int, project_url) -> dict:
                 "leader": p.leader.name,
                 "health": row.health,
                 "health_label": str(row.health_label),
-                "start": _iso(p.start_planned),
-                "end": _iso(p.production_planned or p.completion_planned),
+                "start": _iso(row.planned.get("start")),
+                "end": _iso(row.planned.get("production") or row.planned.get("completion")),
                 "url": project_url(p),
                 "marks": marks,
             }

@@ -9,6 +9,7 @@ import pytest
 from ganchao.audit.models import AuditEvent
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.goals.choices import ItemType, ReportState, Role
+from ganchao.goals.models import Milestone
 from ganchao.goals.tests.factories import make_plan
 from ganchao.problems.choices import State as ProblemState
 from ganchao.problems.tests.factories import ProblemFactory
@@ -254,3 +255,14 @@ def test_scope_a_town_sees_its_projects_and_the_leader_in_charge_sees_his(city, 
     assert set(selectors.projects_visible(city.leader_user)) == {mine, theirs}
     assert set(selectors.projects_visible(city.office)) == {mine, theirs}
     assert not selectors.projects_visible(city.admin).exists()
+
+
+def test_an_adjusted_goal_milestone_moves_the_projects_planned_date(city, tree):
+    project = make_project(city, tree.plan)
+    # an approved target adjustment moves the goal milestone's date (goals.services_adjustments)
+    Milestone.objects.filter(pk=project.completion_milestone_id).update(
+        due_date=dt.date(2026, 12, 20)
+    )
+    row = selectors.project_row(city.office, project.pk, today=dt.date(2026, 12, 1))
+    assert row.planned["completion"] == dt.date(2026, 12, 20)
+    assert "竣工" not in {d.label for d in row.verdict.overdue}
