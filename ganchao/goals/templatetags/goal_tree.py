@@ -76,6 +76,7 @@ class _Words:
         self.target = escape(gettext("年度目标"))
         self.actual = escape(gettext("实际"))
         self.expected = escape(gettext("序时"))
+        # As {% blocktrans %}: the phrase as translated, the value in it escaped.
         self.toggle = gettext("展开或收起 %(name)s")
         self.bar = gettext("完成序时进度的 %(p)s%%")
 
@@ -93,7 +94,7 @@ def _goal_row(row: dict, words: _Words) -> str:
         code=escape(row["code"]),
         id=row["id"],
         depth=row["depth"],
-        toggle=escape(words.toggle % {"name": escape(row["name"])}),
+        toggle=words.toggle % {"name": escape(row["name"])},
         url=escape(row["url"]),
         name=escape(row["name"]),
         type_label=escape(row["type_label"]),
@@ -111,7 +112,7 @@ def _progress(row: dict, words: _Words) -> str:
     bar = ""
     if percent is not None:
         bar = BAR.format(
-            label=escape(words.bar % {"p": percent}),
+            label=words.bar % {"p": percent},
             light=escape(row["light"]),
             percent=escape(str(percent)),
         )
