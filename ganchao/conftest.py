@@ -149,7 +149,15 @@ def login(client):
     """login(user) → the test client, signed in as that user."""
 
     def _login(user):
+        from django.utils import timezone
+
+        from ganchao.accounts.middleware import LAST_ACTIVITY_KEY
+
         client.force_login(user)
+        # As the login form does (accounts.login_flow.complete): signing in is activity.
+        session = client.session
+        session[LAST_ACTIVITY_KEY] = timezone.now().timestamp()
+        session.save()
         return client
 
     return _login

@@ -180,30 +180,51 @@ def scope_of(user) -> Scope:
     cached = getattr(user, "_ganchao_scope", None)
     if cached is not None:
         return cached
-    from ganchao.orgs.models import LeaderArea, Post, RoleGrant
-
-    roles = frozenset(RoleGrant.objects.filter(user=user).values_list("role", flat=True))
+    roles, post_paths, area_paths = _grants(user)
     own = [user.unit.path] if user.unit_id else []
-    own += list(
-        Post.objects.filter(user=user, active=True, unit__active=True).values_list(
-            "unit__path", flat=True
-        )
-    )
+    own += post_paths
     leader_paths: list[str] = []
     city_paths: list[str] = []
     if user.leader_id and Role.LEADER in roles:
-        today = timezone.localdate()
-        leader_paths = list(
-            LeaderArea.objects.filter(leader_id=user.leader_id, start_date__lte=today)
-            .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
-            .values_list("unit__path", flat=True)
-        )
+        leader_paths = area_paths
         city_paths = _principal_city(user)
     scope = Scope(
         roles, tuple(_minimal(own)), tuple(_minimal(leader_paths)), city_paths=tuple(city_paths)
     )
     user._ganchao_scope = scope
     return scope
+
+
+def _grants(user) -> tuple[frozenset, list[str], list[str]]:
+    """The user's roles, the paths of their active posts and of their leader's current areas,
+    in one query (a union): every page and API call starts by building the actor's scope."""
+    from django.db.models import CharField, F, Value
+
+    from ganchao.orgs.models import LeaderArea, Post, RoleGrant
+
+    def tagged(queryset, tag: str, column: str):
+        return (
+            queryset.order_by()
+            .annotate(gc_kind=Value(tag, output_field=CharField()), gc_value=F(column))
+            .values_list("gc_kind", "gc_value")
+        )
+
+    parts = [
+        tagged(RoleGrant.objects.filter(user=user), "role", "role"),
+        tagged(
+            Post.objects.filter(user=user, active=True, unit__active=True), "post", "unit__path"
+        ),
+    ]
+    if user.leader_id:
+        today = timezone.localdate()
+        areas = LeaderArea.objects.filter(leader_id=user.leader_id, start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
+        parts.append(tagged(areas, "area", "unit__path"))
+    found: dict[str, list[str]] = {"role": [], "post": [], "area": []}
+    for kind, value in parts[0].union(*parts[1:], all=True):
+        found[kind].append(value)
+    return frozenset(found["role"]), found["post"], found["area"]
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -217,10 +238,12 @@ def _principal_city(user) -> list[str]:
     its tree); [] for other leaders."""
     from ganchao.orgs.models import Leader, Unit
 
-    if (
-        not user.unit_id
-        or not Leader.objects.filter(pk=user.leader_id, principal=True, active=True).exists()
-    ):
+    if "leader" in user._state.fields_cache:  # loaded with the user (session and token)
+        leader = user.leader
+        principal = leader is not None and leader.principal and leader.active
+    else:
+        principal = Leader.objects.filter(pk=user.leader_id, principal=True, active=True).exists()
+    if not user.unit_id or not principal:
         return []
     paths = ancestor_paths(user.unit.path)
     city = (

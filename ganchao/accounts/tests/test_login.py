@@ -168,6 +168,39 @@ def test_background_polling_does_not_keep_the_session_alive(city, login):
     assert client.session[LAST_ACTIVITY_KEY] > stale
 
 
+def test_requests_within_half_a_minute_do_not_rewrite_the_session(city, login):
+    """Given a user who just made a request. When they make more within 30 seconds, Then the
+    session is not saved again (no new session cookie); a request after that records the
+    activity, and the idle time-out still counts from it."""
+    client = login(city.liaison_a)
+    client.get("/")
+    session = client.session
+    recent = timezone.now().timestamp() - 10
+    session[LAST_ACTIVITY_KEY] = recent
+    session.save()
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "sessionid" not in response.cookies
+    assert client.session[LAST_ACTIVITY_KEY] == recent
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = timezone.now().timestamp() - 40
+    session.save()
+    response = client.get("/")
+    assert "sessionid" in response.cookies
+    assert client.session[LAST_ACTIVITY_KEY] > recent
+
+
+def test_a_session_idle_just_under_thirty_minutes_stays(city, login):
+    """Given 29 minutes 50 seconds without a request. When the user comes back, Then they are
+    still signed in (the step of 30 seconds never ends a session early)."""
+    client = login(city.liaison_a)
+    client.get("/")
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = timezone.now().timestamp() - (29 * 60 + 50)
+    session.save()
+    assert client.get("/").status_code == 200
+
+
 def test_logout_is_post_and_audited(city, login):
     client = login(city.liaison_a)
     assert client.get("/accounts/logout/").status_code == 405

@@ -243,8 +243,10 @@ def test_plan_pages(city, tree, login):
 # ---- query counts ---------------------------------------------------------------------------
 
 
-WORKBENCH_QUERIES = 18  # session, user, scope (2), plans, calendar (2), counts, rows, lists, alerts
-ITEM_PAGE_QUERIES = 16
+WORKBENCH_QUERIES = (
+    13  # session, user, scope (one union), plans, calendar (2), counts, rows, lists, alerts
+)
+ITEM_PAGE_QUERIES = 12
 
 
 def _count(client, url):

@@ -12,9 +12,9 @@ from ganchao.goals.tests.factories import make_assignment, make_item, make_plan,
 # The 2026 plan's October report is due in early November: late on the pinned 2026-11-29.
 pytestmark = pytest.mark.usefixtures("pinned_clock")
 
-WORKBENCH_QUERIES = 18  # as test_views_reports: session, user, scope, plans, calendar, lists
-HOME_QUERIES = {"liaison_a": 15, "leader_user": 17}
-TREE_QUERIES = {"liaison_a": 16, "leader_user": 18, "office": 16}
+WORKBENCH_QUERIES = 13  # as test_views_reports: session, user, scope, plans, calendar, lists
+HOME_QUERIES = {"liaison_a": 11, "leader_user": 13}
+TREE_QUERIES = {"liaison_a": 12, "leader_user": 12, "office": 12}
 
 
 def _grow(city, tree, extra: int, *, reported_every: int = 2) -> None:

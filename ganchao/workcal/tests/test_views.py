@@ -158,16 +158,16 @@ def test_non_admins_get_404_for_every_change(city, login, url, data):
 def test_the_calendar_page_runs_a_fixed_number_of_queries(city, login, django_assert_num_queries):
     client = login(city.admin)
     client.get("/calendar/?year=2026")  # warm the session
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(7):
         client.get("/calendar/?year=2026")
     for n in range(30):
         services.calendar_override_set(
             actor=None, date=D(2026, 3, 2) + dt.timedelta(days=n), is_working_day=n % 2 == 0
         )
     services.calendar_year_confirm(actor=None, year=2027, holidays=[D(2027, 1, 1)])
-    with django_assert_num_queries(12):  # + the entered schedule days
+    with django_assert_num_queries(8):  # + the entered schedule days
         client.get("/calendar/?year=2026")
-    with django_assert_num_queries(14):  # + the entered year and its lines for the form
+    with django_assert_num_queries(10):  # + the entered year and its lines for the form
         client.get("/calendar/?year=2027")
 
 
