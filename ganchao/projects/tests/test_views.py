@@ -141,6 +141,9 @@ def test_the_cockpit_lists_lagging_projects(city, tree, login, pinned_clock):
     make_project(city, tree.plan, code="XM-01", name="滞后的项目")
     html = login(city.office).get("/").content.decode()
     assert 'id="lagging-projects"' in html and "滞后的项目" in html
+    # the leader in charge sees it on his cockpit too; another town's liaison has no cockpit list
+    assert "滞后的项目" in login(city.leader_user).get("/").content.decode()
+    assert "滞后的项目" not in login(city.liaison_b).get("/").content.decode()
 
 
 @pytest.mark.parametrize("size", [3, 30])
