@@ -88,3 +88,32 @@ def test_the_town_rectifies_and_the_leader_closes_out(page, pcity, ledger, artif
     assert page.locator("#problem-photos img").count() == 2
     shoot(page, artifacts_dir, "problems_detail.png")
     assert Problem.objects.get(pk=ledger.pk).state == State.CLOSED
+
+
+def test_the_office_registers_a_problem_and_previews_the_sheet(
+    page, pcity, ledger, artifacts_dir, tmp_path
+):
+    from ganchao.problems import sheet
+
+    log_in_page(page, "office")
+    page.wait_for_url("**/")
+    page.goto("/problems/new/")
+    shoot(page, artifacts_dir, "problems_new.png")
+    page.get_by_label("地点", exact=True).fill("李庄村文化广场")
+    page.get_by_label("问题描述").fill("路灯损坏三处，夜间无照明")
+    page.locator("#id_owner_unit").fill("C101001")
+    page.get_by_label("地点类型").select_option("village")
+    page.get_by_label("类别").select_option("livelihood")
+    page.get_by_role("button", name="登记问题").last.click()
+    page.wait_for_url("**/problems/*/")
+    assert "待整改" in page.locator("#problem-state").inner_text()
+
+    data = tmp_path / "问题台账.xlsx"
+    data.write_bytes(sheet.problem_sheet_export(Problem.objects.all()))
+    page.goto("/problems/sheet/")
+    page.get_by_label("选择问题台账").set_input_files(str(data))
+    page.get_by_role("button", name="上传并预览").click()
+    page.locator("#preview").wait_for()
+    assert "新增 0，更新 0，未变 12" in page.locator("#preview").inner_text()
+    assert "#}" not in page.locator("body").inner_text()  # no template comment leaks as text
+    shoot(page, artifacts_dir, "problems_sheet_preview.png")
