@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +29,8 @@ from ganchao.fiscal.choices import (
     CommitmentState,
 )
 from ganchao.fiscal.models import Capacity, Commitment
+from ganchao.notifications.recipients import offices_for
+from ganchao.notifications.services import notifications_create_many
 from ganchao.orgs.models import Unit
 
 for _code, _label in [
@@ -193,7 +196,32 @@ def commitment_create(
         ),
         reason=reason,
     )
+    if commitment.state == CommitmentState.PENDING:
+        _tell_the_office(commitment)
     return commitment
+
+
+def _tell_the_office(commitment: Commitment) -> None:
+    """The office users over the unit hear of a commitment waiting for their approval."""
+    officers = offices_for([commitment.unit_id]).get(commitment.unit_id, [])
+    message = {
+        "title": _("待审批：%(unit)s超财力承诺“%(title)s”")
+        % {"unit": commitment.unit.name, "title": commitment.title},
+        "body": "；".join(str(g) for g in commitment.approval_grounds()),
+        "url": reverse("fiscal:approvals"),
+    }
+    notifications_create_many([(user, message) for user in officers])
+
+
+def _tell_the_maker(commitment: Commitment) -> None:
+    """Whoever made the commitment hears of the decision on it."""
+    message = {
+        "title": _("财力承诺“%(title)s”%(state)s")
+        % {"title": commitment.title, "state": commitment.get_state_display()},
+        "body": commitment.decision_note,
+        "url": reverse("fiscal:unit_year", args=[commitment.unit_id, commitment.year]),
+    }
+    notifications_create_many([(commitment.created_by, message)])
 
 
 def _needs_reason_message(verdict: rules.Assessment) -> str:
@@ -209,7 +237,7 @@ def _needs_reason_message(verdict: rules.Assessment) -> str:
 def _commitment_for_change(actor, commitment_id) -> Commitment:
     commitment = (
         Commitment.objects.select_for_update(of=("self",))
-        .select_related("unit")
+        .select_related("unit", "created_by")
         .filter(pk=commitment_id)
         .first()
     )
@@ -253,7 +281,9 @@ def commitment_approve(*, actor, commitment_id: int, note: str = "") -> Commitme
     if not permissions.may_approve(actor, commitment.unit):
         raise Forbidden(_("只有督查室或市级领导才能批准超出财力的承诺"))
     note = _text(note, "note", _("审批意见"), required=False)
-    return _step(actor, commitment, "approve", note)
+    _step(actor, commitment, "approve", note)
+    _tell_the_maker(commitment)
+    return commitment
 
 
 @transaction.atomic
@@ -262,7 +292,9 @@ def commitment_reject(*, actor, commitment_id: int, note: str = "") -> Commitmen
     if not permissions.may_approve(actor, commitment.unit):
         raise Forbidden(_("只有督查室或市级领导才能审批超出财力的承诺"))
     note = _text(note, "note", _("审批意见"), required=True)
-    return _step(actor, commitment, "reject", note)
+    _step(actor, commitment, "reject", note)
+    _tell_the_maker(commitment)
+    return commitment
 
 
 @transaction.atomic

@@ -194,3 +194,15 @@ def test_the_rule_as_a_pure_function():
         budget_year=2026,
     )  # fmt: skip
     assert already_over.excess == Decimal(10)
+
+
+def test_the_office_hears_of_a_pending_commitment_and_the_maker_of_the_decision(funded):
+    from ganchao.notifications.models import Notification
+
+    over = pledge(funded, "1500", reason="重点项目")
+    told = Notification.objects.get(user=funded.office)
+    assert "西湖镇" in told.title and "超出可用财力 500.00 万元" in told.body
+    assert told.url == "/fiscal/approvals/"
+    commitment_approve(actor=funded.office, commitment_id=over.pk, note="同意")
+    answer = Notification.objects.get(user=funded.liaison_a)
+    assert "已批准超出" in answer.title and answer.body == "同意"
