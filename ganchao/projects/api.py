@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
@@ -289,7 +290,7 @@ def project_create(request, payload: ProjectCreateIn):
 @router.get("/projects/gantt", response=GanttOut, summary="挂图作战（按分管领导的项目甘特图数据）")
 def project_gantt(request, leader_id: int | None = None):
     rows = selectors.project_rows(request.user, leader_id=leader_id)
-    year = rows[0].project.item.plan.year if rows else dt.date.today().year
+    year = rows[0].project.item.plan.year if rows else timezone.localdate().year
     return selectors.gantt_data(
         rows, year=year, project_url=lambda p: reverse("projects:detail", args=[p.pk])
     )
