@@ -66,7 +66,7 @@ class EnterpriseFilters(Schema):
     q: str = ""
 
 
-class CommissionerOut(Schema):
+class EnterpriseCommissionerOut(Schema):
     id: int
     user_id: int
     name: str
@@ -74,16 +74,16 @@ class CommissionerOut(Schema):
     end_on: dt.date | None
 
 
-class CommissionerIn(Schema):
+class EnterpriseCommissionerIn(Schema):
     user_id: int
     start_on: dt.date | None = None
 
 
-class CommissionerEndIn(Schema):
+class EnterpriseCommissionerEndIn(Schema):
     end_on: dt.date | None = None
 
 
-class VisitOut(Schema):
+class EnterpriseVisitOut(Schema):
     id: int
     visited_on: dt.date
     commissioner: str
@@ -92,21 +92,21 @@ class VisitOut(Schema):
     findings: str
 
 
-class VisitIn(Schema):
+class EnterpriseVisitIn(Schema):
     visited_on: dt.date
     notes: str
     participants: str = ""
     findings: str = ""
 
 
-class ClockOut(Schema):
+class EnterpriseClockOut(Schema):
     tier: str
     due: LocalDatetime
     done_at: LocalDatetime | None
     state: str
 
 
-class AppealSummaryOut(Schema):
+class EnterpriseAppealSummaryOut(Schema):
     id: int
     number: str
     enterprise_id: int
@@ -121,13 +121,13 @@ class AppealSummaryOut(Schema):
     next_due: LocalDatetime | None
 
 
-class AppealOut(AppealSummaryOut):
+class EnterpriseAppealOut(EnterpriseAppealSummaryOut):
     content: str
     handler_id: int | None
     commissioner_id: int | None
     plan: str
     resolution: str
-    clocks: list[ClockOut]
+    clocks: list[EnterpriseClockOut]
     calendar_provisional: bool
     rating: int | None
     rating_comment: str
@@ -135,7 +135,7 @@ class AppealOut(AppealSummaryOut):
     version: int
 
 
-class AppealIn(Schema):
+class EnterpriseAppealIn(Schema):
     enterprise_id: int
     title: str
     content: str
@@ -146,7 +146,7 @@ class AppealIn(Schema):
     handler_id: int | None = None
 
 
-class AppealFilters(Schema):
+class EnterpriseAppealFilters(Schema):
     state: str = ""
     enterprise: int | None = None
     unit: int | None = None
@@ -154,40 +154,40 @@ class AppealFilters(Schema):
     q: str = ""
 
 
-class NoteIn(Schema):
+class EnterpriseNoteIn(Schema):
     note: str = ""
 
 
-class PlanIn(Schema):
+class EnterprisePlanIn(Schema):
     plan: str
 
 
-class ResolveIn(Schema):
+class EnterpriseResolveIn(Schema):
     resolution: str
     resolved: bool = True
 
 
-class ProblemIn(Schema):
+class EnterpriseProblemIn(Schema):
     severity: str = "general"
     note: str = ""
 
 
-class RatingLinkOut(Schema):
+class EnterpriseRatingLinkOut(Schema):
     url: str
     expires_at: LocalDatetime
 
 
-class RatingIn(Schema):
+class EnterpriseRatingIn(Schema):
     rating: int
     comment: str = ""
 
 
-class RatingOut(Schema):
+class EnterpriseRatingOut(Schema):
     number: str
     rating: int
 
 
-class ScoreRowOut(Schema):
+class EnterpriseScoreRowOut(Schema):
     key: int | None
     name: str
     appeals: int
@@ -200,7 +200,7 @@ class ScoreRowOut(Schema):
     rated: int
 
 
-class ScoreFilters(Schema):
+class EnterpriseScoreFilters(Schema):
     by: str = "commissioner"
     start: dt.date | None = None
     end: dt.date | None = None
@@ -285,7 +285,7 @@ def commissioner_out(row) -> dict:
 
 @router.get(
     "/enterprises/{enterprise_id}/commissioners",
-    response=list[CommissionerOut],
+    response=list[EnterpriseCommissionerOut],
     summary="企业的服务专员",
 )
 @paginate(Page)
@@ -296,10 +296,10 @@ def commissioner_list(request, enterprise_id: int):
 
 @router.post(
     "/enterprises/{enterprise_id}/commissioners",
-    response={201: CommissionerOut},
+    response={201: EnterpriseCommissionerOut},
     summary="指派服务专员",
 )
-def commissioner_assign(request, enterprise_id: int, payload: CommissionerIn):
+def commissioner_assign(request, enterprise_id: int, payload: EnterpriseCommissionerIn):
     enterprise = selectors.enterprise_get(request.user, enterprise_id)
     row = services.commissioner_assign(
         actor=request.user,
@@ -312,10 +312,12 @@ def commissioner_assign(request, enterprise_id: int, payload: CommissionerIn):
 
 @router.post(
     "/enterprises/{enterprise_id}/commissioners/{assignment_id}/end",
-    response=CommissionerOut,
+    response=EnterpriseCommissionerOut,
     summary="结束服务专员指派",
 )
-def commissioner_end(request, enterprise_id: int, assignment_id: int, payload: CommissionerEndIn):
+def commissioner_end(
+    request, enterprise_id: int, assignment_id: int, payload: EnterpriseCommissionerEndIn
+):
     enterprise = selectors.enterprise_get(request.user, enterprise_id)
     row = selectors.commissioners_of(enterprise).filter(pk=assignment_id).first()
     if row is None:
@@ -335,15 +337,19 @@ def visit_out(v) -> dict:
     }
 
 
-@router.get("/enterprises/{enterprise_id}/visits", response=list[VisitOut], summary="走访记录")
+@router.get(
+    "/enterprises/{enterprise_id}/visits", response=list[EnterpriseVisitOut], summary="走访记录"
+)
 @paginate(Page)
 def visit_list(request, enterprise_id: int):
     enterprise = selectors.enterprise_get(request.user, enterprise_id)
     return PageRows(selectors.visits_of(enterprise), visit_out)
 
 
-@router.post("/enterprises/{enterprise_id}/visits", response={201: VisitOut}, summary="记录走访")
-def visit_record(request, enterprise_id: int, payload: VisitIn):
+@router.post(
+    "/enterprises/{enterprise_id}/visits", response={201: EnterpriseVisitOut}, summary="记录走访"
+)
+def visit_record(request, enterprise_id: int, payload: EnterpriseVisitIn):
     enterprise = selectors.enterprise_get(request.user, enterprise_id)
     visit = services.visit_record(actor=request.user, enterprise=enterprise, **payload.dict())
     return Reply(201, visit_out(visit))
@@ -393,16 +399,16 @@ def _fresh(request, appeal_id) -> dict:
     return appeal_out(selectors.appeal_get(request.user, appeal_id))
 
 
-@router.get("/appeals", response=list[AppealSummaryOut], summary="企业诉求列表")
+@router.get("/appeals", response=list[EnterpriseAppealSummaryOut], summary="企业诉求列表")
 @paginate(Page)
-def appeal_list(request, filters: Query[AppealFilters]):
+def appeal_list(request, filters: Query[EnterpriseAppealFilters]):
     qs = selectors.appeal_filter(selectors.appeals_visible(request.user), filters.dict())
     qs = selectors.with_next_due(qs).order_by("-received_at", "-pk")
     return PageRows(qs, appeal_summary_out)
 
 
-@router.post("/appeals", response={201: AppealOut}, summary="受理企业诉求")
-def appeal_receive(request, payload: AppealIn):
+@router.post("/appeals", response={201: EnterpriseAppealOut}, summary="受理企业诉求")
+def appeal_receive(request, payload: EnterpriseAppealIn):
     enterprise = selectors.enterprises_visible(request.user).filter(pk=payload.enterprise_id)
     enterprise = enterprise.first()
     if enterprise is None:
@@ -421,27 +427,27 @@ def appeal_receive(request, payload: AppealIn):
     return Reply(201, _fresh(request, appeal.pk))
 
 
-@router.get("/appeals/{appeal_id}", response=AppealOut, summary="企业诉求详情")
+@router.get("/appeals/{appeal_id}", response=EnterpriseAppealOut, summary="企业诉求详情")
 def appeal_detail(request, appeal_id: int):
     return _fresh(request, appeal_id)
 
 
-@router.post("/appeals/{appeal_id}/acknowledge", response=AppealOut, summary="响应诉求")
-def appeal_acknowledge(request, appeal_id: int, payload: NoteIn):
+@router.post("/appeals/{appeal_id}/acknowledge", response=EnterpriseAppealOut, summary="响应诉求")
+def appeal_acknowledge(request, appeal_id: int, payload: EnterpriseNoteIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_acknowledge(actor=request.user, appeal=appeal, note=payload.note)
     return _fresh(request, appeal_id)
 
 
-@router.post("/appeals/{appeal_id}/plan", response=AppealOut, summary="制定办理方案")
-def appeal_plan(request, appeal_id: int, payload: PlanIn):
+@router.post("/appeals/{appeal_id}/plan", response=EnterpriseAppealOut, summary="制定办理方案")
+def appeal_plan(request, appeal_id: int, payload: EnterprisePlanIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_plan(actor=request.user, appeal=appeal, plan=payload.plan)
     return _fresh(request, appeal_id)
 
 
-@router.post("/appeals/{appeal_id}/resolve", response=AppealOut, summary="报告办理结果")
-def appeal_resolve(request, appeal_id: int, payload: ResolveIn):
+@router.post("/appeals/{appeal_id}/resolve", response=EnterpriseAppealOut, summary="报告办理结果")
+def appeal_resolve(request, appeal_id: int, payload: EnterpriseResolveIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_resolve(
         actor=request.user,
@@ -452,15 +458,17 @@ def appeal_resolve(request, appeal_id: int, payload: ResolveIn):
     return _fresh(request, appeal_id)
 
 
-@router.post("/appeals/{appeal_id}/close", response=AppealOut, summary="办结诉求")
-def appeal_close(request, appeal_id: int, payload: NoteIn):
+@router.post("/appeals/{appeal_id}/close", response=EnterpriseAppealOut, summary="办结诉求")
+def appeal_close(request, appeal_id: int, payload: EnterpriseNoteIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_close(actor=request.user, appeal=appeal, note=payload.note)
     return _fresh(request, appeal_id)
 
 
-@router.post("/appeals/{appeal_id}/problem", response={201: AppealOut}, summary="诉求转入问题台账")
-def appeal_to_problem(request, appeal_id: int, payload: ProblemIn):
+@router.post(
+    "/appeals/{appeal_id}/problem", response={201: EnterpriseAppealOut}, summary="诉求转入问题台账"
+)
+def appeal_to_problem(request, appeal_id: int, payload: EnterpriseProblemIn):
     appeal = selectors.appeal_get(request.user, appeal_id)
     services.appeal_to_problem(
         actor=request.user, appeal=appeal, severity=payload.severity, note=payload.note
@@ -469,7 +477,9 @@ def appeal_to_problem(request, appeal_id: int, payload: ProblemIn):
 
 
 @router.post(
-    "/appeals/{appeal_id}/rating-link", response={201: RatingLinkOut}, summary="生成评价链接"
+    "/appeals/{appeal_id}/rating-link",
+    response={201: EnterpriseRatingLinkOut},
+    summary="生成评价链接",
 )
 def rating_link(request, appeal_id: int):
     appeal = selectors.appeal_get(request.user, appeal_id)
@@ -482,27 +492,29 @@ def rating_link(request, appeal_id: int):
 
 @router.post(
     "/enterprise-ratings/{token}",
-    response={201: RatingOut},
+    response={201: EnterpriseRatingOut},
     auth=None,
     summary="企业评价诉求办理（一次性链接，无需登录）",
 )
-def appeal_rate(request, token: str, payload: RatingIn):
+def appeal_rate(request, token: str, payload: EnterpriseRatingIn):
     appeal = services.appeal_rate(token=token[:100], rating=payload.rating, comment=payload.comment)
     return Reply(201, {"number": appeal.number, "rating": appeal.rating})
 
 
 @router.get(
-    "/enterprise-scorecards", response=list[ScoreRowOut], summary="服务记分卡（按专员或承办单位）"
+    "/enterprise-scorecards",
+    response=list[EnterpriseScoreRowOut],
+    summary="服务记分卡（按专员或承办单位）",
 )
 @paginate(Page)
-def scorecard(request, filters: Query[ScoreFilters]):
+def scorecard(request, filters: Query[EnterpriseScoreFilters]):
     if filters.by not in selectors.GROUPS:
         raise ValidationFailed.on("by", "by 应为 commissioner 或 unit")
     rows = selectors.scorecard(request.user, by=filters.by, start=filters.start, end=filters.end)
     return [row.__dict__ for row in rows]
 
 
-class SettingsOut(Schema):
+class EnterpriseSettingsOut(Schema):
     acknowledge_hours: int
     plan_days: int
     resolve_days: int
@@ -510,7 +522,7 @@ class SettingsOut(Schema):
     version: int
 
 
-class SettingsPatch(Schema):
+class EnterpriseSettingsPatch(Schema):
     acknowledge_hours: int | None = None
     plan_days: int | None = None
     resolve_days: int | None = None
@@ -519,10 +531,10 @@ class SettingsPatch(Schema):
 
 
 def settings_out(row) -> dict:
-    return {name: getattr(row, name) for name in SettingsOut.model_fields}
+    return {name: getattr(row, name) for name in EnterpriseSettingsOut.model_fields}
 
 
-@router.get("/enterprise-settings", response=SettingsOut, summary="企业服务时限设置")
+@router.get("/enterprise-settings", response=EnterpriseSettingsOut, summary="企业服务时限设置")
 def settings_detail(request):
     if (
         not permissions.is_office(request.user)
@@ -532,8 +544,10 @@ def settings_detail(request):
     return settings_out(selectors.settings_row())
 
 
-@router.patch("/enterprise-settings", response=SettingsOut, summary="修改企业服务时限设置")
-def settings_update(request, payload: SettingsPatch):
+@router.patch(
+    "/enterprise-settings", response=EnterpriseSettingsOut, summary="修改企业服务时限设置"
+)
+def settings_update(request, payload: EnterpriseSettingsPatch):
     fields = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
     fields.pop("expected_version", None)
     with transaction.atomic():

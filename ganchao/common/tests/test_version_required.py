@@ -230,6 +230,14 @@ def _world(name: str):
         city = City()
         problem = ProblemFactory(owner_unit=city.town_a, found_by=city.office)
         return SimpleNamespace(city=city, problem=problem)
+    if name == "enterprises":
+        from ganchao.enterprises.models import EnterpriseSettings
+        from ganchao.enterprises.tests.conftest import EnterpriseCity
+
+        city = EnterpriseCity()
+        return SimpleNamespace(
+            city=city, enterprise=city.enterprise, settings=EnterpriseSettings.load()
+        )
     return Objects(City())
 
 
@@ -270,6 +278,8 @@ CASES = {
     ("post", "/api/v1/projects/{project_id}/steps/{kind}"): Case("liaison_a", "step", {"project_id": "project", "kind": "kind"}, {"state": "in_progress"}, world="projects"),
     ("post", "/api/v1/projects/{project_id}/investment"): Case("liaison_a", "month", {"project_id": "project"}, {"month": "2026-03", "actual": "1"}, world="projects"),
     ("patch", "/api/v1/problems/{problem_id}"): Case("office", "problem", {"problem_id": "problem"}, {"legacy": True}, world="problems"),
+    ("patch", "/api/v1/enterprises/{enterprise_id}"): Case("office", "enterprise", {"enterprise_id": "enterprise"}, {"phone": "1"}, world="enterprises"),
+    ("patch", "/api/v1/enterprise-settings"): Case("office", "settings", {}, {"resolve_days": 10}, world="enterprises"),
     ("put", "/api/v1/fiscal/capacities"): Case("office", "capacity", {}, {"unit_code": "C101", "year": 2026, "amount": "200"}, world="fiscal"),
 }  # fmt: skip
 
