@@ -9,13 +9,14 @@ account, though no business data).
 import json
 from collections import Counter
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ganchao.common.errors import NotFound
 from ganchao.orgs.choices import Role, UnitType
 from ganchao.orgs.models import Leader, LeaderArea, Post, RoleGrant, Unit, User
-from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.scoping import ancestor_paths, scope_of
 
 DIRECTORY_FIELDS = (
     "id",
@@ -147,6 +148,35 @@ def leader_rows(*, actor, today=None) -> list[dict]:
         }
         for leader in leaders
     ]
+
+
+def leader_overview(*, actor, limit: int = 12, today=None) -> dict:
+    """The home page's 市级领导 card: the leaders of the actor's city (in charge of a unit in it or
+    with an account there; every leader when the actor's unit has no 市 above it), how many, and the
+    first `limit` with the number of units each is in charge of. Two queries: a province holds
+    every city's leaders and their thousands of areas."""
+    _require_staff(actor)
+    today = today or timezone.localdate()
+    paths = ancestor_paths(actor.unit.path) if actor.unit_id else []
+    city = (
+        Unit.objects.filter(path__in=paths, type=UnitType.CITY)
+        .order_by("-depth")
+        .values("path")[:1]
+    )
+    city_path = Coalesce(Subquery(city), Value("/"))
+    in_city = LeaderArea.objects.filter(current_areas_q(today), unit__path__startswith=city_path)
+    # A leader in charge of no unit (a 市长) belongs to the city of their own account's unit.
+    accounts = User.objects.filter(leader__isnull=False, unit__path__startswith=city_path)
+    leaders = Leader.objects.filter(active=True).filter(
+        Q(pk__in=in_city.values("leader_id")) | Q(pk__in=accounts.values("leader_id"))
+    )
+    current = Q(areas__start_date__lte=today) & (
+        Q(areas__end_date__isnull=True) | Q(areas__end_date__gte=today)
+    )
+    rows = leaders.annotate(area_count=Count("areas", filter=current)).values(
+        "id", "name", "title", "principal", "area_count"
+    )
+    return {"total": leaders.count(), "rows": list(rows[:limit])}
 
 
 def users_visible(*, actor):

@@ -28,7 +28,7 @@ def home(request):
     context = {
         "overview": org_selectors.unit_overview(actor=request.user),
         "my_unit": request.user.unit,
-        "leaders": org_selectors.leader_rows(actor=request.user)[:12],
+        "leaders": org_selectors.leader_overview(actor=request.user),
     }
     plan = tree_selectors.plan_for_page(actor=request.user)
     if plan is not None and scope.own_paths:
