@@ -13,7 +13,7 @@ from ninja import Status as Reply
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from ganchao.common import filestore
+from ganchao.common import filestore, workdays
 from ganchao.common.api import LocalDatetime, Page, PageRows, require_version
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.orgs.scoping import scope_of
@@ -44,6 +44,7 @@ class ProblemSummaryOut(Schema):
     recurrence_count: int
     item_id: int | None
     version: int
+    calendar_provisional: bool
 
 
 class ProblemEventOut(Schema):
@@ -184,7 +185,15 @@ class ProblemAgeCountOut(Schema):
 # ---- shapes ------------------------------------------------------------------------------------
 
 
-def _summary_out(problem, today=None) -> dict:
+def _provisional(year: int, memo: dict) -> bool:
+    """The deadline rests on a year whose holiday schedule is not known yet (DESIGN 3.11): asked
+    once per year and request."""
+    if year not in memo:
+        memo[year] = workdays.is_provisional_year(year)
+    return memo[year]
+
+
+def _summary_out(problem, today=None, memo=None) -> dict:
     return {
         "id": problem.pk,
         "number": problem.number,
@@ -205,6 +214,7 @@ def _summary_out(problem, today=None) -> dict:
         "recurrence_count": problem.recurrence_count,
         "item_id": problem.item_id,
         "version": problem.version,
+        "calendar_provisional": _provisional(problem.deadline.year, {} if memo is None else memo),
     }
 
 
@@ -335,10 +345,10 @@ def _uploads(files) -> list:
 def problems(request, filters: Query[ProblemFilters]):
     params = _params(filters)
     rows = selectors.ledger_filter(selectors.problems_visible(request.user), params)
-    today = timezone.localdate()
+    today, memo = timezone.localdate(), {}
     return PageRows(
         rows.select_related("owner_unit").order_by("-found_on", "-id"),
-        lambda problem: _summary_out(problem, today),
+        lambda problem: _summary_out(problem, today, memo),
         counted=rows,
     )
 

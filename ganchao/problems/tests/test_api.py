@@ -295,3 +295,11 @@ def test_a_problems_audit_history_is_read_within_scope_only(pcity, login):
     problem = registered(pcity)
     assert login(pcity.liaison_a).get(f"/audit/history/problem/{problem.pk}/").status_code == 200
     assert login(pcity.liaison_b).get(f"/audit/history/problem/{problem.pk}/").status_code == 404
+
+
+def test_a_deadline_in_a_year_without_a_known_holiday_schedule_is_marked_provisional(pcity):
+    ProblemFactory(owner_unit=pcity.town_a, deadline=dt.date(2026, 12, 10))
+    ProblemFactory(owner_unit=pcity.town_a, deadline=dt.date(2031, 1, 10))
+    rows = TokenApi(pcity.office).get("/problems").json()["items"]
+    flags = {row["deadline"]: row["calendar_provisional"] for row in rows}
+    assert flags == {"2026-12-10": False, "2031-01-10": True}
