@@ -16,19 +16,13 @@ be 待整改, and an existing problem's 状态 must be the one it has.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from ganchao.audit.registry import register, register_object_type
-from ganchao.audit.services import Target, audit_record
-from ganchao.common import workdays
 from ganchao.common.errors import Forbidden
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError, Row
 from ganchao.common.exports import new_workbook, workbook_bytes, write_table
@@ -37,72 +31,38 @@ from ganchao.orgs.choices import Role
 from ganchao.orgs.models import Unit
 from ganchao.orgs.references import UnitResolver, Unresolved
 from ganchao.orgs.scoping import scope_of
-from ganchao.problems.choices import (
-    Category,
-    EventKind,
-    PlaceType,
-    Severity,
-    Source,
-    State,
-)
-from ganchao.problems.models import Problem, ProblemEvent, ProblemSettings
-
-register("problem.import", gettext_lazy("导入问题台账"))
-register_object_type("problemsheet", gettext_lazy("问题台账表"))
-
-NUMBER, SOURCE, PLACE_TYPE, PLACE = "编号", "来源", "地点类型", "地点"
-CATEGORY, SEVERITY, DESCRIPTION, OWNER = "类别", "严重程度", "问题描述", "责任单位"
-DEADLINE, MEASURES, STATE, LEGACY = "整改时限", "整改措施", "状态", "历史遗留"
-HEADERS = [
-    NUMBER, SOURCE, PLACE_TYPE, PLACE, CATEGORY, SEVERITY, DESCRIPTION, OWNER, DEADLINE,
-    MEASURES, STATE, LEGACY,
-]  # fmt: skip
-KEYS = (NUMBER, DESCRIPTION)
-SHEET_TITLE = "问题台账"
-SHEET_LANGUAGE = "zh-hans"  # the sheet's words are the contract, whatever the UI language
-MAX_NUMBER = 32
-MAX_PLACE = 200
-YES, NO = "是", "否"
-CHOICES = {
-    SOURCE: Source,
-    PLACE_TYPE: PlaceType,
-    CATEGORY: Category,
-    SEVERITY: Severity,
-}
-FIELD_OF = {
-    SOURCE: "source",
-    PLACE_TYPE: "place_type",
-    PLACE: "place",
-    CATEGORY: "category",
-    SEVERITY: "severity",
-    DESCRIPTION: "description",
-    OWNER: "owner_unit_id",
-    DEADLINE: "deadline",
-    MEASURES: "measures",
-    LEGACY: "legacy",
-}
-REQUIRED = (SOURCE, PLACE_TYPE, PLACE, CATEGORY, SEVERITY, DESCRIPTION, OWNER)
-WHITESPACE = re.compile(r"\s+")
-ABSENT_LISTED = 20
-
-
-def place_key(place: str) -> str:
-    """The place as recurrence compares it: whitespace removed."""
-    return WHITESPACE.sub("", place or "")
-
-
-def _labels(choices) -> dict[str, str]:
-    """label → value (and value → value), read in Chinese."""
-    with translation.override(SHEET_LANGUAGE):
-        found = {str(label): value for value, label in choices.choices}
-    found.update({value: value for value in choices.values})
-    return found
-
-
-def _label(choices, value: str) -> str:
-    with translation.override(SHEET_LANGUAGE):
-        return str(choices(value).label)
-
+from ganchao.problems.choices import Category, PlaceType, Severity, Source, State
+from ganchao.problems.models import Problem
+from ganchao.problems.sheet_columns import (  # noqa: F401  (the sheet's names, importable here)
+    ABSENT_LISTED,
+    CATEGORY,
+    CHOICES,
+    DEADLINE,
+    DESCRIPTION,
+    FIELD_OF,
+    HEADERS,
+    KEYS,
+    LEGACY,
+    MAX_NUMBER,
+    MAX_PLACE,
+    MEASURES,
+    NO,
+    NUMBER,
+    OWNER,
+    PLACE,
+    PLACE_TYPE,
+    REQUIRED,
+    SEVERITY,
+    SHEET_TITLE,
+    SOURCE,
+    STATE,
+    WHITESPACE,
+    YES,
+    _label,
+    _labels,
+    place_key,
+)  # fmt: skip
+from ganchao.problems.sheet_writes import next_numbers, write_batch  # noqa: F401
 
 # ---- reading ------------------------------------------------------------------------------------
 
@@ -409,115 +369,6 @@ def _absent_warning(sheet: ProblemSheet) -> list[str]:
     ]
 
 
-# ---- writing ------------------------------------------------------------------------------------
-
-
-def next_numbers(year: int, count: int) -> list[str]:
-    """`count` new numbers WT{year}{seq:05d} after the highest of the year."""
-    prefix = f"WT{year}"
-    taken = Problem.objects.filter(number__startswith=prefix).values_list("number", flat=True)
-    highest = max(
-        (int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()),
-        default=0,
-    )
-    return [f"{prefix}{seq:05d}" for seq in range(highest + 1, highest + 1 + count)]
-
-
-def _create(actor, rows: list[SheetRow], now) -> list[str]:
-    today = timezone.localdate(now)
-    settings = ProblemSettings.objects.first() or ProblemSettings()
-    fresh = iter(next_numbers(today.year, sum(1 for r in rows if not r.code)))
-    problems = []
-    for parsed in rows:
-        values = dict(parsed.values)
-        if values["deadline"] is None:
-            days = settings.deadline_days(values["severity"])
-            values["deadline"] = workdays.add_working_days(today, days)
-        problems.append(
-            Problem(
-                number=parsed.code or next(fresh),
-                place_key=place_key(values["place"]),
-                found_on=today,
-                found_by=actor,
-                found_by_unit_id=getattr(actor, "unit_id", None),
-                state=State.OPEN,
-                **values,
-            )
-        )
-    Problem.objects.bulk_create(problems)
-    created = Problem.objects.filter(number__in=[p.number for p in problems])
-    ProblemEvent.objects.bulk_create(
-        ProblemEvent(
-            problem_id=pk,
-            kind=EventKind.CREATED,
-            actor=actor,
-            at=now,
-            note=_("由问题台账导入登记"),
-            to_state=State.OPEN,
-        )
-        for pk in created.values_list("pk", flat=True)
-    )
-    return [p.number for p in problems]
-
-
-def _update(actor, updates, now) -> None:
-    changed_fields = set()
-    problems = []
-    for problem, _parsed, changes in updates:
-        for header, _old, new in changes:
-            setattr(problem, FIELD_OF[header], new)
-            changed_fields.add(FIELD_OF[header])
-        problem.place_key = place_key(problem.place)
-        problem.updated_at = now
-        problems.append(problem)
-    Problem.objects.bulk_update(
-        problems, sorted(changed_fields | {"place_key", "updated_at"}), batch_size=500
-    )
-    Problem.objects.filter(pk__in=[p.pk for p in problems]).update(version=F("version") + 1)
-    ProblemEvent.objects.bulk_create(
-        ProblemEvent(
-            problem=problem,
-            kind=EventKind.EDITED,
-            actor=actor,
-            at=now,
-            note=_("由问题台账导入修改：%(fields)s")
-            % {"fields": "、".join(h for h, _o, _n in changes)},
-        )
-        for problem, _parsed, changes in updates
-    )
-
-
-def _write(actor, plan: dict, result: ProblemImportResult) -> None:
-    now = timezone.now()
-    numbers = _create(actor, plan["create"], now) if plan["create"] else []
-    if plan["update"]:
-        _update(actor, plan["update"], now)
-    audit_record(
-        actor=actor,
-        action="problem.import",
-        target=Target("problemsheet", result.sha256, result.filename or SHEET_TITLE),
-        changes={
-            "file": {
-                "before": None,
-                "after": {"name": result.filename, "sha256": result.sha256, "rows": result.rows},
-            },
-            "summary": {
-                "before": None,
-                "after": {
-                    "created": len(result.created),
-                    "updated": len(result.updated),
-                    "unchanged": result.unchanged,
-                },
-            },
-            "created": {"before": None, "after": numbers},
-            "updated": {
-                "before": {p.number: {h: o for h, o, _n in c} for p, _r, c in plan["update"]},
-                "after": {p.number: {h: n for h, _o, n in c} for p, _r, c in plan["update"]},
-            },
-        },
-    )
-
-
 def require_office(actor) -> None:
     if not scope_of(actor).has(Role.OFFICE):
         raise Forbidden(_("只有督查室（考核办）可以导入问题台账"))
@@ -545,7 +396,7 @@ def problem_sheet_import(
             result.warnings = _absent_warning(sheet)
             if dry_run or not result.has_changes:
                 return result
-            _write(actor, plan, result)
+            write_batch(actor, plan, result)
             result.written = True
     except ExcelFileError as exc:
         result.errors = [ExcelError(exc.message)]
