@@ -159,7 +159,11 @@ def assignment_detail(request, assignment_id: int):
     }
 
 
-def report_out(report: ProgressReport) -> dict:
+def report_out(report: ProgressReport, assignment=None) -> dict:
+    """`assignment`: the report's, already loaded with its item and plan (a list of one
+    assignment's reports need not join them on every row)."""
+    if assignment is not None:
+        report.assignment = assignment
     period = parse_period(report.period)
     due, provisional = None, False
     if period is not None:
@@ -204,10 +208,8 @@ def report_out(report: ProgressReport) -> dict:
 @paginate(Page)
 def assignment_reports(request, assignment_id: int):
     assignment = selectors.assignment_get(request.user, assignment_id)
-    reports = selectors.reports_for_assignment(request.user, assignment).select_related(
-        "assignment__item__plan"
-    )
-    return PageRows(reports, report_out)
+    reports = selectors.reports_for_assignment(request.user, assignment, with_people=False)
+    return PageRows(reports, lambda report: report_out(report, assignment))
 
 
 def parse_completions(text: str | None) -> dict:

@@ -185,7 +185,15 @@ def assignment_get(actor, pk) -> Assignment:
     )
     if assignment is None:
         raise NotFound(NOT_FOUND)
+    assignment._gc_read_by = actor.pk  # fetched through the actor's scope (see _require_read)
     return assignment
+
+
+def _require_read(actor, assignment: Assignment) -> None:
+    """404 unless the actor may read the assignment; no query when it came from
+    assignment_get for the same actor."""
+    if getattr(assignment, "_gc_read_by", None) != actor.pk:
+        assignment_get(actor, assignment.pk)
 
 
 def report_get(actor, pk) -> ProgressReport:
@@ -256,15 +264,22 @@ def _report_prefetch():
     ]
 
 
-def reports_for_assignment(actor, assignment: Assignment, *, limit: int | None = None):
-    """Every version of the assignment's reports, newest period and version first."""
-    assignment_get(actor, assignment.pk)
-    reports = (
-        ProgressReport.objects.filter(assignment=assignment)
-        .select_related("submitted_by", "reviewed_by")
-        .prefetch_related(*_report_prefetch())
-        .order_by("-period_end", "-revision")
+def reports_for_assignment(
+    actor, assignment: Assignment, *, limit: int | None = None, with_people: bool = True
+):
+    """Every version of the assignment's reports, newest period and version first; without
+    `with_people` only the reports and their evidence (the API's list shows no names and no
+    milestone completions)."""
+    _require_read(actor, assignment)
+    reports = ProgressReport.objects.filter(assignment=assignment).order_by(
+        "-period_end", "-revision"
     )
+    if with_people:
+        reports = reports.select_related("submitted_by", "reviewed_by").prefetch_related(
+            *_report_prefetch()
+        )
+    else:
+        reports = reports.prefetch_related(_report_prefetch()[0])
     return reports[:limit] if limit else reports
 
 
