@@ -19,7 +19,7 @@ from ganchao.conftest import make_user
 from ganchao.orgs.choices import Role
 
 DURING_WINDOW = dt.datetime(2026, 7, 8, 9, 0, tzinfo=SHANGHAI)
-DESK_QUERIES = 12  # the shell, session and scope included, and the schemes' names
+DESK_QUERIES = 8  # the shell, session and scope included, and the schemes' names
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from ganchao.conftest import make_unit
 from ganchao.goals.tests.factories import make_assignment, make_item, make_report
 from ganchao.orgs.choices import UnitType
 
-LIST_QUERIES = 15  # the shell, session and scope included; the gaps themselves take 3
+LIST_QUERIES = 11  # the shell, session and scope included; the gaps themselves take 3
 
 
 @pytest.fixture

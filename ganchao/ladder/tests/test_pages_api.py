@@ -11,7 +11,7 @@ from ganchao.ladder.tests.helpers import at, red_assignments
 from ganchao.ladder.tests.test_services import propose
 
 pytestmark = pytest.mark.django_db
-PINNED_DESK_QUERIES = 19  # session, user, scope, nav and the desk selectors
+PINNED_DESK_QUERIES = 15  # session, user, scope, nav and the desk selectors
 
 
 def issued(city, assignment, key="2026-05-11", day="2026-05-26"):

@@ -117,7 +117,7 @@ def _count(client, url):
 # session, user, scope and navigation take the first queries; then the page count and the rows
 # (the light filter adds one query over the deadline columns)
 @pytest.mark.parametrize(
-    ("url", "pinned"), [("/supervision/matters/", 12), ("/supervision/matters/?light=red", 13)]
+    ("url", "pinned"), [("/supervision/matters/", 8), ("/supervision/matters/?light=red", 9)]
 )
 def test_list_query_count_does_not_grow(city, login, url, pinned):
     _many(city, 3)
@@ -127,7 +127,7 @@ def test_list_query_count_does_not_grow(city, login, url, pinned):
     assert _count(client, url) == pinned
 
 
-INBOX_QUERIES = 12
+INBOX_QUERIES = 8
 
 
 def test_inbox_query_count_does_not_grow(city, login):

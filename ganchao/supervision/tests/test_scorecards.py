@@ -316,9 +316,9 @@ def _more(city, n):
 
 # session, user and scope (4); hops, approved extensions, first answers (3); the calendar (2);
 # the units (1); navigation (1); the session's save (3)
-UNIT_PAGE_QUERIES = 14
+UNIT_PAGE_QUERIES = 10
 # and for leaders, the leaders and their areas besides
-LEADER_PAGE_QUERIES = 16
+LEADER_PAGE_QUERIES = 12
 
 
 @pytest.mark.parametrize(
