@@ -5,35 +5,74 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orgs', '0004_encrypt_personal_data'),
-        ('problems', '0001_initial'),
+        ("orgs", "0004_encrypt_personal_data"),
+        ("problems", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='problemsettings',
-            name='escalate_after_working_days',
-            field=models.PositiveIntegerField(default=5, verbose_name='逾期后报分管领导督办（工作日）'),
+            model_name="problemsettings",
+            name="escalate_after_working_days",
+            field=models.PositiveIntegerField(
+                default=5, verbose_name="逾期后报分管领导督办（工作日）"
+            ),
         ),
         migrations.CreateModel(
-            name='ProblemAlert',
+            name="ProblemAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('due', models.DateField(verbose_name='整改时限')),
-                ('level', models.PositiveSmallIntegerField(choices=[(1, '提醒'), (2, '催办'), (3, '督办'), (4, '通报'), (5, '约谈')], verbose_name='级别')),
-                ('at', models.DateTimeField(db_index=True, verbose_name='时间')),
-                ('message', models.TextField(verbose_name='内容')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('leader', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.leader')),
-                ('problem', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='alerts', to='problems.problem')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='orgs.unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("due", models.DateField(verbose_name="整改时限")),
+                (
+                    "level",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "提醒"), (2, "催办"), (3, "督办"), (4, "通报"), (5, "约谈")],
+                        verbose_name="级别",
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, verbose_name="时间")),
+                ("message", models.TextField(verbose_name="内容")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "leader",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.leader",
+                    ),
+                ),
+                (
+                    "problem",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="alerts",
+                        to="problems.problem",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="orgs.unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '问题逾期催督办',
-                'ordering': ['-at', '-id'],
-                'constraints': [models.UniqueConstraint(fields=('problem', 'due', 'level'), name='problem_alert_cause_unique')],
+                "verbose_name": "问题逾期催督办",
+                "ordering": ["-at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("problem", "due", "level"), name="problem_alert_cause_unique"
+                    )
+                ],
             },
         ),
     ]
