@@ -30,7 +30,7 @@ from ganchao.goals.selectors import visible_assignments_q
 from ganchao.goals.tree import plan_tree
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Leader, LeaderArea, Unit
-from ganchao.orgs.scoping import scope_of
+from ganchao.orgs.scoping import current_areas_q, scope_of
 
 LIGHT = {
     Status.GREEN: "green",
@@ -374,7 +374,7 @@ def tree_filter_options(*, plan: Plan, rows_all_codes=None) -> dict:
             Q(pk__in=Item.leaders.through.objects.filter(item__plan=plan).values("leader_id"))
             | Q(
                 pk__in=LeaderArea.objects.filter(
-                    unit__path__startswith=Subquery(owner_path[:1])
+                    current_areas_q(), unit__path__startswith=Subquery(owner_path[:1])
                 ).values("leader_id")
             )
         )

@@ -195,6 +195,27 @@ def scope_of(user) -> Scope:
     return scope
 
 
+def current_areas_q(today=None, prefix: str = "") -> Q:
+    """Leader areas (分管) in force on `today`; `prefix` for a filter through a relation
+    (e.g. "areas__" on Leader)."""
+    today = today or timezone.localdate()
+    return Q(**{f"{prefix}start_date__lte": today}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": today})
+    )
+
+
+def nearest_city(path: str):
+    """The path of the nearest 市 at or above `path`, as a one-row queryset (usable as a
+    subquery); empty when there is none."""
+    from ganchao.orgs.models import Unit
+
+    return (
+        Unit.objects.filter(path__in=ancestor_paths(path), type=UnitType.CITY)
+        .order_by("-depth")
+        .values("path")[:1]
+    )
+
+
 def _grants(user) -> tuple[frozenset, list[str], list[str]]:
     """The user's roles, the paths of their active posts and of their leader's current areas,
     in one query (a union): every page and API call starts by building the actor's scope."""
@@ -216,10 +237,7 @@ def _grants(user) -> tuple[frozenset, list[str], list[str]]:
         ),
     ]
     if user.leader_id:
-        today = timezone.localdate()
-        areas = LeaderArea.objects.filter(leader_id=user.leader_id, start_date__lte=today).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today)
-        )
+        areas = LeaderArea.objects.filter(current_areas_q(), leader_id=user.leader_id)
         parts.append(tagged(areas, "area", "unit__path"))
     found: dict[str, list[str]] = {"role": [], "post": [], "area": []}
     for kind, value in parts[0].union(*parts[1:], all=True):
@@ -236,7 +254,7 @@ def ancestor_paths(path: str) -> list[str]:
 def _principal_city(user) -> list[str]:
     """A serving principal leader's city: the nearest 市 above their own unit (else the root of
     its tree); [] for other leaders."""
-    from ganchao.orgs.models import Leader, Unit
+    from ganchao.orgs.models import Leader
 
     if "leader" in user._state.fields_cache:  # loaded with the user (session and token)
         leader = user.leader
@@ -245,14 +263,8 @@ def _principal_city(user) -> list[str]:
         principal = Leader.objects.filter(pk=user.leader_id, principal=True, active=True).exists()
     if not user.unit_id or not principal:
         return []
-    paths = ancestor_paths(user.unit.path)
-    city = (
-        Unit.objects.filter(path__in=paths, type=UnitType.CITY)
-        .order_by("-depth")
-        .values_list("path", flat=True)
-        .first()
-    )
-    return [city or paths[0]]
+    city = nearest_city(user.unit.path).values_list("path", flat=True).first()
+    return [city or ancestor_paths(user.unit.path)[0]]
 
 
 def _minimal(paths: list[str]) -> list[str]:

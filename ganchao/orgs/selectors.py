@@ -16,7 +16,7 @@ from django.utils import timezone
 from ganchao.common.errors import NotFound
 from ganchao.orgs.choices import Role, UnitType
 from ganchao.orgs.models import Leader, LeaderArea, Post, RoleGrant, Unit, User
-from ganchao.orgs.scoping import ancestor_paths, scope_of
+from ganchao.orgs.scoping import current_areas_q, nearest_city, scope_of
 
 DIRECTORY_FIELDS = (
     "id",
@@ -119,11 +119,6 @@ def unit_overview(*, actor) -> dict:
     }
 
 
-def current_areas_q(today=None) -> Q:
-    today = today or timezone.localdate()
-    return Q(start_date__lte=today) & (Q(end_date__isnull=True) | Q(end_date__gte=today))
-
-
 def leader_rows(*, actor, today=None) -> list[dict]:
     """Leaders with their current areas (two queries)."""
     _require_staff(actor)
@@ -157,12 +152,7 @@ def leader_overview(*, actor, limit: int = 12, today=None) -> dict:
     every city's leaders and their thousands of areas."""
     _require_staff(actor)
     today = today or timezone.localdate()
-    paths = ancestor_paths(actor.unit.path) if actor.unit_id else []
-    city = (
-        Unit.objects.filter(path__in=paths, type=UnitType.CITY)
-        .order_by("-depth")
-        .values("path")[:1]
-    )
+    city = nearest_city(actor.unit.path) if actor.unit_id else Unit.objects.none().values("path")
     city_path = Coalesce(Subquery(city), Value("/"))
     in_city = LeaderArea.objects.filter(current_areas_q(today), unit__path__startswith=city_path)
     # A leader in charge of no unit (a 市长) belongs to the city of their own account's unit.
@@ -170,9 +160,7 @@ def leader_overview(*, actor, limit: int = 12, today=None) -> dict:
     leaders = Leader.objects.filter(active=True).filter(
         Q(pk__in=in_city.values("leader_id")) | Q(pk__in=accounts.values("leader_id"))
     )
-    current = Q(areas__start_date__lte=today) & (
-        Q(areas__end_date__isnull=True) | Q(areas__end_date__gte=today)
-    )
+    current = current_areas_q(today, prefix="areas__")
     rows = leaders.annotate(area_count=Count("areas", filter=current)).values(
         "id", "name", "title", "principal", "area_count"
     )
