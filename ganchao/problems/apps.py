@@ -9,13 +9,15 @@ class Config(AppConfig):
     def ready(self):
         from ganchao.audit.selectors import register_history_access
         from ganchao.common.errors import NotFound
+        from ganchao.common.views import query_int
         from ganchao.problems import selectors, services  # noqa: F401  (audit codes)
 
         def problem_history(actor, object_id):
-            if not str(object_id).isdigit():
+            pk = query_int(object_id)
+            if pk is None:
                 return False
             try:
-                selectors.problem_get(actor, int(object_id))
+                selectors.problem_get(actor, pk)
             except NotFound:
                 return False
             return True

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.common.errors import NotFound
+from ganchao.common.views import query_int
 from ganchao.orgs.scoping import scope_of
 from ganchao.problems.choices import (
     AGE_BUCKET_BOUNDS,
@@ -48,6 +49,7 @@ def problem_get(actor, pk) -> Problem:
     """One problem with its links, timeline and photos; 404 when missing or outside scope."""
     events = ProblemEvent.objects.select_related("actor").order_by("at", "id")
     photos = ProblemPhoto.objects.select_related("uploaded_by").order_by("uploaded_at", "id")
+    pk = query_int(pk)
     problem = (
         problems_visible(actor)
         .filter(pk=pk)
@@ -61,10 +63,11 @@ def problem_get(actor, pk) -> Problem:
             "matter",
             "case",
             "recurrence_of",
+            "finding",
         )
         .prefetch_related(Prefetch("events", queryset=events), Prefetch("photos", queryset=photos))
         .first()
-        if str(pk).isdigit()
+        if pk is not None
         else None
     )
     if problem is None:
@@ -111,7 +114,8 @@ def _flag(value) -> bool | None:
 def ledger_filter(qs: QuerySet[Problem], params, today: dt.date | None = None) -> QuerySet[Problem]:
     """The ledger's filters from query parameters (a dict or QueryDict); unknown or empty values
     are ignored: place_type, unit (a unit code, sub-units included), category, severity, state,
-    age (bucket), legacy, overdue, blocks_project, source, q (number, place or description)."""
+    age (bucket), legacy, overdue, blocks_project, source, open (=1: unclosed only, a chart
+    bar's rows), q (number, place or description)."""
     from ganchao.orgs.models import Unit
 
     today = today or timezone.localdate()
@@ -128,6 +132,8 @@ def ledger_filter(qs: QuerySet[Problem], params, today: dt.date | None = None) -
     source = get("source") or ""
     if source:
         qs = qs.filter(source=source)
+    if get("open") == "1":
+        qs = qs.filter(state__in=UNCLOSED_STATES)
     code = (get("unit") or "").strip()
     if code:
         unit = Unit.objects.filter(code=code).only("path").first()

@@ -270,6 +270,55 @@ def test_the_finder_edits_the_problem(login, pcity):
     )
 
 
+def test_an_edit_without_a_valid_version_is_refused_not_a_500(login, pcity):
+    """Given the edit form. When it is posted with a version that is missing or not a plain
+    number ("²"), Then it answers 422 naming the page as stale and nothing changes (a missing
+    version must not let an old form overwrite a newer edit)."""
+    problem = problem_of(pcity)
+    client = login(pcity.leader_user)
+    fields = {
+        "place_type": "project_site",
+        "place": "高铁新城3号地块",
+        "category": "project",
+        "severity": "severe",
+        "description": "施工便道未硬化，扬尘严重",
+        "owner_unit": "C101",
+        "deadline": problem.deadline.isoformat(),
+    }
+    for version in ("²", ""):
+        answer = client.post(
+            reverse("problems:edit", args=[problem.pk]), {**fields, "version": version}
+        )
+        assert answer.status_code == 422
+        assert "页面已过期" in answer.content.decode()
+    problem.refresh_from_db()
+    assert problem.severity != "severe"
+
+
+def test_a_problem_history_address_that_is_not_a_number_is_404(login, pcity):
+    """Given the audit history page of problems. When the id is "²", Then 404, not a 500."""
+    client = login(pcity.office)
+    assert client.get("/audit/history/problem/%C2%B2/").status_code == 404
+
+
+def test_the_export_of_a_chart_bar_holds_only_its_open_problems(login, pcity):
+    """Given an open and a closed problem. When the office exports the ledger as filtered by a
+    chart bar (open=1), Then the sheet holds the open problem only, as the page showed."""
+    import io
+
+    from openpyxl import load_workbook
+
+    open_one = problem_of(pcity)
+    closed = problem_of(pcity)
+    Problem.objects.filter(pk=closed.pk).update(state=State.CLOSED)
+    answer = login(pcity.office).get(reverse("problems:sheet_export") + "?open=1")
+    numbers = [
+        row[0]
+        for row in load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True)
+    ]
+    assert open_one.number in numbers and closed.number not in numbers
+
+
 # ---- the sheet page -----------------------------------------------------------------------------
 
 

@@ -90,11 +90,6 @@ def age_chart(qs, filters: dict, today) -> dict:
     }
 
 
-def open_only(qs, params):
-    """`open=1` (a chart bar's rows): the unclosed problems only."""
-    return qs.filter(state__in=UNCLOSED_STATES) if params.get("open") == "1" else qs
-
-
 def table_rows(problems, today) -> list[dict]:
     return [
         {
@@ -113,7 +108,7 @@ def ledger(request):
     today = timezone.localdate()
     filters = filters_of(request.GET)
     visible = selectors.problems_visible(request.user)
-    filtered = open_only(selectors.ledger_filter(visible, request.GET, today), request.GET)
+    filtered = selectors.ledger_filter(visible, request.GET, today)
     rows = filtered.select_related("owner_unit").order_by("-found_on", "-id")
     page = paginate(request, rows, PER_PAGE)
     unit = Unit.objects.filter(code=filters["unit"]).first() if filters["unit"] else None

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from ganchao.common import filestore
 from ganchao.common.errors import Conflict, Forbidden, GanchaoError, ValidationFailed
 from ganchao.common.forms import apply_error
-from ganchao.common.views import require_staff, scoped
+from ganchao.common.views import query_int, require_staff, scoped
 from ganchao.problems import selectors, services
 from ganchao.problems.choices import TRANSITIONS, UNCLOSED_STATES, PhotoStage, State
 from ganchao.problems.forms import (
@@ -351,7 +351,7 @@ def edit(request, pk: int):
                 services.problem_update(
                     actor=request.user,
                     problem=problem,
-                    version=_version(request.POST.get("version"), problem),
+                    version=_version(request.POST.get("version")),
                     **changed,
                 )
             except REFUSALS as exc:
@@ -363,6 +363,9 @@ def edit(request, pk: int):
     return render(request, "problems/form.html", context, status=status)
 
 
-def _version(raw, problem) -> int:
-    text = str(raw or "")
-    return int(text) if text.isdigit() and len(text) < 10 else problem.version
+def _version(raw) -> int:
+    """The version the form was made from; without it the edit could overwrite a newer one."""
+    version = query_int(raw)
+    if version is None:
+        raise ValidationFailed.on("version", _("页面已过期，请刷新后重新修改"))
+    return version
