@@ -359,7 +359,7 @@ def step_record(
 
 def parse_month(text, field: str = "month") -> dt.date:
     match = MONTH_RE.match(str(text or "").strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise ValidationFailed.on(field, _("月份须为 2026-05 这样的年月"))
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 

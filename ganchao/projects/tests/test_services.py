@@ -266,3 +266,12 @@ def test_an_adjusted_goal_milestone_moves_the_projects_planned_date(city, tree):
     row = selectors.project_row(city.office, project.pk, today=dt.date(2026, 12, 1))
     assert row.planned["completion"] == dt.date(2026, 12, 20)
     assert "竣工" not in {d.label for d in row.verdict.overdue}
+
+
+@pytest.mark.parametrize("text", ["0000-05", "2026-13", "2026-00", "2026/05", "", "二〇二六-05"])
+def test_a_month_that_is_no_calendar_month_names_the_field(text):
+    """Given a month typed on the investment form or sent to the API. When it is no calendar
+    month (year 0 included, which passed the pattern and was a 500), Then 422 on `month`."""
+    with pytest.raises(ValidationFailed) as caught:
+        services.parse_month(text)
+    assert caught.value.errors[0].field == "month"
