@@ -3,6 +3,7 @@ commitments and forms, and the approvals queue. Each action calls the same servi
 twin (api_twins.py)."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +41,7 @@ def _chart(rows, year: int) -> dict:
     }
 
 
+@login_required
 @require_staff
 def overview(request):
     year = _year(request.GET.get("year"))
@@ -105,6 +107,7 @@ def _path_year(year: int) -> int:
     return year
 
 
+@login_required
 @require_staff
 @scoped
 def unit_year(request, unit_id: int, year: int):
@@ -113,6 +116,7 @@ def unit_year(request, unit_id: int, year: int):
 
 
 @require_POST
+@login_required
 @require_staff
 @scoped
 def capacity_set(request, unit_id: int, year: int):
@@ -139,6 +143,7 @@ def capacity_set(request, unit_id: int, year: int):
 
 
 @require_POST
+@login_required
 @require_staff
 @scoped
 def commitment_new(request, unit_id: int, year: int):
@@ -189,6 +194,7 @@ def _decide(request, commitment_id: int, service, done: str):
 
 
 @require_POST
+@login_required
 @require_staff
 @scoped
 def commitment_approve(request, commitment_id: int):
@@ -196,6 +202,7 @@ def commitment_approve(request, commitment_id: int):
 
 
 @require_POST
+@login_required
 @require_staff
 @scoped
 def commitment_reject(request, commitment_id: int):
@@ -203,12 +210,14 @@ def commitment_reject(request, commitment_id: int):
 
 
 @require_POST
+@login_required
 @require_staff
 @scoped
 def commitment_withdraw(request, commitment_id: int):
     return _decide(request, commitment_id, services.commitment_withdraw, _("承诺已撤回。"))
 
 
+@login_required
 @require_staff
 def approvals(request):
     page = paginate(request, sel.approvals_queue(request.user))

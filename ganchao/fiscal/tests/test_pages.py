@@ -4,6 +4,7 @@ approvals queue, each action through the page, and query counts pinned at two si
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from ganchao.fiscal.choices import CommitmentState
 from ganchao.fiscal.models import Capacity, Commitment
@@ -159,3 +160,10 @@ def test_a_leader_reads_the_units_of_their_areas_only(city, login):
     assert client.get(unit_url(city)).status_code == 200
     assert client.get(unit_url(city, city.town_b)).status_code == 404
     assert client.get("/fiscal/?year=2026").context["rows"] == []
+
+
+def test_a_visitor_who_is_not_signed_in_is_sent_to_the_login_page(client):
+    """Given no session. When the fiscal overview is opened, Then the visitor is sent to sign in
+    (as every other section does), not shown a 404."""
+    answer = client.get(reverse("fiscal:overview"))
+    assert answer.status_code == 302 and answer["Location"].startswith("/accounts/login/")
