@@ -206,9 +206,14 @@ def build_rows(projects, *, today: dt.date | None = None) -> list[ProjectRow]:
     return rows
 
 
-def project_rows(actor, *, leader_id=None, health: str = "", today=None) -> list[ProjectRow]:
-    """The board's rows, leader by leader, each leader's projects by code."""
+def project_rows(
+    actor, *, leader_id=None, health: str = "", today=None, plan=None
+) -> list[ProjectRow]:
+    """The board's rows, leader by leader, each leader's projects by code; `plan`: only the
+    projects of that plan."""
     projects = _joined(projects_visible(actor)).order_by("leader__sort_order", "leader_id", "code")
+    if plan is not None:
+        projects = projects.filter(item__plan=plan)
     if leader_id:
         projects = projects.filter(leader_id=leader_id)
     rows = build_rows(projects, today=today)
@@ -239,11 +244,15 @@ def health_counts(rows) -> dict:
     return counts
 
 
-def lagging_rows(actor, *, limit: int = 8, today=None) -> tuple[list[ProjectRow], int]:
-    """For the cockpit: blocked first, then lagging; and how many there are in all."""
-    rows = [r for r in project_rows(actor, today=today) if r.health != Health.ON_TRACK]
+def lagging_rows(
+    actor, *, limit: int = 8, today=None, plan=None
+) -> tuple[list[ProjectRow], int, int]:
+    """For the cockpit of one plan (the one the cockpit shows; every plan when None): blocked
+    first, then lagging; how many of them there are, and how many projects in all."""
+    every = project_rows(actor, today=today, plan=plan)
+    rows = [r for r in every if r.health != Health.ON_TRACK]
     rows.sort(key=lambda r: (r.health != Health.BLOCKED, r.project.code))
-    return rows[:limit], len(rows)
+    return rows[:limit], len(rows), len(every)
 
 
 def _iso(day) -> str | None:

@@ -12,5 +12,6 @@ def lagging_projects_panel(context, limit: int = 8):
     request = context.get("request")
     if request is None:
         return {"rows": [], "count": 0}
-    rows, count = selectors.lagging_rows(request.user, limit=limit)
-    return {"rows": rows, "count": count, "any": selectors.projects_visible(request.user).exists()}
+    # The projects of the plan the cockpit shows, not every year's of every city.
+    rows, count, total = selectors.lagging_rows(request.user, limit=limit, plan=context.get("plan"))
+    return {"rows": rows, "count": count, "any": total > 0}

@@ -161,5 +161,15 @@ def test_page_query_counts_do_not_grow(city, tree, login, size, django_assert_ma
     with django_assert_max_num_queries(13):
         assert client.get(reverse("projects:detail", args=[project.pk])).status_code == 200
     with django_assert_max_num_queries(6):  # the cockpit's list
-        rows, count = selectors.lagging_rows(city.office)
-    assert count == size and len(rows) == min(size, 8)
+        rows, count, total = selectors.lagging_rows(city.office, plan=tree.plan)
+    assert count == total == size and len(rows) == min(size, 8)
+
+
+def test_the_cockpit_list_holds_the_projects_of_the_plan_it_shows(city, tree):
+    """Given a lagging project in this year's plan and one in last year's. When the cockpit of
+    this year's plan lists lagging projects, Then only this year's is there, and counted."""
+    make_project(city, tree.plan, code="XM-01", name="今年的项目")
+    last_year = make_plan(city, year=2025).plan
+    make_project(city, last_year, code="XM-02", name="去年的项目")
+    rows, count, total = selectors.lagging_rows(city.office, plan=tree.plan)
+    assert [r.project.code for r in rows] == ["XM-01"] and count == total == 1
