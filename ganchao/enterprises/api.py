@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
@@ -226,14 +227,14 @@ def enterprise_out(e) -> dict:
 def _unit(pk, field) -> Unit:
     unit = Unit.objects.filter(pk=pk, active=True).first() if pk else None
     if unit is None:
-        raise ValidationFailed.on(field, "单位不存在")
+        raise ValidationFailed.on(field, _("单位不存在"))
     return unit
 
 
 def _user(pk, field) -> User:
     user = User.objects.filter(pk=pk, is_active=True).first() if pk else None
     if user is None:
-        raise ValidationFailed.on(field, "账号不存在")
+        raise ValidationFailed.on(field, _("账号不存在"))
     return user
 
 
@@ -321,7 +322,7 @@ def commissioner_end(
     enterprise = selectors.enterprise_get(request.user, enterprise_id)
     row = selectors.commissioners_of(enterprise).filter(pk=assignment_id).first()
     if row is None:
-        raise NotFound("指派不存在")
+        raise NotFound(_("指派不存在"))
     row = services.commissioner_end(actor=request.user, assignment=row, end_on=payload.end_on)
     return commissioner_out(row)
 
@@ -412,7 +413,7 @@ def appeal_receive(request, payload: EnterpriseAppealIn):
     enterprise = selectors.enterprises_visible(request.user).filter(pk=payload.enterprise_id)
     enterprise = enterprise.first()
     if enterprise is None:
-        raise ValidationFailed.on("enterprise_id", "企业不存在")
+        raise ValidationFailed.on("enterprise_id", _("企业不存在"))
     appeal = services.appeal_receive(
         actor=request.user,
         enterprise=enterprise,
@@ -509,7 +510,7 @@ def appeal_rate(request, token: str, payload: EnterpriseRatingIn):
 @paginate(Page)
 def scorecard(request, filters: Query[EnterpriseScoreFilters]):
     if filters.by not in selectors.GROUPS:
-        raise ValidationFailed.on("by", "by 应为 commissioner 或 unit")
+        raise ValidationFailed.on("by", _("by 应为 commissioner 或 unit"))
     rows = selectors.scorecard(request.user, by=filters.by, start=filters.start, end=filters.end)
     return [row.__dict__ for row in rows]
 
@@ -540,7 +541,7 @@ def settings_detail(request):
         not permissions.is_office(request.user)
         and not selectors.enterprises_visible(request.user).exists()
     ):
-        raise NotFound("不在您的范围内")
+        raise NotFound(_("不在您的范围内"))
     return settings_out(selectors.settings_row())
 
 

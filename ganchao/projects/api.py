@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
@@ -277,10 +278,10 @@ def project_list(request, filters: Query[ProjectFilters]):
 @router.post("/projects", response={201: ProjectOut}, summary="新增重点项目")
 def project_create(request, payload: ProjectCreateIn):
     data = payload.dict()
-    plan = _pick(Plan, data.pop("plan_id"), "plan_id", "年度计划不存在")
-    leader = _pick(Leader, data.pop("leader_id"), "leader_id", "市级领导不存在")
-    lead_unit = _pick(Unit, data.pop("lead_unit_id"), "lead_unit_id", "牵头单位不存在")
-    town = _pick(Unit, data.pop("town_id"), "town_id", "所在镇街不存在")
+    plan = _pick(Plan, data.pop("plan_id"), "plan_id", _("年度计划不存在"))
+    leader = _pick(Leader, data.pop("leader_id"), "leader_id", _("市级领导不存在"))
+    lead_unit = _pick(Unit, data.pop("lead_unit_id"), "lead_unit_id", _("牵头单位不存在"))
+    town = _pick(Unit, data.pop("town_id"), "town_id", _("所在镇街不存在"))
     project = services.project_create(
         actor=request.user, plan=plan, leader=leader, lead_unit=lead_unit, town=town, **data
     )
@@ -307,9 +308,9 @@ def project_update(request, project_id: int, payload: ProjectPatch):
     data = payload.dict(exclude_unset=True)
     data.pop("expected_version", None)
     if "leader_id" in data:
-        data["leader"] = _pick(Leader, data.pop("leader_id"), "leader_id", "市级领导不存在")
+        data["leader"] = _pick(Leader, data.pop("leader_id"), "leader_id", _("市级领导不存在"))
     if "town_id" in data:
-        data["town"] = _pick(Unit, data.pop("town_id"), "town_id", "所在镇街不存在")
+        data["town"] = _pick(Unit, data.pop("town_id"), "town_id", _("所在镇街不存在"))
     version = require_version(request, payload.expected_version, project)
     services.project_update(actor=request.user, project=project, expected_version=version, **data)
     return _fresh(request.user, project_id)

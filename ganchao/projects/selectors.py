@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ganchao.common.errors import NotFound
 from ganchao.goals.choices import COUNTING_REPORT_STATES
 from ganchao.goals.models import Assignment, MilestoneCompletion
-from ganchao.goals.selectors import key_in_q, visible_assignments_q
+from ganchao.goals.selectors import NOT_FOUND, key_in_q, visible_assignments_q
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 from ganchao.problems.choices import State as ProblemState
@@ -24,7 +24,6 @@ from ganchao.projects.choices import SETTLED_STEP_STATES, Health, MilestoneKind
 from ganchao.projects.models import KeyProject
 from ganchao.projects.rules import DEFAULT_RATIO, Dated, Month, Verdict, judge
 
-NOT_FOUND = "内容不存在或不在您的查看范围内"
 LIGHTS = {Health.ON_TRACK: "green", Health.LAGGING: "yellow", Health.BLOCKED: "red"}
 MILESTONE_KINDS = (MilestoneKind.START, MilestoneKind.COMPLETION, MilestoneKind.PRODUCTION)
 
