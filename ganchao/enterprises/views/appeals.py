@@ -10,17 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ganchao.common.errors import NotFound
+from ganchao.common.forms import apply_error
 from ganchao.common.views import paginate, require_staff, scoped
 from ganchao.enterprises import clocks, permissions, selectors, services
 from ganchao.enterprises.choices import AppealState
 from ganchao.enterprises.forms import RatingForm
-from ganchao.enterprises.views.common import (
-    ERRORS,
-    apply_errors,
-    clock_row,
-    error_text,
-    running_clock,
-)
+from ganchao.enterprises.views.common import ERRORS, clock_row, error_text, running_clock
 
 
 @login_required
@@ -172,7 +167,7 @@ def rate(request, token: str):
         try:
             services.appeal_rate(token=token[:100], **form.cleaned_data)
         except ERRORS as exc:
-            apply_errors(form, exc)
+            apply_error(form, exc)
         else:
             return render(request, "enterprises/rate.html", {"thanks": True, "appeal": link.appeal})
     status = 410 if refusal else (422 if request.method == "POST" else 200)

@@ -37,10 +37,3 @@ def running_clock(appeal, now) -> dict | None:
 
 def error_text(exc) -> str:
     return exc.message or _("操作未完成")
-
-
-def apply_errors(form, exc) -> None:
-    for error in exc.errors or []:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-    if not exc.errors:
-        form.add_error(None, exc.message)

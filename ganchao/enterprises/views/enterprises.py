@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ganchao.common.forms import apply_error
 from ganchao.common.views import paginate, query_int, require_staff, scoped
 from ganchao.enterprises import permissions, selectors, services
 from ganchao.enterprises.choices import Scale, Sector
@@ -20,7 +21,7 @@ from ganchao.enterprises.forms import (
     SettingsForm,
     VisitForm,
 )
-from ganchao.enterprises.views.common import ERRORS, apply_errors, error_text, running_clock
+from ganchao.enterprises.views.common import ERRORS, error_text, running_clock
 from ganchao.orgs.choices import UnitType
 from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import scope_of
@@ -59,7 +60,7 @@ def enterprise_new(request):
         try:
             enterprise = services.enterprise_create(actor=request.user, **form.cleaned_data)
         except ERRORS as exc:
-            apply_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("企业已登记。"))
             return redirect("enterprises:detail", pk=enterprise.pk)
@@ -117,7 +118,7 @@ def commissioner_assign(request, pk: int):
     try:
         services.commissioner_assign(actor=request.user, enterprise=enterprise, **form.cleaned_data)
     except ERRORS as exc:
-        apply_errors(form, exc)
+        apply_error(form, exc)
         return _refused(request, enterprise, exc, commissioner_form=form)
     messages.success(request, _("已指派服务专员。"))
     return redirect("enterprises:detail", pk=pk)
@@ -151,7 +152,7 @@ def visit_record(request, pk: int):
     try:
         services.visit_record(actor=request.user, enterprise=enterprise, **form.cleaned_data)
     except ERRORS as exc:
-        apply_errors(form, exc)
+        apply_error(form, exc)
         return _refused(request, enterprise, exc, visit_form=form)
     messages.success(request, _("走访记录已保存。"))
     return redirect("enterprises:detail", pk=pk)
@@ -171,7 +172,7 @@ def appeal_receive(request, pk: int):
             actor=request.user, enterprise=enterprise, **form.cleaned_data
         )
     except ERRORS as exc:
-        apply_errors(form, exc)
+        apply_error(form, exc)
         return _refused(request, enterprise, exc, appeal_form=form)
     messages.success(request, _("诉求已受理，编号 %(number)s。") % {"number": appeal.number})
     return redirect("enterprises:appeal_detail", pk=appeal.pk)
@@ -223,7 +224,7 @@ def settings_page(request):
                 actor=request.user, version=form.cleaned_data["version"], **values
             )
         except ERRORS as exc:
-            apply_errors(form, exc)
+            apply_error(form, exc)
         else:
             messages.success(request, _("时限设置已保存，新受理的诉求按新时限计算。"))
             return redirect("enterprises:settings")
