@@ -40,11 +40,6 @@ def problems_visible(actor) -> QuerySet[Problem]:
     )
 
 
-def problem_list(actor) -> QuerySet[Problem]:
-    """The ledger's rows with what a row shows joined in."""
-    return problems_visible(actor).select_related("owner_unit", "found_by", "place_unit")
-
-
 def problem_get(actor, pk) -> Problem:
     """One problem with its links, timeline and photos; 404 when missing or outside scope."""
     events = ProblemEvent.objects.select_related("actor").order_by("at", "id")
@@ -92,14 +87,6 @@ def age_range(bucket: str, today: dt.date) -> Q | None:
                 query &= Q(found_on__gte=today - dt.timedelta(days=high))
             return query
     return None
-
-
-def age_bucket(found_on: dt.date, today: dt.date | None = None) -> str:
-    days = ((today or timezone.localdate()) - found_on).days
-    for value, low, high in AGE_BUCKET_BOUNDS:
-        if days >= low and (high is None or days <= high):
-            return value
-    return AGE_BUCKET_BOUNDS[0][0]
 
 
 def _flag(value) -> bool | None:
