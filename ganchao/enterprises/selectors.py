@@ -329,3 +329,43 @@ def unit_service_rates(unit_ids, *, start: dt.date, end: dt.date, now=None) -> d
         )
         for row in grouped
     }
+
+
+SATISFIED_RATING = 3  # 基本满意 or better: a good rating under the national 好差评 rules
+TIER_FIELDS = (
+    ("acknowledged_at", "acknowledge_due"),
+    ("planned_at", "plan_due"),
+    ("resolved_at", "resolve_due"),
+)
+
+
+def unit_service_counts(narrow, *, start: dt.date, end: dt.date, as_of: dt.datetime) -> dict:
+    """For the assessment's enterprise service component: per owner unit id, the appeals
+    received in [start, end] (local dates) and, as of the instant `as_of` (nothing done later
+    counts), per tier clock the decided (done, or past its deadline) and the done by the
+    deadline, the rated and the satisfied. `narrow` restricts the appeals to the units scored
+    (a function of the queryset). Unscoped; one grouped query.
+    {unit_id: {"appeals", "decided": (a, p, r), "on_time": (a, p, r), "rated", "satisfied"}}"""
+    qs = narrow(Appeal.objects.filter(received_at__date__gte=start, received_at__date__lte=end))
+    counts = {"appeals": Count("pk")}
+    for tier, (done, due) in enumerate(TIER_FIELDS):
+        counts[f"decided{tier}"] = Count(
+            "pk", filter=Q(**{f"{done}__lt": as_of}) | Q(**{f"{due}__lt": as_of})
+        )
+        counts[f"on_time{tier}"] = Count(
+            "pk", filter=Q(**{f"{done}__lt": as_of, f"{done}__lte": F(due)})
+        )
+    rated = Q(rating__isnull=False, rated_at__lt=as_of)
+    counts["rated"] = Count("pk", filter=rated)
+    counts["satisfied"] = Count("pk", filter=rated & Q(rating__gte=SATISFIED_RATING))
+    rows = qs.order_by().values("owner_unit_id").annotate(**counts)
+    return {
+        row["owner_unit_id"]: {
+            "appeals": row["appeals"],
+            "decided": tuple(row[f"decided{tier}"] for tier in range(3)),
+            "on_time": tuple(row[f"on_time{tier}"] for tier in range(3)),
+            "rated": row["rated"],
+            "satisfied": row["satisfied"],
+        }
+        for row in rows
+    }
