@@ -4,9 +4,13 @@ No domain knowledge lives here: an importer names the key headers of its sheet, 
 rows and reads each cell as text, number, date or list; every problem is recorded as an
 ExcelError that names the row, the column letter and the header, e.g.
 `第12行 G列（目标值）：不是数字`.
+
+openpyxl (≈ 10 MiB once imported) is imported by the functions that read a sheet, not at the
+module's import: every server worker imports this module, few ever read a sheet.
 """
 
 import contextvars
+import functools
 import io
 import re
 import unicodedata
@@ -18,12 +22,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
 
 HEADER_SEARCH_ROWS = 5
 MAX_COLUMNS = 500
@@ -81,6 +79,8 @@ class ExcelError:
         return f"{self.place}：{self.message}" if self.place else self.message
 
     def sort_key(self) -> tuple:
+        from openpyxl.utils import column_index_from_string
+
         column = column_index_from_string(self.column) if self.column else 0
         return (self.row or 0, column)
 
@@ -312,6 +312,8 @@ def _unreadable(exc: Exception) -> ExcelFileError:
 
 def open_read_only(data: bytes):
     """The workbook in read-only mode: worksheets are parsed only when their rows are read."""
+    from openpyxl import load_workbook
+
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it skips (data validation, slicers …); harmless
@@ -321,49 +323,58 @@ def open_read_only(data: bytes):
         raise _unreadable(exc) from exc
 
 
-PLAIN_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
+@functools.cache
+def _row_parser():
+    """The row parser class, made on first use (it subclasses openpyxl's parser)."""
+    from openpyxl.utils.cell import coordinate_to_tuple
+    from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
 
+    plain_text_tag = f"{{{SHEET_MAIN_NS}}}t"
 
-class _RowParser(WorkSheetParser):
-    """openpyxl's streaming sheet parser keeping the cached values, which also notes the cells
-    holding a formula with no cached value (Excel never opened and saved the file)."""
+    class _RowParser(WorkSheetParser):
+        """openpyxl's streaming sheet parser keeping the cached values, which also notes the
+        cells holding a formula with no cached value (Excel never opened and saved the file)."""
 
-    def parse_cell(self, element):
-        if element.get("t") == "inlineStr":
-            cell = self._plain_inline_string(element)
-            if cell is not None:
-                return cell
-        cell = super().parse_cell(element)
-        if cell["value"] is None and element.find(FORMULA_TAG) is not None:
-            cell["formula"] = True
-        return cell
+        def parse_cell(self, element):
+            if element.get("t") == "inlineStr":
+                cell = self._plain_inline_string(element)
+                if cell is not None:
+                    return cell
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["formula"] = True
+            return cell
 
-    def _plain_inline_string(self, element):
-        """An inline string that is one plain text run (`<is><t>…</t></is>`, as openpyxl and
-        our own exports write every text cell), read as openpyxl reads it — its Text object's
-        content — without building that object (most of the reading time of such a sheet).
-        None for anything else (rich text runs, phonetic text, attributes), which openpyxl reads."""
-        child = element.find(INLINE_STRING)
-        if child is None or child.attrib or len(child) != 1 or child[0].tag != PLAIN_TEXT_TAG:
-            return None
-        style_id = element.get("s", 0)
-        if style_id:
-            style_id = int(style_id)
-        coordinate = element.get("r")
-        if coordinate:
-            row, column = coordinate_to_tuple(coordinate)
-            self.col_counter = column
-        else:
-            self.col_counter += 1
-            row, column = self.row_counter, self.col_counter
-        value = child[0].text or ""
-        return {
-            "row": row,
-            "column": column,
-            "value": value,
-            "data_type": "s",
-            "style_id": style_id,
-        }
+        def _plain_inline_string(self, element):
+            """An inline string that is one plain text run (`<is><t>…</t></is>`, as openpyxl
+            and our own exports write every text cell), read as openpyxl reads it — its Text
+            object's content — without building that object (most of the reading time of such
+            a sheet). None for anything else (rich text runs, phonetic text, attributes), which
+            openpyxl reads."""
+            child = element.find(INLINE_STRING)
+            if child is None or child.attrib or len(child) != 1 or child[0].tag != plain_text_tag:
+                return None
+            style_id = element.get("s", 0)
+            if style_id:
+                style_id = int(style_id)
+            coordinate = element.get("r")
+            if coordinate:
+                row, column = coordinate_to_tuple(coordinate)
+                self.col_counter = column
+            else:
+                self.col_counter += 1
+                row, column = self.row_counter, self.col_counter
+            value = child[0].text or ""
+            return {
+                "row": row,
+                "column": column,
+                "value": value,
+                "data_type": "s",
+                "style_id": style_id,
+            }
+
+    return _RowParser
 
 
 @dataclass(frozen=True)
@@ -404,7 +415,7 @@ class SheetData:
         furthest = max_data_rows() + HEADER_SEARCH_ROWS + 1
         with warnings.catch_warnings(), ws._get_source() as source:
             warnings.simplefilter("ignore")
-            parser = _RowParser(
+            parser = _row_parser()(
                 source, ws._shared_strings, data_only=True, epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
@@ -417,6 +428,8 @@ class SheetData:
                 if progress is not None and count % PROGRESS_ROWS == 0:
                     progress(count)
             if parser.merged_cells is not None:
+                from openpyxl.utils import range_boundaries
+
                 for merged in parser.merged_cells.mergeCell:
                     low_col, low_row, high_col, high_row = range_boundaries(merged.ref)
                     self.merges.append((low_row, low_col, high_row, high_col))
@@ -491,6 +504,8 @@ class ExcelBook:
 
     def number_format(self, style_id: int) -> str:
         if style_id not in self._formats:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
             try:
                 format_id = self.workbook._cell_styles[style_id].numFmtId
                 if format_id < BUILTIN_FORMATS_MAX_SIZE:
@@ -602,6 +617,8 @@ class Table:
         return header in self.columns
 
     def letter(self, header: str) -> str:
+        from openpyxl.utils import get_column_letter
+
         column = self.columns.get(header)
         return get_column_letter(column) if column else ""
 

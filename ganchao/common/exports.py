@@ -8,7 +8,12 @@ a tab or a carriage return) is a text cell with Excel's quote prefix in a sheet,
 leading single quote in CSV (the OWASP rule); numbers, negative ones too, stay numbers. A test
 (common/tests/test_export_safety.py) walks the code for anything else that writes a sheet or a
 CSV file.
+
+openpyxl is imported by the functions that write a sheet, not with this module: every server
+worker imports it, few ever export (its import alone is ≈ 10 MiB per process).
 """
+
+from __future__ import annotations
 
 import csv
 import io
@@ -16,15 +21,16 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ganchao.common import numbers
 from ganchao.common.excel import cell_text
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
 
 def display_width(text: str) -> int:
@@ -114,6 +120,9 @@ def write_table(
     """A bold, frozen header row and the rows, each cell by `write_cell`; `text_columns` are
     written as text cells (so that codes keep their leading zeros), `number_formats` gives a
     column's number format (e.g. `0.00` for scores), columns are as wide as their content."""
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     for column, header in enumerate(headers, start=1):
         write_cell(ws, 1, column, header).font = Font(bold=True)
     ws.freeze_panes = "A2"
@@ -138,8 +147,17 @@ def write_table(
             ws.column_dimensions[letter].number_format = "@"
 
 
+def example_font():
+    """The grey italics of a template's example rows."""
+    from openpyxl.styles import Font
+
+    return Font(italic=True, color="808080")
+
+
 def new_workbook() -> Workbook:
     """An empty workbook without its default sheet."""
+    from openpyxl import Workbook
+
     book = Workbook()
     book.remove(book.active)
     return book

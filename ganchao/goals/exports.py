@@ -8,9 +8,8 @@ the worksheet 目标调整, which import ignores.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
-from ganchao.common.exports import Figure, new_workbook, workbook_bytes, write_table
+from ganchao.common.exports import Figure, example_font, new_workbook, workbook_bytes, write_table
 from ganchao.common.numbers import finite
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ITEM_TYPE_BY_WORD, AdjustmentState, Role
@@ -34,7 +33,6 @@ TEXT_COLUMNS = [
     gs.MILESTONES, gs.LEAD, gs.RESPONSIBLE, gs.COOPERATING, gs.DATA_SOURCE, gs.LEADERS, gs.NOTE,
 ]  # fmt: skip
 SPLIT_TEXT_COLUMNS = [gs.CODE, gs.UNIT, gs.RESPONSIBLE_PERSON, gs.CONTACT, gs.CONTACT_PHONE]
-EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 def _number(value):
@@ -197,7 +195,7 @@ def goal_sheet_template() -> bytes:
     for sheet in (main, split):
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
-                cell.font = EXAMPLE_FONT
+                cell.font = example_font()
     _write_notes(book)
     return workbook_bytes(book)
 

@@ -8,10 +8,9 @@ shortest unique path (西湖镇/李庄村), else its code — each checked with 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl.styles import Font
 
 from ganchao.common.excel import MULTI_SEPARATORS
-from ganchao.common.exports import new_workbook, workbook_bytes, write_table
+from ganchao.common.exports import example_font, new_workbook, workbook_bytes, write_table
 from ganchao.orgs.choices import WORD_BY_UNIT_TYPE
 from ganchao.orgs.models import Leader, LeaderArea, Unit
 from ganchao.orgs.references import UnitNode, UnitResolver, Unresolved
@@ -37,7 +36,6 @@ from ganchao.orgs.unit_sheet import (
 )
 
 TEXT_COLUMNS = [CODE, NAME, PARENT, TYPE, CATEGORY, ALIASES]
-EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 class ReferenceWriter:
@@ -147,7 +145,7 @@ def unit_sheet_template() -> bytes:
     for sheet in (units, leaders):
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
-                cell.font = EXAMPLE_FONT
+                cell.font = example_font()
     _write_notes(book)
     return workbook_bytes(book)
 

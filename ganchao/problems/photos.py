@@ -14,7 +14,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ganchao.common import filestore
 from ganchao.common.errors import ValidationFailed
@@ -50,7 +49,10 @@ def as_upload(photo):
 
 def thumbnail_bytes(upload, name: str) -> bytes:
     """A JPEG of at most THUMBNAIL_PX on its longer side, turned upright by its EXIF
-    orientation; 422 on photos when the image cannot be decoded."""
+    orientation; 422 on photos when the image cannot be decoded. (Pillow is imported here, not
+    with the module: every server worker imports this module, few ever make a thumbnail.)"""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     upload.seek(0)
     try:
         with Image.open(upload) as image:

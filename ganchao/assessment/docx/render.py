@@ -3,23 +3,24 @@
 docxtpl's own default is an unsandboxed environment with autoescape off (MACHINE_NOTES.md): a
 value holding `&` or `<` would corrupt the document XML and an uploaded template could reach
 Python internals. Here the environment is sandboxed, autoescaping and strict about unknown
-variables, so an office template can only print the plain values it is given."""
+variables, so an office template can only print the plain values it is given.
+
+python-docx, docxtpl and Jinja (≈ 20 MiB together) are imported by the functions that use
+them, not with this module, which every server worker imports and few ever render with."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Length
-from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from ganchao.common import filestore
 from ganchao.common.errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 
@@ -27,11 +28,18 @@ MAX_TEMPLATE_BYTES = 10 * 1024 * 1024
 def environment() -> ImmutableSandboxedEnvironment:
     """Sandboxed (no attributes outside the sandbox's allow-list), immutable (a template cannot
     change the lists it is given), autoescaping and strict about unknown names."""
+    from jinja2 import StrictUndefined
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     return ImmutableSandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
 def render(template: bytes, context: dict) -> bytes:
     """The rendered document; a template error becomes a ValidationFailed naming it."""
+    from docxtpl import DocxTemplate
+    from jinja2 import TemplateError
+    from jinja2.sandbox import SecurityError
+
     try:
         document = DocxTemplate(io.BytesIO(template))
         document.render(context, jinja_env=environment(), autoescape=True)
@@ -54,6 +62,9 @@ def _near(exc) -> str:
 
 def template_error(exc: Exception) -> str:
     """The problem in plain Chinese, naming the offending text where Jinja tells it."""
+    from jinja2 import TemplateSyntaxError, UndefinedError
+    from jinja2.sandbox import SecurityError
+
     if isinstance(exc, SecurityError):
         return _("模板试图访问不允许的内容（%(error)s），已拒绝：模板只能使用本页列出的变量") % {
             "error": exc
@@ -95,6 +106,8 @@ def check_template(data: bytes, name: str, sample: dict) -> None:
     """Refuse a template that is no .docx or does not render against the sample context."""
     check_package(data, name)
     rendered = render(data, sample)
+    from docx import Document
+
     try:
         Document(io.BytesIO(rendered))
     except Exception as exc:
@@ -107,6 +120,8 @@ def check_template(data: bytes, name: str, sample: dict) -> None:
 
 
 def _cell_widths(row) -> list[int] | None:
+    from docx.oxml.ns import qn
+
     widths = []
     for cell in row.findall(qn("w:tc")):
         width = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
@@ -117,6 +132,8 @@ def _cell_widths(row) -> list[int] | None:
 
 
 def _fit(table, text_width: int) -> None:
+    from docx.oxml.ns import qn
+
     grid = table.find(qn("w:tblGrid"))
     rows = table.findall(qn("w:tr"))
     if grid is None or not rows:
@@ -137,6 +154,9 @@ def _fit(table, text_width: int) -> None:
 def fit_tables(document) -> None:
     """Column widths after {%tc %} repeated a column: the grid follows the cells of the fullest
     row, scaled down to the text width when the repeated columns made it wider."""
+    from docx.oxml.ns import qn
+    from docx.shared import Length
+
     section = document.sections[0]
     text_width = Length(section.page_width - section.left_margin - section.right_margin).twips
     for table in document.element.body.iter(qn("w:tbl")):
