@@ -17,6 +17,7 @@ class ComponentKind(models.TextChoices):
     MILESTONES = engine.MILESTONES, _("节点完成")
     SUPERVISION = engine.SUPERVISION, _("督办情况")
     MANUAL = engine.MANUAL, _("评议打分")
+    ENTERPRISE_SERVICE = engine.ENTERPRISE_SERVICE, _("服务企业")
 
 
 class Method(models.TextChoices):

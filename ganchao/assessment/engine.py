@@ -6,7 +6,12 @@ rank, ties and gaps use the total rounded half up to 2 places.
 
 Nothing to assess is not full marks. Indicators and milestones are the *work components*; one
 with nothing for a unit in the period (no scored assignment; no milestone due) is not
-applicable and is filled:
+applicable and is filled. So is the enterprise service component (服务企业) of a unit that
+handled no enterprise appeal in the period; it is filled like a work component but is not
+one: appeals come when enterprises bring them, not by the office's plan, so a unit whose only
+applicable component is enterprise service has nothing assigned to assess and is not ranked,
+and its credit never fills the work components (their fill basis stays indicators and
+milestones). The fill:
 
 - `prorate` (the default): at the unit's credit rate over its applicable work components —
   their score ÷ their points × this component's points;
@@ -36,6 +41,7 @@ INDICATORS = "indicators"
 MILESTONES = "milestones"
 SUPERVISION = "supervision"
 MANUAL = "manual"
+ENTERPRISE_SERVICE = "enterprise_service"
 
 RATIO = "ratio"
 LINEAR_FLOOR = "linear_floor"
@@ -44,6 +50,14 @@ ALL_OR_NOTHING = "all_or_nothing"
 PRORATE = "prorate"
 AVERAGE = "average"
 WORK_KINDS = (INDICATORS, MILESTONES)
+# filled when not applicable; only the work kinds make a unit rankable and form the fill basis
+FILLED_KINDS = (*WORK_KINDS, ENTERPRISE_SERVICE)
+
+# 服务企业: credit = 60 % on-time rate of the tier clocks + 40 % satisfaction rate; on time
+# alone when no appeal was rated. Satisfied: rated 3 (基本满意) or better, as the national
+# 好差评 rules count a good rating (enterprises.selectors.SATISFIED_RATING).
+SERVICE_ON_TIME_WEIGHT = Decimal("0.6")
+SERVICE_SATISFACTION_WEIGHT = Decimal("0.4")
 
 POSITIVE = "positive"
 NEGATIVE = "negative"
@@ -125,6 +139,20 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Service:
+    """A unit's enterprise appeals (诉求) received in the period, as of the cut-off: per tier
+    clock (acknowledge, plan, resolve) how many are decided (done, or past the deadline) and
+    how many of those were done by the deadline; how many the enterprises rated, and how many
+    of those were satisfied (rated 基本满意 or better)."""
+
+    appeals: int
+    decided: tuple[int, int, int]
+    on_time: tuple[int, int, int]
+    rated: int = 0
+    satisfied: int = 0
+
+
+@dataclass(frozen=True)
 class Event:
     """A ladder event: kind URGE / NOTICE / BULLETIN / TALK on its date."""
 
@@ -164,6 +192,7 @@ class UnitInput:
     deductions: tuple[Item, ...] = ()
     vetoes: tuple[Item, ...] = ()
     adjustments: tuple[Adjustment, ...] = ()
+    service: Service | None = None  # no enterprise appeal in the period: None
 
 
 # ---- outputs -------------------------------------------------------------------------------
@@ -305,6 +334,42 @@ def manual_score(component: Component, manual: dict[str, Decimal]):
     return clamp(Decimal(value), ZERO, component.points), ({"entered": Decimal(value)},)
 
 
+def service_rates(service: Service | None):
+    """(on-time rate, satisfaction rate or None, credit) of a unit's appeals; None when it has
+    none, or none of their clocks was decided by the cut-off."""
+    if service is None or not service.appeals or sum(service.decided) <= 0:
+        return None
+    on_time = Decimal(sum(service.on_time)) / sum(service.decided)
+    if not service.rated:
+        return on_time, None, on_time
+    satisfaction = Decimal(service.satisfied) / service.rated
+    credit = SERVICE_ON_TIME_WEIGHT * on_time + SERVICE_SATISFACTION_WEIGHT * satisfaction
+    return on_time, satisfaction, credit
+
+
+def service_score(component: Component, service: Service | None):
+    """points × credit; None (not applicable) when the unit handled no appeal in the period."""
+    rates = service_rates(service)
+    if rates is None:
+        return None
+    on_time, satisfaction, credit = rates
+    score = component.points * credit
+    detail = {
+        "ref": ENTERPRISE_SERVICE,
+        "appeals": service.appeals,
+        "decided": sum(service.decided),
+        "on_time": sum(service.on_time),
+        "tiers": [list(pair) for pair in zip(service.on_time, service.decided, strict=True)],
+        "rated": service.rated,
+        "satisfied": service.satisfied,
+        "on_time_rate": on_time,
+        "satisfaction_rate": satisfaction,
+        "credit": credit,
+        "score": score,
+    }
+    return score, (detail,)
+
+
 def computed_score(component: Component, unit: UnitInput, period: Period):
     """(score, details) as the inputs give it, before fill and appeals; None for a work
     component with nothing to assess."""
@@ -314,6 +379,8 @@ def computed_score(component: Component, unit: UnitInput, period: Period):
         return milestones_score(component, unit.milestones, period)
     if component.kind == SUPERVISION:
         return supervision_score(component, unit.events, period)
+    if component.kind == ENTERPRISE_SERVICE:
+        return service_score(component, unit.service)
     return manual_score(component, unit.manual)
 
 
@@ -325,6 +392,11 @@ def work_components(scheme: Scheme) -> tuple[Component, ...]:
     return tuple(c for c in scheme.components if c.kind in WORK_KINDS)
 
 
+def filled_components(scheme: Scheme) -> tuple[Component, ...]:
+    """The components filled when not applicable: the work ones and enterprise service."""
+    return tuple(c for c in scheme.components if c.kind in FILLED_KINDS)
+
+
 def is_assessed(scheme: Scheme, computed: dict[str, tuple | None]) -> bool:
     """A unit has something to assess when a work component applies to it (or the scheme has
     no work component at all)."""
@@ -333,10 +405,10 @@ def is_assessed(scheme: Scheme, computed: dict[str, tuple | None]) -> bool:
 
 
 def category_rates(scheme: Scheme, computed_by_unit) -> dict[str, tuple[Decimal, int]]:
-    """{work component code: (mean credit, number of units)} over the units it applies to;
+    """{filled component code: (mean credit, number of units)} over the units it applies to;
     a component that applies to none is absent."""
     rates = {}
-    for component in work_components(scheme):
+    for component in filled_components(scheme):
         credits = [
             scores[component.code][0] / component.points
             for scores in computed_by_unit
@@ -420,7 +492,7 @@ def score_unit(scheme: Scheme, unit: UnitInput, period: Period, rates=None) -> U
 
 
 def _fill_of(scheme: Scheme, component: Component, computed, rates) -> dict | None:
-    if component.kind not in WORK_KINDS or computed[component.code] is not None:
+    if component.kind not in FILLED_KINDS or computed[component.code] is not None:
         return None
     return fill(scheme, component, computed, rates)
 
@@ -477,6 +549,7 @@ def is_blank(unit: UnitInput) -> bool:
         or unit.deductions
         or unit.vetoes
         or unit.adjustments
+        or unit.service is not None
     )
 
 

@@ -7,7 +7,11 @@ import datetime as dt
 import json
 from decimal import Decimal
 
-from ganchao.assessment.engine import round2
+from ganchao.assessment.engine import (
+    SERVICE_ON_TIME_WEIGHT,
+    SERVICE_SATISFACTION_WEIGHT,
+    round2,
+)
 from ganchao.assessment.filling import fill_note
 from ganchao.common.excel import cell_text
 from ganchao.common.exports import (
@@ -150,6 +154,25 @@ def _indicator_cells(detail: dict, places: dict[int, int]) -> list:
     ]  # fmt: skip
 
 
+def _service_cells(detail: dict) -> list:
+    """The enterprise appeals of a unit: the on-time rate as 完成率, the credit as 计分系数."""
+    note = f"按时 {detail['on_time']}/{detail['decided']}（响应、制定方案、解决时限合计）"
+    if detail.get("satisfaction_rate") is not None:
+        note += f"；基本满意及以上 {detail['satisfied']}/{detail['rated']}"
+        note += f"；得分率 = 按时办结率×{_share(SERVICE_ON_TIME_WEIGHT)}"
+        note += f" + 满意率×{_share(SERVICE_SATISFACTION_WEIGHT)}"
+    else:
+        note += "；诉求均未评价，得分率 = 按时办结率"
+    return [
+        f"企业诉求 {detail['appeals']} 件", "", "", "", _number(detail["on_time_rate"]),
+        _number(detail["credit"]), _score(detail.get("score")), "", "", "", note,
+    ]  # fmt: skip
+
+
+def _share(weight: Decimal) -> str:
+    return f"{(weight * 100).normalize():f}%"
+
+
 def _detail_cells(detail: dict, places: dict[int, int]) -> list:
     """明细 … 说明 of one detail of a component."""
     if "appeal" in detail:
@@ -161,6 +184,8 @@ def _detail_cells(detail: dict, places: dict[int, int]) -> list:
     if "kind" in detail:
         name = EVENT_NAMES.get(detail["kind"], detail["kind"])
         return [name] + [""] * 6 + [_day(detail["day"]), "", _number(detail["penalty"]), ""]
+    if "appeals" in detail:
+        return _service_cells(detail)
     if "due" in detail:
         cells = [detail["ref"], "", "", "", "", _number(detail["credit"]), ""]
         done = _day(detail.get("completed_on")) or "未完成"

@@ -1,4 +1,4 @@
-"""Words for a work component that had nothing to assess and was filled (DESIGN.md 3.10): the
+"""Words for a work (or enterprise service) component that had nothing to assess and was filled (DESIGN.md 3.10): the
 scorecard, the breakdown sheet and the API say the same sentence."""
 
 from decimal import Decimal
@@ -12,6 +12,7 @@ from ganchao.common import numbers
 NOTHING = {
     engine.INDICATORS: gettext_lazy("本期无考核指标"),
     engine.MILESTONES: gettext_lazy("本期无到期节点"),
+    engine.ENTERPRISE_SERVICE: gettext_lazy("本期无企业诉求"),
 }
 
 

@@ -62,7 +62,8 @@ class SchemeForm(PlainMessages, forms.Form):
         widget=forms.RadioSelect,
         help_text=_(
             "指标完成、节点完成为工作类考核项。某单位本期没有考核指标或没有到期节点时，该项不计满分，"
-            "按所选方式折算；两项都没有的单位不参加排名，列在排名表下方。"
+            "按所选方式折算；两项都没有的单位不参加排名，列在排名表下方。服务企业项本期没有企业诉求的，"
+            "同样按所选方式折算，但它不是工作类考核项：只有服务企业一项有内容的单位也不参加排名。"
         ),
     )
     excluded_units = forms.ModelMultipleChoiceField(

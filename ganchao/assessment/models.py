@@ -86,7 +86,7 @@ class Component(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="components")
     code = models.CharField(_("组成项编码"), max_length=64)
     name = models.CharField(_("组成项"), max_length=100)
-    kind = models.CharField(_("类型"), max_length=16, choices=ComponentKind.choices)
+    kind = models.CharField(_("类型"), max_length=32, choices=ComponentKind.choices)
     points = models.DecimalField(_("分值"), **POINTS)
     method = models.CharField(
         _("计分方法"), max_length=16, choices=Method.choices, default=Method.RATIO

@@ -45,6 +45,11 @@ def percent(value) -> str:
     return f"{shown(Decimal(str(value)) * 100)}%"
 
 
+def share(value) -> str:
+    """A fixed weight as a plain percentage: 0.6 → "60%"."""
+    return f"{plain(Decimal(str(value)) * 100)}%"
+
+
 def _day(text) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
@@ -202,8 +207,54 @@ def _event(detail: dict, links) -> dict:
     }
 
 
+TIER_LABELS = ("响应", "制定方案", "解决")
+
+
+def _service(detail: dict, links) -> dict:
+    """The enterprise appeals behind the component: counts, rates and each tier clock."""
+    satisfaction = detail.get("satisfaction_rate")
+    return {
+        "appeals": detail["appeals"],
+        "decided": detail["decided"],
+        "on_time": detail["on_time"],
+        "on_time_rate": percent(detail["on_time_rate"]),
+        "rated": detail["rated"],
+        "satisfied": detail["satisfied"],
+        "satisfaction_rate": percent(satisfaction) if satisfaction is not None else "",
+        "credit": percent(detail["credit"]),
+        "tiers": [
+            {"label": _(label), "on_time": on_time, "decided": decided}
+            for label, (on_time, decided) in zip(TIER_LABELS, detail["tiers"], strict=True)
+        ],
+    }
+
+
+def service_formula(detail: dict) -> str:
+    """ "按时办结率 80.00%×60% + 满意率 90.00%×40% = 84.00%，× 分值 10.00 = 8.40" in words."""
+    on_time = percent(detail["on_time_rate"])
+    if detail.get("satisfaction_rate") is None:
+        return _("本期诉求均未评价，按时办结率 %(o)s 即得分率") % {"o": on_time}
+    values = {
+        "o": on_time,
+        "ow": share(engine.SERVICE_ON_TIME_WEIGHT),
+        "s": percent(detail["satisfaction_rate"]),
+        "sw": share(engine.SERVICE_SATISFACTION_WEIGHT),
+        "c": percent(detail["credit"]),
+    }
+    return _("按时办结率 %(o)s×%(ow)s + 满意率 %(s)s×%(sw)s = %(c)s") % values
+
+
 def kind_method(kind: str) -> str:
     """How a component of a kind other than indicators scores (the method is fixed)."""
+    if kind == ComponentKind.ENTERPRISE_SERVICE:
+        return _(
+            "按本单位承办的企业诉求计：得分率 = 按时办结率×%(ow)s + 满意率×%(sw)s（诉求均未评价的，"
+            "按时办结率即得分率）；按时办结率为响应、制定方案、解决三个时限中已到期或已办理的按时办理"
+            "比例，满意率为评价“基本满意”及以上的比例；本期无诉求的不计满分，按无考核内容折算"
+        ) % {
+            "ow": share(engine.SERVICE_ON_TIME_WEIGHT),
+            "sw": share(engine.SERVICE_SATISFACTION_WEIGHT),
+        }
     if kind == ComponentKind.SUPERVISION:
         return _("满分扣减：催办扣1分、督办单扣2分、通报扣3分、约谈扣5分，扣完为止")
     if kind == ComponentKind.MANUAL:
@@ -241,6 +292,14 @@ def _formula(part: dict, details: list[dict]) -> str:
         total = sum((Decimal(str(d["credit"])) for d in details), Decimal(0))
         values = {"p": points, "c": plain(total), "n": len(details), "s": score}
         return _("%(p)s × 节点得分合计 %(c)s ÷ %(n)s 个到期节点 = %(s)s") % values
+    if kind == ComponentKind.ENTERPRISE_SERVICE:
+        if not details:
+            return _("本期无企业诉求")
+        return _("%(formula)s，× 分值 %(p)s = %(s)s") % {
+            "formula": service_formula(details[0]),
+            "p": points,
+            "s": score,
+        }
     if kind == ComponentKind.SUPERVISION:
         penalty = sum((Decimal(str(d["penalty"])) for d in details), Decimal(0))
         return _("%(p)s − 扣分 %(d)s = %(s)s（不低于 0）") % {
@@ -270,6 +329,7 @@ BUILDERS = {
     ComponentKind.INDICATORS: _indicator,
     ComponentKind.MILESTONES: _milestone,
     ComponentKind.SUPERVISION: _event,
+    ComponentKind.ENTERPRISE_SERVICE: _service,
 }
 
 
@@ -339,7 +399,11 @@ def scorecard(data: Standing, unit_code: str) -> dict:
     )
     components = [_component(c, metas.get(c["code"]), links) for c in row["components"]]
     for component in components:  # a work component of a unit with nothing to assess: "—"
-        empty = row["rank"] is None and component["kind"] in engine.WORK_KINDS
+        kind = component["kind"]
+        empty = row["rank"] is None and (
+            kind in engine.WORK_KINDS
+            or (kind == ComponentKind.ENTERPRISE_SERVICE and not component["details"])
+        )
         component["shown_score"] = "—" if empty else component["score"]
     return {
         "unit_code": unit_code,

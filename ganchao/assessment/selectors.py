@@ -19,6 +19,7 @@ from ganchao.assessment.periods import AssessmentPeriod
 from ganchao.assessment.snapshot import snapshot_rows, unassessed_rows
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
+from ganchao.enterprises import selectors as enterprise_selectors
 from ganchao.goals import status_rules as rules
 from ganchao.goals.choices import (
     COUNTING_REPORT_STATES,
@@ -364,6 +365,21 @@ def _event_inputs(unit_ids, period: AssessmentPeriod) -> dict[int, list[engine.E
     return result
 
 
+def _service_inputs(participants: Participants, period: engine.Period) -> dict[int, engine.Service]:
+    """The participants' enterprise appeals received in the period, counted per owner unit as
+    of the end of the cut-off day: one grouped query whatever the number of units."""
+    as_of = timezone.make_aware(
+        dt.datetime.combine(period.cutoff + dt.timedelta(days=1), dt.time())
+    )
+    counts = enterprise_selectors.unit_service_counts(
+        lambda appeals: participants.of(appeals, "owner_unit_id"),
+        start=period.start,
+        end=period.end,
+        as_of=as_of,
+    )
+    return {unit_id: engine.Service(**row) for unit_id, row in counts.items()}
+
+
 # ---- items and manual scores ---------------------------------------------------------------
 
 
@@ -405,10 +421,16 @@ def _adjustments(scheme: Scheme, period: AssessmentPeriod, unit_ids):
     return result
 
 
-def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engine.UnitInput]:
+def scoring_inputs(
+    scheme: Scheme, period: AssessmentPeriod, units, window: engine.Period, kinds=()
+) -> list[engine.UnitInput]:
     """The engine's inputs of `units` (the scheme's participants): one query per component
-    kind and input, each filtered by the participants as a subquery."""
+    kind and input, each filtered by the participants as a subquery. Enterprise appeals are
+    read only when `kinds` (the scheme's component kinds) has enterprise service."""
     ids = Participants(scheme)
+    services = {}
+    if engine.ENTERPRISE_SERVICE in kinds:
+        services = _service_inputs(ids, window)
     indicators = _indicator_inputs(ids, period)
     milestones = _milestone_inputs(ids, period)
     events = _event_inputs(ids, period)
@@ -427,6 +449,7 @@ def scoring_inputs(scheme: Scheme, period: AssessmentPeriod, units) -> list[engi
             tuple(items.get((unit.pk, "deduction"), ())),
             tuple(items.get((unit.pk, "veto"), ())),
             tuple(adjustments.get(unit.pk, ())),
+            services.get(unit.pk),
         )
         for unit in units
     ]
@@ -446,9 +469,11 @@ def draft_outcome(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | No
     """Every participant's result computed now: ranked rows and units with nothing to assess."""
     cutoff = cutoff or default_cutoff(period)
     units = participant_units(scheme)
-    inputs = scoring_inputs(scheme, period, units)
     window = engine.Period(period.start, period.end, cutoff)
-    results = engine.score_units(engine_scheme(scheme), inputs, window)
+    model = engine_scheme(scheme)
+    kinds = {c.kind for c in model.components}
+    inputs = scoring_inputs(scheme, period, units, window, kinds)
+    results = engine.score_units(model, inputs, window)
     leaders = leader_areas(Participants(scheme), period.end)
     leaders_by_code = {u.code: leaders.get(u.pk, []) for u in units}
     ranked = [r for r in results if r.rank is not None]
