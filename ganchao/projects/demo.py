@@ -12,9 +12,9 @@ from ganchao.goals import services as goal_services
 from ganchao.goals.choices import ItemType
 from ganchao.goals.models import Item
 from ganchao.orgs.choices import UnitType
-from ganchao.orgs.models import Leader, Unit
+from ganchao.orgs.models import Leader, LeaderArea, Unit
 from ganchao.projects import services
-from ganchao.projects.choices import Category, FundingSource, StepKind
+from ganchao.projects.choices import Category, FundingSource, StepKind, StepState
 from ganchao.projects.models import KeyProject
 
 GOAL_NAME = "重点项目建设"
@@ -54,18 +54,25 @@ def _month_actuals(rng, months_over: int, plan_per_month: Decimal, pace: float) 
 
 
 @transaction.atomic
-def seed_key_projects(*, plan, actor, as_of: dt.date, count: int = 30, seed: int = 1) -> list:
+def seed_key_projects(
+    *, plan, actor, as_of: dt.date, count: int = 30, seed: int = 1, root: Unit | None = None
+) -> list:
     """`count` projects of `plan`, led by its towns and departments, shared among the active
-    leaders; about a third lag on investment or steps. Returns the projects written."""
+    leaders; about a third lag on investment or steps. With `root` (a city of a province), only
+    that city's units and the leaders in charge of them. Returns the projects written."""
     rng = random.Random(seed)
     goal = _goal(plan, actor)
-    leaders = list(Leader.objects.filter(active=True).order_by("sort_order", "pk"))
-    units = list(
-        Unit.objects.filter(
-            type__in=(UnitType.TOWN, UnitType.STREET, UnitType.PARK, UnitType.DEPARTMENT),
-            active=True,
-        ).order_by("path")
+    leaders = Leader.objects.filter(active=True)
+    units = Unit.objects.filter(
+        type__in=(UnitType.TOWN, UnitType.STREET, UnitType.PARK, UnitType.DEPARTMENT),
+        active=True,
     )
+    if root is not None:
+        units = units.filter(path__startswith=root.path)
+        areas = LeaderArea.objects.filter(unit__path__startswith=root.path)
+        leaders = leaders.filter(pk__in=areas.values("leader_id"))
+    leaders = list(leaders.order_by("sort_order", "pk"))
+    units = list(units.order_by("path"))
     towns = [u for u in units if u.type != UnitType.DEPARTMENT] or units
     year = plan.year
     made = []
@@ -75,6 +82,9 @@ def seed_key_projects(*, plan, actor, as_of: dt.date, count: int = 30, seed: int
         completion = dt.date(year + rng.choice([0, 0, 1, 1, 2]), rng.randint(10, 12), 28)
         if completion <= start:
             completion = dt.date(year, 12, 28)
+        if n % 10 == 9:  # to start next spring: its approval steps are still ahead
+            start = dt.date(year + 1, rng.randint(2, 4), rng.randint(1, 28))
+            completion = dt.date(year + 2, 12, 28)
         town = rng.choice(towns)
         project = services.project_create(
             actor=actor,
@@ -100,12 +110,14 @@ def seed_key_projects(*, plan, actor, as_of: dt.date, count: int = 30, seed: int
                 StepKind.PERMIT: start - dt.timedelta(days=10),
             },
         )
-        _fill(project, actor, rng, as_of, lagging=n % 3 == 1)
+        _fill(project, actor, rng, as_of, lagging=n % 3 == 1, eia_needed=n % 5 != 4)
         made.append(project)
     return made
 
 
-def _fill(project: KeyProject, actor, rng, as_of: dt.date, *, lagging: bool) -> None:
+def _fill(
+    project: KeyProject, actor, rng, as_of: dt.date, *, lagging: bool, eia_needed: bool = True
+) -> None:
     year = project.item.plan.year
     per_month = (project.annual_plan / 12).quantize(Decimal("0.01"))
     months_over = as_of.month - 1 if as_of.year == year else (12 if as_of.year > year else 0)
@@ -121,13 +133,23 @@ def _fill(project: KeyProject, actor, rng, as_of: dt.date, *, lagging: bool) -> 
         )
     for step in project.steps.all():
         due = step.planned_on
-        if due and due < as_of and not (lagging and step.kind == StepKind.PERMIT):
-            services.step_record(
-                actor=actor,
-                project=project,
-                kind=step.kind,
-                state="done",
-                done_on=due - dt.timedelta(days=rng.randint(0, 10)),
-                document_number=f"赶{step.get_kind_display()}〔{year}〕{rng.randint(1, 99)}号",
-                today=as_of,
-            )
+        if step.kind == StepKind.EIA and not eia_needed:
+            state = StepState.NOT_NEEDED
+        elif due and due < as_of and not (lagging and step.kind == StepKind.PERMIT):
+            state = StepState.DONE
+        elif due and due < as_of + dt.timedelta(days=45):
+            state = StepState.IN_PROGRESS  # under way, or overdue on a lagging project
+        else:
+            continue  # 未办理: not due for a while yet
+        done = state == StepState.DONE
+        services.step_record(
+            actor=actor,
+            project=project,
+            kind=step.kind,
+            state=state,
+            done_on=due - dt.timedelta(days=rng.randint(0, 10)) if done else None,
+            document_number=(
+                f"赶{step.get_kind_display()}〔{year}〕{rng.randint(1, 99)}号" if done else ""
+            ),
+            today=as_of,
+        )
