@@ -3,20 +3,22 @@ approval steps, monthly investment, milestones reported done, and the 挂图作�
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja import Status as Reply
 from ninja.pagination import paginate
+from pydantic import Field
 
-from ganchao.common.api import Page, require_version
+from ganchao.common.api import DbInt, Page, PageRows, require_version
 from ganchao.common.errors import ValidationFailed
 from ganchao.goals.models import Plan
 from ganchao.orgs.models import Leader, Unit
 from ganchao.projects import selectors, services
+from ganchao.projects.choices import Health
 from ganchao.projects.models import MonthlyInvestment
 
 router = Router(tags=["重点项目"])
@@ -92,7 +94,8 @@ class ProjectOut(ProjectSummaryOut):
 
 
 class ProjectFilters(Schema):
-    leader_id: int | None = None
+    leader_id: DbInt | None = None
+    lead_unit_id: DbInt | None = None
     health: str = ""
 
 
@@ -268,11 +271,26 @@ def _pick(model, pk, field: str, message: str):
     return found
 
 
+class ProjectPage(PageRows):
+    """The page's projects are built into rows together (a fixed number of queries)."""
+
+    def __getitem__(self, page: slice) -> list:
+        return [_summary(row) for row in selectors.build_rows(self.queryset[page])]
+
+
 @router.get("/projects", response=list[ProjectSummaryOut], summary="重点项目列表")
 @paginate(Page)
 def project_list(request, filters: Query[ProjectFilters]):
-    rows = selectors.project_rows(request.user, leader_id=filters.leader_id, health=filters.health)
-    return [_summary(row) for row in rows]
+    if filters.health and filters.health not in Health.values:
+        allowed = "、".join(Health.values)
+        raise ValidationFailed.on("health", _("推进状态须为%(allowed)s之一") % {"allowed": allowed})
+    projects = selectors.board_projects(
+        request.user,
+        leader_id=filters.leader_id,
+        unit_id=filters.lead_unit_id,
+        health=filters.health,
+    )
+    return ProjectPage(selectors.joined(projects), None, counted=projects)
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="新增重点项目")
@@ -289,9 +307,12 @@ def project_create(request, payload: ProjectCreateIn):
 
 
 @router.get("/projects/gantt", response=GanttOut, summary="挂图作战（按分管领导的项目甘特图数据）")
-def project_gantt(request, leader_id: int | None = None):
-    rows = selectors.project_rows(request.user, leader_id=leader_id)
-    year = rows[0].project.item.plan.year if rows else timezone.localdate().year
+def project_gantt(
+    request,
+    leader_id: DbInt | None = None,
+    year: Annotated[int, Field(ge=2000, le=2100)] | None = None,
+):
+    rows, year, _leaders = selectors.gantt_rows(request.user, leader_id=leader_id, year=year)
     return selectors.gantt_data(
         rows, year=year, project_url=lambda p: reverse("projects:detail", args=[p.pk])
     )

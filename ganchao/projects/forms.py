@@ -97,7 +97,20 @@ class StepForm(forms.Form):
     planned_on = forms.DateField(label=_("计划办结日期"), widget=DATE, required=False)
     done_on = forms.DateField(label=_("实际办结日期"), widget=DATE, required=False)
     document_number = forms.CharField(label=_("批复文号"), max_length=100, required=False)
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, steps=(), **kwargs):
+        """`steps`: the project's steps as the page read them; each kind's version is sent back
+        (`version_<kind>`) so that a step changed since is refused rather than overwritten."""
+        super().__init__(*args, **kwargs)
+        for kind in StepKind.values:
+            self.fields[f"version_{kind}"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=0
+            )
+        for step in steps:
+            self.fields[f"version_{step.kind}"].initial = step.version
+
+    def version_of(self, kind: str) -> int | None:
+        return self.cleaned_data.get(f"version_{kind}")
 
 
 class InvestmentForm(forms.Form):

@@ -1,27 +1,57 @@
 """Reads of key projects, scoped to the actor: a project is visible when its goal item is
 (through the goals' assignment scope), or when the actor is its leader in charge. Every list
 runs a fixed number of queries: the projects with their joins, their steps and months
-prefetched, then one query for milestone completions and one for blocking problems."""
+prefetched, then one query for milestone completions and one for blocking problems.
+
+Health in SQL. The board, the API list, the Gantt and the cockpit filter, count and page by
+health in the database: `with_health` annotates each project with the rule of `rules.judge`
+written as SQL (an open blocking problem → 受阻; a step or in-plan milestone past its date and
+not done, or the months already over below the ratio of their plan → 滞后). It is computed
+when read rather than stored, because the rule depends on today's date as much as on the
+writes: a stored column would turn stale at midnight with nobody writing (a step falling due),
+and it would need the problems app (which closes the blocking problems) to call back into
+this one. Only the page's projects are then built in Python (`build_rows`), to say why;
+`test_health_in_sql_agrees_with_the_rule` keeps the two in step."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
-from django.db.models import Min, Q
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.common.errors import NotFound
 from ganchao.goals.choices import COUNTING_REPORT_STATES
-from ganchao.goals.models import Assignment, MilestoneCompletion
+from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion
 from ganchao.goals.selectors import NOT_FOUND, key_in_q, visible_assignments_q
 from ganchao.orgs.choices import Role
+from ganchao.orgs.models import Leader, Unit
 from ganchao.orgs.scoping import scope_of
 from ganchao.problems.choices import State as ProblemState
 from ganchao.problems.models import Problem
 from ganchao.projects.choices import SETTLED_STEP_STATES, Health, MilestoneKind
-from ganchao.projects.models import KeyProject
+from ganchao.projects.models import ApprovalStep, KeyProject, MonthlyInvestment
 from ganchao.projects.rules import DEFAULT_RATIO, Dated, Month, Verdict, judge
 
 LIGHTS = {Health.ON_TRACK: "green", Health.LAGGING: "yellow", Health.BLOCKED: "red"}
@@ -47,7 +77,100 @@ def projects_visible(actor):
     return projects.filter(key_in_q("item_id", items) | mine)
 
 
-def _joined(queryset):
+AMOUNT = DecimalField(max_digits=20, decimal_places=2)
+
+
+def _sum_of_months_over(column, first_of_month):
+    months = MonthlyInvestment.objects.filter(project_id=OuterRef("pk"), month__lt=first_of_month)
+    total = months.values("project_id").annotate(total=Sum(Coalesce(column, Value(Decimal(0)))))
+    return Coalesce(
+        Subquery(total.values("total"), output_field=AMOUNT), Value(Decimal(0)), output_field=AMOUNT
+    )
+
+
+def with_health(queryset, *, today: dt.date | None = None):
+    """The projects annotated with `health` (see the module's docstring): a WHERE can filter on
+    it, an ORDER BY sort on it, a GROUP BY count it."""
+    today = today or timezone.localdate()
+    ratio = Fraction(lag_ratio())
+    open_blocking = Problem.objects.filter(
+        item_id=OuterRef("item_id"), blocks_project=True
+    ).exclude(state=ProblemState.CLOSED)
+    late = Exists(
+        ApprovalStep.objects.filter(project_id=OuterRef("pk"), planned_on__lt=today).exclude(
+            state__in=list(SETTLED_STEP_STATES)
+        )
+    )
+    for kind in MILESTONE_KINDS:
+        done = MilestoneCompletion.objects.filter(
+            milestone_id=OuterRef("pk"),
+            report__is_current=True,
+            report__state__in=COUNTING_REPORT_STATES,
+        )
+        late |= Exists(
+            Milestone.objects.filter(
+                pk=OuterRef(f"{kind}_milestone_id"), due_date__lt=today
+            ).exclude(Exists(done))
+        )
+    first = today.replace(day=1)
+    queryset = queryset.annotate(
+        plan_to_date=_sum_of_months_over("planned", first),
+        actual_to_date=_sum_of_months_over("actual", first),
+    )
+    # actual < plan × ratio, as plan × numerator − actual × denominator > 0: whole multiples,
+    # so that no rounding of the ratio decides a project on the boundary
+    queryset = queryset.annotate(
+        shortfall=ExpressionWrapper(
+            F("plan_to_date") * ratio.numerator - F("actual_to_date") * ratio.denominator,
+            output_field=AMOUNT,
+        )
+    )
+    behind = Q(plan_to_date__gt=0, shortfall__gt=0)
+    return queryset.annotate(
+        health=Case(
+            When(Exists(open_blocking), then=Value(Health.BLOCKED.value)),
+            When(late | behind, then=Value(Health.LAGGING.value)),
+            default=Value(Health.ON_TRACK.value),
+            output_field=CharField(),
+        )
+    )
+
+
+BOARD_ORDER = ("leader__sort_order", "leader_id", "code")
+
+
+def board_projects(actor, *, leader_id=None, unit_id=None, health: str = "", plan=None, today=None):
+    """The visible projects with their health, filtered in SQL (leader in charge, lead unit,
+    health, plan), leader by leader and each leader's by code; not yet joined nor fetched."""
+    projects = with_health(projects_visible(actor), today=today)
+    if plan is not None:
+        projects = projects.filter(item__plan=plan)
+    if leader_id:
+        projects = projects.filter(leader_id=leader_id)
+    if unit_id:
+        projects = projects.filter(lead_unit_id=unit_id)
+    if health:
+        projects = projects.filter(health=health)
+    return projects.order_by(*BOARD_ORDER)
+
+
+def health_counts_of(projects) -> dict:
+    """Health → how many of the projects (one GROUP BY)."""
+    counts = {h.value: 0 for h in Health}
+    for row in projects.order_by().values("health").annotate(n=Count("pk")):
+        counts[row["health"]] = row["n"]
+    return counts
+
+
+def board_choices(actor) -> tuple[list, list]:
+    """The leaders in charge and the lead units of the visible projects, for the filters."""
+    visible = projects_visible(actor)
+    leaders = Leader.objects.filter(pk__in=visible.values("leader_id")).order_by("sort_order", "pk")
+    units = Unit.objects.filter(pk__in=visible.values("lead_unit_id")).order_by("path")
+    return list(leaders), list(units)
+
+
+def joined(queryset):
     return queryset.select_related(
         "item__plan",
         "leader",
@@ -60,7 +183,7 @@ def _joined(queryset):
 
 
 def project_get(actor, pk) -> KeyProject:
-    project = _joined(projects_visible(actor)).filter(pk=pk).first()
+    project = joined(projects_visible(actor)).filter(pk=pk).first()
     if project is None:
         raise NotFound(NOT_FOUND)
     return project
@@ -206,19 +329,14 @@ def build_rows(projects, *, today: dt.date | None = None) -> list[ProjectRow]:
 
 
 def project_rows(
-    actor, *, leader_id=None, health: str = "", today=None, plan=None
+    actor, *, leader_id=None, unit_id=None, health: str = "", today=None, plan=None
 ) -> list[ProjectRow]:
-    """The board's rows, leader by leader, each leader's projects by code; `plan`: only the
-    projects of that plan."""
-    projects = _joined(projects_visible(actor)).order_by("leader__sort_order", "leader_id", "code")
-    if plan is not None:
-        projects = projects.filter(item__plan=plan)
-    if leader_id:
-        projects = projects.filter(leader_id=leader_id)
-    rows = build_rows(projects, today=today)
-    if health:
-        rows = [r for r in rows if r.health == health]
-    return rows
+    """Every matching project as a row, leader by leader (for small lists; pages slice
+    `board_projects` and build only their rows)."""
+    projects = board_projects(
+        actor, leader_id=leader_id, unit_id=unit_id, health=health, plan=plan, today=today
+    )
+    return build_rows(joined(projects), today=today)
 
 
 def project_row(actor, pk, *, today=None) -> ProjectRow:
@@ -247,11 +365,60 @@ def lagging_rows(
     actor, *, limit: int = 8, today=None, plan=None
 ) -> tuple[list[ProjectRow], int, int]:
     """For the cockpit of one plan (the one the cockpit shows; every plan when None): blocked
-    first, then lagging; how many of them there are, and how many projects in all."""
-    every = project_rows(actor, today=today, plan=plan)
-    rows = [r for r in every if r.health != Health.ON_TRACK]
-    rows.sort(key=lambda r: (r.health != Health.BLOCKED, r.project.code))
-    return rows[:limit], len(rows), len(every)
+    first, then lagging; how many of them there are, and how many projects in all. The two
+    counts ride on the rows' query (window functions), so that it stays one query however
+    many projects there are."""
+    projects = board_projects(actor, plan=plan, today=today)
+    not_on_track = Case(
+        When(health=Health.ON_TRACK.value, then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    first = (
+        joined(projects)
+        .annotate(
+            total=Window(Count("pk")),
+            lagging=Window(Sum(not_on_track)),
+            rank=Case(
+                When(health=Health.BLOCKED.value, then=Value(0)),
+                When(health=Health.LAGGING.value, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("rank", "code")[:limit]
+    )
+    first = list(first)
+    if not first:
+        return [], 0, 0
+    total, count = first[0].total, int(first[0].lagging or 0)
+    rows = build_rows([p for p in first if p.health != Health.ON_TRACK], today=today)
+    return rows, count, total
+
+
+def gantt_year(actor, *, year=None, today=None) -> int:
+    """The year the 挂图作战 shows: the one asked for, else this year when it has projects in
+    scope, else the latest year that has."""
+    if year:
+        return year
+    today = today or timezone.localdate()
+    years = set(
+        projects_visible(actor).order_by().values_list("item__plan__year", flat=True).distinct()
+    )
+    if not years or today.year in years:
+        return today.year
+    return max(years)
+
+
+def gantt_rows(actor, *, leader_id=None, year=None, today=None) -> tuple[list, int, list]:
+    """The 挂图作战's rows (the projects of one plan year, of one leader when asked), its year
+    and the leaders that year's projects have, for the switch."""
+    year = gantt_year(actor, year=year, today=today)
+    of_year = board_projects(actor, today=today).filter(item__plan__year=year)
+    leaders = Leader.objects.filter(pk__in=of_year.values("leader_id")).order_by("sort_order", "pk")
+    if leader_id:
+        of_year = of_year.filter(leader_id=leader_id)
+    return build_rows(joined(of_year), today=today), year, list(leaders)
 
 
 def _iso(day) -> str | None:

@@ -17,9 +17,10 @@ from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.goals import services as goal_services
 from ganchao.goals import services_reports as report_services
-from ganchao.goals.choices import Frequency, ItemType
+from ganchao.goals.choices import ItemType
 from ganchao.goals.choices import Role as GoalRole
 from ganchao.goals.models import Item, MilestoneCompletion, ProgressReport
+from ganchao.goals.periods import period_containing
 from ganchao.goals.service_base import check_version, require_office, to_decimal
 from ganchao.projects.choices import (
     Category,
@@ -416,12 +417,6 @@ def investment_record(
     return row
 
 
-def _period_code(item, day: dt.date) -> str:
-    if item.frequency == Frequency.QUARTERLY:
-        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-    return f"{day.year}-{day.month:02d}"
-
-
 @transaction.atomic
 def milestone_complete(*, actor, project, kind: str, completed_on, at=None) -> ProgressReport:
     """Report a project milestone (开工/竣工/投产) done: the lead unit submits it in the goal
@@ -437,7 +432,7 @@ def milestone_complete(*, actor, project, kind: str, completed_on, at=None) -> P
     if completed_on.year != item.plan.year:
         raise ValidationFailed.on("completed_on", _("完成日期须在计划年度内"))
     assignment = item.assignments.select_related("unit").get(role=GoalRole.LEAD)
-    period = _period_code(item, completed_on)
+    period = period_containing(completed_on, item.frequency).code
     current = ProgressReport.objects.filter(
         assignment=assignment, period=period, is_current=True
     ).first()

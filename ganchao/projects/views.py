@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.common.forms import apply_error
-from ganchao.common.views import query_int, require_staff, scoped
+from ganchao.common.views import paginate, query_int, require_staff, scoped
 from ganchao.projects import selectors, services
 from ganchao.projects.choices import Health, StepKind
 from ganchao.projects.forms import (
@@ -46,33 +46,45 @@ def _detail_url(project) -> str:
     return reverse("projects:detail", args=[project.pk])
 
 
+BOARD_PAGE = 50
+
+
 @login_required
 @require_staff
 def board(request):
+    """The board pages the filtered projects in SQL and builds only the page's rows."""
     leader_id = query_int(request.GET.get("leader"))
+    unit_id = query_int(request.GET.get("unit"))
     health = request.GET.get("health", "")
     health = health if health in Health.values else ""
-    rows = selectors.project_rows(request.user)
-    counts = selectors.health_counts(rows)
-    leaders = {r.project.leader_id: r.project.leader for r in rows}
-    shown = [
-        r
-        for r in rows
-        if (not leader_id or r.project.leader_id == leader_id)
-        and (not health or r.health == health)
-    ]
+    counts = selectors.health_counts_of(selectors.board_projects(request.user))
+    leaders, units = selectors.board_choices(request.user)
+    projects = selectors.board_projects(
+        request.user, leader_id=leader_id, unit_id=unit_id, health=health
+    )
+    filtered = leader_id or unit_id or health
+    page = paginate(
+        request,
+        selectors.joined(projects),
+        BOARD_PAGE,
+        count=None if filtered else sum(counts.values()),
+    )
+    rows = selectors.build_rows(page.object_list)
     return render(
         request,
         "projects/board.html",
         {
-            "groups": selectors.group_by_leader(shown),
+            "groups": selectors.group_by_leader(rows),
             "counts": counts,
-            "total": len(rows),
-            "leaders": list(leaders.values()),
+            "total": sum(counts.values()),
+            "leaders": leaders,
+            "units": units,
             "picked_leader": leader_id,
+            "picked_unit": unit_id,
             "picked_health": health,
             "healths": Health.choices,
             "may_create": is_office(request.user),
+            "page": page,
         },
     )
 
@@ -94,7 +106,7 @@ def _detail_context(request, row, **forms) -> dict:
         "may_edit": is_office(request.user),
         "may_record": recorder,
         "may_plan": is_office(request.user),
-        "step_form": forms.get("step_form") or StepForm(),
+        "step_form": forms.get("step_form") or StepForm(steps=row.steps),
         "investment_form": forms.get("investment_form")
         or InvestmentForm(initial={"month": f"{timezone.localdate():%Y-%m}"}),
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
@@ -181,20 +193,24 @@ def _post_back(request, row, name, form, write) -> object:
 def step(request, pk: int):
     row = selectors.project_row(request.user, pk)
 
+    form = StepForm(request.POST, steps=row.steps)
+
     def write(data):
-        versions = {s.kind: s.version for s in row.steps}
+        version = form.version_of(data["kind"])
+        if version is None:  # a page from before the versions were sent
+            raise ValidationFailed.on("kind", _("页面已过期，请刷新后重新登记"))
         services.step_record(
             actor=request.user,
             project=row.project,
             kind=data["kind"],
-            expected_version=data["expected_version"] or versions.get(data["kind"]),
+            expected_version=version,
             state=data["state"],
             planned_on=data["planned_on"],
             done_on=data["done_on"],
             document_number=data["document_number"],
         )
 
-    return _post_back(request, row, "step_form", StepForm(request.POST), write)
+    return _post_back(request, row, "step_form", form, write)
 
 
 @login_required
@@ -238,11 +254,8 @@ def milestone(request, pk: int):
 @require_staff
 def gantt(request):
     leader_id = query_int(request.GET.get("leader"))
-    rows = selectors.project_rows(request.user)
-    leaders = list({r.project.leader_id: r.project.leader for r in rows}.values())
-    if leader_id:
-        rows = [r for r in rows if r.project.leader_id == leader_id]
-    year = rows[0].project.item.plan.year if rows else timezone.localdate().year
+    year = query_int(request.GET.get("year"), digits=4)
+    rows, year, leaders = selectors.gantt_rows(request.user, leader_id=leader_id, year=year)
     data = selectors.gantt_data(rows, year=year, project_url=_detail_url)
     return render(
         request,

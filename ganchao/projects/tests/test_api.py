@@ -105,6 +105,20 @@ def test_steps_are_listed_and_recorded(city, project):
     assert refused.status_code == 404  # 东山镇 cannot see 西湖镇's project
 
 
+def test_a_step_recorded_on_a_stale_version_is_refused(city, project):
+    """Given 立项 changed since the client read it, When the client records it on the version
+    it read, Then 409 with the reason, and the step keeps the other write; without any version
+    the API asks for one (428)."""
+    api = TokenApi(city.liaison_a)
+    url = f"/projects/{project.pk}/steps/approval"
+    first = api.post(url, {"state": "in_progress", "expected_version": 1})
+    assert first.status_code == 200 and first.json()["version"] == 2
+    stale = api.post(url, {"state": "pending", "expected_version": 1})
+    assert stale.status_code == 409 and "已被他人修改" in stale.content.decode()
+    assert api.get(f"/projects/{project.pk}/steps").json()[0]["state"] == "in_progress"
+    assert api.post(url, {"state": "pending"}).status_code == 428
+
+
 def test_investment_is_listed_and_recorded(city, project):
     office = TokenApi(city.office)
     created = office.post(

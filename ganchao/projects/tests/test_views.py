@@ -92,9 +92,10 @@ def test_lead_unit_records_a_step_and_actual_investment_on_the_page(city, tree, 
     client = login(city.liaison_a)
     page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert 'id="step-form"' in page and 'id="investment-form"' in page
+    assert 'name="version_eia" value="1"' in page
     response = client.post(
         reverse("projects:step", args=[project.pk]),
-        {"kind": "eia", "state": "done", "done_on": "2026-04-02"},
+        {"kind": "eia", "state": "done", "done_on": "2026-04-02", "version_eia": "1"},
     )
     assert response.status_code == 422 and "批复文号" in response.content.decode()
     response = client.post(
@@ -104,6 +105,7 @@ def test_lead_unit_records_a_step_and_actual_investment_on_the_page(city, tree, 
             "state": "done",
             "done_on": "2026-04-02",
             "document_number": "赶环审〔2026〕8号",
+            "version_eia": "1",
         },
     )
     assert response.status_code == 302
@@ -115,6 +117,31 @@ def test_lead_unit_records_a_step_and_actual_investment_on_the_page(city, tree, 
     )
     assert response.status_code == 302
     assert MonthlyInvestment.objects.get(project=project).actual == 650
+
+
+def test_a_step_form_read_before_someone_else_recorded_the_step_is_refused(city, tree, login):
+    """Given the lead unit's page read with 环评 at version 1, When the office records 环评 and
+    the lead unit then sends its form, Then it is refused with a clear message and the office's
+    record stays; a form without the versions (an old page) is refused as expired."""
+    project = make_project(city, tree.plan)
+    client = login(city.liaison_a)
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert 'name="version_eia" value="1"' in page
+    login(city.office).post(
+        reverse("projects:step", args=[project.pk]),
+        {"kind": "eia", "state": "in_progress", "version_eia": "1"},
+    )
+    assert ApprovalStep.objects.get(project=project, kind="eia").version == 2
+    url = reverse("projects:step", args=[project.pk])
+    stale = client.post(url, {"kind": "eia", "state": "pending", "version_eia": "1"})
+    assert stale.status_code == 422
+    assert "已被他人修改" in stale.content.decode()
+    assert ApprovalStep.objects.get(project=project, kind="eia").state == "in_progress"
+    expired = client.post(url, {"kind": "eia", "state": "pending"})
+    assert expired.status_code == 422 and "页面已过期" in expired.content.decode()
+    fresh = client.post(url, {"kind": "eia", "state": "pending", "version_eia": "2"})
+    assert fresh.status_code == 302
+    assert ApprovalStep.objects.get(project=project, kind="eia").state == "pending"
 
 
 def test_milestone_form_reports_through_the_goal_report(city, tree, login, pinned_clock):
