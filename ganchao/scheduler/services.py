@@ -4,7 +4,9 @@ Two ticks never overlap: a tick first takes a lease on the single TickState row 
 conditional UPDATE (portable: the same on SQLite and PostgreSQL, across processes), renews it
 after each scan and gives it back at the end. A second tick finds the lease taken and stops
 at once with TickBusy instead of waiting. A lease older than LEASE (a tick killed without
-giving it back) counts as abandoned and is taken over.
+giving it back) counts as abandoned and is taken over. The lease is renewed between scans once
+RENEW_EVERY has passed since it was taken or last renewed: a tick with nothing to do (cron runs
+one a minute) writes the row twice, not once per scan.
 """
 
 import logging
@@ -21,6 +23,7 @@ from ganchao.scheduler.models import TickState
 from ganchao.scheduler.scans import registered_scans
 
 LEASE = timedelta(minutes=15)
+RENEW_EVERY = timedelta(minutes=1)
 logger = logging.getLogger(__name__)
 
 
@@ -60,6 +63,7 @@ def tick_run(*, at: datetime) -> TickReport:
     if timezone.is_naive(at):
         raise ValueError("tick needs an aware datetime")
     token = _lease_take()
+    renewed = timezone.now()
     report = TickReport(at)
     try:
         for scan in registered_scans():
@@ -68,7 +72,9 @@ def tick_run(*, at: datetime) -> TickReport:
             except Exception as exc:
                 logger.exception("scan %s failed", scan.name)
                 report.failures.append((scan.label, f"{type(exc).__name__}: {exc}"))
-            _lease_renew(token)
+            if timezone.now() - renewed >= RENEW_EVERY:
+                _lease_renew(token)
+                renewed = timezone.now()
     finally:
         _lease_give_back(token, at, completed=report.ok)
     return report

@@ -123,3 +123,29 @@ def test_a_lease_held_elsewhere_blocks_and_an_abandoned_one_is_taken_over():
 def test_tick_refuses_a_naive_moment():
     with pytest.raises(ValueError):
         tick_run(at=dt.datetime(2026, 5, 11, 9))
+
+
+def test_the_lease_is_renewed_between_scans_only_once_a_minute_has_passed(registry, monkeypatch):
+    """A tick with nothing to do (cron, every minute) does not rewrite the lease after every
+    scan; a long tick renews it, so that another tick never takes over one still running."""
+    from ganchao.scheduler import services
+
+    seen = []
+
+    def backdate(at):
+        TickState.objects.filter(pk=1).update(running_since=at - dt.timedelta(minutes=10))
+        return "回拨"
+
+    def look(at):
+        seen.append(TickState.objects.get(pk=1).running_since)
+        return "查看"
+
+    registry.register_scan("test.backdate", backdate, label="回拨", order=1)
+    registry.register_scan("test.look", look, label="查看", order=2)
+    now = timezone.now()
+    assert tick_run(at=now).ok
+    assert seen == [now - dt.timedelta(minutes=10)], "a quick scan: not renewed"
+    monkeypatch.setattr(services, "RENEW_EVERY", dt.timedelta(0))
+    assert tick_run(at=now).ok
+    assert seen[1] > now - dt.timedelta(minutes=1), "once RENEW_EVERY has passed: renewed"
+    assert TickState.objects.get().running_since is None
