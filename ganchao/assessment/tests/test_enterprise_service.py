@@ -20,10 +20,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ganchao.assessment import engine as e
-from ganchao.assessment import exports, selectors, services
+from ganchao.assessment import exports, selectors, services, services_bulletins
 from ganchao.assessment.periods import parse
 from ganchao.assessment.tests.conftest import SHANGHAI
 from ganchao.assessment.tests.test_api_writes import Api
+from ganchao.assessment.tests.test_bulletin import document_text
 from ganchao.assessment.tests.test_scoring_queries import add_towns
 from ganchao.cli import main
 from ganchao.conftest import make_unit, make_user
@@ -305,3 +306,19 @@ def test_the_appeals_take_one_query_whatever_the_number_of_units(scenario, es_sc
     rows = by_code(selectors.draft_outcome(es_scheme, Q2).rows)
     assert len(rows) == 9 and component(rows["T11"], "ES")["details"][0]["appeals"] == 1
     assert small == large == without + 1
+
+
+def test_bulletin_and_league_show_the_component(scenario, es_scheme, login):
+    jia_appeals(scenario)
+    with transaction.atomic():
+        services.result_publish(actor=None, scheme=es_scheme, period="2026-Q2")
+    generated = services_bulletins.bulletin_generate(
+        actor=None, scheme_code="TOWNS_ES", period="2026-Q2"
+    )
+    text = document_text(generated.content)
+    assert "服务企业" in text and "|5.75|" in text  # 甲镇's row carries its 5.75
+    office = make_user("office_es", scenario.office_unit, Role.OFFICE)
+    page = login(office).get("/assessment/league/", {"scheme": "TOWNS_ES", "period": "2026-Q2"})
+    body = page.content.decode()
+    assert '服务企业<div class="small text-secondary fw-normal">' in body  # its column
+    assert '<td class="num">5.75</td>' in body
