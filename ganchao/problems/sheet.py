@@ -10,7 +10,9 @@ Import is all or nothing: every row is read and checked first — each error nam
 transaction, with one audit event for the batch. A row whose 编号 is a problem's is that problem
 (updated); any other row is a new problem (编号 generated when empty). Import inserts and updates,
 never deletes. States change only through the workflow (plan, report, verify): a new row may only
-be 待整改, and an existing problem's 状态 must be the one it has.
+be 待整改, and an existing problem's 状态 must be the one it has. A new row recurs by the
+services' rule (sheet_recurrence): at the place and category of a problem closed within the
+window it reopens that problem (counted as an update); otherwise it is linked to an unclosed one.
 """
 
 from __future__ import annotations
@@ -62,6 +64,7 @@ from ganchao.problems.sheet_columns import (  # noqa: F401  (the sheet's names, 
     _labels,
     place_key,
 )  # fmt: skip
+from ganchao.problems.sheet_recurrence import plan_recurrences, reopened_preview, target_number
 from ganchao.problems.sheet_writes import next_numbers, write_batch  # noqa: F401
 
 # ---- reading ------------------------------------------------------------------------------------
@@ -319,11 +322,17 @@ def _plan(sheet: ProblemSheet, result: ProblemImportResult) -> dict:
         p.owner_unit_id for p in sheet.existing.values()
     }
     units = Unit.objects.in_bulk([pk for pk in unit_ids if pk])
-    plan = {"create": [], "update": []}
+    new_rows = [r for r in sheet.rows if r.code not in sheet.existing and not r.cells.failed()]
+    recurrences = plan_recurrences(new_rows)
+    reopening = {id(row): problem for problem, row in recurrences.reopen}
+    plan = {"create": [], "update": [], "recurrences": recurrences}
     for parsed in sheet.rows:
         existing = sheet.existing.get(parsed.code)
-        if existing is None:
+        if existing is None and id(parsed) in reopening:  # recurs: reopens, as problem_create
+            result.updated.append({"row": parsed.number, **reopened_preview(reopening[id(parsed)])})
+        elif existing is None:
             plan["create"].append(parsed)
+            target = recurrences.target_of(parsed)
             result.created.append(
                 {
                     "row": parsed.number,
@@ -331,8 +340,10 @@ def _plan(sheet: ProblemSheet, result: ProblemImportResult) -> dict:
                     "place": parsed.values["place"],
                     "owner": _shown(OWNER, parsed.values["owner_unit_id"], units),
                     "description": parsed.values["description"],
+                    "recurs": target_number(target) if target is not None else "",
                 }
             )
+        if existing is None:
             continue
         changes = changes_of(existing, parsed.values)
         if not changes:

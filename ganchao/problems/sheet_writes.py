@@ -1,7 +1,8 @@
 """Writing a checked sheet 问题台账 in bulk: new problems (numbers generated when the row has
 none, deadlines from the severity when empty, a 登记 event each), changed problems (version
-bumped, an 修改 event each) and one audit event for the batch. Called by sheet.py inside its
-transaction, only for a plan without errors."""
+bumped, an 修改 event each), recurrences (sheet_recurrence: reopened or linked, as the services
+do) and one audit event for the batch. Called by sheet.py inside its transaction, only for a
+plan without errors."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from ganchao.common import workdays
 from ganchao.problems.choices import EventKind, State
 from ganchao.problems.models import Problem, ProblemEvent, ProblemSettings
 from ganchao.problems.sheet_columns import FIELD_OF, SHEET_TITLE, place_key
+from ganchao.problems.sheet_recurrence import write_links, write_reopens
 
 register("problem.import", gettext_lazy("导入问题台账"))
 register_object_type("problemsheet", gettext_lazy("问题台账表"))
@@ -98,7 +100,11 @@ def _update(actor, updates, now) -> None:
 
 def write_batch(actor, plan: dict, result) -> None:
     now = timezone.now()
+    recurrences = plan["recurrences"]
+    reopened = write_reopens(actor, recurrences)
     numbers = _create(actor, plan["create"], now) if plan["create"] else []
+    number_of_row = {id(row): number for row, number in zip(plan["create"], numbers, strict=True)}
+    links = write_links(actor, recurrences, plan["create"], number_of_row, now)
     if plan["update"]:
         _update(actor, plan["update"], now)
     audit_record(
@@ -119,6 +125,8 @@ def write_batch(actor, plan: dict, result) -> None:
                 },
             },
             "created": {"before": None, "after": numbers},
+            "reopened": {"before": None, "after": reopened},
+            "recurrence_of": {"before": None, "after": links},
             "updated": {
                 "before": {p.number: {h: o for h, o, _n in c} for p, _r, c in plan["update"]},
                 "after": {p.number: {h: n for h, _o, n in c} for p, _r, c in plan["update"]},
