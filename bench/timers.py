@@ -3,13 +3,18 @@ prints its figures as one last line `BENCH {json}`.
 
     python bench/timers.py recompute [--repeat N]     status recompute of every issued plan,
                                                       and its floor (the set-based SQL alone)
-    python bench/timers.py scoring [--as-of DATE]     draft and publish one period of every
-                                                      unit category (was scripts/bench_assessment)
+    python bench/timers.py scoring [--as-of DATE] [--repeat N]
+                                                      draft and publish one period of every unit
+                                                      category: ganchao.assessment.bench
     python bench/timers.py audit-topup --events N     append events until the chain holds N
-    python bench/timers.py goal-sheet --owner C01 --rows N -o FILE
+    python bench/timers.py goal-sheet --year YEAR --rows N -o FILE
+                                                      ganchao.goals.bench_sheet.write_goal_sheet
     python bench/timers.py import-floor --sheet FILE --plan YEAR --owner C01
     python bench/timers.py files-floor                hash every stored file (no database)
     python bench/timers.py audit-floor                read every event in seq order
+
+The scoring and goal-sheet timers call the product's own code (ganchao/assessment/bench.py and
+ganchao/goals/bench_sheet.py, which its tests run), so that the bench measures what ships.
 """
 
 import argparse
@@ -24,7 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-MAX_SPLIT_ROWS = 49_999
 BENCH_COMPONENTS = [
     {"code": "IND", "name": "指标完成", "kind": "indicators", "points": 50, "method": "ratio"},
     {"code": "MS", "name": "节点完成", "kind": "milestones", "points": 25},
@@ -153,76 +157,29 @@ def current_period(scheme, as_of: dt.date):
     return parse(code, scheme.period_type)
 
 
-def scoring_floor_sql(scheme, period) -> list[str]:
-    """One aggregate statement per computed component over the same inputs: the latest
-    counting report of each scored assignment up to the period's end per unit (indicators),
-    milestones due and completed per unit, alerts per unit in the period."""
-    from ganchao.assessment.selectors import default_cutoff
-
-    cutoff = default_cutoff(period)
-    units = f"SELECT id FROM orgs_unit WHERE category_id = {scheme.category_id} AND active"
-    latest = latest_counting_sql(
-        f"AND a.unit_id IN ({units}) AND r.period_end <= '{period.end}'"
-        " AND (a.role = 'lead' OR (a.role = 'responsible' AND a.target IS NOT NULL))"
-    )
-    return [
-        f"SELECT unit_id, count(*), sum(value) FROM ({latest}) t GROUP BY unit_id",
-        f"""SELECT a.unit_id, count(DISTINCT m.id), count(DISTINCT c.milestone_id)
-            FROM goals_assignment a
-            JOIN goals_item i ON i.id = a.item_id AND i.type = 'task'
-            JOIN goals_milestone m ON m.item_id = i.id AND m.due_date <= '{cutoff}'
-            LEFT JOIN goals_progressreport r ON r.assignment_id = a.id
-            LEFT JOIN goals_milestonecompletion c ON c.report_id = r.id AND c.milestone_id = m.id
-            WHERE a.unit_id IN ({units})
-            GROUP BY a.unit_id""",
-        f"""SELECT unit_id, level, count(*) FROM supervision_alert
-            WHERE unit_id IN ({units}) AND at >= '{period.start}' AND at < '{period.end}'::date + 1
-            GROUP BY unit_id, level""",
-    ]
-
-
 def scoring(args) -> None:
+    """ganchao.assessment.bench.time_scoring for the current period of each category's scheme:
+    the best of --repeat drafts, of as many first publications (each rolled back, so the
+    database keeps no result and the next run times the same work) and the floor — the
+    draft's own SELECTs replayed through a plain cursor."""
     import django
 
     django.setup()
-    from django.db import connection, transaction
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from ganchao.assessment import selectors, services
+    from ganchao.assessment.bench import time_scoring
 
     as_of = dt.date.fromisoformat(args.as_of) if args.as_of else timezone.localdate()
-    lines, draft_total, publish_total, floor_total, units = [], 0.0, 0.0, 0.0, 0
+    lines = []
     for scheme in schemes_per_category():
         period = current_period(scheme, as_of)
-        with CaptureQueriesContext(connection) as draft_q:
-            (rows, _cutoff), draft_s = timed(
-                lambda s=scheme, p=period: selectors.draft_results(s, p)
-            )
-
-        def publish(scheme=scheme, period=period):
-            with transaction.atomic():
-                return services.result_publish(actor=None, scheme=scheme, period=period.code)
-
-        with CaptureQueriesContext(connection) as publish_q:
-            (result, _changes), publish_s = timed(publish)
-        floor_s = sql_seconds(scoring_floor_sql(scheme, period), repeat=3)
-        units += len(rows)
-        draft_total += draft_s
-        publish_total += publish_s
-        floor_total += floor_s
-        lines.append(
-            {"scheme": scheme.code, "period": period.code, "units": len(rows),
-             "draft_s": draft_s, "draft_queries": len(draft_q), "publish_s": publish_s,
-             "publish_queries": len(publish_q), "floor_s": floor_s,
-             "revision": result.result_revision if result else None}
-        )  # fmt: skip
+        lines.append(time_scoring(scheme.code, period.code, repeat=args.repeat))
     emit(
         {
-            "units": units,
-            "draft_seconds": draft_total,
-            "publish_seconds": publish_total,
-            "floor_seconds": floor_total,
+            "units": sum(line["units"] for line in lines),
+            "draft_seconds": sum(line["draft_s"] for line in lines),
+            "publish_seconds": sum(line["publish_s"] for line in lines),
+            "floor_seconds": sum(line["floor_s"] for line in lines),
             "schemes": lines,
         }
     )
@@ -332,62 +289,16 @@ def files_floor(args) -> None:
 
 
 def goal_sheet(args) -> None:
-    """A goal sheet of about args.rows item rows: the owner's plan exported with the project's
-    own exporter, its goals repeated under new top-level codes until the size is reached."""
+    """The goal sheet of ganchao.goals.bench_sheet.write_goal_sheet: args.rows rows naming the
+    database's units and leaders, about 7.7 assignments a row, milestones in args.year."""
     import django
 
     django.setup()
-    from openpyxl import Workbook, load_workbook
+    from ganchao.goals.bench_sheet import write_goal_sheet
 
-    from ganchao.goals import goal_sheet as layout
-
-    exported = Path(args.output).with_suffix(".export.xlsx")
-    from django.core.management import call_command
-
-    call_command(
-        "export_goals", "--plan", str(args.year), "--owner", args.owner, "-o", str(exported)
-    )
-    source = load_workbook(exported, read_only=True)
-    goals = [list(r) for r in source[layout.GOAL_SHEET_TITLE].iter_rows(values_only=True)]
-    split = [list(r) for r in source[layout.SPLIT_SHEET_TITLE].iter_rows(values_only=True)]
-    goal_header, goal_rows = goals[0], [r for r in goals[1:] if r and r[0]]
-    split_header = split[0]
-    # The units come from the goal rows' unit columns; the 分解到单位 rows are needed only for a
-    # unit's own target or quarter values (a sheet holds at most 50,000 rows).
-    values = [split_header.index(h) for h in (layout.TARGET, *layout.QUARTERS)]
-    split_rows = [
-        r for r in split[1:] if r and r[0] and any(r[i] not in (None, "") for i in values)
-    ]
-    tops = sorted({str(r[0]).split(".")[0] for r in goal_rows}, key=lambda c: (len(c), c))
-    out = Workbook(write_only=True)
-    goal_sheet_out = out.create_sheet(layout.GOAL_SHEET_TITLE)
-    split_sheet_out = out.create_sheet(layout.SPLIT_SHEET_TITLE)
-    goal_sheet_out.append(goal_header)
-    split_sheet_out.append(split_header)
-    written = copy = split_written = 0
-    while written < args.rows:
-
-        def renamed(code, copy=copy):
-            head, _, rest = str(code).partition(".")
-            number = tops.index(head) + 1 + copy * len(tops)
-            return f"{number}.{rest}" if rest else str(number)
-
-        kept = set()
-        for row in goal_rows:
-            if written >= args.rows:
-                break
-            goal_sheet_out.append([renamed(row[0]), *row[1:]])
-            kept.add(renamed(row[0]))
-            written += 1
-        for row in split_rows:
-            if renamed(row[0]) in kept and split_written < MAX_SPLIT_ROWS:
-                split_sheet_out.append([renamed(row[0]), *row[1:]])
-                split_written += 1
-        copy += 1
-    out.save(args.output)
-    exported.unlink()
-    emit({"rows": written, "split_rows": split_written, "source_rows": len(goal_rows),
-          "copies": copy, "file": args.output})  # fmt: skip
+    facts = write_goal_sheet(args.output, rows=args.rows, year=args.year, seed=args.seed)
+    emit({"rows": facts.rows, "assignments": facts.assignments, "split_rows": facts.split_rows,
+          "file": args.output})  # fmt: skip
 
 
 def import_floor(args) -> None:
@@ -455,14 +366,15 @@ def main() -> None:
     p.add_argument("--repeat", type=int, default=1)
     p = sub.add_parser("scoring")
     p.add_argument("--as-of", default="")
+    p.add_argument("--repeat", type=int, default=1)
     p = sub.add_parser("audit-topup")
     p.add_argument("--events", type=int, default=1_000_000)
     p.add_argument("--action", default="auth.login")
     sub.add_parser("audit-floor")
     sub.add_parser("files-floor")
     p = sub.add_parser("goal-sheet")
-    p.add_argument("--owner", default="C01")
     p.add_argument("--year", type=int, required=True)
+    p.add_argument("--seed", type=int, default=1)
     p.add_argument("--rows", type=int, default=10_000)
     p.add_argument("-o", "--output", required=True)
     p = sub.add_parser("import-floor")
