@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from ganchao.common.errors import ValidationFailed
+from ganchao.goals.service_base import to_decimal
 
 ZERO = Decimal("0")
 MAX_AMOUNT = Decimal("999999999999.99")  # the column holds 14 digits, 2 after the point
@@ -39,27 +40,40 @@ def assess(
     return Assessment(excess=max(amount - room, ZERO), no_capacity=False, future_budget=future)
 
 
-def parse_amount(value, field: str, label: str, *, allow_zero: bool = False) -> Decimal:
-    """A sum in 万元: a finite number, above zero (or zero when allowed), at most two decimals."""
+def parse_amount(
+    value,
+    field: str,
+    label: str,
+    *,
+    allow_zero: bool = False,
+    required: bool = True,
+    limit: Decimal = MAX_AMOUNT,
+) -> Decimal | None:
+    """A sum in 万元 as typed or sent: read by the goals' shared number parser
+    (`service_base.to_decimal`: thousands separators allowed, its messages for a blank, a
+    non-number or a huge number), then above zero (or zero when allowed), within `limit` (what
+    the column holds) and with at most two decimals, in the same words as the key projects'
+    sums. None only when not `required` and left blank."""
     if isinstance(value, float):
         value = repr(value)
+    text = str(value).strip().replace(",", "").replace("，", "") if value is not None else ""
     try:
-        number = Decimal(str(value).strip().replace(",", "")) if value is not None else None
+        exact = Decimal(text) if text else None
     except (InvalidOperation, ValueError):
-        number = None
-    if number is None or not number.is_finite():
-        raise ValidationFailed.on(field, _("%(label)s：请填写数字（万元）") % {"label": label})
-    if number < ZERO or (number == ZERO and not allow_zero):
-        message = _("%(label)s：不能小于0") if allow_zero else _("%(label)s：须大于0")
-        raise ValidationFailed.on(field, message % {"label": label})
-    if number > MAX_AMOUNT:
-        raise ValidationFailed.on(field, _("%(label)s：数额过大") % {"label": label})
-    cents = number.quantize(Decimal("0.01"))
-    if cents != number:
-        raise ValidationFailed.on(
-            field, _("%(label)s：最多保留两位小数（万元）") % {"label": label}
-        )
-    return cents
+        exact = None
+    number = to_decimal(value, field, label, required=required)
+    if number is None:
+        return None
+    if number < ZERO:
+        raise ValidationFailed.on(field, _("%(label)s不能为负数") % {"label": label})
+    if number == ZERO and not allow_zero:
+        raise ValidationFailed.on(field, _("%(label)s须大于0") % {"label": label})
+    if number > limit:
+        raise ValidationFailed.on(field, _("%(label)s超出允许范围") % {"label": label})
+    # the exact figure typed, not the parser's four-place rounding, decides the decimals
+    if exact is not None and exact != exact.quantize(Decimal("0.01")):
+        raise ValidationFailed.on(field, _("%(label)s最多保留两位小数") % {"label": label})
+    return number.quantize(Decimal("0.01"))
 
 
 def check_year(value, field: str, label: str) -> int:

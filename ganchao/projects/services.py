@@ -15,13 +15,14 @@ from django.utils.translation import gettext_lazy
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common.errors import Forbidden, ValidationFailed
+from ganchao.fiscal.rules import parse_amount
 from ganchao.goals import services as goal_services
 from ganchao.goals import services_reports as report_services
 from ganchao.goals.choices import ItemType
 from ganchao.goals.choices import Role as GoalRole
 from ganchao.goals.models import Item, MilestoneCompletion, ProgressReport
 from ganchao.goals.periods import period_containing
-from ganchao.goals.service_base import check_version, require_office, to_decimal
+from ganchao.goals.service_base import check_version, require_office
 from ganchao.projects.choices import (
     Category,
     FundingSource,
@@ -68,14 +69,10 @@ def _target(project) -> Target:
 
 
 def _money(raw, field: str, label: str, *, required: bool = True) -> Decimal | None:
-    value = to_decimal(raw, field, label, required=required)
-    if value is not None and value < 0:
-        raise ValidationFailed.on(field, _("%(label)s不能为负数") % {"label": label})
-    if value is not None and value >= MONEY_LIMIT:
-        raise ValidationFailed.on(field, _("%(label)s超出可登记的范围") % {"label": label})
-    if value is not None and value != value.quantize(Decimal("0.01")):
-        raise ValidationFailed.on(field, _("%(label)s最多保留两位小数") % {"label": label})
-    return value if value is None else value.quantize(Decimal("0.01"))
+    """A sum in 万元: the fiscal capacity's parser and words, zero allowed."""
+    return parse_amount(
+        raw, field, label, allow_zero=True, required=required, limit=MONEY_LIMIT - Decimal("0.01")
+    )
 
 
 def _choice(value, choices, field: str, label: str) -> str:

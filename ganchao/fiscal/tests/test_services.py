@@ -95,6 +95,31 @@ def test_amounts_are_positive_with_at_most_two_decimals(funded, amount):
     assert field_of(refused) == ["amount"]
 
 
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("", "请填写承诺金额"),
+        ("abc", "承诺金额不是数字"),
+        ("1e20", "承诺金额超出允许范围"),
+        ("-1", "承诺金额不能为负数"),
+        ("0", "承诺金额须大于0"),
+        ("1.234", "承诺金额最多保留两位小数"),
+        ("1.00001", "承诺金额最多保留两位小数"),
+    ],
+)
+def test_a_bad_amount_reads_as_everywhere_else(funded, amount, message):
+    """The fiscal sums go through the shared number parser (goals.service_base.to_decimal) and
+    the key projects' money words: the same typo gets the same message on either page."""
+    with pytest.raises(ValidationFailed) as refused:
+        pledge(funded, amount)
+    assert refused.value.errors[0].message == message
+    assert pledge(funded, "1,234.5", reason="超出部分年内追加").amount == Decimal("1234.50")
+    if amount != "0":  # a project's sum may be zero
+        with pytest.raises(ValidationFailed) as on_project:
+            rules.parse_amount(amount, "amount", "承诺金额", allow_zero=True)
+        assert on_project.value.errors[0].message == message
+
+
 def test_budget_year_before_the_year_is_refused(funded):
     with pytest.raises(ValidationFailed) as refused:
         pledge(funded, "10", budget_year=2025)
