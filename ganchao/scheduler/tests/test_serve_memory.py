@@ -26,3 +26,29 @@ def test_warm_up_leaves_no_connection_to_inherit_and_freezes_what_it_made(monkey
     application = server.load()
     assert callable(application)
     assert closed == [True] and frozen == [True]
+
+
+def test_the_master_limits_malloc_arenas_for_the_workers_it_forks(monkeypatch):
+    calls = []
+
+    class FakeLibc:
+        def mallopt(self, parameter, value):
+            calls.append((parameter, value))
+            return 1
+
+    monkeypatch.setattr(serve.ctypes, "CDLL", lambda name: FakeLibc())
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert serve.limit_malloc_arenas() is True
+    assert calls == [(serve.M_ARENA_MAX, 2)]
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")  # the operator's own setting wins
+    assert serve.limit_malloc_arenas() is False
+    assert calls == [(serve.M_ARENA_MAX, 2)]
+
+
+def test_without_glibc_the_server_starts_all_the_same(monkeypatch):
+    def missing(name):
+        raise OSError("no libc")
+
+    monkeypatch.setattr(serve.ctypes, "CDLL", missing)
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    assert serve.limit_malloc_arenas() is False
