@@ -8,23 +8,15 @@ so that the confirm imports exactly the previewed file.
 
 from functools import partial
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ganchao.common.uploads import (
-    SheetUploadForm,
-    finished_import,
-    preview_context,
-    sheet_confirm,
-    sheet_preview,
-    xlsx_response,
-)
+from ganchao.common.sheet_import import SheetImportPage
+from ganchao.common.uploads import xlsx_response
 from ganchao.common.views import require_roles
 from ganchao.goals import exports
 from ganchao.goals.imports import goal_sheet_import
@@ -67,45 +59,21 @@ def _run(kind: str, request, plan: Plan):
     return partial(report_sheet_import, actor=request.user, plan=plan)
 
 
+IMPORT_PAGE = SheetImportPage(
+    template="goals/sheet_import.html", done_message=gettext_lazy("已导入（%(summary)s）。")
+)
+
+
 def _upload_page(kind: str, request, plan: Plan):
-    bound = request.method == "POST"
-    form = SheetUploadForm(request.POST if bound else None, request.FILES if bound else None)
-    context = {"form": form, "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
-    if not bound and (finished := finished_import(request)):  # a background job's outcome
-        result, filename, dry_run = finished
-        if not dry_run:
-            return _confirmed(kind, request, plan, result, filename)
-        context.update(preview_context(result, filename))
-    if bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        result = sheet_preview(upload, _run(kind, request, plan), request)
-        if isinstance(result, HttpResponseBase):  # a large sheet: checked by a background job
-            return result
-        context.update(preview_context(result, upload.name))
-        context["form"] = SheetUploadForm()
-    return render(request, "goals/sheet_import.html", context)
+    page = reverse(SHEETS[kind]["again"], kwargs={"plan_id": plan.pk})
+    extra = {"plan": plan, "kind": kind, "sheet": SHEETS[kind]}
+    return IMPORT_PAGE.upload(request, _run(kind, request, plan), page, extra)
 
 
 def _confirm(kind: str, request, plan: Plan):
     page = reverse(SHEETS[kind]["again"], kwargs={"plan_id": plan.pk})
-    confirmed = sheet_confirm(request, _run(kind, request, plan), page)
-    if confirmed is None:
-        return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
-    if isinstance(confirmed, HttpResponseBase):  # a large sheet: imported by a background job
-        return confirmed
-    return _confirmed(kind, request, plan, *confirmed)
-
-
-def _confirmed(kind: str, request, plan: Plan, result, filename: str):
-    if result.errors:
-        context = {"form": SheetUploadForm(), "plan": plan, "kind": kind, "sheet": SHEETS[kind]}
-        context["changed_since_preview"] = True
-        context.update(preview_context(result, filename))
-        return render(request, "goals/sheet_import.html", context)
-    messages.success(
-        request, _("已导入（%(summary)s）。") % {"summary": "；".join(result.summary_lines())}
-    )
-    return redirect(SHEETS[kind]["again"], plan_id=plan.pk)
+    extra = {"plan": plan, "kind": kind, "sheet": SHEETS[kind]}
+    return IMPORT_PAGE.confirm(request, _run(kind, request, plan), page, extra)
 
 
 @login_required

@@ -4,23 +4,13 @@ sheet runs as a background job), and the download of the ledger as the sheet."""
 
 from functools import partial
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBase
-from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ganchao.common.uploads import (
-    SheetUploadForm,
-    finished_import,
-    preview_context,
-    sheet_confirm,
-    sheet_preview,
-    xlsx_response,
-)
+from ganchao.common.sheet_import import SheetImportPage
+from ganchao.common.uploads import SheetUploadForm, xlsx_response
 from ganchao.common.views import require_roles, require_staff
 from ganchao.orgs.choices import Role
 from ganchao.problems import selectors, sheet
@@ -45,51 +35,28 @@ class ProblemSheetUploadForm(SheetUploadForm):
         self.fields["file"].label = gettext_lazy("选择问题台账")
 
 
+IMPORT_PAGE = SheetImportPage(
+    template="problems/sheet.html",
+    done_message=gettext_lazy("问题台账已导入（%(summary)s）。"),
+    form_class=ProblemSheetUploadForm,
+)
+
+
+def _run(request):
+    return partial(sheet.problem_sheet_import, actor=request.user)
+
+
 @login_required
 @require_roles(Role.OFFICE)
 def sheet_page(request):
-    bound = request.method == "POST"
-    form = ProblemSheetUploadForm(request.POST if bound else None, request.FILES if bound else None)
-    context = {"form": form}
-    if not bound and (finished := finished_import(request)):  # a background job's outcome
-        result, filename, dry_run = finished
-        if not dry_run:
-            return _confirmed(request, result, filename)
-        context.update(preview_context(result, filename))
-    if bound and form.is_valid():
-        upload = form.cleaned_data["file"]
-        run = partial(sheet.problem_sheet_import, actor=request.user)
-        result = sheet_preview(upload, run, request)
-        if isinstance(result, HttpResponseBase):  # a large sheet: checked by a background job
-            return result
-        context.update(preview_context(result, upload.name))
-        context["form"] = ProblemSheetUploadForm()
-    return render(request, "problems/sheet.html", context)
+    return IMPORT_PAGE.upload(request, _run(request), reverse("problems:sheet"))
 
 
 @login_required
 @require_roles(Role.OFFICE)
 @require_POST
 def sheet_confirm_view(request):
-    run = partial(sheet.problem_sheet_import, actor=request.user)
-    confirmed = sheet_confirm(request, run, reverse("problems:sheet"))
-    if confirmed is None:
-        return redirect("problems:sheet")
-    if isinstance(confirmed, HttpResponseBase):  # a large sheet: imported by a background job
-        return confirmed
-    return _confirmed(request, *confirmed)
-
-
-def _confirmed(request, result, filename):
-    if result.errors:
-        context = {"form": ProblemSheetUploadForm(), "changed_since_preview": True}
-        context.update(preview_context(result, filename))
-        return render(request, "problems/sheet.html", context)
-    messages.success(
-        request,
-        _("问题台账已导入（%(summary)s）。") % {"summary": "；".join(result.summary_lines())},
-    )
-    return redirect("problems:sheet")
+    return IMPORT_PAGE.confirm(request, _run(request), reverse("problems:sheet"))
 
 
 @login_required
