@@ -98,13 +98,28 @@ def _flag(value) -> bool | None:
     return None
 
 
-def ledger_filter(qs: QuerySet[Problem], params, today: dt.date | None = None) -> QuerySet[Problem]:
-    """The ledger's filters from query parameters (a dict or QueryDict); unknown or empty values
-    are ignored: place_type, unit (a unit code, sub-units included), category, severity, state,
-    age (bucket), legacy, overdue, blocks_project, source, open (=1: unclosed only, a chart
-    bar's rows), q (number, place or description)."""
+def ledger_unit(params):
+    """The unit the `unit` filter names by its code (with name and path, for the page to show),
+    or None when the filter is empty or names no unit: one query, to pass to ledger_filter."""
     from ganchao.orgs.models import Unit
 
+    code = (params.get("unit") or "").strip()
+    if not code:
+        return None
+    return Unit.objects.filter(code=code).only("pk", "code", "name", "path").first()
+
+
+LOOK_UP = object()  # ledger_filter's `unit` when the caller has not looked it up
+
+
+def ledger_filter(
+    qs: QuerySet[Problem], params, today: dt.date | None = None, *, unit=LOOK_UP
+) -> QuerySet[Problem]:
+    """The ledger's filters from query parameters (a dict or QueryDict); unknown or empty values
+    are ignored: place_type, unit (a unit code, sub-units included; `unit` given when the caller
+    already looked it up with ledger_unit), category, severity, state, age (bucket), legacy,
+    overdue, blocks_project, source, open (=1: unclosed only, a chart bar's rows), q (number,
+    place or description)."""
     today = today or timezone.localdate()
     get = params.get
     for name, choices in (
@@ -121,9 +136,8 @@ def ledger_filter(qs: QuerySet[Problem], params, today: dt.date | None = None) -
         qs = qs.filter(source=source)
     if get("open") == "1":
         qs = qs.filter(state__in=UNCLOSED_STATES)
-    code = (get("unit") or "").strip()
-    if code:
-        unit = Unit.objects.filter(code=code).only("path").first()
+    if (get("unit") or "").strip():
+        unit = ledger_unit(params) if unit is LOOK_UP else unit
         qs = qs.filter(owner_unit__path__startswith=unit.path) if unit else qs.none()
     age = age_range(get("age") or "", today)
     if age is not None:
@@ -144,23 +158,26 @@ def ledger_filter(qs: QuerySet[Problem], params, today: dt.date | None = None) -
     return qs
 
 
-def open_by_age(actor, params=None, today: dt.date | None = None) -> list[dict]:
+def open_by_age(actor, params=None, today: dt.date | None = None, *, unit=LOOK_UP) -> list[dict]:
     """Unclosed problems in scope (after the ledger's filters) counted per age bucket, in bucket
-    order, for the chart of open problems by age: one query."""
+    order, each also per severity (`by_severity`, for the ledger's stacked chart): one query."""
     today = today or timezone.localdate()
     qs = problems_visible(actor).filter(state__in=UNCLOSED_STATES)
     if params:
-        qs = ledger_filter(qs, params, today)
-    counts = qs.aggregate(
-        **{
-            f"bucket{index}": Count("pk", filter=age_range(value, today))
-            for index, (value, _low, _high) in enumerate(AGE_BUCKET_BOUNDS)
-        }
-    )
-    return [
-        {"bucket": value, "count": counts[f"bucket{index}"]}
-        for index, (value, _low, _high) in enumerate(AGE_BUCKET_BOUNDS)
-    ]
+        qs = ledger_filter(qs, params, today, unit=unit)
+    aggregates = {}
+    for index, (value, _low, _high) in enumerate(AGE_BUCKET_BOUNDS):
+        bucket = age_range(value, today)
+        for severity in Severity.values:
+            aggregates[f"b{index}_{severity}"] = Count("pk", filter=bucket & Q(severity=severity))
+    counts = qs.aggregate(**aggregates)
+    rows = []
+    for index, (value, _low, _high) in enumerate(AGE_BUCKET_BOUNDS):
+        by_severity = {s: counts[f"b{index}_{s}"] for s in Severity.values}
+        rows.append(
+            {"bucket": value, "count": sum(by_severity.values()), "by_severity": by_severity}
+        )
+    return rows
 
 
 def is_overdue(problem, today: dt.date | None = None) -> bool:

@@ -2,18 +2,16 @@
 (each bar leads to its rows) and the paginated table."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from ganchao.common.views import paginate, require_staff
-from ganchao.orgs.models import Unit
+from ganchao.common.widgets import UNIT_SEARCH_URL, PickerTextInput
 from ganchao.orgs.scoping import scope_of
 from ganchao.problems import selectors
 from ganchao.problems.choices import (
-    AGE_BUCKET_BOUNDS,
     UNCLOSED_STATES,
     AgeBucket,
     Category,
@@ -51,42 +49,36 @@ def filters_of(params) -> dict:
     return {name: str(params.get(name, "")).strip()[:100] for name in FILTERS}
 
 
-def age_chart(qs, filters: dict, today) -> dict:
-    """Unclosed problems (after the filters) per age bucket and severity, in one query, with
-    the address of each bar's rows."""
-    aggregates = {}
-    for index, (bucket, _low, _high) in enumerate(AGE_BUCKET_BOUNDS):
-        bucket_q = selectors.age_range(bucket, today)
-        for severity in Severity.values:
-            aggregates[f"b{index}_{severity}"] = Count("pk", filter=bucket_q & Q(severity=severity))
-    counts = qs.filter(state__in=UNCLOSED_STATES).aggregate(**aggregates)
+def age_chart(by_age: list[dict], filters: dict) -> dict:
+    """The chart of selectors.open_by_age (unclosed problems after the other filters, per age
+    bucket and severity), with the address of each bar's rows."""
     base = {k: v for k, v in filters.items() if v and k not in ("age", "severity", "state")}
     ledger = reverse("problems:ledger")
     return {
-        "buckets": [str(AgeBucket(b).label) for b, _l, _h in AGE_BUCKET_BOUNDS],
+        "buckets": [str(AgeBucket(row["bucket"]).label) for row in by_age],
         "series": [
             {
                 "name": str(Severity(severity).label),
                 "color": CHART_COLORS[severity],
-                "data": [counts[f"b{index}_{severity}"] for index in range(len(AGE_BUCKET_BOUNDS))],
+                "data": [row["by_severity"][severity] for row in by_age],
             }
             for severity in Severity.values
         ],
         "urls": [
             [
-                f"{ledger}?{urlencode({**base, 'age': bucket, 'severity': severity, 'open': '1'})}"
-                for severity in Severity.values
+                f"{ledger}?{urlencode({**base, 'age': row['bucket'], 'severity': s, 'open': '1'})}"
+                for s in Severity.values
             ]
-            for bucket, _l, _h in AGE_BUCKET_BOUNDS
+            for row in by_age
         ],
         "rows": [
             {
-                "label": str(AgeBucket(bucket).label),
-                "counts": [counts[f"b{index}_{severity}"] for severity in Severity.values],
+                "label": str(AgeBucket(row["bucket"]).label),
+                "counts": [row["by_severity"][severity] for severity in Severity.values],
             }
-            for index, (bucket, _l, _h) in enumerate(AGE_BUCKET_BOUNDS)
+            for row in by_age
         ],
-        "total": sum(counts.values()),
+        "total": sum(row["count"] for row in by_age),
     }
 
 
@@ -108,24 +100,24 @@ def ledger(request):
     today = timezone.localdate()
     filters = filters_of(request.GET)
     visible = selectors.problems_visible(request.user)
-    filtered = selectors.ledger_filter(visible, request.GET, today)
+    unit = selectors.ledger_unit(request.GET)  # once: the table, the chart and the hint use it
+    filtered = selectors.ledger_filter(visible, request.GET, today, unit=unit)
     rows = filtered.select_related("owner_unit").order_by("-found_on", "-id")
     page = paginate(request, rows, PER_PAGE)
-    unit = Unit.objects.filter(code=filters["unit"]).first() if filters["unit"] else None
+    by_age = selectors.open_by_age(request.user, _chart_params(filters), today, unit=unit)
     context = {
         "page": page,
         "rows": table_rows(page.object_list, today),
         "filters": filters,
         "filter_unit": unit,
+        "unit_input": _unit_input(filters["unit"]),
         "open_only": request.GET.get("open") == "1",
         "place_types": PlaceType.choices,
         "categories": Category.choices,
         "severities": Severity.choices,
         "states": State.choices,
         "ages": AgeBucket.choices,
-        "chart": age_chart(
-            selectors.ledger_filter(visible, _chart_params(filters), today), filters, today
-        ),
+        "chart": age_chart(by_age, filters),
         "may_create": scope_of(request.user).is_staff_user,
         "may_import": _is_office(request.user),
     }
@@ -135,6 +127,15 @@ def ledger(request):
 def _chart_params(filters: dict) -> dict:
     """The chart counts unclosed problems of every age and severity under the other filters."""
     return {k: v for k, v in filters.items() if k not in ("age", "severity", "state")}
+
+
+def _unit_input(code: str):
+    """The unit filter as the type-ahead unit picker of the other pages (a text box of the
+    unit's code without JavaScript)."""
+    widget = PickerTextInput(
+        attrs={"id": "f-unit", "class": "form-control"}, search_url=UNIT_SEARCH_URL
+    )
+    return widget.render("unit", code)
 
 
 def _is_office(user) -> bool:
