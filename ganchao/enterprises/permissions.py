@@ -27,10 +27,11 @@ def serves(actor, enterprise, on=None) -> bool:
     longer serves that day)."""
     if actor is None or not getattr(actor, "pk", None):
         return False
+    if not scope_of(actor).has(Role.COMMISSIONER):  # no query for everyone else
+        return False
     on = on or timezone.localdate()
-    return enterprise.commissioners.filter(user=actor, start_on__lte=on).exclude(
-        end_on__lte=on
-    ).exists() and scope_of(actor).has(Role.COMMISSIONER)
+    assigned = enterprise.commissioners.filter(user=actor, start_on__lte=on)
+    return assigned.exclude(end_on__lte=on).exists()
 
 
 def registers_appeals(actor, enterprise) -> bool:

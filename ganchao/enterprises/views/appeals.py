@@ -36,7 +36,8 @@ def detail_context(request, appeal, **extra) -> dict:
     user = request.user
     now = timezone.now()
     handles = permissions.handles(user, appeal)
-    closes = permissions.closes(user, appeal)
+    serves = permissions.serves(user, appeal.enterprise)
+    closes = handles or serves  # permissions.closes, without asking twice
     state = appeal.state
     context = {
         "appeal": appeal,
@@ -49,7 +50,7 @@ def detail_context(request, appeal, **extra) -> dict:
         "can_link": closes and state == AppealState.CLOSED and appeal.rating is None,
         "can_problem": appeal.problem_id is None
         and state != AppealState.CLOSED
-        and (permissions.serves(user, appeal.enterprise) or permissions.is_office(user)),
+        and (serves or permissions.is_office(user)),
     }
     context.update(extra)
     return context

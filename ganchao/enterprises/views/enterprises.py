@@ -46,7 +46,7 @@ def enterprise_list(request):
             "sectors": Sector.choices,
             "scales": Scale.choices,
             "towns": towns,
-            "can_create": permissions.is_office(request.user) or scope.has("unit_head", "liaison"),
+            "can_create": permissions.is_office(request.user) or scope.has(*permissions.UNIT_STAFF),
         },
     )
 
@@ -74,15 +74,17 @@ def detail_context(request, enterprise, **extra) -> dict:
     appeals = list(
         selectors.appeals_visible(user).filter(enterprise=enterprise).order_by("-received_at")[:50]
     )
+    keeps = permissions.keeps_town(user, enterprise.town)
+    serves = permissions.serves(user, enterprise)
     context = {
         "enterprise": enterprise,
         "commissioners": list(selectors.commissioners_of(enterprise)),
         "visits": list(selectors.visits_of(enterprise)[:50]),
         "appeals": [{"appeal": a, "clock": running_clock(a, now)} for a in appeals],
         "today": timezone.localdate(),
-        "keeps": permissions.keeps_town(user, enterprise.town),
-        "serves": permissions.serves(user, enterprise),
-        "registers": permissions.registers_appeals(user, enterprise),
+        "keeps": keeps,
+        "serves": serves,
+        "registers": keeps or serves,  # permissions.registers_appeals, asked once
         "commissioner_form": CommissionerForm(),
         "visit_form": VisitForm(initial={"visited_on": timezone.localdate()}),
         "appeal_form": AppealForm(),

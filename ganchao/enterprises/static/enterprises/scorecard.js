@@ -1,8 +1,11 @@
-/* 服务记分卡: on-time rates per commissioner or unit. Data from json_script "scorecard-data". */
+/* 服务记分卡: on-time rates per commissioner or unit. Data from json_script "scorecard-data";
+   the series' names, translated, from the chart box's data-label-* attributes. */
 (function () {
   "use strict";
   var data = window.Ganchao && Ganchao.data("scorecard-data");
-  if (!data || !window.echarts || !document.getElementById("chart-scorecard")) { return; }
+  var box = document.getElementById("chart-scorecard");
+  if (!data || !window.echarts || !box) { return; }
+  function label(step) { return box.getAttribute("data-label-" + step) || step; }
   function series(name, values, color) {
     return { name: name, type: "bar", data: values, itemStyle: { color: color },
              label: { show: true, position: "top", formatter: "{c}%" } };
@@ -14,9 +17,9 @@
     xAxis: { type: "category", data: data.names, axisLabel: { interval: 0 } },
     yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
     series: [
-      series("按时响应", data.acknowledged, "#206bc4"),
-      series("按时制定方案", data.planned, "#4299e1"),
-      series("按时解决", data.resolved, "#2fb344")
+      series(label("acknowledged"), data.acknowledged, "#206bc4"),
+      series(label("planned"), data.planned, "#4299e1"),
+      series(label("resolved"), data.resolved, "#2fb344")
     ]
   });
 })();

@@ -4,8 +4,11 @@
   var data = window.Ganchao && Ganchao.data("fiscal-chart-data");
   if (!data) { return; }
   var number = function (v) { return v === null ? null : Number(v); };
+  // the unit of money, translated by the template (data-unit)
+  var chartBox = document.getElementById("fiscal-chart");
+  var unit = (chartBox && chartBox.getAttribute("data-unit")) || "";
   Ganchao.chart("fiscal-chart", {
-    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " 万元"; } },
+    tooltip: { trigger: "axis", valueFormatter: function (v) { return v === null || v === undefined ? "—" : v + " " + unit; } },
     legend: { top: 0 },
     grid: { left: 10, right: 30, top: 35, bottom: 10, containLabel: true },
     xAxis: { type: "value" },
