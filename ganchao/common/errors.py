@@ -21,7 +21,7 @@ class GanchaoError(Exception):
     status = 400
 
     def __str__(self) -> str:
-        return self.message
+        return str(self.message)  # the message may be lazy (gettext_lazy)
 
 
 class ValidationFailed(GanchaoError):

@@ -31,6 +31,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
@@ -57,7 +58,8 @@ from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import KeyIn, ancestor_paths, scope_of
 
-NOT_FOUND = "内容不存在或不在您的查看范围内"
+# Lazy: translated when the error is shown, in the reader's language (projects reuse it).
+NOT_FOUND = gettext_lazy("内容不存在或不在您的查看范围内")
 
 
 # ---- scope ---------------------------------------------------------------------------------
