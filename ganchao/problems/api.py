@@ -156,6 +156,8 @@ class FindingProblemIn(Schema):
     severity: str | None = None
     place_type: str
     place: str = ""
+    item_id: int | None = None
+    blocks_project: bool = False
     also_matter: bool = False
     urgency: str = "normal"
     person: str = ""
@@ -475,6 +477,8 @@ def finding_problem(request, finding_id: int, payload: FindingProblemIn):
         severity=fields["severity"],
         place_type=fields["place_type"],
         place=fields["place"],
+        item=_linked("goals.Item", fields["item_id"], "item_id", LINKS[0][3]),
+        blocks_project=fields["blocks_project"],
         also_matter=fields["also_matter"],
         **matter_fields,
     )

@@ -150,3 +150,26 @@ class FindingForm(forms.Form):
         choices=[("", _("按调研记录")), *Severity.choices],
         required=False,
     )
+    project = forms.TypedChoiceField(
+        label=_("关联重点项目"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("在项目现场发现的问题请选择所属项目，项目看板据此统计"),
+    )
+    blocks_project = forms.BooleanField(
+        label=_("阻碍项目推进"),
+        required=False,
+        help_text=_("勾选后项目看板将该项目标为受阻，直至问题销号"),
+    )
+
+    def __init__(self, *args, projects=(), **kwargs):
+        """`projects`: the key projects the actor may link, as (id, label) pairs."""
+        super().__init__(*args, **kwargs)
+        self.fields["project"].choices = [("", _("不关联")), *projects]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("blocks_project") and not cleaned.get("project"):
+            self.add_error("project", _("勾选“阻碍项目推进”时请选择关联的重点项目"))
+        return cleaned

@@ -119,6 +119,19 @@ def _create_visit(actor, cleaned, findings, guidance, demands):
     )
 
 
+def _mark_converted(visit) -> None:
+    """Each finding gets `problem`: the ledger's problem it became (one query), or None, so that
+    the page links it instead of offering 转为问题 again."""
+    from ganchao.problems.models import Problem
+
+    converted = {
+        p.finding_id: p
+        for p in Problem.objects.filter(finding__visit_id=visit.pk).only("pk", "number", "finding")
+    }
+    for finding in visit.findings.all():
+        finding.problem = converted.get(finding.pk)
+
+
 @login_required
 @scoped
 def visit_detail(request, pk: int):
@@ -126,6 +139,7 @@ def visit_detail(request, pk: int):
     can_convert = services.matter_services() is not None and services.may_convert_findings(
         request.user, visit
     )
+    _mark_converted(visit)
     context = {
         "visit": visit,
         "can_convert": can_convert,

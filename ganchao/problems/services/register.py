@@ -232,11 +232,14 @@ def finding_to_problem(
     severity=None,
     place_type,
     place,
+    item=None,
+    blocks_project=False,
     also_matter=False,
     **matter_fields,
 ) -> Problem:
     """A visit's finding becomes a problem of the ledger (source 领导调研, found by the actor on
-    the visit's date) and, when asked, also a matter through the visits service."""
+    the visit's date), linked to `item` (a key project's goal item, which it may block) and,
+    when asked, also a matter through the visits service."""
     from ganchao.visits import services as visit_services
 
     with transaction.atomic():
@@ -255,6 +258,8 @@ def finding_to_problem(
             owner_unit=owner_unit or finding.unit or visit.unit,
             found_on=visit.visited_on,
             finding=finding,
+            item=item,
+            blocks_project=blocks_project,
             place_unit=visit.unit if visit.unit.type in ("village", "community") else None,
         )
         if problem.finding_id is None:  # a recurrence reopened an earlier problem

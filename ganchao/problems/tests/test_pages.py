@@ -396,3 +396,31 @@ def test_a_visit_finding_becomes_a_problem_from_the_visit_page(login, pcity):
         client.get(reverse("problems:from_finding", args=[visit.pk, finding.pk + 99])).status_code
         == 404
     )
+
+
+def test_a_finding_at_a_project_site_links_and_blocks_the_key_project(login, pcity):
+    from ganchao.goals.tests.factories import make_plan
+    from ganchao.projects.tests.factories import make_project
+    from ganchao.visits.tests.factories import record_visit
+
+    project = make_project(pcity, make_plan(pcity).plan, code="XM-09", name="城东综合管廊")
+    visit = record_visit(pcity, day=timezone.localdate().isoformat())
+    finding = visit.findings.get()
+    client = login(pcity.office)
+    url = reverse("problems:from_finding", args=[visit.pk, finding.pk])
+    assert "XM-09 城东综合管廊" in client.get(url).content.decode()
+    fields = {"owner_unit": "西湖镇", "place_type": "project_site", "category": "project"}
+    refused = client.post(url, {**fields, "blocks_project": "on"})
+    assert refused.status_code == 422
+    assert "请选择关联的重点项目" in refused.content.decode()
+    assert not Problem.objects.exists()
+    client.post(url, {**fields, "project": project.pk, "blocks_project": "on"})
+    problem = Problem.objects.get()
+    assert problem.item_id == project.item_id and problem.blocks_project
+    page = client.get(reverse("problems:detail", args=[problem.pk])).content.decode()
+    assert reverse("projects:detail", args=[project.pk]) in page
+    visit_page = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    assert (
+        f'已转入问题台账 <a href="{reverse("problems:detail", args=[problem.pk])}">' in visit_page
+    )
+    assert url not in visit_page

@@ -25,6 +25,7 @@ from ganchao.problems.forms import (
     VerifyForm,
 )
 from ganchao.problems.views.ledger import SEVERITY_COLORS, STATE_COLORS
+from ganchao.projects.models import KeyProject
 
 REFUSALS = (ValidationFailed, Conflict, Forbidden)
 EDITABLE = (
@@ -71,7 +72,18 @@ def _url(name: str, pk) -> str:
 def links_of(problem) -> list[dict]:
     """The goal item, matter, case and visit the problem is linked to, with their pages."""
     links = []
-    if problem.item_id:
+    project = (
+        KeyProject.objects.filter(item_id=problem.item_id).first() if problem.item_id else None
+    )
+    if project is not None:  # a key project: its own page, which shows what blocks it
+        links.append(
+            {
+                "label": _("重点项目"),
+                "text": f"{project.code} {problem.item.name}",
+                "url": _url("projects:detail", project.pk),
+            }
+        )
+    elif problem.item_id:
         links.append(
             {
                 "label": _("目标任务或重点项目"),
