@@ -15,6 +15,7 @@ from pydantic import Field
 
 from ganchao.common.api import DbInt, Page, PageRows, require_version
 from ganchao.common.errors import ValidationFailed
+from ganchao.fiscal.api import FiscalCommitmentOut, commitment_out
 from ganchao.goals.models import Plan
 from ganchao.orgs.models import Leader, Unit
 from ganchao.projects import selectors, services
@@ -402,3 +403,39 @@ def project_milestone_complete(request, project_id: int, kind: str, payload: Mil
         actor=request.user, project=project, kind=kind, completed_on=payload.completed_on
     )
     return {"report_id": report.pk, "period": report.period, "state": report.state}
+
+
+class ProjectCommitIn(Schema):
+    """计入财力承诺: the amount defaults to the project's planned investment of the plan year; the
+    budget year to the plan year; the reason is needed when the fiscal rule asks for approval."""
+
+    amount: Decimal | None = None
+    budget_year: DbInt | None = None
+    reason: str = ""
+
+
+@router.get(
+    "/projects/{project_id}/commitments",
+    response=list[FiscalCommitmentOut],
+    summary="项目的财力承诺",
+)
+def project_commitments(request, project_id: int):
+    project = selectors.project_get(request.user, project_id)
+    return [commitment_out(c) for c in selectors.project_commitments(project)]
+
+
+@router.post(
+    "/projects/{project_id}/commitments",
+    response={201: FiscalCommitmentOut},
+    summary="计入财力承诺（超出可用财力或占用以后年度预算须说明理由并经审批）",
+)
+def project_commit(request, project_id: int, payload: ProjectCommitIn):
+    project = selectors.project_get(request.user, project_id)
+    commitment = services.project_commit(
+        actor=request.user,
+        project=project,
+        amount=payload.amount,
+        budget_year=payload.budget_year,
+        reason=payload.reason,
+    )
+    return Reply(201, commitment_out(commitment))

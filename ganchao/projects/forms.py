@@ -124,3 +124,21 @@ class InvestmentForm(forms.Form):
 class MilestoneForm(forms.Form):
     kind = forms.ChoiceField(label=_("节点"), choices=MilestoneKind.choices)
     completed_on = forms.DateField(label=_("完成日期"), widget=DATE)
+
+
+class CommitForm(forms.Form):
+    """计入财力承诺: the sum is parsed by the fiscal service (its words for a bad sum)."""
+
+    amount = forms.CharField(label=_("承诺金额（万元）"), max_length=30)
+    budget_year = forms.IntegerField(
+        label=_("资金所属预算年度"), min_value=2000, max_value=2100, required=False
+    )
+    reason = forms.CharField(
+        label=_("超出理由"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "超出单位可用财力、该年度未核定财力或占用以后年度预算时必填，经督查室或市级领导批准后生效"
+        ),
+    )

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.common.errors import NotFound
+from ganchao.fiscal.models import Commitment
 from ganchao.goals.choices import COUNTING_REPORT_STATES
 from ganchao.goals.models import Assignment, Milestone, MilestoneCompletion
 from ganchao.goals.selectors import NOT_FOUND, key_in_q, visible_assignments_q
@@ -187,6 +188,14 @@ def project_get(actor, pk) -> KeyProject:
     if project is None:
         raise NotFound(NOT_FOUND)
     return project
+
+
+def project_commitments(project) -> list:
+    """The fiscal commitments made for the project's goal item, newest first (one query)."""
+    commitments = Commitment.objects.filter(item_id=project.item_id).select_related(
+        "unit", "approver"
+    )
+    return list(commitments.order_by("-created_at", "-pk"))
 
 
 def blocking_problems(item_ids) -> dict[int, list]:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record, diff
 from ganchao.common.errors import Forbidden, ValidationFailed
+from ganchao.fiscal import services as fiscal_services
+from ganchao.fiscal.choices import CommitmentKind
 from ganchao.fiscal.rules import parse_amount
 from ganchao.goals import services as goal_services
 from ganchao.goals import services_reports as report_services
@@ -459,3 +461,34 @@ def milestone_complete(*, actor, project, kind: str, completed_on, at=None) -> P
         changes=diff({}, {kind: completed_on}),
     )
     return report
+
+
+def year_plan(project) -> Decimal:
+    """The project's planned investment for its plan year: the months' plan when the office
+    has spread it by month, else the annual plan entered with the project."""
+    year = project.item.plan.year
+    months = MonthlyInvestment.objects.filter(project=project, month__year=year)
+    total = sum((m.planned for m in months), Decimal(0))
+    return total or project.annual_plan
+
+
+@transaction.atomic
+def project_commit(*, actor, project, amount=None, budget_year=None, reason: str = ""):
+    """计入财力承诺: a fiscal commitment of the project's lead unit for the plan year, of the
+    year's planned investment unless another amount is given, made by the fiscal service (its
+    rule, its permission, its audit): beyond the unit's capacity, without one, or against a
+    later year's budget it needs the reason and waits for approval."""
+    project = _lock(project)
+    if amount in (None, ""):
+        amount = year_plan(project)
+    return fiscal_services.commitment_create(
+        actor=actor,
+        unit=project.lead_unit,
+        year=project.item.plan.year,
+        budget_year=budget_year,
+        amount=amount,
+        title=f"{project.code} {project.item.name}"[:200],
+        kind=CommitmentKind.KEY_PROJECT,
+        item=project.item,
+        reason=reason,
+    )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<int:pk>/steps/", views.step, name="step"),
     path("<int:pk>/investment/", views.investment, name="investment"),
     path("<int:pk>/milestones/", views.milestone, name="milestone"),
+    path("<int:pk>/commitments/", views.commit, name="commit"),
 ]

@@ -12,9 +12,12 @@ from django.views.decorators.http import require_POST
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
 from ganchao.common.forms import apply_error
 from ganchao.common.views import paginate, query_int, require_staff, scoped
+from ganchao.fiscal import permissions as fiscal_permissions
+from ganchao.fiscal.choices import CommitmentState
 from ganchao.projects import selectors, services
 from ganchao.projects.choices import Health, StepKind
 from ganchao.projects.forms import (
+    CommitForm,
     InvestmentForm,
     MilestoneForm,
     ProjectCreateForm,
@@ -33,6 +36,11 @@ API_TWINS = {
         "POST",
         "/api/v1/projects/{project_id}/investment",
         f"{API}.investment_record",
+    ),
+    "projects:commit": (
+        "POST",
+        "/api/v1/projects/{project_id}/commitments",
+        f"{API}.project_commit",
     ),
     "projects:milestone": (
         "POST",
@@ -112,6 +120,15 @@ def _detail_context(request, row, **forms) -> dict:
         "milestone_form": forms.get("milestone_form") or MilestoneForm(),
         "may_report": recorder and not is_office(request.user),
         "chart": selectors.investment_by_month([row], project.item.plan.year),
+        "commitments": selectors.project_commitments(project),
+        "may_commit": fiscal_permissions.may_manage(request.user, project.lead_unit),
+        "commit_form": forms.get("commit_form")
+        or CommitForm(
+            initial={
+                "amount": row.year_plan or project.annual_plan,
+                "budget_year": project.item.plan.year,
+            }
+        ),
     }
 
 
@@ -248,6 +265,31 @@ def milestone(request, pk: int):
         )
 
     return _post_back(request, row, "milestone_form", MilestoneForm(request.POST), write)
+
+
+@login_required
+@require_staff
+@scoped
+@require_POST
+def commit(request, pk: int):
+    """计入财力承诺 through the fiscal rule (a reason when it needs an approval)."""
+    row = selectors.project_row(request.user, pk)
+    form = CommitForm(request.POST)
+    if form.is_valid():
+        try:
+            commitment = services.project_commit(
+                actor=request.user, project=row.project, **form.cleaned_data
+            )
+        except ERRORS as exc:
+            apply_error(form, exc)
+        else:
+            if commitment.state == CommitmentState.PENDING:
+                messages.success(request, _("已计入财力承诺，超出部分待督查室或市级领导审批"))
+            else:
+                messages.success(request, _("已计入财力承诺"))
+            return redirect(_detail_url(row.project))
+    context = _detail_context(request, row, commit_form=form)
+    return render(request, "projects/detail.html", context, status=422)
 
 
 @login_required
