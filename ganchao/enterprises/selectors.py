@@ -346,7 +346,11 @@ def unit_service_counts(narrow, *, start: dt.date, end: dt.date, as_of: dt.datet
     deadline, the rated and the satisfied. `narrow` restricts the appeals to the units scored
     (a function of the queryset). Unscoped; one grouped query.
     {unit_id: {"appeals", "decided": (a, p, r), "on_time": (a, p, r), "rated", "satisfied"}}"""
-    qs = narrow(Appeal.objects.filter(received_at__date__gte=start, received_at__date__lte=end))
+    # a range of instants rather than received_at__date: the same local days, without a cast
+    # of every row to a date in the database's time zone
+    since = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    until = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time()))
+    qs = narrow(Appeal.objects.filter(received_at__gte=since, received_at__lt=until))
     counts = {"appeals": Count("pk")}
     for tier, (done, due) in enumerate(TIER_FIELDS):
         counts[f"decided{tier}"] = Count(

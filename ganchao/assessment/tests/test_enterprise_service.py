@@ -322,3 +322,21 @@ def test_bulletin_and_league_show_the_component(scenario, es_scheme, login):
     body = page.content.decode()
     assert '服务企业<div class="small text-secondary fw-normal">' in body  # its column
     assert '<td class="num">5.75</td>' in body
+
+
+def test_the_period_is_counted_in_local_days(scenario):
+    from ganchao.enterprises.selectors import unit_service_counts
+
+    book = Appeals()
+    late_night = dt.datetime(2026, 6, 30, 23, 30, tzinfo=SHANGHAI)  # 15:30 UTC: still Q2
+    after = dt.datetime(2026, 7, 1, 0, 30, tzinfo=SHANGHAI)  # 30 June 16:30 UTC: Q3
+    before = dt.datetime(2026, 3, 31, 23, 59, tzinfo=SHANGHAI)
+    for moment in (late_night, after, before):
+        hour = dt.timedelta(hours=1)
+        book.add(scenario.a, moment, (moment + hour, moment + 3 * hour, moment + 9 * hour))
+    counts = unit_service_counts(
+        lambda appeals: appeals, start=Q2.start, end=Q2.end, as_of=at(7, 8, 0)
+    )
+    assert counts[scenario.a.pk]["appeals"] == 1
+    assert counts[scenario.a.pk]["decided"] == (1, 1, 1)  # every deadline passed, none done
+    assert counts[scenario.a.pk]["on_time"] == (0, 0, 0)
