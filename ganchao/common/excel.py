@@ -312,15 +312,71 @@ def _unreadable(exc: Exception) -> ExcelFileError:
 
 def open_read_only(data: bytes):
     """The workbook in read-only mode: worksheets are parsed only when their rows are read."""
-    from openpyxl import load_workbook
-
     try:
         with warnings.catch_warnings():
             # openpyxl warns about extensions it skips (data validation, slicers …); harmless
             warnings.simplefilter("ignore")
-            return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            reader = _lazy_reader()(io.BytesIO(data), read_only=True, data_only=True)
+            reader.read()
+            return reader.wb
     except Exception as exc:  # any failure to parse an uploaded file is the file's fault
         raise _unreadable(exc) from exc
+
+
+@functools.cache
+def _lazy_reader():
+    """openpyxl's workbook reader (as load_workbook(read_only=True) uses it) whose worksheets
+    read their declared size only when asked. openpyxl reads it as each worksheet is opened,
+    and a sheet without a leading <dimension> (openpyxl's write-only mode writes none) is then
+    parsed from end to end once more just to find there is none: 2 s of a 10,000-row goal
+    sheet's 5 s of reading."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class LazySizeWorksheet(ReadOnlyWorksheet):
+        _size_read = False
+
+        def _get_size(self):
+            pass  # on first use of a dimension, below
+
+        def _read_size(self):
+            if not self._size_read:
+                self._size_read = True
+                ReadOnlyWorksheet._get_size(self)
+
+        @property
+        def max_row(self):
+            self._read_size()
+            return self._max_row
+
+        @property
+        def max_column(self):
+            self._read_size()
+            return self._max_column
+
+        @property
+        def min_row(self):
+            self._read_size()
+            return self._min_row
+
+        @property
+        def min_column(self):
+            self._read_size()
+            return self._min_column
+
+    class LazyReader(ExcelReader):
+        def read_worksheets(self):
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                ws = LazySizeWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    return LazyReader
 
 
 @functools.cache
@@ -400,6 +456,7 @@ class SheetData:
         self.styles: dict[tuple[int, int], int] = {}
         self.uncomputed: set[tuple[int, int]] = set()
         self.merges: list[tuple[int, int, int, int]] = []
+        self._texts: dict[str, str] = {}
         self.last_row = 0
         self.max_column = 0
         try:
@@ -433,6 +490,7 @@ class SheetData:
                 for merged in parser.merged_cells.mergeCell:
                     low_col, low_row, high_col, high_row = range_boundaries(merged.ref)
                     self.merges.append((low_row, low_col, high_row, high_col))
+        self._texts = {}
 
     def _keep(self, number: int, cells) -> None:
         kept = {}
@@ -444,6 +502,10 @@ class SheetData:
                 self.uncomputed.add((row, column))
             if value is None or value == "":
                 continue
+            if value.__class__ is str:
+                # one object for each distinct text: a sheet repeats its units, people and
+                # phones on thousands of rows (a third of a 45,000-row sheet's memory)
+                value = self._texts.setdefault(value, value)
             kept[column] = value
             style = cell["style_id"]
             # only a percent format changes how a number reads; other styles are not kept
@@ -647,13 +709,16 @@ class Table:
         return result
 
 
+NO_VALUES: dict = {}
+
+
 class Row:
     """One data row; each reader returns the parsed value or None and records any error."""
 
     def __init__(self, table: Table, number: int):
         self.table = table
         self.number = number
-        self._failed: set[str] = set()
+        self._failed: set[str] | None = None  # made on the first error (most rows have none)
 
     def _source(self, header: str) -> tuple[int, int] | None:
         """Where the cell under `header` reads from (a merged range's anchor); None when the
@@ -676,14 +741,22 @@ class Row:
     def value(self, header: str):
         """The cell's value (a merged range's value, a formula's cached value); None when empty,
         when the column is missing, or when a formula has no cached value (an error)."""
-        source = self._source(header)
-        if source is None:
-            return None
+        return self._read(header)[1]
+
+    def _read(self, header: str) -> tuple[tuple[int, int] | None, object]:
+        """(where the cell reads from, its value) — see value(). Every reader goes through
+        here: a sheet of 50,000 rows reads half a million cells."""
+        column = self.table.columns.get(header)
+        if column is None:
+            return None, None
+        source = (self.number, column)
+        if self.table._merged:
+            source = self.table._merged.get(source, source)
         sheet = self.table.sheet
-        value = sheet.values.get(source[0], {}).get(source[1])
-        if value is None and source in sheet.uncomputed:
+        value = sheet.values.get(source[0], NO_VALUES).get(source[1])
+        if value is None and sheet.uncomputed and source in sheet.uncomputed:
             self.fail(header, _("公式没有计算结果，请在 Excel 中打开、保存后再导入"))
-        return value
+        return source, value
 
     def text(self, header: str) -> str:
         return cell_text(self.value(header))
@@ -699,24 +772,38 @@ class Row:
             self.fail(header, str(exc))
             return None
 
+    def _number(self, header: str, parser):
+        source, value = self._read(header)
+        if value is None:  # an empty cell, or a missing column: no number, no error
+            return None
+        try:
+            return parser(value, self._format(source))
+        except ValueError as exc:
+            self.fail(header, str(exc))
+            return None
+
     def decimal(self, header: str) -> Decimal | None:
-        return self._parse(header, parse_number, self._format(self._source(header)))
+        return self._number(header, parse_number)
 
     def integer(self, header: str) -> int | None:
-        return self._parse(header, parse_integer, self._format(self._source(header)))
+        return self._number(header, parse_integer)
 
     def date(self, header: str, year: int | None = None) -> date | None:
         return self._parse(header, parse_date, year)
 
     def fail(self, header: str, message: str) -> None:
         """Record an error on this row's cell under `header` (one per cell)."""
-        if header in self._failed:
+        if self._failed is None:
+            self._failed = set()
+        elif header in self._failed:
             return
         self._failed.add(header)
         self.table.errors.append(self.table.error(self.number, header, message))
 
     def failed(self, header: str | None = None) -> bool:
-        return bool(self._failed) if header is None else header in self._failed
+        if not self._failed:
+            return False
+        return header is None or header in self._failed
 
 
 # The writing half lives in common.exports (the one writer of every export); these names are

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganchao.audit.services import Target, audit_record
+from ganchao.common.crypto import EncryptedCharField
 from ganchao.common.db import refresh_statistics
 from ganchao.goals.choices import PlanState
 from ganchao.goals.models import Assignment, Item, Milestone, Plan
@@ -160,11 +161,24 @@ def insert_rows(model, names: list[str], rows, *, now=None) -> None:
         connection.ops.quote_name(f.column) for f in [*(fields[n] for n in names), *rest]
     )
 
+    # A sheet repeats a unit's contact phone on every row of its items: each distinct clear
+    # text is encrypted once. Encryption is deterministic (AES-SIV, no nonce), so the
+    # remembered ciphertext is the one a second call would give.
+    encrypted: dict[tuple[int, str], str] = {}
+
+    def convert(index, field, value):
+        if not isinstance(value, str) or not isinstance(field, EncryptedCharField):
+            return _prepared(field, value)
+        key = (index, value)
+        if key not in encrypted:
+            encrypted[key] = _prepared(field, value)
+        return encrypted[key]
+
     def full(row):
         if converters:
             row = list(row)
             for index, field in converters:
-                row[index] = _prepared(field, row[index])
+                row[index] = convert(index, field, row[index])
         return (*row, *defaults)
 
     with connection.cursor() as cursor:
@@ -192,8 +206,6 @@ def _needs_preparing(field) -> bool:
     """Plain text, numbers and foreign keys go to the driver as they are; encrypted columns,
     JSON, and (outside PostgreSQL, whose driver adapts them) dates and decimals go through
     the field."""
-    from ganchao.common.crypto import EncryptedCharField
-
     if isinstance(field, EncryptedCharField):
         return True
     internal = field.get_internal_type()

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from ganchao.audit.registry import register, register_object_type
 from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError
-from ganchao.common.import_jobs import sheet_import
+from ganchao.common.import_jobs import collector_paused, sheet_import
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ItemType, PlanState, Role
 from ganchao.goals.import_review import (
@@ -491,27 +491,34 @@ def goal_sheet_import(
         filename=filename, sha256=hashlib.sha256(data).hexdigest(), year=year, owner_code=owner.code
     )
     try:
-        book = ExcelBook.open(data, filename)
-        with transaction.atomic():
-            plan = Plan.objects.filter(owner=owner, year=year).first()
-            if plan is not None and not dry_run:
-                plan = Plan.objects.select_for_update().get(pk=plan.pk)
-            work = GoalSheetPlan(book, plan, year)
-            result.work, result.rows = work, len(work.rows)
-            result.errors = work.errors
-            result.plan_id = plan.pk if plan else None
-            result.plan_created = plan is None
-            if result.errors:
-                return result
-            work.describe(result)
-            book.release()  # the checked rows hold their values; the cells are not needed
-            if not dry_run and result.has_changes:
-                from ganchao.goals import import_writes
-
-                import_writes.write_goal_sheet(actor=actor, owner=owner, result=result)
-                result.written = True
+        with collector_paused():
+            _check_and_write(actor, data, filename, year, owner, result, dry_run)
     except ExcelFileError as exc:
         result.errors = [ExcelError(exc.message)]
     finally:
         result.work = None  # a background job keeps the result: the summary, not the sheet
     return result
+
+
+def _check_and_write(actor, data, filename, year, owner, result, dry_run) -> None:
+    """Read and check the sheet into `result`; write it when it has no errors (not in a dry
+    run). One transaction: the plan row is locked while the file is compared with it."""
+    book = ExcelBook.open(data, filename)
+    with transaction.atomic():
+        plan = Plan.objects.filter(owner=owner, year=year).first()
+        if plan is not None and not dry_run:
+            plan = Plan.objects.select_for_update().get(pk=plan.pk)
+        work = GoalSheetPlan(book, plan, year)
+        result.work, result.rows = work, len(work.rows)
+        result.errors = work.errors
+        result.plan_id = plan.pk if plan else None
+        result.plan_created = plan is None
+        if result.errors:
+            return
+        work.describe(result)
+        book.release()  # the checked rows hold their values; the cells are not needed
+        if not dry_run and result.has_changes:
+            from ganchao.goals import import_writes
+
+            import_writes.write_goal_sheet(actor=actor, owner=owner, result=result)
+            result.written = True

@@ -58,7 +58,7 @@ def nothing_unpacked():
         raise AssertionError("the archive was unpacked before it was checked")
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(excel, "load_workbook", refuse)
+        patch.setattr(excel, "open_read_only", refuse)
         patch.setattr(zipfile.ZipFile, "read", refuse)
         patch.setattr(zipfile.ZipFile, "open", refuse)
         yield
