@@ -198,25 +198,36 @@ def _photos(files) -> list:
     return list(files or [])
 
 
+def _act(request, pk: int, form_class, form_name: str, run):
+    """One workflow step of the problem page: check the form, `run(problem, cleaned_data)`
+    (the service call, answering the success message), then back to the page; a bad form or a
+    refusal shows the page again with the step's form and the error next to its field."""
+    problem = selectors.problem_get(request.user, pk)
+    form = form_class(request.POST, request.FILES)
+    if not form.is_valid():
+        return _invalid(request, problem, form_name, form)
+    try:
+        message = run(problem, form.cleaned_data)
+    except REFUSALS as exc:
+        return _refused(request, problem, exc, form_name, form)
+    return _done(request, problem, message)
+
+
 @login_required
 @require_staff
 @require_POST
 @scoped
 def plan(request, pk: int):
-    problem = selectors.problem_get(request.user, pk)
-    form = PlanForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, problem, "plan_form", form)
-    try:
+    def run(problem, data):
         services.problem_plan(
             actor=request.user,
             problem=problem,
-            measures=form.cleaned_data["measures"],
-            deadline=form.cleaned_data["deadline"],
+            measures=data["measures"],
+            deadline=data["deadline"],
         )
-    except REFUSALS as exc:
-        return _refused(request, problem, exc, "plan_form", form)
-    return _done(request, problem, _("整改措施已保存，问题进入“整改中”。"))
+        return _("整改措施已保存，问题进入“整改中”。")
+
+    return _act(request, pk, PlanForm, "plan_form", run)
 
 
 @login_required
@@ -224,20 +235,13 @@ def plan(request, pk: int):
 @require_POST
 @scoped
 def report(request, pk: int):
-    problem = selectors.problem_get(request.user, pk)
-    form = ReportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _invalid(request, problem, "report_form", form)
-    try:
+    def run(problem, data):
         services.problem_report(
-            actor=request.user,
-            problem=problem,
-            note=form.cleaned_data["note"],
-            photos=_photos(form.cleaned_data["photos"]),
+            actor=request.user, problem=problem, note=data["note"], photos=_photos(data["photos"])
         )
-    except REFUSALS as exc:
-        return _refused(request, problem, exc, "report_form", form)
-    return _done(request, problem, _("整改情况已报告，等待发现人或督查室核验销号。"))
+        return _("整改情况已报告，等待发现人或督查室核验销号。")
+
+    return _act(request, pk, ReportForm, "report_form", run)
 
 
 @login_required
@@ -245,20 +249,15 @@ def report(request, pk: int):
 @require_POST
 @scoped
 def verify(request, pk: int):
-    problem = selectors.problem_get(request.user, pk)
-    form = VerifyForm(request.POST)
-    if not form.is_valid():
-        return _invalid(request, problem, "verify_form", form)
-    accept = form.cleaned_data["accept"]
-    try:
+    def run(problem, data):
         services.problem_verify(
-            actor=request.user, problem=problem, accept=accept, note=form.cleaned_data["note"]
+            actor=request.user, problem=problem, accept=data["accept"], note=data["note"]
         )
-    except REFUSALS as exc:
-        return _refused(request, problem, exc, "verify_form", form)
-    if accept:
-        return _done(request, problem, _("已核验销号。"))
-    return _done(request, problem, _("核验未通过，已退回继续整改。"))
+        if data["accept"]:
+            return _("已核验销号。")
+        return _("核验未通过，已退回继续整改。")
+
+    return _act(request, pk, VerifyForm, "verify_form", run)
 
 
 @login_required
@@ -266,20 +265,16 @@ def verify(request, pk: int):
 @require_POST
 @scoped
 def photos(request, pk: int):
-    problem = selectors.problem_get(request.user, pk)
-    form = PhotosForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _invalid(request, problem, "photos_form", form)
-    try:
+    def run(problem, data):
         services.problem_add_photos(
             actor=request.user,
             problem=problem,
-            stage=form.cleaned_data["stage"],
-            photos=_photos(form.cleaned_data["photos"]),
+            stage=data["stage"],
+            photos=_photos(data["photos"]),
         )
-    except REFUSALS as exc:
-        return _refused(request, problem, exc, "photos_form", form)
-    return _done(request, problem, _("照片已上传。"))
+        return _("照片已上传。")
+
+    return _act(request, pk, PhotosForm, "photos_form", run)
 
 
 @login_required
