@@ -363,13 +363,6 @@ def group_by_leader(rows) -> list[dict]:
     return groups
 
 
-def health_counts(rows) -> dict:
-    counts = {h.value: 0 for h in Health}
-    for row in rows:
-        counts[row.health] += 1
-    return counts
-
-
 def lagging_rows(
     actor, *, limit: int = 8, today=None, plan=None
 ) -> tuple[list[ProjectRow], int, int]:
