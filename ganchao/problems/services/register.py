@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from ganchao.audit.services import audit_record
@@ -262,9 +262,18 @@ def finding_to_problem(
             blocks_project=blocks_project,
             place_unit=visit.unit if visit.unit.type in ("village", "community") else None,
         )
+        created = problem.finding_id == finding.pk  # not an earlier problem reopened
         if problem.finding_id is None:  # a recurrence reopened an earlier problem
             problem.finding = finding
             problem.save(update_fields=["finding"])
+        if created:  # the timeline's first step says where the problem was found
+            problem.events.filter(kind=EventKind.CREATED).update(
+                note=_("%(date)s调研督导“%(place)s”发现，由调研记录转入")
+                % {
+                    "date": formats.date_format(visit.visited_on, "DATE_FORMAT"),
+                    "place": visit.place_name,
+                }
+            )
         if also_matter:
             visit_services.finding_to_matter(
                 actor=actor, finding_id=finding.pk, unit=problem.owner_unit, **matter_fields

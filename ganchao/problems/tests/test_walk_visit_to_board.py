@@ -195,7 +195,12 @@ def test_a_visit_finding_blocks_the_project_until_the_leader_closes_it_out(
     assert "曾阻碍项目推进" in page.locator("#problem-header").inner_text()
     timeline = page.locator("#problem-timeline").inner_text()
     steps = ["登记 → 待整改", "制定整改措施 → 整改中", "报告整改 → 待核验", "销号 → 已销号"]
-    for step in [*steps, "便道已硬化，洗车台和喷淋已投入使用", "现场核验，便道已硬化，整改到位"]:
+    notes = [
+        f"2026年11月27日调研督导“{PROJECT_NAME}项目施工现场”发现",
+        "便道已硬化，洗车台和喷淋已投入使用",
+        "现场核验，便道已硬化，整改到位",
+    ]
+    for step in steps + notes:
         assert step in timeline, step
     assert [timeline.index(step) for step in steps] == sorted(timeline.index(s) for s in steps)
     shots(page, "06_problem_closed.png")
