@@ -7,8 +7,8 @@ in (anything with `add_working_days` and `working_days_between`, e.g. a WorkCale
 Definitions that the design leaves open, fixed here:
 
 - A *counting report* is, for one data period, the latest version in state submitted or
-  accepted; the caller passes one `Report(period_end, value)` per period. A returned or draft
-  version is simply not passed.
+  accepted; the caller passes one `Report(period_end, value)` per period (or, to
+  `evaluate_values`, {period_end: value}). A returned or draft version is simply not passed.
 - The report for period `p` "is due by d" when its due day (the Nth working day after the
   period's end) is on or before date(d); it stays on time until 23:59:59 of that day, so on
   the due day itself it already counts (the worked example evaluates April on 11 May).
@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 GREEN = "green"
 YELLOW = "yellow"
@@ -100,9 +102,14 @@ class Result:
 # ---- periods -------------------------------------------------------------------------------
 
 
-def period_ends(year: int, frequency: str) -> list[dt.date]:
+@lru_cache(maxsize=64)
+def _period_ends(year: int, frequency: str) -> tuple[dt.date, ...]:
     months = (3, 6, 9, 12) if frequency == QUARTERLY else range(1, 13)
-    return [dt.date(year, m, _calendar.monthrange(year, m)[1]) for m in months]
+    return tuple(dt.date(year, m, _calendar.monthrange(year, m)[1]) for m in months)
+
+
+def period_ends(year: int, frequency: str) -> list[dt.date]:
+    return list(_period_ends(year, frequency))
 
 
 def report_due(period_end: dt.date, cal, thresholds: Thresholds = Thresholds()) -> dt.date:
@@ -112,11 +119,16 @@ def report_due(period_end: dt.date, cal, thresholds: Thresholds = Thresholds()) 
 def due_period_ends(spec: Spec, day: dt.date, cal, thresholds: Thresholds) -> list[dt.date]:
     """Ends of the plan year's periods whose report is due by `day`, oldest first."""
     result = []
-    for end in period_ends(spec.year, spec.frequency):
+    for end in _period_ends(spec.year, spec.frequency):
         if report_due(end, cal, thresholds) > day:
             break
         result.append(end)
     return result
+
+
+def _stale(due_ends: Sequence[dt.date], reported: Values) -> bool:
+    """The two latest due periods both lack a counting report."""
+    return len(due_ends) >= 2 and due_ends[-1] not in reported and due_ends[-2] not in reported
 
 
 # ---- expected value ------------------------------------------------------------------------
@@ -162,62 +174,72 @@ def colour(actual: Decimal, expected: Decimal, direction: str, thresholds: Thres
 # ---- indicators ----------------------------------------------------------------------------
 
 
-def indicator_done(spec: Spec, by_end: dict[dt.date, Report], day: dt.date) -> Report | None:
+Values = Mapping[dt.date, "Decimal | None"]  # period end → the counting report's value
+
+
+def indicator_done(spec: Spec, values: Values, day: dt.date) -> Report | None:
     """The report that makes the assignment done by `day`, or None."""
     if spec.target is None:
         return None
     target = Decimal(spec.target)
     if spec.nature == CUMULATIVE and spec.direction == POSITIVE:
-        for end in sorted(by_end):
-            report = by_end[end]
-            if end <= day and report.value is not None and report.value >= target:
-                return report
+        for end in sorted(values):
+            value = values[end]
+            if end <= day and value is not None and value >= target:
+                return Report(end, value)
         return None
-    final = by_end.get(dt.date(spec.year, 12, 31))
-    if final is None or final.period_end > day or final.value is None:
+    final = dt.date(spec.year, 12, 31)
+    value = values.get(final)
+    if final not in values or final > day or value is None:
         return None
-    return final if meets(final.value, target, spec.direction) else None
+    return Report(final, value) if meets(value, target, spec.direction) else None
 
 
-def _period_colour(spec: Spec, report: Report | None, thresholds: Thresholds) -> str | None:
-    if report is None or report.value is None:
+def _period_colour(spec: Spec, end: dt.date, value, thresholds: Thresholds) -> str | None:
+    """The colour of one period's report (`value` None: missing or without a value)."""
+    if value is None:
         return None
-    expected = expected_value(spec, report.period_end)
+    expected = expected_value(spec, end)
     if expected is None:
         return None
-    return colour(Decimal(report.value), expected, spec.direction, thresholds)
+    return colour(Decimal(value), expected, spec.direction, thresholds)
 
 
-def _indicator_red_since(spec, by_end, due_ends, cal, thresholds) -> dt.date | None:
+def _indicator_red_since(spec, values: Values, due_ends, cal, thresholds) -> dt.date | None:
     since = None
     for end in reversed(due_ends):
-        if _period_colour(spec, by_end.get(end), thresholds) != RED:
+        if _period_colour(spec, end, values.get(end), thresholds) != RED:
             break
         since = report_due(end, cal, thresholds)
     return since
 
 
 def evaluate_indicator(
-    spec: Spec, reports, day: dt.date, cal, thresholds: Thresholds = Thresholds()
+    spec: Spec,
+    values: Values,
+    day: dt.date,
+    cal,
+    thresholds: Thresholds = Thresholds(),
+    due_ends: Sequence[dt.date] | None = None,
 ) -> Result:
-    by_end = {report.period_end: report for report in reports}
-    due_ends = due_period_ends(spec, day, cal, thresholds)
+    if due_ends is None:
+        due_ends = due_period_ends(spec, day, cal, thresholds)
     t = due_ends[-1] if due_ends else None
-    stale = len(due_ends) >= 2 and not any(end in by_end for end in due_ends[-2:])
+    stale = _stale(due_ends, values)
     expected = expected_value(spec, t) if t else None
-    current = by_end.get(t) if t else None
-    actual = current.value if current else None
-    done = indicator_done(spec, by_end, day)
+    reported = t is not None and t in values
+    actual = values[t] if reported else None
+    done = indicator_done(spec, values, day)
     if done is not None:
-        return Result(DONE, expected, actual if current else done.value, t, stale=stale)
+        return Result(DONE, expected, actual if reported else done.value, t, stale=stale)
     if t is None:
         return Result(NOT_STARTED)
-    if current is None or actual is None or expected is None:
-        status = NOT_REPORTED if current is None or actual is None else GREEN
+    if not reported or actual is None or expected is None:
+        status = NOT_REPORTED if not reported or actual is None else GREEN
         return Result(status, expected, actual, t, stale=stale)
     status = colour(Decimal(actual), expected, spec.direction, thresholds)
     red_since = (
-        _indicator_red_since(spec, by_end, due_ends, cal, thresholds) if status == RED else None
+        _indicator_red_since(spec, values, due_ends, cal, thresholds) if status == RED else None
     )
     return Result(status, expected, actual, t, red_since, stale)
 
@@ -254,12 +276,17 @@ def task_done(spec: Spec, day: dt.date) -> bool:
 
 
 def evaluate_task(
-    spec: Spec, reports, day: dt.date, cal, thresholds: Thresholds = Thresholds()
+    spec: Spec,
+    ends: Values,
+    day: dt.date,
+    cal,
+    thresholds: Thresholds = Thresholds(),
+    due_ends: Sequence[dt.date] | None = None,
 ) -> Result:
-    ends = {report.period_end for report in reports}
-    due_ends = due_period_ends(spec, day, cal, thresholds)
+    if due_ends is None:
+        due_ends = due_period_ends(spec, day, cal, thresholds)
     t = due_ends[-1] if due_ends else None
-    stale = len(due_ends) >= 2 and not any(end in ends for end in due_ends[-2:])
+    stale = _stale(due_ends, ends)
     if task_done(spec, day):
         return Result(DONE, period_end=t, stale=stale)
     if t is None:
@@ -273,7 +300,23 @@ def evaluate_task(
 def evaluate(
     spec: Spec, reports, day: dt.date, cal, thresholds: Thresholds = Thresholds()
 ) -> Result:
-    """The status of one assignment at date(d) = `day` (DESIGN.md 3.8)."""
+    """The status of one assignment at date(d) = `day` (DESIGN.md 3.8), from its counting
+    reports (one per period; a later one of the same period replaces an earlier one)."""
+    values = {report.period_end: report.value for report in reports}
+    return evaluate_values(spec, values, day, cal, thresholds)
+
+
+def evaluate_values(
+    spec: Spec,
+    values: Values,
+    day: dt.date,
+    cal,
+    thresholds: Thresholds = Thresholds(),
+    due_ends: Sequence[dt.date] | None = None,
+) -> Result:
+    """`evaluate` with the reports given as {period end: value}, as the recompute loads them
+    (no object per report). `due_ends` may pass `due_period_ends(spec, day, cal, thresholds)`
+    worked out once for the assignments of one year and frequency: it is the same for all."""
     if spec.is_task:
-        return evaluate_task(spec, reports, day, cal, thresholds)
-    return evaluate_indicator(spec, reports, day, cal, thresholds)
+        return evaluate_task(spec, values, day, cal, thresholds, due_ends)
+    return evaluate_indicator(spec, values, day, cal, thresholds, due_ends)

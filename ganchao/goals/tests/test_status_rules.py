@@ -247,3 +247,49 @@ def test_never_a_colour_before_the_first_report_is_due(value, day):
     status = rules.evaluate(EMPLOYMENT, reports, day, CAL).status
     if day < january_due:
         assert status in {"not_started", "done"}
+
+
+# ---- the recompute's fast path gives the same results -------------------------------------
+
+
+@st.composite
+def assignments(draw):
+    """An indicator or a task with its counting reports, as the recompute sees them."""
+    frequency = draw(st.sampled_from(["monthly", "quarterly"]))
+    ends = rules.period_ends(2026, frequency)
+    reported = draw(st.lists(st.sampled_from(ends), unique=True, max_size=len(ends)))
+    if draw(st.booleans()):
+        steps = draw(st.lists(st.tuples(days, st.none() | days), min_size=1, max_size=3))
+        spec = Spec(
+            2026,
+            frequency,
+            is_task=True,
+            milestones=tuple(MilestoneState(due, done) for due, done in steps),
+        )
+        return spec, [Report(end) for end in reported]
+    staged = draw(st.none() | staged_targets())
+    spec = Spec(
+        2026,
+        frequency,
+        nature=draw(st.sampled_from(["cumulative", "level"])),
+        direction=draw(st.sampled_from(["positive", "negative"])),
+        target=draw(st.none() | amounts),
+        staged=staged,
+    )
+    return spec, [Report(end, draw(st.none() | amounts)) for end in reported]
+
+
+@given(assignments(), days | st.dates(dt.date(2027, 1, 1), dt.date(2027, 2, 28)))
+def test_evaluate_values_with_shared_due_periods_equals_evaluate(assignment, day):
+    """What ganchao.goals.status does for a plan's assignments — the reports as {end: value},
+    the due periods worked out once, the calendar's answers remembered — changes nothing."""
+    from ganchao.goals.status import MemoCalendar
+
+    spec, reports = assignment
+    thresholds = rules.Thresholds()
+    cal = MemoCalendar(CAL)
+    due_ends = rules.due_period_ends(spec, day, cal, thresholds)
+    values = {report.period_end: report.value for report in reports}
+    fast = rules.evaluate_values(spec, values, day, cal, thresholds, due_ends)
+    assert fast == rules.evaluate(spec, reports, day, CAL, thresholds)
+    assert rules.evaluate_values(spec, values, day, cal, thresholds, due_ends) == fast
