@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,6 +157,9 @@ def unanswered_urge_causes(at, day: dt.date) -> list[Proposal]:
         Alert.objects.filter(
             level=Level.URGE, at__lte=at, response_due__lt=day, assignment__isnull=False
         )
+        # answered in writing by the due date (local day): never a cause, read no more (these
+        # rows only grow, and a tick with nothing new would load them all again)
+        .filter(Q(responded_at__isnull=True) | Q(responded_at__date__gt=F("response_due")))
         .filter(~Exists(SupervisionNotice.objects.filter(urge=OuterRef("pk"))))
         .values_list(
             "pk", "assignment_id", "unit_id", "trigger", "cause_key", "at", "response_due",

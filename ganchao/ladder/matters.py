@@ -15,7 +15,7 @@ The cause finders take `proposal`, the escalation module's Proposal type, as an 
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -87,6 +87,9 @@ def unanswered_urge_causes(at: dt.datetime, day: dt.date, proposal) -> list:
         Alert.objects.filter(
             level=Level.URGE, at__lte=at, response_due__lt=day, matter__isnull=False
         )
+        # answered in writing by the due date (local day): never a cause, read no more (these
+        # rows only grow, and a tick with nothing new would load them all again)
+        .filter(Q(responded_at__isnull=True) | Q(responded_at__date__gt=F("response_due")))
         # a matter already completed or closed out needs no 督办 any more
         .filter(matter__state__in=OPEN_STATES)
         .filter(~Exists(SupervisionNotice.objects.filter(urge=OuterRef("pk"))))

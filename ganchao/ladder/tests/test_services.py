@@ -212,3 +212,23 @@ def test_office_dismisses_a_talk_with_a_reason(city, talk):
 )
 def test_chinese_date(day, text):
     assert chinese_date(day) == text
+
+
+def test_an_urge_answered_after_its_local_due_day_still_counts_as_unanswered(city, lead):
+    """The scan reads only 催办 not answered by their due day in Beijing time: one answered at
+    07:00 the next morning (still the due day in UTC) is late, one answered at 23:30 on the
+    due day is not, one never answered is."""
+    from ganchao.supervision.models import Alert
+
+    def urge(key, responded_at):
+        return Alert.objects.create(
+            level=2, trigger="turned_red", assignment=lead, unit=lead.unit, cause_key=key,
+            at=at("2026-05-11 09:00"), message="催办", response_due=dt.date(2026, 5, 14),
+            responded_at=responded_at, response="说明" if responded_at else "",
+        )  # fmt: skip
+
+    late = urge("a", at("2026-05-15 07:00"))
+    urge("b", at("2026-05-14 23:30"))
+    silent = urge("c", None)
+    found = escalation.unanswered_urge_causes(at("2026-05-18 09:00"), dt.date(2026, 5, 18))
+    assert sorted(p.urge_id for p in found) == sorted([late.pk, silent.pk])
