@@ -13,12 +13,13 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from ganchao.common.excel import Row, parse_date, parse_integer, split_multi
+from ganchao.common.excel import Row, cell_text, parse_date, parse_integer, split_multi
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ITEM_TYPE_BY_WORD, Direction, Frequency, Nature
 from ganchao.goals.precision import MAX_PLACES
 from ganchao.orgs.references import UnitNode, UnitResolver, Unresolved
 
+WHITESPACE = re.compile(r"\s+")
 CODE_RE = re.compile(r"[1-9]\d{0,4}(?:\.[1-9]\d{0,4})*")
 MILESTONE_SEPARATORS = re.compile(r"[；;\r\n\u2028\u2029]+")
 MILESTONE_RE = re.compile(r"(.+?)[：:](.*)", re.S)
@@ -67,7 +68,7 @@ ASSIGNMENT_FIELDS = {
 }  # fmt: skip
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemRow:
     """What one row of the main sheet says; `values` holds only the columns the sheet has."""
 
@@ -84,7 +85,7 @@ class ItemRow:
     has_lead_column: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class SplitRow:
     """A row of 分解到单位: one unit's own targets and people on one item."""
 
@@ -106,7 +107,7 @@ def read_code(row: Row) -> str:
             row.fail(gs.CODE, _("编号须设置为文本格式"))
             return ""
         return str(int(value))
-    code = re.sub(r"\s+", "", row.text(gs.CODE)).replace("．", ".")
+    code = WHITESPACE.sub("", cell_text(value)).replace("．", ".")
     if not code:
         row.fail(gs.CODE, _("请填写编号"))
     elif not CODE_RE.fullmatch(code):
@@ -151,9 +152,23 @@ def read_text(row: Row, header: str, limit: int) -> str:
 
 def read_units(row: Row, header: str, resolver: UnitResolver, units: dict) -> list[int]:
     """The units a cell names (ids, in order, without repeats); errors name the cell."""
+    value = row.value(header)
+    cells = getattr(resolver, "cells", None)  # a SheetResolver remembers each cell's answer
+    answer = cells.get(value) if cells is not None and value.__class__ is str else None
+    if answer is None:
+        answer = _units_of(value, resolver)
+        if cells is not None and value.__class__ is str:
+            cells[value] = answer
+    found, problems = answer
+    if problems:
+        row.fail(header, problems)
+    return list(found)
+
+
+def _units_of(value, resolver: UnitResolver) -> tuple[tuple[int, ...], str]:
     found: list[int] = []
     problems = []
-    for part in split_multi(row.value(header)):
+    for part in split_multi(value):
         try:
             node = resolver.resolve(part)
         except Unresolved as exc:
@@ -161,9 +176,7 @@ def read_units(row: Row, header: str, resolver: UnitResolver, units: dict) -> li
             continue
         if node.pk not in found:
             found.append(node.pk)
-    if problems:
-        row.fail(header, "；".join(problems))
-    return found
+    return tuple(found), "；".join(problems)
 
 
 class SheetResolver(UnitResolver):
@@ -173,6 +186,7 @@ class SheetResolver(UnitResolver):
     def __init__(self, nodes):
         super().__init__(nodes)
         self._answers: dict[str, UnitNode | str] = {}  # the node, or why there is none
+        self.cells: dict[str, tuple[tuple[int, ...], str]] = {}  # a cell's text → read_units
 
     def resolve(self, text: str, *, final: bool = True) -> UnitNode:
         answer = self._answers.get(text)
