@@ -6,6 +6,7 @@ from ganchao.demodata.assessment_writer import summary_lines
 from ganchao.demodata.decisions_writer import summary_lines as decision_lines
 from ganchao.demodata.enforcement_writer import summary_lines as enforcement_lines
 from ganchao.demodata.generator import DEMO_PASSWORD, SCALE_LABELS
+from ganchao.demodata.grassroots_writer import summary_lines as grassroots_lines
 from ganchao.demodata.services import AUDIT_TABLES, SeedResult
 from ganchao.goals.choices import ItemType
 from ganchao.orgs.choices import UnitType
@@ -33,6 +34,7 @@ def seed_summary(result: SeedResult, seconds: float) -> list[str]:
         *(summary_lines(result.assessment) if result.assessment else []),
         *decision_lines(result.decisions),
         *enforcement_lines(result.enforcement),
+        *grassroots_lines(result.grassroots),
         f"  审计事件 #{result.audit_seq}（seed.load），用时 {seconds:.1f} 秒",
     ]
     return lines

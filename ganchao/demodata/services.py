@@ -55,6 +55,12 @@ from ganchao.demodata.goals_writer import (
     recompute_statuses,
     write_plans,
 )
+from ganchao.demodata.grassroots_writer import (
+    GRASSROOTS_COUNT_KEYS,
+    GrassrootsWritten,
+    write_grassroots,
+    write_key_projects,
+)
 from ganchao.demodata.matters_writer import (
     MATTER_COUNT_KEYS,
     MATTER_MODELS,
@@ -87,6 +93,7 @@ class SeedResult:
     assessment: AssessmentWritten = field(default_factory=AssessmentWritten)
     decisions: DecisionsWritten = field(default_factory=DecisionsWritten)
     enforcement: EnforcementWritten = field(default_factory=EnforcementWritten)
+    grassroots: GrassrootsWritten = field(default_factory=GrassrootsWritten)
 
     @property
     def unit_types(self) -> Counter:
@@ -117,14 +124,21 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         # on red and yellow items, 督办单 for red assignments), so they are filled first.
         computed = recompute_statuses(plans.plan_ids, as_of)
         matters = _write_matters(dataset, plans)
+        # the key projects are goal tasks of the plan: written before the assessment scores it
+        write_key_projects(dataset.seed, dataset.as_of, dataset.scale)  # through the services
         assessment = _write_assessment(dataset)
         decisions = write_decisions(dataset.seed, dataset.as_of)  # through the services
         enforcement = write_enforcement(
             dataset.seed, dataset.as_of, dataset.scale
         )  # through the services
-        event = _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement)
+        grassroots = write_grassroots(
+            dataset.seed, dataset.as_of, dataset.scale
+        )  # through the services
+        event = _record_load(
+            dataset, reset, plans, matters, assessment, decisions, enforcement, grassroots
+        )
     retired = _retire_checkpoints(old_checkpoints) if old_checkpoints else None
-    refresh_statistics()  # the matters, scores, decisions and cases written since
+    refresh_statistics()  # the matters, scores, decisions, cases and problems written since
     return SeedResult(
         dataset,
         event.seq,
@@ -136,6 +150,7 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         assessment,
         decisions,
         enforcement,
+        grassroots,
     )
 
 
@@ -160,7 +175,7 @@ def _write_assessment(dataset: Dataset) -> AssessmentWritten:
     return written
 
 
-def _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement):
+def _record_load(dataset, reset, plans, matters, assessment, decisions, enforcement, grassroots):
     """The one audit event of a load: its inputs, row counts and the rows' digests (the
     units, leaders and accounts; the plans with their reports)."""
     label = _("演示数据（%(scale)s）") % {"scale": SCALE_LABELS[dataset.scale]}
@@ -173,11 +188,13 @@ def _record_load(dataset, reset, plans, matters, assessment, decisions, enforcem
         | {key: matters.counts[key] for key in MATTER_COUNT_KEYS}
         | {key: assessment.counts[key] for key in ASSESSMENT_COUNT_KEYS}
         | {key: decisions.counts[key] for key in DECISION_COUNT_KEYS}
-        | {key: enforcement.counts[key] for key in ENFORCEMENT_COUNT_KEYS},
+        | {key: enforcement.counts[key] for key in ENFORCEMENT_COUNT_KEYS}
+        | {key: grassroots.counts[key] for key in GRASSROOTS_COUNT_KEYS},
         "digest": dataset.digest(),
         "plan_digest": plans.digest,
         "matter_digest": matters.digest,
         "assessment_digest": assessment.digest,
+        "grassroots_digest": grassroots.digest,
         "reset": reset,
     }
     return audit_record(
