@@ -13,7 +13,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganchao.common.sheet_import import SheetImportPage
 from ganchao.common.uploads import xlsx_response
@@ -86,6 +86,7 @@ def sheet_index(request):
 
 @login_required
 @require_roles(Role.OFFICE)
+@require_http_methods(["GET", "POST"])  # POST: the preview of an upload
 def goal_import(request, plan_id: int):
     return _upload_page("goals", request, _plan_or_404(plan_id))
 
@@ -120,6 +121,7 @@ def _report_plan(request, plan_id: int) -> Plan:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])  # POST: the preview of an upload
 def report_import(request, plan_id: int):
     return _upload_page("reports", request, _report_plan(request, plan_id))
 

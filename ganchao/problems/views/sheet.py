@@ -7,7 +7,7 @@ from functools import partial
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganchao.common.sheet_import import SheetImportPage
 from ganchao.common.uploads import SheetUploadForm, xlsx_response
@@ -48,6 +48,7 @@ def _run(request):
 
 @login_required
 @require_roles(Role.OFFICE)
+@require_http_methods(["GET", "POST"])  # POST: the preview of an upload
 def sheet_page(request):
     return IMPORT_PAGE.upload(request, _run(request), reverse("problems:sheet"))
 
