@@ -296,15 +296,25 @@ def _unit(code, field: str):
     return unit
 
 
-def _linked(model_path: str, pk, field: str, label: str):
-    from django.apps import apps
+def _linked(actor, model_path: str, pk, field: str, label: str):
+    """The linked goal item, matter or case, read through its app's scoped selector: an id the
+    actor cannot read answers exactly as one that does not exist."""
+    from ganchao.common.errors import NotFound
+    from ganchao.enforcement.selectors import case_get
+    from ganchao.goals.selectors import item_get
+    from ganchao.supervision.matter_selectors import matter_get
 
     if pk is None:
         return None
-    found = apps.get_model(model_path).objects.filter(pk=pk).first()
-    if found is None:
-        raise ValidationFailed.on(field, _("%(label)s不存在") % {"label": label})
-    return found
+    getters = {
+        "goals.Item": lambda: item_get(actor, pk),
+        "supervision.Matter": lambda: matter_get(actor=actor, pk=pk),
+        "enforcement.Case": lambda: case_get(actor, pk),
+    }
+    try:
+        return getters[model_path]()
+    except NotFound:
+        raise ValidationFailed.on(field, _("%(label)s不存在") % {"label": label}) from None
 
 
 LINKS = (
@@ -314,7 +324,7 @@ LINKS = (
 )
 
 
-def _fields_of(payload: dict) -> dict:
+def _fields_of(actor, payload: dict) -> dict:
     """Body fields as the services take them: unit codes and link ids resolved."""
     fields = dict(payload)
     for name in ("owner_unit", "place_unit"):
@@ -322,7 +332,7 @@ def _fields_of(payload: dict) -> dict:
             fields[name] = _unit(fields[name], name)
     for key, name, model_path, label in LINKS:
         if key in fields:
-            fields[name] = _linked(model_path, fields.pop(key), key, label)
+            fields[name] = _linked(actor, model_path, fields.pop(key), key, label)
     return fields
 
 
@@ -365,7 +375,9 @@ def problems_by_age(request, filters: Query[ProblemFilters]):
 
 @router.post("/problems", response={201: ProblemOut}, summary="登记问题")
 def problem_create(request, payload: ProblemCreateIn):
-    problem = services.problem_create(actor=request.user, **_fields_of(payload.dict()))
+    problem = services.problem_create(
+        actor=request.user, **_fields_of(request.user, payload.dict())
+    )
     return Reply(201, _fresh(request.user, problem.pk))
 
 
@@ -384,7 +396,7 @@ def problem_update(request, problem_id: int, payload: ProblemPatch):
     with transaction.atomic():
         version = require_version(request, payload.expected_version, problem)
         services.problem_update(
-            actor=request.user, problem=problem, version=version, **_fields_of(fields)
+            actor=request.user, problem=problem, version=version, **_fields_of(request.user, fields)
         )
     return _fresh(request.user, problem_id)
 
@@ -477,7 +489,7 @@ def finding_problem(request, finding_id: int, payload: FindingProblemIn):
         severity=fields["severity"],
         place_type=fields["place_type"],
         place=fields["place"],
-        item=_linked("goals.Item", fields["item_id"], "item_id", LINKS[0][3]),
+        item=_linked(request.user, "goals.Item", fields["item_id"], "item_id", LINKS[0][3]),
         blocks_project=fields["blocks_project"],
         also_matter=fields["also_matter"],
         **matter_fields,

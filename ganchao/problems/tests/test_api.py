@@ -303,3 +303,23 @@ def test_a_deadline_in_a_year_without_a_known_holiday_schedule_is_marked_provisi
     rows = TokenApi(pcity.office).get("/problems").json()["items"]
     flags = {row["deadline"]: row["calendar_provisional"] for row in rows}
     assert flags == {"2026-12-10": False, "2031-01-10": True}
+
+
+def test_a_link_to_a_goal_item_outside_the_actors_scope_answers_as_a_missing_one(pcity):
+    from ganchao.goals.choices import ItemType
+    from ganchao.goals.tests.factories import make_assignment, make_item, make_plan
+
+    plan = make_plan(pcity).plan
+    theirs = make_item(plan, "9", "东山镇物流园", ItemType.TASK)
+    make_assignment(theirs, pcity.town_b)
+    ours = make_item(plan, "8", "西湖镇综合管廊", ItemType.TASK)
+    make_assignment(ours, pcity.town_a)
+    api = TokenApi(pcity.liaison_a)
+    refused = api.post("/problems", body(item_id=theirs.pk))
+    assert refused.status_code == 422, refused.content
+    assert "item_id" in error_fields(refused)
+    assert "东山镇物流园" not in refused.content.decode()
+    assert not Problem.objects.exists()
+    taken = api.post("/problems", body(item_id=ours.pk))
+    assert taken.status_code == 201, taken.content
+    assert Problem.objects.get().item_id == ours.pk
