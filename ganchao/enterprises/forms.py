@@ -31,7 +31,12 @@ class EnterpriseForm(forms.Form):
 
 class CommissionerForm(forms.Form):
     user = forms.ModelChoiceField(label=_("服务专员"), queryset=User.objects.none())
-    start_on = forms.DateField(label=_("开始日期"), required=False)
+    start_on = forms.DateField(
+        label=_("开始日期"),
+        required=False,
+        help_text=_("不填则从今天起"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from ganchao.enterprises import services
 from ganchao.enterprises.choices import Scale
@@ -190,3 +191,19 @@ def test_the_office_edits_the_clocks_on_the_settings_page(ecity, login):
     assert client.post(url, {**data, "version": 1}).status_code == 302
     stale = client.post(url, {**data, "version": 1})
     assert stale.status_code == 422 and "已被他人修改" in stale.content.decode()
+
+
+def test_commissioner_start_date_is_a_date_picker_and_defaults_to_today(ecity, login):
+    enterprise = ecity.make_enterprise("东山新材料", CODES[2], town=ecity.town_a)
+    client = login(ecity.office)
+    url = reverse("enterprises:detail", args=[enterprise.pk])
+    page = client.get(url).content.decode()
+    assert re.search(r'<input type="date" name="start_on"', page)
+    assert "不填则从今天起" in page
+    response = client.post(
+        reverse("enterprises:commissioner_assign", args=[enterprise.pk]),
+        {"user": ecity.commissioner.pk, "start_on": ""},
+    )
+    assert response.status_code == 302
+    assignment = enterprise.commissioners.order_by("-pk").first()
+    assert assignment.start_on == timezone.localdate()
