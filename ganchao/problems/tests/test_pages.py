@@ -424,3 +424,15 @@ def test_a_finding_at_a_project_site_links_and_blocks_the_key_project(login, pci
         f'已转入问题台账 <a href="{reverse("problems:detail", args=[problem.pk])}">' in visit_page
     )
     assert url not in visit_page
+
+
+def test_an_overdue_problem_page_shows_a_readable_overdue_badge(login, pcity):
+    today = timezone.localdate()
+    late = ProblemFactory(
+        owner_unit=pcity.town_a,
+        found_on=today - dt.timedelta(days=30),
+        deadline=today - dt.timedelta(days=2),
+    )
+    html = login(pcity.office).get(reverse("problems:detail", args=[late.pk])).content.decode()
+    # a solid red badge needs white words (grey on red could not be read)
+    assert re.search(r'<span class="badge bg-red text-white fs-4">\s*已超期', html)
