@@ -101,6 +101,7 @@ def test_the_board_filters_by_leader_unit_and_health_and_pages(city, tree, login
     client = login(city.office)
     by_unit = client.get(reverse("projects:board"), {"unit": city.town_b.pk}).content.decode()
     assert "东山物流园" in by_unit and "西湖电池厂" not in by_unit and "城北水厂" not in by_unit
+    assert "资金来源：" in by_unit  # the funding source is named, not a bare 财政资金/其他
     by_leader = client.get(reverse("projects:board"), {"leader": other.pk}).content.decode()
     assert "城北水厂" in by_leader and "西湖电池厂" not in by_leader
     assert 'id="f-unit"' in by_leader and "吴立新" in by_leader
