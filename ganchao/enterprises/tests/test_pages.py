@@ -122,6 +122,8 @@ def test_scorecard_page_has_its_chart_data(ecity, login):
     services.appeal_acknowledge(actor=ecity.stats_liaison, appeal=appeal)
     page = login(ecity.office).get(reverse("enterprises:scorecard")).content.decode()
     assert "陈专员" in page and 'id="scorecard-data"' in page and "100.0%" in page
+    # the chart box has a height (a bare .gc-chart had none here and drew as an empty strip)
+    assert re.search(r'id="chart-scorecard" class="gc-chart gc-chart-h\d+"', page)
     page = login(ecity.office).get(reverse("enterprises:scorecard"), {"by": "unit"})
     assert "市统计局" in page.content.decode()
 
