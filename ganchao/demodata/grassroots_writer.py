@@ -576,7 +576,11 @@ class Writer:
                     description=text,
                     owner_unit=owner,
                     legacy=legacy,
-                    blocks_project=item is not None and category == Category.PROJECT,
+                    # a few projects are blocked now (blockers below); the others' site problems
+                    # blocked them once and were closed out (曾阻碍项目推进)
+                    blocks_project=(
+                        item is not None and category == Category.PROJECT and end == State.CLOSED
+                    ),
                     found_on=found_on,
                     **links,
                 )

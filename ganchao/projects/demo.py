@@ -7,12 +7,13 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from ganchao.goals import services as goal_services
 from ganchao.goals.choices import ItemType
 from ganchao.goals.models import Item
 from ganchao.orgs.choices import UnitType
-from ganchao.orgs.models import Leader, LeaderArea, Unit
+from ganchao.orgs.models import Leader, LeaderArea, Unit, User
 from ganchao.projects import services
 from ganchao.projects.choices import Category, FundingSource, StepKind, StepState
 from ganchao.projects.models import KeyProject
@@ -72,6 +73,8 @@ def seed_key_projects(
         areas = LeaderArea.objects.filter(unit__path__startswith=root.path)
         leaders = leaders.filter(pk__in=areas.values("leader_id"))
     leaders = list(leaders.order_by("sort_order", "pk"))
+    # led by units that have someone to report for them (the demo gives accounts to some units)
+    units = units.filter(pk__in=User.objects.filter(is_active=True).values("unit_id"))
     units = list(units.order_by("path"))
     towns = [u for u in units if u.type != UnitType.DEPARTMENT] or units
     year = plan.year
@@ -131,6 +134,8 @@ def _fill(
             actual=actuals[month - 1] if month <= len(actuals) else None,
             today=as_of,
         )
+    if not lagging:
+        _report_milestones(project, actor, rng, as_of)
     for step in project.steps.all():
         due = step.planned_on
         if step.kind == StepKind.EIA and not eia_needed:
@@ -153,3 +158,48 @@ def _fill(
             ),
             today=as_of,
         )
+
+
+def _report_milestones(project: KeyProject, office, rng, as_of: dt.date) -> None:
+    """A project on schedule has reported its milestones that fell due (开工 …): a liaison of
+    the lead unit reports them done a few days early in the latest ended period, the office
+    accepts, as the report form and the review queue would do."""
+    from ganchao.goals.choices import PlanState
+    from ganchao.goals.models import Assignment
+    from ganchao.goals.permissions import may_report
+    from ganchao.goals.selectors import reporting_period
+    from ganchao.goals.services_reports import report_accept, report_save_and_submit
+
+    due = [
+        m
+        for m in (
+            project.start_milestone,
+            project.completion_milestone,
+            project.production_milestone,
+        )
+        if m is not None and m.due_date < as_of
+    ]
+    item = project.item
+    assignment = Assignment.objects.filter(item=item, unit=project.lead_unit).first()
+    if not due or assignment is None or item.plan.state != PlanState.ISSUED:
+        return  # a draft plan takes no reports yet
+    reporter = next(
+        (u for u in User.objects.filter(unit=project.lead_unit, is_active=True).order_by("pk")
+         if may_report(u, assignment)),
+        None,
+    )  # fmt: skip
+    if reporter is None:
+        return
+    period = reporting_period(item.plan, item.frequency, as_of)
+    completions = {m.pk: min(m.due_date - dt.timedelta(days=rng.randint(0, 6)), as_of) for m in due}
+    report = report_save_and_submit(
+        actor=reporter,
+        assignment=assignment,
+        period=period.code,
+        narrative="按计划推进，节点已完成。",
+        completions=completions,
+        today=as_of,
+        # a fixed instant, so that the same seed writes the same reports
+        at=timezone.make_aware(dt.datetime.combine(as_of, dt.time(10))),
+    )
+    report_accept(actor=office, report=report)
