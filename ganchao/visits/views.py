@@ -119,17 +119,29 @@ def _create_visit(actor, cleaned, findings, guidance, demands):
     )
 
 
-def _mark_converted(visit) -> None:
+def _mark_converted(visit, actor) -> None:
     """Each finding gets `problem`: the ledger's problem it became (one query), or None, so that
-    the page links it instead of offering 转为问题 again."""
+    the page names it instead of offering 转为问题 again, and `problem_readable`: whether the
+    actor may open it (a village sees a visit to it, not always the town's problem)."""
     from ganchao.problems.models import Problem
+    from ganchao.problems.selectors import problems_visible
 
     converted = {
         p.finding_id: p
         for p in Problem.objects.filter(finding__visit_id=visit.pk).only("pk", "number", "finding")
     }
+    readable = (
+        set(
+            problems_visible(actor)
+            .filter(pk__in=[p.pk for p in converted.values()])
+            .values_list("pk", flat=True)
+        )
+        if converted
+        else set()
+    )
     for finding in visit.findings.all():
         finding.problem = converted.get(finding.pk)
+        finding.problem_readable = finding.problem is not None and finding.problem.pk in readable
 
 
 @login_required
@@ -139,7 +151,7 @@ def visit_detail(request, pk: int):
     can_convert = services.matter_services() is not None and services.may_convert_findings(
         request.user, visit
     )
-    _mark_converted(visit)
+    _mark_converted(visit, request.user)
     context = {
         "visit": visit,
         "can_convert": can_convert,

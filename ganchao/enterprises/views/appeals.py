@@ -48,6 +48,9 @@ def detail_context(request, appeal, **extra) -> dict:
         "can_resolve": handles and state == AppealState.PLANNED,
         "can_close": closes and state in (AppealState.RESOLVED, AppealState.UNRESOLVED),
         "can_link": closes and state == AppealState.CLOSED and appeal.rating is None,
+        # an appeal handled by a department is read there; its enterprise only in its town
+        "enterprise_readable": serves
+        or selectors.enterprises_visible(user).filter(pk=appeal.enterprise_id).exists(),
         "can_problem": appeal.problem_id is None
         and state != AppealState.CLOSED
         and (serves or permissions.is_office(user)),
