@@ -1,6 +1,7 @@
 /* 挂图作战: one line per project (grouped by leader), the planned span as a bar coloured by
    the project's health, milestones (diamonds) and approval steps (circles) at their dates:
-   green done, red overdue, grey not yet due. Data: json_script "gantt-data". */
+   green done, red overdue, grey not yet due; the legend is grey, as the colours tell state, not
+   series. Data: json_script "gantt-data". */
 (function () {
   "use strict";
   var element = document.getElementById("gantt-chart");
@@ -64,14 +65,14 @@
              axisLabel: { width: 260, overflow: "truncate" }, triggerEvent: true },
     series: [
       { name: text.labelSpan, type: "custom", renderItem: renderSpan, encode: { x: [1, 2], y: 0 },
-        data: spans, itemStyle: { color: "#206bc4" },
+        data: spans, itemStyle: { color: "#9aa0ac" },
         markLine: { silent: true, symbol: "none", lineStyle: { color: "#d63939", type: "dashed" },
                     label: { formatter: text.labelToday },
                     data: [{ xAxis: new Date().setHours(0, 0, 0, 0) }] } },
       { name: text.labelMilestone, type: "scatter", symbol: "diamond", symbolSize: 14,
-        data: marks("milestone"), itemStyle: { color: "#206bc4" } },
+        data: marks("milestone"), itemStyle: { color: "#9aa0ac" } },
       { name: text.labelStep, type: "scatter", symbol: "circle", symbolSize: 10,
-        data: marks("step"), itemStyle: { color: "#206bc4" } }
+        data: marks("step"), itemStyle: { color: "#9aa0ac" } }
     ]
   }, function (p) {
     var line = p.data && p.data.line;
