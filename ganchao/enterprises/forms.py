@@ -17,7 +17,9 @@ class EnterpriseForm(forms.Form):
     )
     sector = forms.ChoiceField(label=_("行业"), choices=Sector.choices)
     scale = forms.ChoiceField(label=_("规模"), choices=Scale.choices)
-    town = forms.ModelChoiceField(label=_("所在镇街"), queryset=Unit.objects.none())
+    town = forms.ModelChoiceField(
+        label=_("所在镇街"), queryset=Unit.objects.none(), empty_label=_("请选择")
+    )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
     contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
@@ -30,7 +32,9 @@ class EnterpriseForm(forms.Form):
 
 
 class CommissionerForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("服务专员"), queryset=User.objects.none())
+    user = forms.ModelChoiceField(
+        label=_("服务专员"), queryset=User.objects.none(), empty_label=_("请选择")
+    )
     start_on = forms.DateField(
         label=_("开始日期"),
         required=False,
@@ -63,7 +67,9 @@ class AppealForm(forms.Form):
     content = forms.CharField(label=_("诉求内容"), widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(label=_("诉求类别"), choices=AppealCategory.choices)
     channel = forms.ChoiceField(label=_("受理渠道"), choices=Channel.choices)
-    owner_unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
+    owner_unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=Unit.objects.none(), empty_label=_("请选择")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
