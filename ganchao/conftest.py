@@ -193,7 +193,9 @@ def page(browser, live_server):
     context = browser.new_context(
         viewport={"width": 1366, "height": 768}, locale="zh-CN", base_url=live_server.url
     )
-    context.set_default_timeout(15000)
+    # generous: two cores shared by the whole suite (-n 2) and a live server per worker; a
+    # failing step still fails, only later
+    context.set_default_timeout(45000)
     yield context.new_page()
     context.close()
 

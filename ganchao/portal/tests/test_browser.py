@@ -29,7 +29,7 @@ def test_a_phone_reads_the_portal_and_sends_a_comment(browser, live_server, shot
     context = browser.new_context(
         viewport={"width": 375, "height": 812}, locale="zh-CN", base_url=live_server.url
     )
-    context.set_default_timeout(15000)
+    context.set_default_timeout(45000)
     page = context.new_page()
     try:
         for name, url in (
