@@ -7,6 +7,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import totp
+from playwright.sync_api import expect
 
 from ganchao.conftest import TEST_PASSWORD, totp_code
 
@@ -47,9 +48,10 @@ def test_enrol_at_first_login_then_sign_in_with_codes(page, city, artifacts_dir)
     page.screenshot(path=artifacts_dir / "mfa-login.png", full_page=True)
     page.get_by_label("动态验证码").fill("123")
     page.get_by_role("button", name="验证并登录").click()
-    assert "动态验证码不正确" in page.content()
+    expect(page.locator("body")).to_contain_text("动态验证码不正确")
     page.get_by_label("动态验证码").fill(codes[0])
-    page.get_by_role("button", name="验证并登录").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="验证并登录").click()
     page.goto("/accounts/me/")
     section = page.locator("#mfa")
     assert "已启用" in section.inner_text() and "剩余 9 个恢复码" in section.inner_text()
@@ -59,7 +61,8 @@ def test_enrol_at_first_login_then_sign_in_with_codes(page, city, artifacts_dir)
     code = totp_code(city.office)
     sign_in_with_password(page, "office")
     page.get_by_label("动态验证码").fill(code)
-    page.get_by_role("button", name="验证并登录").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="验证并登录").click()
     page.goto("/accounts/me/")
     assert "/accounts/login/" not in page.url
 
@@ -69,11 +72,12 @@ def test_security_admin_sees_and_resets_the_second_factor(page, city, artifacts_
     code = totp_code(city.security)
     sign_in_with_password(page, "security_admin")
     page.get_by_label("动态验证码").fill(code)
-    page.get_by_role("button", name="验证并登录").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="验证并登录").click()
     page.goto(f"/orgs/users/{city.office.pk}/")
     panel = page.locator("#mfa-admin")
     assert "已启用" in panel.inner_text()
     page.screenshot(path=artifacts_dir / "mfa-admin.png", full_page=True)
     panel.get_by_role("button", name="重置双因素认证").click()
-    assert "已重置双因素认证" in page.content()
+    expect(page.locator("body")).to_contain_text("已重置双因素认证")
     assert "未启用" in page.locator("#mfa-admin").inner_text()

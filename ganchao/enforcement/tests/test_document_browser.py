@@ -39,10 +39,12 @@ def test_document_walk(ecity, page):
     assert "请写明判定是否具有社会影响的理由" in page.inner_text("body")
     _shot(page, "02-draft-refused")
     page.get_by_label("判定理由").fill("情节轻微，未造成社会影响")
-    page.get_by_role("button", name="保存草稿").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存草稿").click()
     page.goto(f"/enforcement/cases/{case.pk}/decision-document/")
     assert page.locator("#document-ready").is_visible()
-    page.get_by_role("button", name="签发决定书").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="签发决定书").click()
     page.goto(f"/enforcement/cases/{case.pk}/decision-document/")
     assert "罚决〔2026〕1号" in page.locator("#document-number").inner_text()
     assert "本地替代签章" in page.locator("#stand-in-warning").inner_text()

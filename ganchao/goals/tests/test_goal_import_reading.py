@@ -37,7 +37,7 @@ def write_only_sheet(rows) -> bytes:
 def stored(year):
     return list(
         Item.objects.filter(plan__year=year)
-        .order_by("code")
+        .order_by("code", "assignments__unit__code")
         .values_list("code", "name", "type", "target", "q4", "assignments__unit__code")
     )
 
