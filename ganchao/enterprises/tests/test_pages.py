@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ganchao.enterprises import services
+from ganchao.enterprises import selectors, services
 from ganchao.enterprises.choices import Scale
 from ganchao.enterprises.models import Appeal
 from ganchao.enterprises.tests.conftest import CODES, valid_code
@@ -115,6 +115,21 @@ def test_desk_lists_my_open_appeals_with_coloured_clocks(ecity, login):
     page = login(ecity.commissioner).get(reverse("enterprises:desk")).content.decode()
     assert "融资需求" in page and "data-clock-state=" in page
     assert "赶超精密机械有限公司" in page
+
+
+def test_the_desk_pages_the_enterprises_a_commissioner_serves(ecity, login):
+    for i in range(1, 56):
+        enterprise = ecity.make_enterprise(f"测试企业{i:03d}", valid_code(i))
+        services.commissioner_assign(
+            actor=ecity.office, enterprise=enterprise, user=ecity.commissioner
+        )
+    client = login(ecity.commissioner)
+    first = client.get(reverse("enterprises:desk")).content.decode()
+    total = selectors.desk_enterprises(ecity.commissioner).count()
+    assert total > 50
+    assert f"共 {total} 条" in first and "测试企业001" in first and "测试企业055" not in first
+    last = client.get(reverse("enterprises:desk"), {"page": 2}).content.decode()
+    assert "测试企业055" in last and "测试企业001" not in last
 
 
 def test_scorecard_page_has_its_chart_data(ecity, login):

@@ -189,7 +189,8 @@ def desk(request):
         request,
         "enterprises/desk.html",
         {
-            "enterprises": list(selectors.desk_enterprises(request.user)),
+            # a commissioner may serve hundreds of enterprises: a page of them at a time
+            "page": paginate(request, selectors.desk_enterprises(request.user)),
             "appeals": [{"appeal": a, "clock": running_clock(a, now)} for a in appeals],
         },
     )
