@@ -259,9 +259,12 @@ def _indicator_inputs(
             expected_of[key] = rules.expected_value(spec, t)
         return expected_of[key]
 
+    # E against the item's targets by (item id, t): hashing an id and a date
+    # instead of five Decimals per assignment (a province has tens of thousands).
+    of_item: dict[tuple[int, dt.date], Decimal | None] = {}
     result: dict[int, list[engine.Indicator]] = defaultdict(list)
     for row in rows:
-        (pk, unit_id, weight, target, q1, q2, q3, q4, _item_id, code, name, frequency, nature,
+        (pk, unit_id, weight, target, q1, q2, q3, q4, item_id, code, name, frequency, nature,
          direction, i_target, i_q1, i_q2, i_q3, i_q4) = row  # fmt: skip
         t = ends[rules.QUARTERLY if frequency == rules.QUARTERLY else rules.MONTHLY]
         if t is None:
@@ -270,13 +273,19 @@ def _indicator_inputs(
         own_targets = target is not None
         targets = (target, q1, q2, q3, q4) if own_targets else (i_target, i_q1, i_q2, i_q3, i_q4)
         kind = (frequency, nature, direction)
+        if own_targets:
+            now = expected(kind, targets, t)
+        elif (item_id, t) in of_item:
+            now = of_item[(item_id, t)]
+        else:
+            now = of_item[(item_id, t)] = expected(kind, targets, t)
         before = originals.get(pk)
         result[unit_id].append(
             engine.Indicator(
                 f"{code} {name}",
                 weight,
                 direction,
-                expected(kind, targets, t),
+                now,
                 value,
                 f"assignment:{pk}",
                 report,
@@ -465,8 +474,13 @@ class Draft:
     cutoff: dt.date
 
 
-def draft_outcome(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None):
-    """Every participant's result computed now: ranked rows and units with nothing to assess."""
+def draft_outcome(
+    scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | None = None, *, copies=True
+):
+    """Every participant's result computed now: ranked rows and units with nothing to assess.
+    `copies=False` is for a caller that only reads or stores the rows (a publication): units
+    scored alike (a province's villages without inputs) then share one list of component rows
+    instead of 4,800 copies of it, which must not be modified."""
     cutoff = cutoff or default_cutoff(period)
     units = participant_units(scheme)
     window = engine.Period(period.start, period.end, cutoff)
@@ -479,8 +493,8 @@ def draft_outcome(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date | No
     ranked = [r for r in results if r.rank is not None]
     unranked = [r for r in results if r.rank is None]
     return Draft(
-        snapshot_rows(ranked, leaders_by_code),
-        unassessed_rows(unranked, leaders_by_code),
+        snapshot_rows(ranked, leaders_by_code, copies),
+        unassessed_rows(unranked, leaders_by_code, copies),
         cutoff,
     )
 

@@ -351,7 +351,8 @@ def result_publish(
         )
     if span.end >= timezone.localdate() and not early:
         raise Conflict(_running_message(span), [FieldError("early", _running_message(span))])
-    draft = selectors.draft_outcome(scheme, span, cutoff)
+    # Stored, never modified: units scored alike may share their component rows.
+    draft = selectors.draft_outcome(scheme, span, cutoff, copies=False)
     rows, cutoff = draft.rows, draft.cutoff
     previous = (
         Result.objects.select_for_update()

@@ -67,9 +67,10 @@ def _copied(row: dict) -> dict:
     return copy
 
 
-def _components(results) -> list[list[dict]]:
+def _components(results, copies: bool = True) -> list[list[dict]]:
     """_component of each result's components; results sharing one components tuple (units
-    without inputs, scored once by the engine) convert it once and get copies."""
+    without inputs, scored once by the engine) convert it once and get copies, or, without
+    `copies`, that same list (rows that are only read or stored: a publication)."""
     done: dict[int, list[dict]] = {}
     rows = []
     for r in results:
@@ -79,12 +80,15 @@ def _components(results) -> list[list[dict]]:
             known = done[id(components)] = [_component(c) for c in components]
             rows.append(known)
         else:
-            rows.append([_copied(c) for c in known])
+            rows.append([_copied(c) for c in known] if copies else known)
     return rows
 
 
-def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
-    """One row per ranked unit, ordered by rank then unit code, with unit names as they are now."""
+def snapshot_rows(
+    results, leaders_by_code: dict[str, list[str]], copies: bool = True
+) -> list[dict]:
+    """One row per ranked unit, ordered by rank then unit code, with unit names as they are now.
+    Without `copies` units scored alike share their component rows (see _components)."""
     return [
         {
             "unit_code": r.score.code,
@@ -101,13 +105,16 @@ def snapshot_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
             "items": [_plain(item) for item in r.score.items],
             "components": components,
         }
-        for r, components in zip(results, _components(results), strict=True)
+        for r, components in zip(results, _components(results, copies), strict=True)
     ]
 
 
-def unassessed_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict]:
+def unassessed_rows(
+    results, leaders_by_code: dict[str, list[str]], copies: bool = True
+) -> list[dict]:
     """Units with nothing to assess (本期无考核内容), by unit code: no rank, total, grade or gap;
-    their other components are kept so that the scorecard can still show them."""
+    their other components are kept so that the scorecard can still show them. Without
+    `copies` units scored alike share their component rows (see _components)."""
     return [
         {
             "unit_code": r.score.code,
@@ -119,7 +126,7 @@ def unassessed_rows(results, leaders_by_code: dict[str, list[str]]) -> list[dict
             "items": [_plain(item) for item in r.score.items],
             "components": components,
         }
-        for r, components in zip(results, _components(results), strict=True)
+        for r, components in zip(results, _components(results, copies), strict=True)
     ]
 
 
