@@ -4,6 +4,8 @@ stores the derived fields of assignments, items, goal nodes and plans, plus Mont
 The reports are handed to the rules as {period end: value} (no object per report), the due
 periods of a frequency are worked out once per plan and the calendar's answers remembered
 (`MemoCalendar`): a province's 40,000 assignments otherwise asked the calendar 430,000 times.
+A spec is built once per item for the assignments that have no targets or completions of their
+own, and a task's milestone states are shared (`_Evaluator.spec`).
 Which plans a tick recomputes at all is decided by ganchao.scheduler.status_marks.
 
 Derived data, not audited. A plan is loaded in a fixed number of queries whatever its size
@@ -50,6 +52,8 @@ FOUR_PLACES = Decimal("0.0001")
 DERIVED_COLUMNS = ["status", "expected", "actual", "red_since", "stale", "status_period"]
 CHUNK = 2000
 ON_TRACK = {Status.GREEN, Status.DONE}
+TASK = str(ItemType.TASK)  # plain strings: compared once or twice per assignment
+COOPERATING = str(Role.COOPERATING)
 ASSIGNMENT_FIELDS = [
     "id",
     "item_id",
@@ -162,7 +166,7 @@ def _recompute(
 class _Data:
     assignments: list[tuple]
     milestones: dict[int, list[tuple[int, dt.date]]]  # item → [(milestone id, due)]
-    completions: dict[tuple[int, int], dt.date]  # (assignment, milestone) → earliest date
+    completions: dict[int, dict[int, dt.date]]  # assignment → milestone → earliest date
     reports: dict[int, dict[dt.date, Decimal | None]]  # assignment → period end → value
 
 
@@ -186,7 +190,7 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
     ):
         if item_id in task_items:
             milestones[item_id].append((milestone_id, due))
-    completions: dict[tuple[int, int], dt.date] = {}
+    completions: dict[int, dict[int, dt.date]] = defaultdict(dict)
     for assignment_id, milestone_id, done_on in (
         MilestoneCompletion.objects.filter(
             report__state__in=COUNTING_REPORT_STATES,
@@ -198,9 +202,9 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
         .values_list("report__assignment_id", "milestone_id", "completed_on")
         .iterator(chunk_size=5000)
     ):
-        key = (assignment_id, milestone_id)
-        if key not in completions or done_on < completions[key]:
-            completions[key] = done_on
+        done = completions[assignment_id]
+        if milestone_id not in done or done_on < done[milestone_id]:
+            done[milestone_id] = done_on
     return _Data(assignments, milestones, completions, _load_reports(plan, report_filter))
 
 
@@ -245,17 +249,22 @@ def _load_submissions(plan: Plan, assignment_ids: list[int]) -> dict[int, dict[d
 
 
 def _staged(values) -> tuple | None:
-    return tuple(Decimal(v) for v in values) if all(v is not None for v in values) else None
+    q1, q2, q3, q4 = values
+    if q1 is None or q2 is None or q3 is None or q4 is None:
+        return None
+    return (Decimal(q1), Decimal(q2), Decimal(q3), Decimal(q4))
 
 
 def spec_of(plan: Plan, row: tuple, milestones, completions) -> rules.Spec:
+    """The rules' view of an assignment row; `milestones` item → [(milestone id, due)] and
+    `completions` assignment → milestone → earliest completion date (read for tasks only)."""
     (assignment_id, item_id, _unit, _role, target, q1, q2, q3, q4) = row[:9]
     (_plan, item_type, nature, direction, frequency, i_target, i1, i2, i3, i4) = row[9:19]
     own = target is not None
     if item_type == ItemType.TASK:
+        done = completions.get(assignment_id, {})
         states = tuple(
-            rules.MilestoneState(due, completions.get((assignment_id, mid)))
-            for mid, due in milestones.get(item_id, ())
+            rules.MilestoneState(due, done.get(mid)) for mid, due in milestones.get(item_id, ())
         )
         return rules.Spec(plan.year, frequency, is_task=True, milestones=states)
     return rules.Spec(
@@ -303,17 +312,37 @@ class _Evaluator:
         self.day = day
         self.cal = cal
         self.thresholds = thresholds
-        self.specs: dict[tuple, rules.Spec] = {}
+        self.specs: dict[int, rules.Spec] = {}  # item id → the spec of its plain assignments
+        self.states: dict[tuple, rules.MilestoneState] = {}  # (due, completed on) → state
         self.due: dict[str, list[dt.date]] = {}
 
     def spec(self, row: tuple) -> rules.Spec:
-        if row[10] == ItemType.TASK:
-            return spec_of(self.plan, row, self.data.milestones, self.data.completions)
-        key = row[4:9] + row[9:19]
-        spec = self.specs.get(key)
+        """spec_of(row), built once per item for the assignments of an indicator without their
+        own target (spec_of then reads only the item's fields) and once per item for a task's
+        assignments without completions; a task's other assignments share the item's
+        MilestoneState objects (one per due date and completion date). An assignment with its
+        own target gets its own spec (hashing its targets to look one up costs as much)."""
+        if row[10] == TASK:
+            done = self.data.completions.get(row[0])
+            if done:
+                return self.task_spec(row, done)
+        elif row[4] is not None:
+            return spec_of(self.plan, row, {}, {})
+        spec = self.specs.get(row[1])
         if spec is None:
-            spec = self.specs[key] = spec_of(self.plan, row, {}, {})
+            spec = self.specs[row[1]] = spec_of(self.plan, row, self.data.milestones, {})
         return spec
+
+    def task_spec(self, row: tuple, done: dict[int, dt.date]) -> rules.Spec:
+        """spec_of for a task's assignment with completions, its milestone states shared."""
+        states = []
+        for mid, due in self.data.milestones.get(row[1], ()):
+            key = (due, done.get(mid))
+            state = self.states.get(key)
+            if state is None:
+                state = self.states[key] = rules.MilestoneState(*key)
+            states.append(state)
+        return rules.Spec(self.plan.year, row[13], is_task=True, milestones=tuple(states))
 
     def due_ends(self, spec: rules.Spec) -> list[dt.date]:
         found = self.due.get(spec.frequency)
@@ -327,7 +356,7 @@ class _Evaluator:
         spec = self.spec(row)
         periods = self.data.reports.get(row[0], {})
         result = None
-        if row[3] != Role.COOPERATING:
+        if row[3] != COOPERATING:
             result = rules.evaluate_values(
                 spec, periods, self.day, self.cal, self.thresholds, self.due_ends(spec)
             )

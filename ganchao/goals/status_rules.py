@@ -139,6 +139,11 @@ def elapsed(day: dt.date) -> int:
     return (day - dt.date(day.year - 1, 12, 31)).days
 
 
+@lru_cache(maxsize=16)
+def _quarter_elapsed(year: int) -> tuple[int, ...]:
+    return tuple(elapsed(dt.date(year, month, day)) for month, day in QUARTER_ENDS)
+
+
 def expected_value(spec: Spec, t: dt.date) -> Decimal | None:
     """E at `t` (DESIGN.md 3.8); None when the assignment has no target."""
     if spec.nature == LEVEL:
@@ -147,13 +152,16 @@ def expected_value(spec: Spec, t: dt.date) -> Decimal | None:
         return None if spec.target is None else Decimal(spec.target)
     x = elapsed(t)
     if spec.staged is not None:
-        points = [(0, Decimal(0))]
-        for (month, day), value in zip(QUARTER_ENDS, spec.staged, strict=True):
-            points.append((elapsed(dt.date(t.year, month, day)), Decimal(value)))
-        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        # the straight lines through (0, 0) and the quarter ends' (elapsed, staged value)
+        if len(spec.staged) != len(QUARTER_ENDS):
+            raise ValueError("staged targets are one value per quarter")
+        x0, y0 = 0, Decimal(0)
+        for x1, value in zip(_quarter_elapsed(t.year), spec.staged, strict=True):
+            y1 = Decimal(value)
             if x <= x1:
                 return y0 + (y1 - y0) * Decimal(x - x0) / Decimal(x1 - x0)
-        return points[-1][1]
+            x0, y0 = x1, y1
+        return y0
     if spec.target is None:
         return None
     days_in_year = 366 if _calendar.isleap(t.year) else 365
@@ -270,9 +278,11 @@ def task_colour(
 
 
 def task_done(spec: Spec, day: dt.date) -> bool:
-    return bool(spec.milestones) and all(
-        m.completed_on is not None and m.completed_on <= day for m in spec.milestones
-    )
+    """Every milestone complete by `day` (and there is one)."""
+    for m in spec.milestones:  # a plain loop: called for every task assignment of a plan
+        if m.completed_on is None or m.completed_on > day:
+            return False
+    return bool(spec.milestones)
 
 
 def evaluate_task(
