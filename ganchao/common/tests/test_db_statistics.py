@@ -59,3 +59,19 @@ def test_a_large_goal_import_leaves_statistics_and_a_small_one_does_not(city, mo
     large = goal_sheet_import(actor=None, data=goal_sheet(big_rows(50)), year=2027)
     assert large.summary_lines() == ["新增 63，更新 0，未变 0"]
     assert _has_statistics(table)
+
+
+def test_analysing_every_table_leaves_the_clusters_shared_catalogues_unlocked():
+    """Two databases seeded at once (two test workers, two cities on one server) each ANALYZE
+    inside their transaction: a bare ANALYZE locked the shared pg_authid to the end of it, so
+    the second waited for the first's whole seed."""
+    make_unit("统计市", UnitType.CITY, code="STAT")
+    refresh_statistics()
+    assert _has_statistics(Unit._meta.db_table)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname FROM pg_locks l JOIN pg_class c ON c.oid = l.relation "
+                "WHERE l.pid = pg_backend_pid() AND c.relisshared"
+            )
+            assert cursor.fetchall() == []
