@@ -54,6 +54,7 @@ from ganchao.goals.models import (
     TargetAdjustment,
 )
 from ganchao.goals.precision import display_places
+from ganchao.goals.selectors_sql import CompiledKeyIn, CompiledSubquery
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
 from ganchao.orgs.scoping import KeyIn, ancestor_paths, scope_of
@@ -78,15 +79,36 @@ def visible_assignments_q(actor, prefix: str = "") -> Q | None:
         return Q(pk__in=[])
     if scope.reads_all:
         return None
-    items = scope.unit_in_q("data_source_unit")
-    if actor.leader_id and scope.has(OrgRole.LEADER):
-        named = Item.leaders.through.objects.filter(leader_id=actor.leader_id)
-        items |= Q(KeyIn("pk", named.values("item_id")))
-    condition = scope.unit_in_q(f"{prefix}unit") | Q(
-        KeyIn(f"{prefix}item", Item.objects.filter(items).values("pk"))
+    # The three subqueries depend only on the scope and on the leader the actor is: compiled
+    # once per process and scope (selectors_sql), not built and compiled on every request.
+    leader_id = actor.leader_id if actor.leader_id and scope.has(OrgRole.LEADER) else None
+    condition = Q(
+        CompiledKeyIn(
+            f"{prefix}unit",
+            ("units_in_scope", scope),
+            lambda: Unit.objects.filter(scope.units_q()).values("pk"),
+        )
+    ) | Q(
+        CompiledKeyIn(
+            f"{prefix}item",
+            ("items_read", scope, leader_id),
+            lambda: _items_read(scope, leader_id).values("pk"),
+        )
     )
-    released = Plan.objects.filter(_released_q(scope)).values("pk")
+    released = CompiledSubquery(
+        ("plans_released", scope), lambda: Plan.objects.filter(_released_q(scope)).values("pk")
+    )
     return condition & Q(**{f"{prefix}item__plan__in": released})
+
+
+def _items_read(scope, leader_id):
+    """Items whose assignments the actor reads wherever their units lie: those of a data-source
+    unit in scope, and those naming the actor (a leader) among their leaders."""
+    items = scope.unit_in_q("data_source_unit")
+    if leader_id:
+        named = Item.leaders.through.objects.filter(leader_id=leader_id)
+        items |= Q(KeyIn("pk", named.values("item_id")))
+    return Item.objects.filter(items)
 
 
 def _released_q(scope, prefix: str = "") -> Q:
@@ -446,8 +468,17 @@ def attach_current_reports(rows) -> None:
 
 def own_assignment_key_q(actor, key: str = "assignment_id") -> Q:
     """A filter on a row with an assignment key (`key`): the assignment is one the actor
-    reports for (own_assignments_q), tested by key against the ids looked up once."""
-    return key_in_q(key, Assignment.objects.filter(own_assignments_q(actor)).values("pk"))
+    reports for (own_assignments_q), tested by key against the ids looked up once. The
+    subquery depends only on the actor's scope: compiled once per process and scope
+    (selectors_sql)."""
+    scope = scope_of(actor)
+    return Q(
+        CompiledKeyIn(
+            key,
+            ("own_assignments", scope),
+            lambda: Assignment.objects.filter(own_assignments_q(actor)).values("pk"),
+        )
+    )
 
 
 def workbench_reports(actor, state: str, *, limit: int = 50):
