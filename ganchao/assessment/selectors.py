@@ -259,12 +259,9 @@ def _indicator_inputs(
             expected_of[key] = rules.expected_value(spec, t)
         return expected_of[key]
 
-    # E against the item's targets by (item id, t): hashing an id and a date
-    # instead of five Decimals per assignment (a province has tens of thousands).
-    of_item: dict[tuple[int, dt.date], Decimal | None] = {}
     result: dict[int, list[engine.Indicator]] = defaultdict(list)
     for row in rows:
-        (pk, unit_id, weight, target, q1, q2, q3, q4, item_id, code, name, frequency, nature,
+        (pk, unit_id, weight, target, q1, q2, q3, q4, _item_id, code, name, frequency, nature,
          direction, i_target, i_q1, i_q2, i_q3, i_q4) = row  # fmt: skip
         t = ends[rules.QUARTERLY if frequency == rules.QUARTERLY else rules.MONTHLY]
         if t is None:
@@ -273,19 +270,13 @@ def _indicator_inputs(
         own_targets = target is not None
         targets = (target, q1, q2, q3, q4) if own_targets else (i_target, i_q1, i_q2, i_q3, i_q4)
         kind = (frequency, nature, direction)
-        if own_targets:
-            now = expected(kind, targets, t)
-        elif (item_id, t) in of_item:
-            now = of_item[(item_id, t)]
-        else:
-            now = of_item[(item_id, t)] = expected(kind, targets, t)
         before = originals.get(pk)
         result[unit_id].append(
             engine.Indicator(
                 f"{code} {name}",
                 weight,
                 direction,
-                now,
+                expected(kind, targets, t),
                 value,
                 f"assignment:{pk}",
                 report,
