@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import BooleanField, Count, F, Func, Q
 from django.utils import timezone
 
 from ganchao.common import workdays
@@ -179,10 +179,10 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
         .order_by("id")
         .values_list(*ASSIGNMENT_FIELDS)
     )
-    [row[0] for row in assignments]
-    report_filter = {f"assignment__{key}": value for key, value in assignment_filter.items()}
+    of_plan = _of_assignments(plan, assignment_filter, [row[0] for row in assignments])
     milestones: dict[int, list] = defaultdict(list)
-    task_items = {row[1] for row in assignments if row[10] == ItemType.TASK}
+    task_ids = [row[0] for row in assignments if row[10] == TASK]
+    task_items = {row[1] for row in assignments if row[10] == TASK}
     from ganchao.goals.models import Milestone
 
     for item_id, milestone_id, due in (
@@ -193,42 +193,63 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
         if item_id in task_items:
             milestones[item_id].append((milestone_id, due))
     completions: dict[int, dict[int, dt.date]] = defaultdict(dict)
-    for assignment_id, milestone_id, done_on in (
-        MilestoneCompletion.objects.filter(
-            report__state__in=COUNTING_REPORT_STATES,
-            report__assignment__item__plan_id=plan.pk,
-            # only a task's milestones are used: probing just the tasks' reports, not all
-            report__assignment__item__type=ItemType.TASK,
-        )
-        .filter(**{f"report__{key}": value for key, value in report_filter.items()})
-        .values_list("report__assignment_id", "milestone_id", "completed_on")
-        .iterator(chunk_size=5000)
-    ):
+    # only a task's milestones are used: probing just the tasks' reports, not all
+    of_tasks = _of_assignments(plan, assignment_filter, task_ids, "report__", type=ItemType.TASK)
+    for assignment_id, milestone_id, done_on in MilestoneCompletion.objects.filter(
+        of_tasks, report__state__in=COUNTING_REPORT_STATES
+    ).values_list("report__assignment_id", "milestone_id", "completed_on"):
         done = completions[assignment_id]
         if milestone_id not in done or done_on < done[milestone_id]:
             done[milestone_id] = done_on
-    return _Data(assignments, milestones, completions, _load_reports(plan, report_filter))
+    return _Data(assignments, milestones, completions, _load_reports(of_plan))
 
 
-def _report_rows(plan: Plan, report_filter: dict, columns: tuple[str, ...]) -> list[tuple]:
-    """Counting report versions of the plan's (filtered) assignments, oldest revision first,
-    read at once through a client-side cursor (a plan's are tens of thousands of short rows;
-    a server-side cursor's fetch round trips cost more than they save)."""
+class _AnyOf(Func):
+    """`column = ANY(%s)` with the ids as one array parameter (PostgreSQL): the planner reads
+    the reports through their assignment index in assignment order, where a join to the
+    plan's items hashed the assignments and sorted every report."""
+
+    output_field = BooleanField()
+
+    def __init__(self, column: str, ids: list[int]):
+        super().__init__(F(column))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        return f"{column} = ANY(%s)", (*params, self.ids)
+
+
+def _of_assignments(plan: Plan, assignment_filter: dict, ids: list[int], via="", **item) -> Q:
+    """The condition on a report (`via` "report__" for a completion) to belong to the loaded
+    assignments `ids`: on PostgreSQL the ids themselves (one array parameter, however many);
+    elsewhere the assignment filter and the plan, as the assignments were selected."""
+    if connection.vendor == "postgresql":
+        return Q(_AnyOf(f"{via}assignment_id", ids))
+    conditions = {f"{via}assignment__item__plan_id": plan.pk}
+    conditions.update({f"{via}assignment__item__{key}": value for key, value in item.items()})
+    conditions.update(
+        {f"{via}assignment__{key}": value for key, value in assignment_filter.items()}
+    )
+    return Q(**conditions)
+
+
+def _report_rows(of_assignments: Q, columns: tuple[str, ...]) -> list[tuple]:
+    """Counting report versions of the given assignments, oldest revision first, read at once
+    through a client-side cursor (a plan's are tens of thousands of short rows; a server-side
+    cursor's fetch round trips cost more than they save)."""
     return list(
-        ProgressReport.objects.filter(
-            state__in=COUNTING_REPORT_STATES, assignment__item__plan_id=plan.pk
-        )
-        .filter(**report_filter)
+        ProgressReport.objects.filter(of_assignments, state__in=COUNTING_REPORT_STATES)
         .order_by("assignment_id", "period_end", "revision")
         .values_list(*columns)
     )
 
 
-def _load_reports(plan: Plan, report_filter: dict) -> dict[int, dict[dt.date, Decimal | None]]:
+def _load_reports(of_assignments: Q) -> dict[int, dict[dt.date, Decimal | None]]:
     """The counting report per assignment and period: its latest counting version's value."""
     reports: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
     for assignment_id, period_end, value in _report_rows(
-        plan, report_filter, ("assignment_id", "period_end", "value")
+        of_assignments, ("assignment_id", "period_end", "value")
     ):
         reports[assignment_id][period_end] = value  # the latest revision comes last
     return reports
@@ -239,9 +260,9 @@ def _load_submissions(plan: Plan, assignment_ids: list[int]) -> dict[int, dict[d
     monthly rows' reported_on_time; read only when monthly rows are to be added."""
     found: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
     for start in range(0, len(assignment_ids), CHUNK):
-        chunk = {"assignment_id__in": assignment_ids[start : start + CHUNK]}
+        chunk = Q(assignment_id__in=assignment_ids[start : start + CHUNK])
         for assignment_id, period_end, submitted_at, late in _report_rows(
-            plan, chunk, ("assignment_id", "period_end", "submitted_at", "late")
+            chunk, ("assignment_id", "period_end", "submitted_at", "late")
         ):
             found[assignment_id].setdefault(period_end, (submitted_at, late))
     return found
