@@ -239,6 +239,19 @@ class _AnyOf(Func):
         return f"{column} = ANY(%s)", (*params, self.ids)
 
 
+def _id_chunks(column: str, ids: list[int]) -> list[Q]:
+    """Conditions that together select the rows whose `column` is one of `ids`: on PostgreSQL
+    one array parameter; elsewhere IN lists of CHUNK ids (SQLite limits a statement's
+    parameters). Building and quoting 2,000-id IN lists cost a month-end tick seconds."""
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        return [Q(_AnyOf(column, ids))]
+    return [
+        Q(**{f"{column}__in": ids[start : start + CHUNK]}) for start in range(0, len(ids), CHUNK)
+    ]
+
+
 def _of_assignments(plan: Plan, assignment_filter: dict, ids: list[int], via="", **item) -> Q:
     """The condition on a report (`via` "report__" for a completion) to belong to the loaded
     assignments `ids`: on PostgreSQL the ids themselves (one array parameter, however many);
@@ -274,14 +287,18 @@ def _load_reports(of_assignments: Q) -> dict[int, dict[dt.date, Decimal | None]]
     return reports
 
 
-def _load_submissions(plan: Plan, assignment_ids: list[int]) -> dict[int, dict[dt.date, tuple]]:
+def _load_submissions(
+    assignment_ids: list[int], period_ends: list[dt.date]
+) -> dict[int, dict[dt.date, tuple]]:
     """(submitted_at, late) of the first counting version per assignment and period, for the
-    monthly rows' reported_on_time; read only when monthly rows are to be added."""
+    monthly rows' reported_on_time; read only when monthly rows are to be added, and only for
+    the periods whose report fell due in one of those months (at a month's end, one period
+    of each frequency: reading and decoding every report's timestamp took most of the tick)."""
     found: dict[int, dict[dt.date, tuple]] = defaultdict(dict)
-    for start in range(0, len(assignment_ids), CHUNK):
-        chunk = Q(assignment_id__in=assignment_ids[start : start + CHUNK])
+    for of_chunk in _id_chunks("assignment_id", assignment_ids):
         for assignment_id, period_end, submitted_at, late in _report_rows(
-            chunk, ("assignment_id", "period_end", "submitted_at", "late")
+            of_chunk & Q(period_end__in=period_ends),
+            ("assignment_id", "period_end", "submitted_at", "late"),
         ):
             found[assignment_id].setdefault(period_end, (submitted_at, late))
     return found
@@ -463,7 +480,11 @@ def _store_items(plan: Plan, outcomes: list[Outcome]) -> None:
     read of the plan's items, then only the rows whose values differ are written."""
     items = {
         row[0]: list(row[1:])
-        for row in Item.objects.filter(plan_id=plan.pk).values_list(
+        # a plan's items in their own order (sort_key): the model's default order goes
+        # through the plan and its owner, two joins that change nothing within one plan
+        for row in Item.objects.filter(plan_id=plan.pk)
+        .order_by("sort_key")
+        .values_list(
             "id",
             "parent_id",
             "type",
@@ -562,7 +583,10 @@ def _add_monthly(plan, outcomes, data: _Data, at, cal, thresholds, whole=False) 
 
 
 def _create_monthly(plan, missing, data: _Data, cal, thresholds) -> None:
-    submissions = _load_submissions(plan, [outcome.assignment_id for outcome, _m in missing])
+    submissions = _load_submissions(
+        [outcome.assignment_id for outcome, _m in missing],
+        _ends_due_in(missing, cal, thresholds),
+    )
     new_rows = []
     for outcome, wanted in missing:
         periods = data.reports.get(outcome.assignment_id, {})
@@ -581,17 +605,29 @@ def _create_monthly(plan, missing, data: _Data, cal, thresholds) -> None:
     MonthlyStatus.objects.bulk_create(new_rows, batch_size=2000, ignore_conflicts=True)
 
 
+def _ends_due_in(missing, cal, thresholds) -> list[dt.date]:
+    """The period ends whose report falls due in one of the missing months: the only
+    submissions _reported_on_time looks at."""
+    months = {(end.year, end.month) for _outcome, wanted in missing for end in wanted}
+    kinds = {(outcome.spec.year, outcome.spec.frequency) for outcome, _wanted in missing}
+    ends = set()
+    for year, frequency in kinds:
+        for end in rules.period_ends(year, frequency):
+            due = rules.report_due(end, cal, thresholds)
+            if (due.year, due.month) in months:
+                ends.add(end)
+    return sorted(ends)
+
+
 def _existing_months(ids: list[int], months: list[dt.date]):
     """Which of `months` are stored for each assignment: (ids having them all, the (id, month)
     pairs of the others). One grouped count per chunk (plain ids, no dates to decode); only
     the rows of assignments holding some but not all of the months are read one by one."""
     complete: set[int] = set()
     pairs: set[tuple[int, dt.date]] = set()
-    for start in range(0, len(ids), CHUNK):
+    for of_chunk in _id_chunks("assignment_id", ids):
         counts = (
-            MonthlyStatus.objects.filter(
-                assignment_id__in=ids[start : start + CHUNK], month__in=months
-            )
+            MonthlyStatus.objects.filter(of_chunk, month__in=months)
             .values("assignment_id")
             .annotate(n=Count("id"))
             .values_list("assignment_id", "n")
@@ -602,11 +638,11 @@ def _existing_months(ids: list[int], months: list[dt.date]):
                 complete.add(pk)
             else:
                 partial.append(pk)
-        if partial:
+        for of_partial in _id_chunks("assignment_id", partial):
             pairs.update(
-                MonthlyStatus.objects.filter(
-                    assignment_id__in=partial, month__in=months
-                ).values_list("assignment_id", "month")
+                MonthlyStatus.objects.filter(of_partial, month__in=months).values_list(
+                    "assignment_id", "month"
+                )
             )
     return complete, pairs
 
