@@ -21,6 +21,7 @@ from ganchao.common.errors import (
     NotFound,
     ValidationFailed,
 )
+from ganchao.common.prepared import Prepared
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 
@@ -229,18 +230,25 @@ def revoke_user_tokens(user, reason: str, *, actor=None) -> int:
     return len(prefixes)
 
 
+# The token with its user, the user's unit and leader in one query (every API call), compiled
+# once per process (common.prepared).
+_TOKEN_BY_HASH = Prepared(
+    ApiToken,
+    lambda key_hash: ApiToken.objects.filter(key_hash=key_hash).select_related(
+        "user__unit", "user__leader"
+    )[:1],
+    key_hash=str,
+)
+
+
 def token_user(key: str):
     """The user a bearer key belongs to, or None for an unknown key. An expired or revoked
     token raises TokenRefused; an account that must change its password raises
     PasswordChangeRequired. Touches last_used_at at most once a minute."""
-    # The token with its user, the user's unit and leader in one query (every API call).
-    token = (
-        ApiToken.objects.filter(key_hash=hash_token(key))
-        .select_related("user__unit", "user__leader")
-        .first()
-    )
-    if token is None:
+    found = _TOKEN_BY_HASH.fetch(key_hash=hash_token(key))
+    if not found:
         return None
+    token = found[0]
     now = timezone.now()
     if token.revoked_at is not None:
         raise TokenRefused("token_revoked", _("接口令牌已被吊销，请重新申请令牌"))

@@ -18,6 +18,7 @@ from ninja.pagination import paginate
 from ganchao.common import workdays
 from ganchao.common.api import Page, PageRows, require_version
 from ganchao.common.errors import NotFound, ValidationFailed
+from ganchao.common.prepared import Prepared, PreparedPage
 from ganchao.goals import selectors, services_adjustments, services_reports, tree_selectors
 from ganchao.goals.api_schemas import (
     AdjustmentIn,
@@ -36,6 +37,7 @@ from ganchao.goals.models import Assignment, Milestone, Plan, ProgressReport, Ta
 from ganchao.goals.periods import parse_period
 from ganchao.goals.tree import decimal_string
 from ganchao.orgs.models import Unit
+from ganchao.orgs.scoping import scope_of
 
 router = Router(tags=["盯着干：目标任务"])
 
@@ -207,9 +209,27 @@ def report_out(report: ProgressReport, assignment=None) -> dict:
 )
 @paginate(Page)
 def assignment_reports(request, assignment_id: int):
+    # Read through the actor's scope: 404 for an assignment they may not read.
     assignment = selectors.assignment_get(request.user, assignment_id)
-    reports = selectors.reports_for_assignment(request.user, assignment, with_people=False)
-    return PageRows(reports, lambda report: report_out(report, assignment))
+
+    def build(assignment_id):
+        return selectors.reports_for_assignment(
+            request.user, assignment, with_people=False, assignment_id=assignment_id
+        )
+
+    # Compiled once per process (common.prepared): the same statements for every assignment.
+    return PreparedPage(
+        _REPORTS_COUNT,
+        _REPORTS_PAGE,
+        ("assignment_reports",),
+        build=build,
+        values={"assignment_id": assignment.pk},
+        to_row=lambda report: report_out(report, assignment),
+    )
+
+
+_REPORTS_COUNT = Prepared(ProgressReport, None, assignment_id=int)
+_REPORTS_PAGE = Prepared(ProgressReport, None, assignment_id=int)
 
 
 def parse_completions(text: str | None) -> dict:
@@ -433,31 +453,70 @@ def status_row(a: dict) -> dict:
     }
 
 
+# Compiled once per process, actor's scope and filter shape (common.prepared): the list's count
+# and page cost more to build and compile with the ORM than to run.
+_UNIT_PATH = Prepared(
+    Unit, lambda code: Unit.objects.filter(code=code).values_list("path", flat=True)[:1], code=str
+)
+_STATUS_KINDS = {"plan_id": int, "path": str, "status_": str}
+_STATUS_COUNT = Prepared(Assignment, None, **_STATUS_KINDS)
+_STATUS_PAGE = Prepared(Assignment, None, **_STATUS_KINDS)
+STATUS_ORDER = ("red_since", "item__plan_id", "item__sort_key", "unit__path")
+
+
+def _status_rows(condition, *, plan: bool, unit: bool, status: bool):
+    """The builder of the statuses list's rows for one filter shape (the values come in)."""
+
+    def build(plan_id, path, status_):
+        rows = Assignment.objects.all()
+        if condition is not None:
+            rows = rows.filter(condition)
+        if plan:
+            rows = rows.filter(item__plan_id=plan_id)
+        if unit:
+            rows = rows.filter(unit__in=Unit.objects.filter(path__startswith=path).values("pk"))
+        if status:
+            rows = rows.filter(status=status_)
+        return rows
+
+    return build
+
+
 @router.get("/statuses", response=list[StatusRowOut], summary="任务分解的红黄绿灯状态")
 @paginate(Page)
 def statuses(request, plan: int | None = None, unit: str = "", status: str = ""):
     """Assignments in scope, worst first; `unit` is a unit code (its subtree is included)."""
-    rows = Assignment.objects.all()
-    condition = selectors.visible_assignments_q(request.user)
-    if condition is not None:
-        rows = rows.filter(condition)
+    actor = request.user
+    condition = selectors.visible_assignments_q(actor)
+    values = {"plan_id": 0, "path": "", "status_": ""}
     if plan is not None:
-        rows = rows.filter(item__plan=selectors.plan_get(request.user, plan))
+        values["plan_id"] = selectors.plan_get(actor, plan).pk
     if unit:
-        path = Unit.objects.filter(code=unit).values_list("path", flat=True).first()
-        if path is None:
+        found = _UNIT_PATH.fetch(code=unit)
+        if not found:
             raise NotFound(f"找不到编码为“{unit}”的单位")
-        rows = rows.filter(unit__in=Unit.objects.filter(path__startswith=path).values("pk"))
-    order = ("red_since", "item__plan_id", "item__sort_key", "unit__path")
+        values["path"] = found[0]
     if status:
         if status not in Status.values:
             raise ValidationFailed.on(
                 "status", f"状态“{status}”无效，可选：{'、'.join(Status.values)}"
             )
+        values["status_"] = status
         # One status is one rank: the rows come in (status, red_since) index order.
-        rows = rows.filter(status=status)
-        page = rows.order_by(*order)
+        order = STATUS_ORDER
     else:
-        page = rows.order_by(tree_selectors.status_rank(), *order)
-    page = page.values(*tree_selectors.ASSIGNMENT_ROW_FIELDS, "status_period")
-    return PageRows(page, status_row, counted=rows)
+        order = (tree_selectors.status_rank(), *STATUS_ORDER)
+    # The SQL depends on the actor's scope (and leader, for the items they are named on) and on
+    # which filters are given; the values of the filters are its parameters.
+    shape = (plan is not None, bool(unit), bool(status))
+    rows = _status_rows(condition, plan=shape[0], unit=shape[1], status=shape[2])
+    columns = (*tree_selectors.ASSIGNMENT_ROW_FIELDS, "status_period")
+    return PreparedPage(
+        _STATUS_COUNT,
+        _STATUS_PAGE,
+        ("statuses", scope_of(actor), actor.leader_id, *shape),
+        build=lambda **v: rows(**v).order_by(*order).values(*columns),
+        counted=rows,
+        values=values,
+        to_row=status_row,
+    )

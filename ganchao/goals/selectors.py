@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
+from ganchao.common.prepared import Prepared
 from ganchao.goals import periods
 from ganchao.goals.choices import (
     COUNTING_REPORT_STATES,
@@ -200,15 +201,26 @@ def _item_visible(actor, item: Item) -> bool:
     return visible.filter(item_id=item.pk).exists()
 
 
+# One assignment with its item, plan and units, compiled once per process and actor's scope
+# (common.prepared): every page and API call about an assignment starts with it.
+_ASSIGNMENT_BY_ID = Prepared(Assignment, None, pk=int)
+
+
 def assignment_get(actor, pk) -> Assignment:
-    assignment = (
-        _visible_assignments(actor)
-        .select_related("item__plan", "item__data_source_unit", "unit")
-        .filter(pk=pk)
-        .first()
-    )
-    if assignment is None:
+    def build(pk):
+        return (
+            _visible_assignments(actor)
+            .select_related("item__plan", "item__data_source_unit", "unit")
+            .filter(pk=pk)
+            .order_by("pk")[:1]
+        )
+
+    # A pk that is not an int (a text from a URL) is built by the ORM, which converts it.
+    key = ("assignment_get", scope_of(actor), actor.leader_id)
+    found = _ASSIGNMENT_BY_ID.fetch(key, build=build, pk=pk)
+    if not found:
         raise NotFound(NOT_FOUND)
+    assignment = found[0]
     assignment._gc_read_by = actor.pk  # fetched through the actor's scope (see _require_read)
     return assignment
 
@@ -289,13 +301,21 @@ def _report_prefetch():
 
 
 def reports_for_assignment(
-    actor, assignment: Assignment, *, limit: int | None = None, with_people: bool = True
+    actor,
+    assignment: Assignment,
+    *,
+    limit: int | None = None,
+    with_people: bool = True,
+    assignment_id: int | None = None,
 ):
     """Every version of the assignment's reports, newest period and version first; without
     `with_people` only the reports and their evidence (the API's list shows no names and no
-    milestone completions)."""
+    milestone completions). `assignment_id`: the assignment's id as a value of its own (for a
+    Prepared statement, which passes a stand-in first)."""
     _require_read(actor, assignment)
-    reports = ProgressReport.objects.filter(assignment=assignment).order_by(
+    if assignment_id is None:
+        assignment_id = assignment.pk
+    reports = ProgressReport.objects.filter(assignment_id=assignment_id).order_by(
         "-period_end", "-revision"
     )
     if with_people:
@@ -430,7 +450,10 @@ def assignments_for_workbench(
     rows = _workbench_base(actor, today, plans)
     if rows is None:
         return Assignment.objects.none()
-    rows = rows.select_related("item__plan", "unit").order_by(*WORKBENCH_ORDER)
+    # The contact phone is stored encrypted and the work list does not show it: deciphering
+    # it for every row of a page cost more than the rest of the row.
+    rows = rows.select_related("item__plan", "unit").defer("contact_phone")
+    rows = rows.order_by(*WORKBENCH_ORDER)
     return rows.filter(_late_q(today)) if late_only else rows
 
 
@@ -487,6 +510,7 @@ def workbench_reports(actor, state: str, *, limit: int = 50):
         ProgressReport.objects.filter(is_current=True, state=state)
         .filter(own_assignment_key_q(actor))
         .select_related("assignment__item__plan", "assignment__unit", "reviewed_by")
+        .defer("assignment__contact_phone", "reviewed_by__phone")  # encrypted, not shown
         .order_by("-updated_at")[:limit]
     )
 

@@ -17,11 +17,13 @@ Two scopes, kept apart (三员分立, LEGAL_RULES C5):
   manage them everywhere, the auditor sees none, everyone else their business read scope.
 """
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import BooleanField, F, Func, Q, Subquery
 from django.utils import timezone
 
+from ganchao.common.prepared import Prepared
 from ganchao.orgs.choices import EXCLUSIVE_ROLES, Role, UnitType
 
 # Business data of every unit: the supervision office only. The administrators manage accounts
@@ -216,9 +218,8 @@ def nearest_city(path: str):
     )
 
 
-def _grants(user) -> tuple[frozenset, list[str], list[str]]:
-    """The user's roles, the paths of their active posts and of their leader's current areas,
-    in one query (a union): every page and API call starts by building the actor's scope."""
+def _grants_union(user_id: int, leader_id: int | None = None, today=None):
+    """The union _grants reads: roles, active posts' paths and (for a leader) current areas'."""
     from django.db.models import CharField, F, Value
 
     from ganchao.orgs.models import LeaderArea, Post, RoleGrant
@@ -231,16 +232,37 @@ def _grants(user) -> tuple[frozenset, list[str], list[str]]:
         )
 
     parts = [
-        tagged(RoleGrant.objects.filter(user=user), "role", "role"),
+        tagged(RoleGrant.objects.filter(user_id=user_id), "role", "role"),
         tagged(
-            Post.objects.filter(user=user, active=True, unit__active=True), "post", "unit__path"
+            Post.objects.filter(user_id=user_id, active=True, unit__active=True),
+            "post",
+            "unit__path",
         ),
     ]
-    if user.leader_id:
-        areas = LeaderArea.objects.filter(current_areas_q(), leader_id=user.leader_id)
+    if leader_id is not None:
+        areas = LeaderArea.objects.filter(current_areas_q(today), leader_id=leader_id)
         parts.append(tagged(areas, "area", "unit__path"))
+    return parts[0].union(*parts[1:], all=True)
+
+
+# Compiled once per process (common.prepared): every page and API call reads the grants.
+_GRANTS = Prepared("orgs.RoleGrant", _grants_union, user_id=int)
+_GRANTS_OF_LEADER = Prepared(
+    "orgs.RoleGrant", _grants_union, user_id=int, leader_id=int, today=dt.date
+)
+
+
+def _grants(user) -> tuple[frozenset, list[str], list[str]]:
+    """The user's roles, the paths of their active posts and of their leader's current areas,
+    in one query (a union): every page and API call starts by building the actor's scope."""
+    if user.leader_id:
+        rows = _GRANTS_OF_LEADER.fetch(
+            user_id=user.pk, leader_id=user.leader_id, today=timezone.localdate()
+        )
+    else:
+        rows = _GRANTS.fetch(user_id=user.pk)
     found: dict[str, list[str]] = {"role": [], "post": [], "area": []}
-    for kind, value in parts[0].union(*parts[1:], all=True):
+    for kind, value in rows:
         found[kind].append(value)
     return frozenset(found["role"]), found["post"], found["area"]
 

@@ -1,17 +1,28 @@
 from django.conf import settings
 
 import ganchao
+from ganchao.common.prepared import Prepared
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 from ganchao.web.navigation import build_nav
 
 
-def root_unit_name() -> str:
-    """The name the installation serves (the root unit: a city or a province)."""
+def _root_names():
     from ganchao.orgs.models import Unit
 
-    name = Unit.objects.filter(parent__isnull=True).values_list("name", flat=True).first()
-    return name or str(settings.GANCHAO_CITY_NAME)
+    return (
+        Unit.objects.filter(parent__isnull=True).order_by("path").values_list("name", flat=True)[:1]
+    )
+
+
+# Every page's header: compiled once per process (common.prepared), read on every request.
+_ROOT_NAME = Prepared("orgs.Unit", _root_names)
+
+
+def root_unit_name() -> str:
+    """The name the installation serves (the root unit: a city or a province)."""
+    found = _ROOT_NAME.fetch()
+    return (found[0] if found else None) or str(settings.GANCHAO_CITY_NAME)
 
 
 def shell(request):
