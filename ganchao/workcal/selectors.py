@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound, ValidationFailed
+from ganchao.common.prepared import Prepared
 from ganchao.orgs.scoping import scope_of
 from ganchao.workcal import texts
 from ganchao.workcal.models import CalendarOverride, CalendarScheduleDay, CalendarYear
@@ -21,14 +22,21 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 HUNDREDTH = Decimal("0.01")
 
 
+# Read by every request that shows a deadline: compiled once per process (common.prepared).
+_YEARS = Prepared(CalendarYear, lambda: CalendarYear.objects.values_list("year", flat=True))
+_OVERRIDES = Prepared(
+    CalendarOverride, lambda: CalendarOverride.objects.values_list("date", "is_working_day")
+)
+
+
 class DatabaseSource:
     """What workdays.current_calendar() is built from: two or three small queries."""
 
     def confirmed_years(self) -> frozenset[int]:
-        return frozenset(CalendarYear.objects.values_list("year", flat=True))
+        return frozenset(_YEARS.fetch())
 
     def rules(self, confirmed):
-        overrides = dict(CalendarOverride.objects.values_list("date", "is_working_day"))
+        overrides = dict(_OVERRIDES.fetch())
         entered = {year: {} for year in confirmed if not workdays.package_knows(year)}
         if entered:
             rows = CalendarScheduleDay.objects.values_list(
