@@ -29,6 +29,13 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 PINNED_NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked heavy first, in their order: pytest-xdist hands tests out in collection order
+    (after the multi-test xdist groups), so a long test started last would end the run on one
+    worker while the other waits."""
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+
+
 @pytest.fixture
 def pinned_clock():
     """The wall clock reads PINNED_NOW (and keeps ticking) for the whole test, the live server
@@ -251,3 +258,212 @@ def log_in_page(page, username, password=TEST_PASSWORD):
     if code is not None:
         page.get_by_label("动态验证码").fill(code)
         page.get_by_role("button", name="验证并登录").click()
+
+
+# --- the demo data, seeded once per worker --------------------------------------------------
+#
+# `ganchao seed` writes a city in about 25 s (a town in a few). Modules and browser tests that
+# need it ask `demo_snapshots.restore(...)` instead of calling demo_seed: the first call in a
+# worker seeds in a transaction rolled back at once, after keeping the rows it wrote (per table,
+# as the database returns them: SQLite's stored values, PostgreSQL's binary COPY), the files it
+# wrote in its data folder and storage (keys, audit checkpoints, evidence) and the on-commit
+# hooks it registered; every call, the first included, then writes those rows back into the
+# caller's (empty) database, copies the files into the caller's data folder and storage and
+# registers the hooks again. The caller's isolation is its own, as with demo_seed: a rolled-back
+# transaction around a module, or the flush after a transactional test.
+
+# Filled by migrate, not by the seed: never dumped, and the seed must leave them as they were.
+_MIGRATE_TABLES = ("django_migrations", "django_content_type", "auth_permission")
+
+
+def _tables_written():
+    from django.db import connection
+
+    names = connection.introspection.table_names()
+    return [n for n in names if n not in _MIGRATE_TABLES and not n.startswith("sqlite_")]
+
+
+def _migrate_rows():
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        counts = []
+        for name in _MIGRATE_TABLES:
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(name)}")
+            counts.append(cursor.fetchone()[0])
+    return counts
+
+
+def _dump_rows(tables):
+    """{table: payload} of every non-empty table, read in the current transaction."""
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    dump = {}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for name in tables:
+                # in key order, not the heap's: the same rows read the same after a restore
+                keys = connection.introspection.get_primary_key_columns(cursor, name)
+                order = ", ".join(quote(key) for key in keys) if keys else f"{quote(name)}::text"
+                query = f"SELECT * FROM {quote(name)} ORDER BY {order}"
+                with raw.copy(f"COPY ({query}) TO STDOUT (FORMAT BINARY)") as copy:
+                    payload = b"".join(bytes(chunk) for chunk in copy)
+                raw.execute(f"SELECT EXISTS (SELECT 1 FROM {quote(name)})")
+                if raw.fetchone()[0]:
+                    dump[name] = payload
+        return dump
+    # SQLite: the stored values as they are (`+col` has no declared type, so the connection's
+    # converters for dates, booleans and decimals leave them alone); written back as they came.
+    raw = connection.connection.cursor()
+    try:
+        for name in tables:
+            raw.execute(f"PRAGMA table_info({quote(name)})")
+            columns = [row[1] for row in raw.fetchall()]
+            raw.execute(f"SELECT {', '.join('+' + quote(c) for c in columns)} FROM {quote(name)}")
+            rows = raw.fetchall()
+            if rows:
+                dump[name] = (columns, rows)
+    finally:
+        raw.close()
+    return dump
+
+
+def _load_rows(dump):
+    from django.db import connection
+
+    quote = connection.ops.quote_name
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = cursor.cursor
+            for name, payload in dump.items():
+                with raw.copy(f"COPY {quote(name)} FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.write(payload)
+            # the sequences past the ids written, never back (setval is not rolled back)
+            raw.execute(
+                """SELECT seq.relname, tab.relname, col.attname
+                   FROM pg_class seq
+                   JOIN pg_depend dep ON dep.objid = seq.oid AND dep.deptype IN ('a', 'i')
+                   JOIN pg_class tab ON tab.oid = dep.refobjid
+                   JOIN pg_attribute col ON col.attrelid = tab.oid AND col.attnum = dep.refobjsubid
+                   WHERE seq.relkind = 'S' AND tab.relname = ANY(%s)""",
+                [list(dump)],
+            )
+            for sequence, table, column in raw.fetchall():
+                raw.execute(
+                    f"SELECT setval('{quote(sequence)}', top) FROM (SELECT MAX({quote(column)}) AS top"
+                    f" FROM {quote(table)}) m, {quote(sequence)} s WHERE top >= s.last_value"
+                )
+        return
+    raw = connection.connection.cursor()
+    try:
+        for name, (columns, rows) in dump.items():
+            raw.executemany(
+                f"INSERT INTO {quote(name)} ({', '.join(quote(c) for c in columns)})"
+                f" VALUES ({', '.join('?' for _ in columns)})",
+                rows,
+            )
+    finally:
+        raw.close()
+
+
+class DemoSnapshot:
+    def __init__(self, result, rows, files, hooks, end):
+        self.result, self.rows, self.files, self.hooks, self.end = result, rows, files, hooks, end
+
+
+def _private_folders(folder):
+    """settings for a data folder and a file storage of their own under `folder`."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    (folder / "data").mkdir(parents=True, exist_ok=True)
+    (folder / "uploads").mkdir(exist_ok=True)
+    storages = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder / "uploads"},
+        },
+    }
+    return override_settings(DATA_DIR=folder / "data", STORAGES=storages)
+
+
+class DemoSnapshots:
+    """The demo data sets this worker has seeded, by (scale, seed, as_of, moment)."""
+
+    def __init__(self, folder, shared_data_dir):
+        self.folder = folder
+        self.shared_data_dir = shared_data_dir
+        self.made: dict[tuple, DemoSnapshot] = {}
+
+    def private_folders(self, folder):
+        """For a module-scoped fixture: a data folder and storage of the module's own while it
+        restores (the suite's DATA_DIR is shared by the workers, and a restore brings keys)."""
+        return _private_folders(folder)
+
+    def restore(self, *, scale, seed, as_of, moment=None, clock=None):
+        """The database, data folder and storage as `demo_seed(scale=, seed=, as_of=)` leaves
+        them, run on the wall clock or, with `moment`, under time_machine from that moment; the
+        SeedResult it returned (a copy). `clock`, the caller's time_machine traveller on the
+        same moment, is moved to where the seed would have left it (past its last timestamp)
+        before anything is written. The database must hold no units, as demo_seed wants it."""
+        import copy
+        import shutil
+
+        from django.conf import settings
+        from django.utils import timezone
+
+        from ganchao.common.db import refresh_statistics
+        from ganchao.orgs.models import Unit
+
+        assert self.shared_data_dir != settings.DATA_DIR, "restore into a private data folder"
+        assert not Unit.objects.exists(), "restore wants a database without units, as the seed"
+        key = (scale, seed, as_of, moment)
+        if key not in self.made:
+            self.made[key] = self._make(key, len(self.made))
+        snapshot = self.made[key]
+        if clock is not None and moment is not None and timezone.now() < snapshot.end:
+            clock.move_to(snapshot.end)
+        uploads = settings.STORAGES["default"]["OPTIONS"]["location"]
+        shutil.copytree(snapshot.files / "data", settings.DATA_DIR, dirs_exist_ok=True)
+        shutil.copytree(snapshot.files / "uploads", uploads, dirs_exist_ok=True)
+        with transaction.atomic():
+            _load_rows(snapshot.rows)
+            for hook, robust in snapshot.hooks:
+                transaction.on_commit(hook, robust=robust)
+        # as the seed does after writing: planner statistics for the tables it filled
+        refresh_statistics(list(snapshot.rows))
+        return copy.deepcopy(snapshot.result)
+
+    def _make(self, key, number):
+        import contextlib
+
+        import time_machine
+        from django.db import connection
+        from django.utils import timezone
+
+        from ganchao.demodata.services import demo_seed
+
+        scale, seed, as_of, moment = key
+        files = self.folder / f"{number}-{scale}-{seed}-{as_of}"
+        clock = time_machine.travel(moment, tick=True) if moment else contextlib.nullcontext()
+        tables = _tables_written()
+        migrate_rows = _migrate_rows()
+        with _private_folders(files), clock, transaction.atomic():
+            hooks_before = len(connection.run_on_commit)
+            result = demo_seed(scale=scale, seed=seed, as_of=as_of)
+            end = timezone.now()
+            hooks = [(entry[1], entry[2]) for entry in connection.run_on_commit[hooks_before:]]
+            rows = _dump_rows(tables)
+            assert _migrate_rows() == migrate_rows, "the demo seed changed a table of migrate's"
+            transaction.set_rollback(True)
+        return DemoSnapshot(result, rows, files, hooks, end)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots(tmp_path_factory):
+    from django.conf import settings
+
+    return DemoSnapshots(tmp_path_factory.mktemp("demo-snapshots"), settings.DATA_DIR)

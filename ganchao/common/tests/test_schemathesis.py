@@ -46,13 +46,16 @@ pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("schemathesis")]
 
 
 @pytest.fixture(scope="module")
-def town(django_db_setup, django_db_blocker):
+def town(django_db_setup, django_db_blocker, demo_snapshots, tmp_path_factory):
     """The demo town (a city with one town's villages, plans, matters, schemes, decisions and
-    enforcement cases), seeded once for the module in a transaction rolled back after it."""
-    from ganchao.demodata.services import demo_seed
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_seed(scale="town", seed=1, as_of=AS_OF)
+    enforcement cases), seeded once for the worker and restored for the module in a transaction
+    rolled back after it."""
+    with (
+        demo_snapshots.private_folders(tmp_path_factory.mktemp("schemathesis")),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        demo_snapshots.restore(scale="town", seed=1, as_of=AS_OF)
         yield
         transaction.set_rollback(True)
 

@@ -34,15 +34,18 @@ pytestmark = pytest.mark.xdist_group("grassroots_seed")
 
 
 @pytest.fixture(scope="module")
-def city(django_db_setup, django_db_blocker):
-    """The city scale, seeded once for the module on the as-of day and rolled back after it
-    (each test runs in a savepoint inside it)."""
+def city(django_db_setup, django_db_blocker, demo_snapshots, tmp_path_factory):
+    """The city scale seeded on the as-of day (the worker's one seed of it), restored once for
+    the module and rolled back after it (each test runs in a savepoint inside it)."""
     with (
-        time_machine.travel(MOMENT, tick=True),
+        demo_snapshots.private_folders(tmp_path_factory.mktemp("grassroots")),
+        time_machine.travel(MOMENT, tick=True) as clock,
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
-        result = demo_seed(scale="city", seed=1, as_of=AS_OF)
+        result = demo_snapshots.restore(
+            scale="city", seed=1, as_of=AS_OF, moment=MOMENT, clock=clock
+        )
         # verified here: each test has its own data directory, without the seed's audit key
         result.verified = audit_verify()
         yield result

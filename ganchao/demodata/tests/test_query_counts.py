@@ -8,7 +8,6 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from ganchao.demodata.services import demo_seed
 from ganchao.orgs.models import Unit, User
 
 # Every request: the session, the user with their unit, their roles and posts (4), and the
@@ -35,11 +34,16 @@ def queries_for(client, url: str) -> int:
 
 
 @pytest.fixture(scope="module", params=list(UNIT_COUNTS))
-def seeded(request, django_db_setup, django_db_blocker):
-    """The demo seed of one scale, written once for the module in a transaction rolled back
-    after it (each test runs in a savepoint inside it): the pages only read."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_seed(scale=request.param, seed=1, as_of=dt.date(2026, 5, 11))
+def seeded(request, django_db_setup, django_db_blocker, demo_snapshots, tmp_path_factory):
+    """The demo seed of one scale (the worker's one seed of it), restored once for the module in
+    a transaction rolled back after it (each test runs in a savepoint inside it): the pages only
+    read."""
+    with (
+        demo_snapshots.private_folders(tmp_path_factory.mktemp("query-counts")),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        demo_snapshots.restore(scale=request.param, seed=1, as_of=dt.date(2026, 5, 11))
         yield request.param
         transaction.set_rollback(True)
 

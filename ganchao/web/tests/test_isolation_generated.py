@@ -190,13 +190,16 @@ def _address(route, values, style):
 
 
 @pytest.fixture(scope="module")
-def town(django_db_setup, django_db_blocker):
-    """The demo town, seeded once in a transaction rolled back after the module."""
-    from ganchao.demodata.services import demo_seed
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        with time_machine.travel(MOMENT, tick=True):
-            demo_seed(scale="town", seed=1, as_of=AS_OF)
+def town(django_db_setup, django_db_blocker, demo_snapshots, tmp_path_factory):
+    """The demo town (the worker's one seed of it), restored once in a transaction rolled back
+    after the module."""
+    with (
+        demo_snapshots.private_folders(tmp_path_factory.mktemp("isolation")),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
+        with time_machine.travel(MOMENT, tick=True) as clock:
+            demo_snapshots.restore(scale="town", seed=1, as_of=AS_OF, moment=MOMENT, clock=clock)
             _add_what_the_demo_lacks()
         yield {u.username: u for u in get_user_model().objects.select_related("unit")}
         transaction.set_rollback(True)
