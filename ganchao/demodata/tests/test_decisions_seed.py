@@ -33,18 +33,17 @@ from ganchao.decisions.models import (
 )
 from ganchao.decisions.selectors import decision_blockers
 from ganchao.demodata.decisions_writer import summary_lines
-from ganchao.demodata.services import demo_seed
 
 AS_OF = dt.date(2026, 11, 20)
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded():
+def seeded(demo_snapshots):
     """The town scale (its city is the decision organ), seeded and read on the as-of day."""
     moment = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(moment, tick=True):
-        yield demo_seed(scale="town", seed=1, as_of=AS_OF)
+    with time_machine.travel(moment, tick=True) as clock:
+        yield demo_snapshots.restore(scale="town", seed=1, as_of=AS_OF, moment=moment, clock=clock)
 
 
 def rules(title_part: str) -> set[str]:
