@@ -24,6 +24,7 @@ from django.db.models import (
     DateField,
     Exists,
     ExpressionWrapper,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -35,7 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
-from ganchao.common.prepared import Prepared
+from ganchao.common.prepared import Prepared, count_of
 from ganchao.goals import periods
 from ganchao.goals.choices import (
     COUNTING_REPORT_STATES,
@@ -379,44 +380,71 @@ def reporting_period(plan: Plan, frequency: str, today: dt.date) -> periods.Peri
     return ended[-1] if ended else periods.periods_of_year(plan.year, frequency)[0]
 
 
-def _period_cases(plans, today, cal):
-    """Case expressions giving each assignment its reporting period code and due date: one
-    branch per plan and frequency, so the database computes them from two columns of the row."""
-    period_whens, due_whens = [], []
+def _period_branches(plans, today, cal) -> tuple:
+    """(plan id, frequency, reporting period code, due date) of each plan and frequency: the
+    values the work list's period expressions carry."""
+    branches = []
     for plan in plans:
         for frequency in ("monthly", "quarterly"):
             period = reporting_period(plan, frequency, today)
             due = periods.due_date(period, cal, plan.report_due_working_days)
-            match = Q(item__plan_id=plan.pk, item__frequency=frequency)
-            period_whens.append(When(match, then=Value(period.code)))
-            due_whens.append(When(match, then=Value(due)))
+            branches.append((plan.pk, frequency, period.code, due))
+    return tuple(branches)
+
+
+def _period_cases(branches):
+    """Case expressions giving each assignment its reporting period code and due date: one
+    branch per plan and frequency, so the database computes them from two columns of the row."""
+    period_whens, due_whens = [], []
+    for plan_id, frequency, code, due in branches:
+        match = Q(item__plan_id=plan_id, item__frequency=frequency)
+        period_whens.append(When(match, then=Value(code)))
+        due_whens.append(When(match, then=Value(due)))
     period_case = Case(*period_whens, default=Value(""), output_field=CharField())
     due_case = Case(*due_whens, default=Value(None), output_field=DateField())
     return period_case, due_case
+
+
+# The work list's look-ups, compiled once per process and actor's scope (common.prepared): the
+# landing page of every liaison and leader.
+_WORKBENCH_PLANS = Prepared(Plan, None, since=int)
+_WORKBENCH_REPORTS = Prepared(ProgressReport, None, state=str)
+_RECENT_ALERTS = Prepared("supervision.Alert", None)
 
 
 def workbench_plans(actor, today: dt.date) -> list:
     """The issued plans of this and last year holding an assignment the actor reports for (one
     query): a province holds sixteen cities' plans, and each plan adds two branches to the
     period expressions every work-list query carries."""
-    own = Assignment.objects.filter(own_assignments_q(actor)).values("item__plan_id")
-    return list(Plan.objects.filter(state=PlanState.ISSUED, year__gte=today.year - 1, pk__in=own))
+
+    def build(since):
+        own = Assignment.objects.filter(own_assignments_q(actor)).values("item__plan_id")
+        return Plan.objects.filter(state=PlanState.ISSUED, year__gte=since, pk__in=own)
+
+    key = ("workbench_plans", scope_of(actor))
+    return _WORKBENCH_PLANS.fetch(key, build=build, since=today.year - 1)
 
 
 def _workbench_base(actor, today: dt.date, plans=None):
     """The actor's lead and responsible assignments on issued plans of this and last year,
-    annotated with `due_period` and `due_on`; None when no plan is issued. `plans`: those of
-    workbench_plans when the caller has them."""
+    annotated with `due_period` and `due_on`, and the key of the SQL's shape (what it depends
+    on: the actor's scope, the day and the plans' periods and due dates); (None, None) when no
+    plan is issued. `plans`: those of workbench_plans when the caller has them."""
     plans = workbench_plans(actor, today) if plans is None else plans
     if not plans:
-        return None
-    period_case, due_case = _period_cases(plans, today, workdays.current_calendar())
-    return Assignment.objects.filter(
-        own_assignments_q(actor),
-        item__plan__in=plans,
-        role__in=(Role.LEAD, Role.RESPONSIBLE),
-        item__type__in=(ItemType.INDICATOR, ItemType.TASK),
-    ).annotate(due_period=period_case, due_on=due_case)
+        return None, None
+    branches = _period_branches(plans, today, workdays.current_calendar())
+
+    def build():
+        period_case, due_case = _period_cases(branches)
+        return Assignment.objects.filter(
+            own_assignments_q(actor),
+            item__plan__in=[plan_id for plan_id, *_ in branches[::2]],
+            role__in=(Role.LEAD, Role.RESPONSIBLE),
+            item__type__in=(ItemType.INDICATOR, ItemType.TASK),
+        ).annotate(due_period=period_case, due_on=due_case)
+
+    return build, (scope_of(actor), today, branches)
 
 
 def _reported_q() -> Q:
@@ -439,32 +467,73 @@ def _late_q(today: dt.date) -> Q:
 WORKBENCH_ORDER = ("due_on", "item__plan_id", "item__sort_key", "unit__path")
 
 
+_WORKBENCH_ROWS = Prepared(Assignment, None)
+_WORKBENCH_COUNTS = Prepared(Assignment, None)
+
+
+class _WorkbenchRows:
+    """The work list for the paginator: each page through the compiled statement of its
+    shape (common.prepared)."""
+
+    def __init__(self, build, key):
+        self.build, self.key = build, key
+
+    def __getitem__(self, page: slice) -> list:
+        return _WORKBENCH_ROWS.fetch(
+            (*self.key, page.start, page.stop), build=lambda: self.build()[page]
+        )
+
+    def __len__(self) -> int:
+        (count,) = _WORKBENCH_COUNTS.fetch(
+            ("workbench_len", *self.key), build=lambda: count_of(self.build())
+        )
+        return count
+
+    count = __len__
+
+
 def assignments_for_workbench(
     actor, *, today: dt.date | None = None, late_only: bool = False, plans=None
 ):
     """The actor's units' lead and responsible assignments on issued plans, each annotated with
     its reporting period (`due_period`) and that period's due date (`due_on`), in the work
-    list's order (a total order: an item has one assignment per unit). The current report of
-    each row's period is fetched for a page of rows by `attach_current_reports`."""
+    list's order (a total order: an item has one assignment per unit), for the paginator
+    (a page is a list). The current report of each row's period is fetched for a page of rows
+    by `attach_current_reports`."""
     today = today or timezone.localdate()
-    rows = _workbench_base(actor, today, plans)
-    if rows is None:
+    base, key = _workbench_base(actor, today, plans)
+    if base is None:
         return Assignment.objects.none()
-    # The contact phone is stored encrypted and the work list does not show it: deciphering
-    # it for every row of a page cost more than the rest of the row.
-    rows = rows.select_related("item__plan", "unit").defer("contact_phone")
-    rows = rows.order_by(*WORKBENCH_ORDER)
-    return rows.filter(_late_q(today)) if late_only else rows
+
+    def build():
+        # The contact phone is stored encrypted and the work list does not show it:
+        # deciphering it for every row of a page cost more than the rest of the row.
+        rows = base().select_related("item__plan", "unit").defer("contact_phone")
+        rows = rows.order_by(*WORKBENCH_ORDER)
+        return rows.filter(_late_q(today)) if late_only else rows
+
+    return _WorkbenchRows(build, ("workbench", *key, late_only))
 
 
 def workbench_counts(actor, *, today: dt.date | None = None, plans=None) -> dict:
     """The number of rows of the work list and of those late (one query)."""
     today = today or timezone.localdate()
-    rows = _workbench_base(actor, today, plans)
-    if rows is None:
+    base, key = _workbench_base(actor, today, plans)
+    if base is None:
         return {"total": 0, "late": 0}
-    rows = rows.order_by().annotate(is_late=ExpressionWrapper(_late_q(today), BooleanField()))
-    return rows.aggregate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+
+    def build():
+        rows = base().order_by()
+        rows = rows.annotate(is_late=ExpressionWrapper(_late_q(today), BooleanField()))
+        return (
+            rows.annotate(gc_all=Value(1, output_field=IntegerField()))
+            .values("gc_all")
+            .annotate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+            .values_list("total", "late")
+        )
+
+    ((total, late),) = _WORKBENCH_COUNTS.fetch(("workbench_counts", *key), build=build)
+    return {"total": total, "late": late}
 
 
 def attach_current_reports(rows) -> None:
@@ -504,15 +573,20 @@ def own_assignment_key_q(actor, key: str = "assignment_id") -> Q:
     )
 
 
-def workbench_reports(actor, state: str, *, limit: int = 50):
+def workbench_reports(actor, state: str, *, limit: int = 50) -> list:
     """The actor's current reports in one state (returned, or drafts), newest first."""
-    return (
-        ProgressReport.objects.filter(is_current=True, state=state)
-        .filter(own_assignment_key_q(actor))
-        .select_related("assignment__item__plan", "assignment__unit", "reviewed_by")
-        .defer("assignment__contact_phone", "reviewed_by__phone")  # encrypted, not shown
-        .order_by("-updated_at")[:limit]
-    )
+
+    def build(state):
+        return (
+            ProgressReport.objects.filter(is_current=True, state=state)
+            .filter(own_assignment_key_q(actor))
+            .select_related("assignment__item__plan", "assignment__unit", "reviewed_by")
+            .defer("assignment__contact_phone", "reviewed_by__phone")  # encrypted, not shown
+            .order_by("-updated_at")[:limit]
+        )
+
+    key = ("workbench_reports", scope_of(actor), limit)
+    return _WORKBENCH_REPORTS.fetch(key, build=build, state=state)
 
 
 def _alert_list():
@@ -529,7 +603,11 @@ def recent_alerts(actor, *, limit: int = 10) -> list:
     alert_list = _alert_list()
     if alert_list is None:
         return []
-    return list(alert_list(actor=actor).filter(own_assignment_key_q(actor))[:limit])
+
+    def build():
+        return alert_list(actor=actor).filter(own_assignment_key_q(actor))[:limit]
+
+    return _RECENT_ALERTS.fetch(("recent_alerts", scope_of(actor), limit), build=build)
 
 
 def alerts_for_assignments(actor, assignments, *, limit: int = 20) -> list:
