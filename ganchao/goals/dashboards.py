@@ -18,6 +18,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganchao.common.prepared import Prepared
 from ganchao.goals.choices import ItemType, Role, Status
 from ganchao.goals.models import Assignment, Item, MonthlyStatus, Plan
 from ganchao.goals.selectors import key_in_q, own_assignments_q, visible_assignments_q
@@ -240,28 +241,44 @@ def dashboard(
     }
 
 
+_UNIT_COUNTS = Prepared(Assignment, None, plan_id=int)
+_UNIT_WORST = Prepared(Assignment, None, plan_id=int)
+
+
 def unit_summary(*, actor, plan: Plan) -> dict:
     """For a unit user's home: counts by status of their own units' assignments and the ones
     that lag most (two queries)."""
     scope = scope_of(actor)
-    own = Q(pk__in=[])
-    for path in scope.own_paths:
-        own |= Q(unit__path__startswith=path)
-    assignments = Assignment.objects.filter(
-        own_assignments_q(actor), own, item__plan=plan, role__in=COLOURED_ROLES
-    )
-    counts = dict(
-        assignments.order_by()
-        .values_list("status")
-        .annotate(n=Count("id"))
-        .values_list("status", "n")
-    )
-    worst = (
-        assignments.filter(status__in=[Status.RED, Status.NOT_REPORTED, Status.YELLOW])
-        .annotate(rank=status_rank())
-        .order_by("rank", "red_since", "item__sort_key", "unit__path")
-        .values(*ASSIGNMENT_ROW_FIELDS)[:WORST_ROWS]
-    )
+
+    def assignments(plan_id):
+        own = Q(pk__in=[])
+        for path in scope.own_paths:
+            own |= Q(unit__path__startswith=path)
+        return Assignment.objects.filter(
+            own_assignments_q(actor), own, item__plan_id=plan_id, role__in=COLOURED_ROLES
+        )
+
+    def counted(plan_id):
+        return (
+            assignments(plan_id)
+            .order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        )
+
+    def lagging(plan_id):
+        return (
+            assignments(plan_id)
+            .filter(status__in=[Status.RED, Status.NOT_REPORTED, Status.YELLOW])
+            .annotate(rank=status_rank())
+            .order_by("rank", "red_since", "item__sort_key", "unit__path")
+            .values(*ASSIGNMENT_ROW_FIELDS)[:WORST_ROWS]
+        )
+
+    # Compiled once per process and scope (common.prepared); the plan is a value.
+    counts = dict(_UNIT_COUNTS.fetch(("unit_summary", scope), build=counted, plan_id=plan.pk))
+    worst = _UNIT_WORST.fetch(("unit_summary", scope), build=lagging, plan_id=plan.pk)
     return {
         "counts": [{**status_badge(s), "n": counts.get(s, 0)} for s in STATUS_RANK],
         "total": sum(counts.values()),

@@ -6,6 +6,7 @@ the actor's directory scope (scoping.Scope.directory_units_q: the administrators
 account, though no business data).
 """
 
+import datetime as dt
 import json
 from collections import Counter
 
@@ -14,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from ganchao.common.errors import NotFound
+from ganchao.common.prepared import Prepared, count_of
 from ganchao.orgs.choices import Role, UnitType
 from ganchao.orgs.models import Leader, LeaderArea, Post, RoleGrant, Unit, User
 from ganchao.orgs.scoping import current_areas_q, nearest_city, scope_of
@@ -104,8 +106,25 @@ def build_tree(rows) -> list[dict]:
     return roots
 
 
+# The home page's cards, compiled once per process and key (common.prepared): every user lands
+# there.
+_UNIT_TYPES = Prepared(
+    "orgs.Unit", lambda: Unit.objects.filter(active=True).values_list("type", flat=True)
+)
+_ACTIVE_USERS = Prepared("orgs.User", None)
+_CITY_LEADERS_COUNT = Prepared("orgs.Leader", None, today=dt.date)
+_CITY_LEADERS = Prepared("orgs.Leader", None, today=dt.date)
+
+
 def unit_overview(*, actor) -> dict:
-    counts = Counter(Unit.objects.filter(active=True).values_list("type", flat=True))
+    counts = Counter(_UNIT_TYPES.fetch())
+    scope = scope_of(actor)
+    users = 0
+    if scope.reads_directory:
+        (users,) = _ACTIVE_USERS.fetch(
+            ("active_users", scope),
+            build=lambda: count_of(users_visible(actor=actor).filter(is_active=True)),
+        )
     return {
         "total": sum(counts.values()),
         "by_type": [
@@ -113,9 +132,7 @@ def unit_overview(*, actor) -> dict:
             for t in UnitType
             if counts.get(t.value)
         ],
-        "users": users_visible(actor=actor).filter(is_active=True).count()
-        if scope_of(actor).reads_directory
-        else 0,
+        "users": users,
     }
 
 
@@ -152,19 +169,37 @@ def leader_overview(*, actor, limit: int = 12, today=None) -> dict:
     every city's leaders and their thousands of areas."""
     _require_staff(actor)
     today = today or timezone.localdate()
-    city = nearest_city(actor.unit.path) if actor.unit_id else Unit.objects.none().values("path")
-    city_path = Coalesce(Subquery(city), Value("/"))
-    in_city = LeaderArea.objects.filter(current_areas_q(today), unit__path__startswith=city_path)
-    # A leader in charge of no unit (a 市长) belongs to the city of their own account's unit.
-    accounts = User.objects.filter(leader__isnull=False, unit__path__startswith=city_path)
-    leaders = Leader.objects.filter(active=True).filter(
-        Q(pk__in=in_city.values("leader_id")) | Q(pk__in=accounts.values("leader_id"))
+    own_path = actor.unit.path if actor.unit_id else None
+
+    def leaders(today):
+        if own_path is not None:
+            city = nearest_city(own_path)
+        else:
+            city = Unit.objects.none().values("path")
+        city_path = Coalesce(Subquery(city), Value("/"))
+        in_city = LeaderArea.objects.filter(
+            current_areas_q(today), unit__path__startswith=city_path
+        )
+        # A leader in charge of no unit (a 市长) belongs to the city of their own account's unit.
+        accounts = User.objects.filter(leader__isnull=False, unit__path__startswith=city_path)
+        return Leader.objects.filter(active=True).filter(
+            Q(pk__in=in_city.values("leader_id")) | Q(pk__in=accounts.values("leader_id"))
+        )
+
+    def rows(today):
+        current = current_areas_q(today, prefix="areas__")
+        return (
+            leaders(today)
+            .annotate(area_count=Count("areas", filter=current))
+            .values("id", "name", "title", "principal", "area_count")[:limit]
+        )
+
+    # The SQL depends on the actor's own unit (its city) and the limit; the day is a value.
+    (total,) = _CITY_LEADERS_COUNT.fetch(
+        ("leaders", own_path), build=lambda today: count_of(leaders(today)), today=today
     )
-    current = current_areas_q(today, prefix="areas__")
-    rows = leaders.annotate(area_count=Count("areas", filter=current)).values(
-        "id", "name", "title", "principal", "area_count"
-    )
-    return {"total": leaders.count(), "rows": list(rows[:limit])}
+    found = _CITY_LEADERS.fetch(("leaders", own_path, limit), build=rows, today=today)
+    return {"total": total, "rows": found}
 
 
 def users_visible(*, actor):
