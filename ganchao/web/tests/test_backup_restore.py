@@ -102,6 +102,7 @@ def first_file(folder: Path) -> Path:
     return files[0]
 
 
+@pytest.mark.heavy
 def test_backup_restores_into_an_empty_database(two_databases, tmp_path):
     original, empty = two_databases
     ok(original, "migrate", "-v0")

@@ -18,16 +18,16 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from ganchao.conftest import PINNED_NOW
 from ganchao.demodata.generator import DEMO_PASSWORD
-from ganchao.demodata.services import demo_seed
 from ganchao.web.tests.crawl import log_in
 
-# A group of the module's tests: scripts/test's --dist loadgroup starts the groups first, so
-# these long tests (each seeds the demo city) do not end the run on one worker alone.
+# Heavy: started before the short tests (ganchao/conftest.py), on whichever worker is free
+# (each test restores the worker's one seed of the demo city).
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.heavy,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("test_chart_xss_browser"),
 ]
 
 PAYLOAD = "<img src=x onerror=window.__xss=1>"
@@ -55,8 +55,10 @@ CHARTS_SCRIPT = (
 
 
 @pytest.fixture
-def demo_city(pinned_clock):
-    return demo_seed(scale="city", seed=1, as_of=AS_OF)
+def demo_city(pinned_clock, demo_snapshots):
+    return demo_snapshots.restore(
+        scale="city", seed=1, as_of=AS_OF, moment=PINNED_NOW, clock=pinned_clock
+    )
 
 
 @pytest.fixture

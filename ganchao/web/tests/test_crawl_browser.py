@@ -9,16 +9,16 @@ import datetime as dt
 
 import pytest
 
+from ganchao.conftest import PINNED_NOW
 from ganchao.demodata.generator import DEMO_PASSWORD
-from ganchao.demodata.services import demo_seed
 from ganchao.web.tests.crawl import PUBLIC_START, WIDTHS, Crawler, log_in
 
-# A group of the module's tests: scripts/test's --dist loadgroup starts the groups first, so
-# these long tests (each seeds the demo city) do not end the run on one worker alone.
+# Heavy: started before the short tests (ganchao/conftest.py), and in no xdist group, so that
+# the two workers share the crawl's parts instead of one worker carrying all of it.
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.heavy,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("test_crawl_browser"),
 ]
 
 # (role as the failure names it, demo account; None = the public, logged out)
@@ -39,6 +39,23 @@ ROLES = [
     ("企业服务专员", "gxj_commissioner"),
     ("公众", None),
 ]
+# The crawl in parts, one test each (a part is one crawler: a pattern that an earlier role of the
+# part rendered is only fetched for the later ones); roles that share most of their pages are in
+# the same part. Every role is crawled in exactly one part.
+PARTS = {
+    "office-leaders-admins": ("office1", "leader02", "leader04", "auditor", "admin", "secadmin"),
+    "units-specialists-public": (
+        "t01_liaison",
+        "t01_head",
+        "tjj_liaison",
+        "t01v001_liaison",
+        "sfj_review",
+        "lawyer1",
+        "scjg_officer",
+        "gxj_commissioner",
+        None,
+    ),
+}
 SCREENSHOTS = [
     ("office1", "league", "/assessment/league/"),
     ("office1", "review_queue", "/goals/reports/review/"),
@@ -48,16 +65,24 @@ SCREENSHOTS = [
 
 
 @pytest.fixture
-def demo_city(pinned_clock):
+def demo_city(pinned_clock, demo_snapshots):
     """The demo city as `ganchao demo` seeds it, on the day the fixtures were written for
-    (from November the next year's calendar is provisional)."""
-    return demo_seed(scale="city", seed=1, as_of=dt.date(2026, 11, 29))
+    (from November the next year's calendar is provisional); the worker's one seed, restored."""
+    return demo_snapshots.restore(
+        scale="city", seed=1, as_of=dt.date(2026, 11, 29), moment=PINNED_NOW, clock=pinned_clock
+    )
 
 
-def test_every_role_reaches_only_pages_that_open_and_fit(browser, live_server, demo_city):
+def test_the_parts_crawl_every_role_once():
+    crawled = [username for part in PARTS.values() for username in part]
+    assert sorted(crawled, key=str) == sorted((u for _r, u in ROLES), key=str)
+
+
+@pytest.mark.parametrize("part", list(PARTS))
+def test_every_role_reaches_only_pages_that_open_and_fit(browser, live_server, demo_city, part):
     crawler = Crawler(browser, live_server.url)
     problems, visited = [], 0
-    for role, username in ROLES:
+    for role, username in [(r, u) for r, u in ROLES if u in PARTS[part]]:
         if username is None:
             done = crawler.crawl(role, None, "", start=PUBLIC_START)
         else:
