@@ -27,11 +27,20 @@ from django.apps import apps
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
 from django.db.models import Count, IntegerField, Value, prefetch_related_objects
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+)
 
 # Distinct keys (shapes × scopes × databases) a process keeps before the oldest are dropped.
 CACHE_SIZE = 4096
 
 _UNCACHABLE = object()
+
+# The iterables a compiled shape runs (NamedValuesListIterable reads more of the query).
+ITERABLES = (ModelIterable, ValuesIterable, ValuesListIterable, FlatValuesListIterable)
 
 
 def _stand_ins(kinds: dict[str, type], round_: int) -> dict:
@@ -50,11 +59,49 @@ def _stand_ins(kinds: dict[str, type], round_: int) -> dict:
 
 
 class _Shape:
-    __slots__ = ("queryset", "compiler", "sql", "slots", "embedded")
+    """What running a compiled queryset again needs, and no more: its SQL and where the values
+    go, its compiler's column map (select, related objects, converters) without the query it
+    was compiled from, the iterable that turns rows into instances, dicts or tuples, and the
+    names of its values. A process keeps thousands of shapes (one per scope and filter shape):
+    the query objects are most of a queryset's memory and are not kept."""
+
+    __slots__ = ("compiler", "sql", "slots", "embedded", "iterable", "names", "prefetch")
 
     def __init__(self, queryset, compiler, sql, slots):
-        self.queryset, self.compiler, self.sql, self.slots = queryset, compiler, sql, slots
+        self.sql, self.slots = sql, slots
         self.embedded = frozenset(name for name, how in slots if isinstance(how, tuple))
+        query = queryset.query
+        self.names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        self.iterable = queryset._iterable_class
+        self.prefetch = tuple(queryset._prefetch_related_lookups)
+        # Not read when running (execute_sql, results_iter, converters): the query and the
+        # conditions the compiler kept from compiling it, most of a shape's memory.
+        compiler.query = compiler.where = compiler.having = compiler.qualify = None
+        self.compiler = compiler
+
+
+class _Query:
+    """The part of a query Django's iterables read: its compiler and the names of its values."""
+
+    def __init__(self, compiler, selected):
+        self.compiler, self.selected = compiler, selected
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        return self.compiler
+
+
+class _QuerySet:
+    """The part of a queryset Django's iterables read (ModelIterable, ValuesIterable,
+    ValuesListIterable, FlatValuesListIterable)."""
+
+    _known_related_objects: dict = {}
+
+    def __init__(self, db, query):
+        self.db, self.query = db, query
 
 
 # Characters of a text value that no backend escapes inside a LIKE pattern or a longer text
@@ -114,7 +161,7 @@ class Prepared:
         for round_ in (1, 2):
             values = _stand_ins(self.kinds, round_)
             queryset = build(**values)
-            if queryset._known_related_objects:
+            if queryset._known_related_objects or queryset._iterable_class not in ITERABLES:
                 return _UNCACHABLE
             compiler = queryset.query.get_compiler(using=alias)
             try:
@@ -196,24 +243,19 @@ class Prepared:
 
 
 def _run(shape: _Shape, params: tuple) -> list:
-    """The shape's queryset run with `params`: its iterable (instances, values, values_list)
-    over a copy of its compiler that answers the cached SQL instead of compiling again."""
+    """The shape's rows for `params`: its iterable (instances, values, values_list) over a copy
+    of its compiler that answers the cached SQL instead of compiling again."""
     compiler = copy.copy(shape.compiler)
     # This thread's connection: Django's connections are per thread, and the shape may have
     # been compiled by another thread of the server.
     compiler.connection = connections[compiler.using]
     sql = shape.sql
     compiler.as_sql = lambda *args, **kwargs: (sql, params)
-    query = copy.copy(shape.queryset.query)
-    query.get_compiler = lambda using=None, connection=None, elide_empty=True: compiler
-    template = shape.queryset
-    queryset = template.__class__(model=template.model, query=query, using=compiler.using)
-    queryset._iterable_class = template._iterable_class
-    queryset._fields = template._fields
-    rows = list(queryset)
-    if template._prefetch_related_lookups and rows:
+    queryset = _QuerySet(compiler.using, _Query(compiler, shape.names))
+    rows = list(shape.iterable(queryset))
+    if shape.prefetch and rows:
         # Built and run by the ORM as QuerySet.prefetch_related does, after the rows.
-        prefetch_related_objects(rows, *template._prefetch_related_lookups)
+        prefetch_related_objects(rows, *shape.prefetch)
     return rows
 
 
