@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from ganchao.audit.verify import audit_verify
+from ganchao.demodata.services import demo_seed
 from ganchao.enforcement.choices import STAGE_ORDER, Stage, TaskKind, ViolationKind
 from ganchao.enforcement.models import Case, ClockAlert, PublicationTask, PublicRecord
 from ganchao.enforcement.selectors import case_facts
@@ -23,11 +24,10 @@ HREF = re.compile(r'href="(/public/[^"#?]*)"')
 
 
 @pytest.fixture
-def seeded(demo_snapshots):
-    """The town seeded on the as-of day (the worker's one seed of it, restored)."""
+def seeded():
     moment = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(moment, tick=True) as clock:
-        yield demo_snapshots.restore(scale="town", seed=1, as_of=AS_OF, moment=moment, clock=clock)
+    with time_machine.travel(moment, tick=True):
+        yield demo_seed(scale="town", seed=1, as_of=AS_OF)
 
 
 def test_cases_in_every_stage_of_the_named_kinds_through_the_services(seeded):
