@@ -66,6 +66,18 @@ def _calendar_session_closed():
 
 
 @pytest.fixture(autouse=True)
+def _process_cache_cleared():
+    """Django's cache lives in the worker's memory across tests, while each test's database
+    starts over: the public enforcement lists cached by one test (keyed by a disclosure version
+    that starts over with the database) were served to the next, linking to matters its own
+    database does not hold. Every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _default_language_after_each_test():
     """The language middleware activates the request's language in the thread that served it,
     which is the test's own thread under the test client: an English request in one test would
