@@ -120,17 +120,22 @@ def _param(name, how, values):
     return value
 
 
-def count_of(queryset):
-    """`SELECT COUNT(*) FROM … WHERE …` of a queryset (without slicing or distinct), as a
-    one-row values_list a Prepared can compile: the constant it groups by is left out of the
-    SQL, so it is the statement QuerySet.count() runs."""
+def aggregates_of(queryset, **aggregates):
+    """`SELECT COUNT(*), … FROM … WHERE …` of a queryset (without slicing or distinct) as a
+    one-row values_list a Prepared can compile (QuerySet.aggregate() runs at once): grouped by
+    a constant, which the SQL leaves out, so it is the statement aggregate() runs."""
     return (
         queryset.order_by()
         .annotate(gc_all=Value(1, output_field=IntegerField()))
         .values("gc_all")
-        .annotate(gc_count=Count("*"))
-        .values_list("gc_count", flat=True)
+        .annotate(**aggregates)
+        .values_list(*aggregates)
     )
+
+
+def count_of(queryset):
+    """`SELECT COUNT(*) FROM … WHERE …` of a queryset: the statement QuerySet.count() runs."""
+    return aggregates_of(queryset, gc_count=Count("*")).values_list("gc_count", flat=True)
 
 
 class Prepared:
@@ -260,28 +265,32 @@ def _run(shape: _Shape, params: tuple) -> list:
 
 
 class PreparedPage:
-    """A list for ninja's @paginate whose count and requested page run through Prepared
-    statements: `build(**values)` returns the ordered rows, `counted(**values)` the same rows
-    without what only the page needs (joins for its columns); `key` names what the SQL depends
-    on besides the values (the actor's scope, the filters given)."""
+    """A list for a paginator (ninja's @paginate, Django's Paginator) whose count and requested
+    page run through Prepared statements: `build(**values)` returns the ordered rows,
+    `counted(**values)` the same rows without what only the page needs (joins for its columns);
+    `key` names what the SQL depends on besides the values (the actor's scope, the filters
+    given)."""
 
-    def __init__(self, count: Prepared, page: Prepared, key, *, build, counted=None, values,
-                 to_row=None):  # fmt: skip
-        self.count, self.page, self.key, self.values = count, page, key, values
+    def __init__(self, counter: Prepared, pager: Prepared, key, *, build, counted=None,
+                 values=None, to_row=None):  # fmt: skip
+        self.counter, self.pager, self.key = counter, pager, key
+        self.values = values or {}
         self.build, self.counted = build, counted or build
         self.to_row = to_row
 
-    def __len__(self) -> int:
+    def count(self) -> int:
         def build(**values):
             return count_of(self.counted(**values))
 
-        (count,) = self.count.fetch(self.key, build=build, **self.values)
+        (count,) = self.counter.fetch(("count", *self.key), build=build, **self.values)
         return count
+
+    __len__ = count
 
     def __getitem__(self, page: slice) -> list:
         def build(**values):
             return self.build(**values)[page]
 
         key = (*self.key, page.start, page.stop)
-        rows = self.page.fetch(key, build=build, **self.values)
+        rows = self.pager.fetch(key, build=build, **self.values)
         return [self.to_row(row) for row in rows] if self.to_row else rows

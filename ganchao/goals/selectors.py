@@ -24,7 +24,6 @@ from django.db.models import (
     DateField,
     Exists,
     ExpressionWrapper,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -36,7 +35,7 @@ from django.utils.translation import gettext_lazy
 
 from ganchao.common import workdays
 from ganchao.common.errors import NotFound
-from ganchao.common.prepared import Prepared, count_of
+from ganchao.common.prepared import Prepared, PreparedPage, aggregates_of
 from ganchao.goals import periods
 from ganchao.goals.choices import (
     COUNTING_REPORT_STATES,
@@ -471,27 +470,6 @@ _WORKBENCH_ROWS = Prepared(Assignment, None)
 _WORKBENCH_COUNTS = Prepared(Assignment, None)
 
 
-class _WorkbenchRows:
-    """The work list for the paginator: each page through the compiled statement of its
-    shape (common.prepared)."""
-
-    def __init__(self, build, key):
-        self.build, self.key = build, key
-
-    def __getitem__(self, page: slice) -> list:
-        return _WORKBENCH_ROWS.fetch(
-            (*self.key, page.start, page.stop), build=lambda: self.build()[page]
-        )
-
-    def __len__(self) -> int:
-        (count,) = _WORKBENCH_COUNTS.fetch(
-            ("workbench_len", *self.key), build=lambda: count_of(self.build())
-        )
-        return count
-
-    count = __len__
-
-
 def assignments_for_workbench(
     actor, *, today: dt.date | None = None, late_only: bool = False, plans=None
 ):
@@ -512,7 +490,9 @@ def assignments_for_workbench(
         rows = rows.order_by(*WORKBENCH_ORDER)
         return rows.filter(_late_q(today)) if late_only else rows
 
-    return _WorkbenchRows(build, ("workbench", *key, late_only))
+    return PreparedPage(
+        _WORKBENCH_COUNTS, _WORKBENCH_ROWS, ("workbench", *key, late_only), build=build
+    )
 
 
 def workbench_counts(actor, *, today: dt.date | None = None, plans=None) -> dict:
@@ -525,12 +505,7 @@ def workbench_counts(actor, *, today: dt.date | None = None, plans=None) -> dict
     def build():
         rows = base().order_by()
         rows = rows.annotate(is_late=ExpressionWrapper(_late_q(today), BooleanField()))
-        return (
-            rows.annotate(gc_all=Value(1, output_field=IntegerField()))
-            .values("gc_all")
-            .annotate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
-            .values_list("total", "late")
-        )
+        return aggregates_of(rows, total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
 
     ((total, late),) = _WORKBENCH_COUNTS.fetch(("workbench_counts", *key), build=build)
     return {"total": total, "late": late}
