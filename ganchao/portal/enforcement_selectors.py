@@ -32,10 +32,12 @@ CACHE_SECONDS = 60
 
 
 def _cached(name: str, params, build):
-    """build() under a key of the disclosure version, the list's name and its full query."""
+    """build() under a key of the disclosure version, the day (a record leaves the list when
+    its publication period ends), the language, the list's name and its full query."""
     digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
     language = translation.get_language() or ""
-    key = f"enf:public:{public_cache_version()}:{language}:{name}:{digest}"
+    day = timezone.localdate().isoformat()
+    key = f"enf:public:{public_cache_version()}:{day}:{language}:{name}:{digest}"
     found = cache.get(key)
     if found is None:
         found = build()

@@ -333,6 +333,7 @@ def restore(folder: Path, *, force: bool = False, actor=None) -> RestoreReport:
     if database_has_data() and not force:
         raise BackupError("当前数据库已有数据：恢复会覆盖全部数据。确认无误后加 --force 重试")
     report = RestoreReport()
+    public_version = _public_list_version()
     database = folder / manifest["database"]
     if connection.vendor == "sqlite":
         _load_sqlite(database)
@@ -372,6 +373,7 @@ def restore(folder: Path, *, force: bool = False, actor=None) -> RestoreReport:
         else "文件校验未通过：" + "；".join(stored.problems[:20])
     )
     with transaction.atomic():
+        _raise_public_list_version(public_version)
         audit_record(
             actor=actor,
             action="system.restored",
@@ -383,6 +385,27 @@ def restore(folder: Path, *, force: bool = False, actor=None) -> RestoreReport:
             },
         )
     return report
+
+
+def _public_list_version() -> int:
+    """The public portal's list version before the restore (0 if this database has none yet)."""
+    from django.db import DatabaseError, transaction
+
+    from ganchao.enforcement.services.disclosure import public_cache_version
+
+    try:
+        with transaction.atomic():
+            return public_cache_version()
+    except DatabaseError:
+        return 0
+
+
+def _raise_public_list_version(before: int) -> None:
+    """Lift the restored version past the one replaced: a server process that cached the
+    public lists of the replaced data under that version must not serve them again."""
+    from ganchao.enforcement.services.disclosure import public_cache_bump
+
+    public_cache_bump(at_least=before)
 
 
 def _forget_cached_keys() -> None:

@@ -15,7 +15,12 @@ from ganchao.enforcement.models.directory import (
     EnforcementSettings,
     Officer,
 )
-from ganchao.enforcement.models.disclosure import DecisionOutcome, PublicationTask, PublicRecord
+from ganchao.enforcement.models.disclosure import (
+    DecisionOutcome,
+    PublicationTask,
+    PublicListVersion,
+    PublicRecord,
+)
 from ganchao.enforcement.models.oversight import AnnualReport, ClockAlert, Complaint, Inspection
 from ganchao.enforcement.models.procedure import (
     CaseDecision,
@@ -54,6 +59,7 @@ __all__ = [
     "Officer",
     "PartyStatement",
     "PenaltyNotice",
+    "PublicListVersion",
     "PublicRecord",
     "PublicationTask",
     "RecordingGap",

@@ -109,3 +109,18 @@ class PublicRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.party_masked}"
+
+
+class PublicListVersion(models.Model):
+    """The version the public portal caches its lists under (one row, pk=1). Every write that
+    changes what the public sees (a publication, a withdrawal, an agency, officer or matter, an
+    annual report) raises it in its own transaction, so every server process stops serving the
+    lists cached before it; a restore raises it past the value it replaced."""
+
+    value = models.BigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("公开列表版本")
+
+    def __str__(self) -> str:
+        return str(self.value)

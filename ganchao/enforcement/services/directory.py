@@ -28,6 +28,7 @@ from ganchao.enforcement.models import (
     EnforcementSettings,
     Officer,
 )
+from ganchao.enforcement.services.disclosure import public_cache_bump
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 
@@ -109,6 +110,8 @@ def _audit(actor, action, obj, changes=None, reason=""):
     audit_record(
         actor=actor, action=action, target=_target(obj), changes=changes or {}, reason=reason
     )
+    if isinstance(obj, Agency | Officer | EnforcementMatter):
+        public_cache_bump()  # the public portal lists agencies, certified officers and matters
 
 
 def _plain(value):

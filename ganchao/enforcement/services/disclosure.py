@@ -9,8 +9,9 @@ open, is the organ's to publish or to have exempted)."""
 
 import datetime as dt
 
-from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ from ganchao.enforcement.models import (
     CaseRecord,
     DecisionOutcome,
     PublicationTask,
+    PublicListVersion,
     PublicRecord,
     settings_get,
 )
@@ -52,29 +54,26 @@ register("enforcement.exemption_review", _("审核执法决定不予公开申请
 register("enforcement.outcome_record", _("登记复议、诉讼或纠错结果"))
 register("enforcement.withdrawal_complete", _("撤回已公开的执法决定"))
 
-# The public portal caches its lists under this version; a publication or a withdrawal bumps it.
-PUBLIC_CACHE_VERSION_KEY = "enforcement:public:version"
 OPEN_TASK_STATES = (TaskState.OPEN, TaskState.EXEMPTION_REQUESTED)
+
+# The public portal caches its lists under this version, kept in the database so that every
+# server process sees a change at once (a per-process counter left the other workers serving the
+# old lists until they expired).
 
 
 def public_cache_version() -> int:
-    version = cache.get(PUBLIC_CACHE_VERSION_KEY)
-    if version is None:
-        version = 1
-        cache.add(PUBLIC_CACHE_VERSION_KEY, version, None)
-    return int(version)
+    value = PublicListVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value or 1
 
 
-def public_cache_bump() -> None:
-    """Forget every cached public list (after the transaction commits)."""
-
-    def bump():
-        try:
-            cache.incr(PUBLIC_CACHE_VERSION_KEY)
-        except ValueError:
-            cache.set(PUBLIC_CACHE_VERSION_KEY, 2, None)
-
-    transaction.on_commit(bump)
+def public_cache_bump(*, at_least: int = 0) -> None:
+    """Start a new version of the public lists, in the caller's transaction: the change and
+    the new version commit together. `at_least` lifts it past a value seen before a restore."""
+    updated = PublicListVersion.objects.filter(pk=1).update(
+        value=Greatest(F("value") + 1, Value(at_least + 1))
+    )
+    if not updated:
+        PublicListVersion.objects.get_or_create(pk=1, defaults={"value": max(at_least, 1) + 1})
 
 
 def publication_days(category: str) -> int:

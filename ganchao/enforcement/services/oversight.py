@@ -15,6 +15,7 @@ from ganchao.enforcement import permissions
 from ganchao.enforcement.choices import ComplaintState
 from ganchao.enforcement.models import AnnualReport, Case, Complaint, Inspection
 from ganchao.enforcement.services.base import place_key
+from ganchao.enforcement.services.disclosure import public_cache_bump
 
 register_object_type("enforcementcomplaint", _("投诉举报"))
 register_object_type("enforcementinspection", _("执法检查"))
@@ -185,6 +186,7 @@ def annual_report_publish(*, actor, agency, year: int, note: str = "") -> Annual
                 target=Target("enforcementannualreport", str(row.pk), f"{agency.name} {year}"),
                 changes={"year": {"before": None, "after": year}},
             )
+            public_cache_bump()
     except IntegrityError as exc:
         raise Conflict(_("%(year)d年度执法数据已经公开") % {"year": year}) from exc
     return row
