@@ -7,6 +7,7 @@ of the plan and returns plain rows (dicts), never model instances.
 """
 
 import datetime as dt
+from collections import Counter, OrderedDict
 from decimal import Decimal
 
 from django.db.models import (
@@ -66,12 +67,13 @@ ITEM_FIELDS = (
 _BADGES: dict[tuple[str, str | None], dict] = {}
 
 
-def status_badge(status: str) -> dict:
-    """A status as a light and a word (never colour alone); blank = not yet computed.
+def _badge(status: str, language: str | None = None) -> dict:
+    """The shared badge of a status in the active language (or `language`, the active one the
+    caller read once): read it, never change it.
 
     Each (status, language) is translated once per process: trees and work lists ask for a
     badge per row."""
-    key = (status, get_language())
+    key = (status, language or get_language())
     badge = _BADGES.get(key)
     if badge is None:
         if not status:
@@ -79,7 +81,12 @@ def status_badge(status: str) -> dict:
         else:
             badge = {"status": status, "light": LIGHT[status], "label": str(Status(status).label)}
         _BADGES[key] = badge
-    return dict(badge)
+    return badge
+
+
+def status_badge(status: str) -> dict:
+    """A status as a light and a word (never colour alone); blank = not yet computed."""
+    return dict(_badge(status))
 
 
 def number_text(value, places: int | None = None) -> str:
@@ -275,40 +282,85 @@ def _leader_item_ids(plan: Plan, leader_id: int) -> set[int]:
     )
 
 
-def _decorate(row: dict, leads: dict, leaders: dict) -> dict:
+# The texts of an item's figures by their inputs (a pure function of them, so never stale),
+# kept for the items a process shows most: a city's tree is 300–400 rows whose figures change
+# only when the statuses are computed again. Bounded; the least recently used are dropped.
+FIGURES_CACHE_SIZE = 2048
+_FIGURES: OrderedDict = OrderedDict()
+
+
+def _figures(expected, actual, target, decimal_places, measure_unit, direction) -> dict:
+    # Equal decimals write the same texts, except a zero and a negative zero ("-0.00"): zeros
+    # are written each time, never looked up.
+    key = (expected, actual, target, decimal_places, measure_unit, direction)
+    zero = expected == 0 or actual == 0 or target == 0
+    texts = None if zero else _FIGURES.get(key)
+    if texts is not None:
+        _FIGURES.move_to_end(key)
+        return texts
+    places = display_places(decimal_places, measure_unit)
+    expected_text, actual_text = figure_pair(expected, actual, places)
+    texts = {
+        "expected_text": expected_text,
+        "actual_text": actual_text,
+        "target_text": number_text(target, places),
+        "percent": progress_percent(expected, actual, direction),
+    }
+    if not zero:
+        _FIGURES[key] = texts
+    if len(_FIGURES) > FIGURES_CACHE_SIZE:
+        _FIGURES.popitem(last=False)
+    return texts
+
+
+def _decorate(row: dict, leads: dict, leaders: dict, type_labels: dict, language: str) -> dict:
     lead = leads.get(row["id"]) or {}
-    places = display_places(row.get("decimal_places"), row.get("measure_unit", ""))
-    row.update(status_badge(row["status"]) if row["type"] != ItemType.GOAL else {})
-    expected_text, actual_text = figure_pair(row["expected"], row["actual"], places)
+    is_goal = row["type"] == ItemType.GOAL
+    if not is_goal:
+        row.update(_badge(row["status"], language))
     row.update(
-        expected_text=expected_text,
-        actual_text=actual_text,
-        type_label=str(ItemType(row["type"]).label),
+        _figures(
+            row["expected"],
+            row["actual"],
+            row["target"],
+            row.get("decimal_places"),
+            row.get("measure_unit", ""),
+            row["direction"],
+        )
+    )
+    row.update(
+        type_label=type_labels[row["type"]],
         depth=row["code"].count("."),
-        is_goal=row["type"] == ItemType.GOAL,
+        is_goal=is_goal,
         lead_unit=lead.get("unit__name", ""),
         lead_unit_code=lead.get("unit__code", ""),
         red_since=lead.get("red_since"),
-        leaders="、".join(leaders.get(row["id"], [])),
-        target_text=number_text(row["target"], places),
-        percent=progress_percent(row["expected"], row["actual"], row["direction"]),
+        leaders="、".join(leaders.get(row["id"], ())),
     )
     return row
 
 
 def _goal_summaries(rows: list[dict]) -> None:
-    """Counts by status and the on-track ratio of each goal node over its descendant items."""
+    """Counts by status and the on-track ratio of each goal node over its descendant items.
+
+    The items below a goal are those whose dotted code has the goal's code as an ancestor:
+    one pass over the items (a city's tree: ~40 goals over ~330 items), not one per goal."""
+    below: dict[str, list[dict]] = {r["code"]: [] for r in rows if r["is_goal"]}
+    for row in rows:
+        if not row["is_goal"]:
+            for code in _ancestor_codes(row["code"]):
+                if code in below:
+                    below[code].append(row)
+    language = get_language()
     for goal in (r for r in rows if r["is_goal"]):
-        prefix = goal["code"] + "."
-        below = [r for r in rows if not r["is_goal"] and r["code"].startswith(prefix)]
+        items = below[goal["code"]]
+        counted = Counter(r["status"] for r in items)
         goal["counts"] = [
-            {**status_badge(s), "n": n}
-            for s in STATUS_RANK
-            if (n := sum(1 for r in below if r["status"] == s))
+            {**_badge(s, language), "n": counted[s]} for s in STATUS_RANK if counted[s]
         ]
-        goal["ratio"] = ratio_of(below)
+        goal["ratio"] = ratio_of(items)
         goal["ratio_text"] = percent_text(goal["ratio"])
-        goal["item_count"] = len(below)
+        goal["item_count"] = len(items)
 
 
 def tree_page_rows(
@@ -328,7 +380,9 @@ def tree_page_rows(
     """
     rows = scoped_item_rows(actor=actor, plan=plan)
     leads, leaders = _lead_units(plan), _leader_names(plan)
-    rows = [_decorate(row, leads, leaders) for row in rows]
+    type_labels = {value: str(label) for value, label in ItemType.choices}
+    language = get_language()
+    rows = [_decorate(row, leads, leaders, type_labels, language) for row in rows]
     keep = {r["id"] for r in rows if not r["is_goal"]}
     if category:
         keep &= {r["id"] for r in rows if r["category"] == category}

@@ -6,19 +6,32 @@ progress bar) they were four fifths of the page's CPU at province scale (issue 1
 same markup is written with one format string per row kind: every value escaped with
 html.escape (what django.utils.html.escape calls, without its lazy-string wrapper), every phrase translated once per page, not once per row. The markup
 is the one the template wrote (goals/tests/test_tree_rows_html.py renders both and compares).
+
+A row's HTML is kept per process by every value written in it (ROW_CACHE): between two loads
+of a tree most rows are unchanged and are not written again, and a row whose name, figures,
+status, lead unit or leaders changed has a new key, so it is never shown stale
+(goals/tests/test_tree_fresh.py).
 """
 
+import re
+from collections import OrderedDict
 from html import escape as _escape
 
 from django import template
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
 
+# The characters html.escape replaces: most values (codes, Chinese names, figures) have none,
+# and one search is cheaper than its five replacements.
+_SPECIAL = re.compile("[&<>\"']").search
+
+
 def escape(value) -> str:
-    return _escape(str(value))
+    text = str(value)
+    return _escape(text) if _SPECIAL(text) else text
 
 
 GOAL_ROW = (
@@ -69,6 +82,7 @@ class _Words:
     """The phrases of a row, translated once for the page in the active language."""
 
     def __init__(self):
+        self.language = get_language()
         self.ratio = escape(gettext("达标率"))
         self.no_items = escape(gettext("暂无下属指标或任务"))
         self.category = escape(gettext("类别"))
@@ -151,17 +165,90 @@ def _item_row(row: dict, words: _Words) -> str:
     )
 
 
+def _goal_key(row: dict) -> tuple:
+    """Every value _goal_row writes, in order: its HTML is a function of them."""
+    counts = tuple((c["light"], c["label"], c["n"]) for c in row["counts"])
+    return (
+        True,
+        row["code"],
+        row["id"],
+        row["depth"],
+        row["name"],
+        row["url"],
+        row["type_label"],
+        row["ratio_text"],
+        counts,
+        row.get("category"),
+    )
+
+
+def _item_key(row: dict) -> tuple:
+    """Every value _item_row (and _progress) writes or tests, in order."""
+    get = row.get
+    return (
+        False,
+        row["code"],
+        row["id"],
+        row["depth"],
+        row["url"],
+        row["name"],
+        row["type_label"],
+        bool(get("stale")),
+        get("target_text"),
+        get("measure_unit"),
+        row["light"],
+        row["label"],
+        get("expected_text"),
+        get("actual_text"),
+        get("percent"),
+        get("lead_unit"),
+        get("leaders"),
+    )
+
+
+class _RowCache:
+    """Rows' HTML by the values written in them (and the language of the page's phrases), for
+    the rows a process shows most. A row whose name, figures, status, lead unit or leaders
+    changed has another key, so nothing shown can be stale; an unchanged row is not written
+    again (a city's tree: ~370 rows, most unchanged between requests). Bounded by the length
+    of the HTML kept; the least recently used rows are dropped first."""
+
+    def __init__(self, max_chars: int):
+        self.max_chars = max_chars
+        self.chars = 0
+        self.rows: OrderedDict[tuple, str] = OrderedDict()
+
+    def html(self, row: dict, words: _Words) -> str:
+        is_goal = row["is_goal"]
+        key = (words.language, *(_goal_key(row) if is_goal else _item_key(row)))
+        html = self.rows.get(key)
+        if html is not None:
+            self.rows.move_to_end(key)
+            return html
+        html = _goal_row(row, words) if is_goal else _item_row(row, words)
+        self.rows[key] = html
+        self.chars += len(html)
+        while self.chars > self.max_chars and self.rows:
+            self.chars -= len(self.rows.popitem(last=False)[1])
+        return html
+
+    def clear(self) -> None:
+        self.rows.clear()
+        self.chars = 0
+
+
+# One city's tree per process: on the province, a city plan's 370 rows are 247,000 characters,
+# about 0.9 MB held with their keys (tracemalloc); the server's memory target (issue 13) leaves
+# little more.
+ROW_CACHE = _RowCache(max_chars=300_000)
+
+
 @register.simple_tag
 def tree_rows(rows) -> SafeString:
     words = _Words()
     # Each row between the blank lines and indentation the template's loop left around it.
     return SafeString(
-        "".join(
-            "\n      \n"
-            + (_goal_row(row, words) if row["is_goal"] else _item_row(row, words))
-            + "      \n    "
-            for row in rows
-        )
+        "".join("\n      \n" + ROW_CACHE.html(row, words) + "      \n    " for row in rows)
     )
 
 
