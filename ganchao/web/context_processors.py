@@ -4,7 +4,7 @@ import ganchao
 from ganchao.common.prepared import Prepared
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
-from ganchao.web.navigation import build_nav
+from ganchao.web.navigation import navigation
 
 
 def _root_names():
@@ -32,8 +32,10 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {"shell": data}
     scope = scope_of(user)
+    nav = navigation(scope, request.path)
     data |= {
-        "nav": build_nav(scope, request.path),
+        "nav": nav.sections,
+        "nav_html": nav.html,
         "role_labels": [str(Role(r).label) for r in Role.values if r in scope.roles],
         # Administrators read no business data (三员分立): their settings pages link no list.
         "reads_business": not scope.is_admin_only,

@@ -1,9 +1,14 @@
 """The side navigation, declared as data: each entry shows only to the roles it serves and only
 for sections that exist."""
 
+import copy
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ganchao.orgs.choices import Role
@@ -13,7 +18,9 @@ from ganchao.orgs.choices import Role
 class NavEntry:
     label: str
     url_name: str = ""
-    visible: object = None  # callable(scope) -> bool
+    # callable(scope) -> bool, reading the scope's roles only (navigation() keeps the entries
+    # per role set)
+    visible: object = None
     children: list["NavEntry"] = field(default_factory=list)
 
 
@@ -226,28 +233,78 @@ NAV = [
 ]
 
 
-def build_nav(scope, current_path: str) -> list[dict]:
-    def entry(item: NavEntry) -> dict | None:
-        if item.children or not item.url_name:
-            children = [c for c in (entry(child) for child in item.children) if c]
-            return {"label": item.label, "children": children} if children else None
-        if not item.visible(scope):
-            return None
-        return {"label": item.label, "url": reverse(item.url_name), "active": False}
+@dataclass(frozen=True)
+class Navigation:
+    """The side navigation of one page: its sections (each leaf with label, url and whether it
+    is the current page's entry) and the same rendered as the layout's list items."""
 
-    sections = [e for e in (entry(item) for item in NAV) if e]
-    _mark_active(sections, current_path)
-    return sections
+    sections: list[dict]
+    html: str
 
 
-def _mark_active(sections: list[dict], current_path: str) -> None:
-    """Only the entry whose address is the longest prefix of the current page is active."""
-    leaves = [leaf for section in sections for leaf in (section.get("children") or [section])]
-    matching = [
-        leaf
-        for leaf in leaves
-        if current_path == leaf["url"]
-        or (leaf["url"] != "/" and current_path.startswith(leaf["url"]))
-    ]
-    if matching:
-        max(matching, key=lambda leaf: len(leaf["url"]))["active"] = True
+# Entries hold for a role set and language (and URL prefix), the active mark for a page: both
+# are kept per process so a page neither reverses some 40 URL names nor renders the list
+# again. Bounded: the role sets in use × languages × (leaves + 1); cleared when full.
+_VISIBLE: dict[tuple, tuple[list[dict], list[str]]] = {}
+_RENDERED: dict[tuple, Navigation] = {}
+CACHE_SIZE = 2048
+
+
+def _visible(scope, key: tuple) -> tuple[list[dict], list[str]]:
+    """The entries `scope`'s roles see (labels translated, addresses reversed) and the leaves'
+    addresses in order."""
+    found = _VISIBLE.get(key)
+    if found is None:
+        sections = [e for e in (_entry(item, scope) for item in NAV) if e]
+        found = (sections, [leaf["url"] for leaf in _leaves(sections)])
+        _remember(_VISIBLE, key, found)
+    return found
+
+
+def _entry(item: NavEntry, scope) -> dict | None:
+    if item.children or not item.url_name:
+        children = [c for c in (_entry(child, scope) for child in item.children) if c]
+        return {"label": str(item.label), "children": children} if children else None
+    if not item.visible(scope):
+        return None
+    return {"label": str(item.label), "url": reverse(item.url_name), "active": False}
+
+
+def _leaves(sections: list[dict]) -> list[dict]:
+    return [leaf for section in sections for leaf in (section.get("children") or [section])]
+
+
+def _remember(cache: dict, key: tuple, value) -> None:
+    if len(cache) >= CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+def navigation(scope, current_path: str) -> Navigation:
+    """The navigation of the page at `current_path` for `scope` (which depends on its roles
+    only, never on its units)."""
+    urlconf = get_urlconf(settings.ROOT_URLCONF)
+    key = (scope.roles, scope.anonymous, get_language(), get_script_prefix(), urlconf)
+    sections, urls = _visible(scope, key)
+    active = _active_leaf(urls, current_path)
+    found = _RENDERED.get((key, active))
+    if found is None:
+        marked = copy.deepcopy(sections)
+        if active is not None:
+            _leaves(marked)[active]["active"] = True
+        # The template's output, without the file's closing line break (the layout places it).
+        html = mark_safe(render_to_string("web/_nav.html", {"nav": marked}).rstrip("\n"))
+        found = Navigation(marked, html)
+        _remember(_RENDERED, (key, active), found)
+    return found
+
+
+def _active_leaf(urls: list[str], current_path: str) -> int | None:
+    """Only the entry whose address is the longest prefix of the current page is active (the
+    first of equals)."""
+    best = None
+    for index, url in enumerate(urls):
+        matches = current_path == url or (url != "/" and current_path.startswith(url))
+        if matches and (best is None or len(url) > len(urls[best])):
+            best = index
+    return best
