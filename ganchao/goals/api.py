@@ -16,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from ganchao.common import workdays
-from ganchao.common.api import Page, PageRows, require_version
+from ganchao.common.api import Page, PageRows, local_iso, require_version, serialised_page
 from ganchao.common.errors import NotFound, ValidationFailed
 from ganchao.common.prepared import Prepared, PreparedPage
 from ganchao.goals import selectors, services_adjustments, services_reports, tree_selectors
@@ -33,7 +33,14 @@ from ganchao.goals.api_schemas import (
     VersionIn,
 )
 from ganchao.goals.choices import ItemType, Status
-from ganchao.goals.models import Assignment, Milestone, Plan, ProgressReport, TargetAdjustment
+from ganchao.goals.models import (
+    Assignment,
+    Evidence,
+    Milestone,
+    Plan,
+    ProgressReport,
+    TargetAdjustment,
+)
 from ganchao.goals.periods import parse_period
 from ganchao.goals.tree import decimal_string
 from ganchao.orgs.models import Unit
@@ -207,29 +214,139 @@ def report_out(report: ProgressReport, assignment=None) -> dict:
 @router.get(
     "/assignments/{assignment_id}/reports", response=list[ReportOut], summary="进展报送列表"
 )
+@serialised_page
 @paginate(Page)
 def assignment_reports(request, assignment_id: int):
     # Read through the actor's scope: 404 for an assignment they may not read.
     assignment = selectors.assignment_get(request.user, assignment_id)
 
     def build(assignment_id):
-        return selectors.reports_for_assignment(
+        reports = selectors.reports_for_assignment(
             request.user, assignment, with_people=False, assignment_id=assignment_id
         )
+        # The page's evidence comes in one statement of its own (_evidence_rows).
+        return reports.prefetch_related(None).values(*REPORT_COLUMNS)
 
     # Compiled once per process (common.prepared): the same statements for every assignment.
-    return PreparedPage(
+    return _ReportsPage(
         _REPORTS_COUNT,
         _REPORTS_PAGE,
         ("assignment_reports",),
         build=build,
         values={"assignment_id": assignment.pk},
-        to_row=lambda report: report_out(report, assignment),
+        to_row=_ReportRows(assignment.item.plan.report_due_working_days),
     )
 
 
 _REPORTS_COUNT = Prepared(ProgressReport, None, assignment_id=int)
 _REPORTS_PAGE = Prepared(ProgressReport, None, assignment_id=int)
+REPORT_COLUMNS = (
+    "id", "assignment_id", "period", "period_end", "revision", "is_current", "state", "value",
+    "narrative", "late", "submitted_at", "reviewed_at", "return_reason", "version",
+)  # fmt: skip
+
+
+class _ReportsPage(PreparedPage):
+    """The page of an assignment's reports as ReportOut dumps them, with their evidence."""
+
+    def __getitem__(self, page: slice) -> list:
+        rows = self.pager.fetch(
+            (*self.key, page.start, page.stop),
+            build=lambda **values: self.build(**values)[page],
+            **self.values,
+        )
+        evidence = _evidence_rows([row["id"] for row in rows])
+        return [self.to_row(row, evidence.get(row["id"], [])) for row in rows]
+
+
+class _ReportRows:
+    """report_out for the rows of a list: the same fields in ReportOut's order, already as they
+    are written (decimals as text, local datetimes), the due date worked out once per period."""
+
+    def __init__(self, due_working_days: int):
+        self.due_working_days = due_working_days
+        self.due: dict[str, tuple] = {}
+
+    def due_of(self, period_code: str) -> tuple:
+        found = self.due.get(period_code)
+        if found is None:
+            period = parse_period(period_code)
+            found = (None, False)
+            if period is not None:
+                answer = workdays.add_working_days_info(period.end, self.due_working_days)
+                found = (answer.value.isoformat(), answer.provisional)
+            self.due[period_code] = found
+        return found
+
+    def __call__(self, r: dict, evidence: list) -> dict:
+        due, provisional = self.due_of(r["period"])
+        return {
+            "id": r["id"],
+            "assignment_id": r["assignment_id"],
+            "period": r["period"],
+            "period_end": r["period_end"].isoformat(),
+            "revision": r["revision"],
+            "is_current": r["is_current"],
+            "state": r["state"],
+            "value": decimal_string(r["value"]),
+            "narrative": r["narrative"],
+            "late": r["late"],
+            "submitted_at": local_iso(r["submitted_at"]),
+            "reviewed_at": local_iso(r["reviewed_at"]),
+            "return_reason": r["return_reason"],
+            "due_date": due,
+            "calendar_provisional": provisional,
+            "version": r["version"],
+            "evidence": evidence,
+        }
+
+
+# One statement per number of reports on a page (IN with that many values), compiled once.
+_EVIDENCE_BY_COUNT: dict[int, Prepared] = {}
+
+
+def _evidence_rows(report_ids: list[int]) -> dict[int, list[dict]]:
+    """EvidenceOut of each report, oldest first (as the report's own evidence list)."""
+    if not report_ids:
+        return {}
+    names = [f"r{n}" for n in range(len(report_ids))]
+    prepared = _EVIDENCE_BY_COUNT.get(len(names))
+    if prepared is None:
+        prepared = _EVIDENCE_BY_COUNT.setdefault(
+            len(names),
+            Prepared(
+                Evidence,
+                lambda **ids: (
+                    Evidence.objects.filter(report_id__in=[ids[n] for n in names])
+                    .order_by("pk")
+                    .values_list(
+                        "report_id",
+                        "id",
+                        "original_name",
+                        "content_type",
+                        "size",
+                        "sha256",
+                        "uploaded_at",
+                    )
+                ),
+                **dict.fromkeys(names, int),
+            ),
+        )
+    found: dict[int, list[dict]] = {}
+    for report_id, pk, name, content_type, size, sha256, uploaded_at in prepared.fetch(
+        **dict(zip(names, report_ids, strict=True))
+    ):
+        found.setdefault(report_id, []).append(
+            {
+                "id": pk,
+                "name": name,
+                "content_type": content_type,
+                "size": size,
+                "sha256": sha256,
+                "uploaded_at": local_iso(uploaded_at),
+            }
+        )
+    return found
 
 
 def parse_completions(text: str | None) -> dict:
@@ -436,6 +553,8 @@ def adjustment_reject(request, adjustment_id: int, payload: ReasonIn):
 
 
 def status_row(a: dict) -> dict:
+    """A row of /statuses as StatusRowOut writes it (serialised_page)."""
+    red_since = a["red_since"]
     return {
         "id": a["id"],
         "item_id": a["item_id"],
@@ -445,9 +564,9 @@ def status_row(a: dict) -> dict:
         "unit": a["unit__name"],
         "role": a["role"],
         "status": _null_status(a["status"]),
-        "expected": a["expected"],
-        "actual": a["actual"],
-        "red_since": a["red_since"],
+        "expected": decimal_string(a["expected"]),
+        "actual": decimal_string(a["actual"]),
+        "red_since": red_since.isoformat() if red_since is not None else None,
         "stale": a["stale"],
         "status_period": a["status_period"],
     }
@@ -464,11 +583,13 @@ _STATUS_PAGE = Prepared(Assignment, None, **_STATUS_KINDS)
 STATUS_ORDER = ("red_since", "item__plan_id", "item__sort_key", "unit__path")
 
 
-def _status_rows(condition, *, plan: bool, unit: bool, status: bool):
-    """The builder of the statuses list's rows for one filter shape (the values come in)."""
+def _status_rows(actor, *, plan: bool, unit: bool, status: bool):
+    """The builder of the statuses list's rows for one filter shape (the values come in); the
+    actor's scope is read only when a statement is compiled."""
 
     def build(plan_id, path, status_):
         rows = Assignment.objects.all()
+        condition = selectors.visible_assignments_q(actor)
         if condition is not None:
             rows = rows.filter(condition)
         if plan:
@@ -483,11 +604,11 @@ def _status_rows(condition, *, plan: bool, unit: bool, status: bool):
 
 
 @router.get("/statuses", response=list[StatusRowOut], summary="任务分解的红黄绿灯状态")
+@serialised_page
 @paginate(Page)
 def statuses(request, plan: int | None = None, unit: str = "", status: str = ""):
     """Assignments in scope, worst first; `unit` is a unit code (its subtree is included)."""
     actor = request.user
-    condition = selectors.visible_assignments_q(actor)
     values = {"plan_id": 0, "path": "", "status_": ""}
     if plan is not None:
         values["plan_id"] = selectors.plan_get(actor, plan).pk
@@ -509,7 +630,7 @@ def statuses(request, plan: int | None = None, unit: str = "", status: str = "")
     # The SQL depends on the actor's scope (and leader, for the items they are named on) and on
     # which filters are given; the values of the filters are its parameters.
     shape = (plan is not None, bool(unit), bool(status))
-    rows = _status_rows(condition, plan=shape[0], unit=shape[1], status=shape[2])
+    rows = _status_rows(actor, plan=shape[0], unit=shape[1], status=shape[2])
     columns = (*tree_selectors.ASSIGNMENT_ROW_FIELDS, "status_period")
     return PreparedPage(
         _STATUS_COUNT,
