@@ -26,6 +26,7 @@ from ganchao.assessment.models import Component, ManualScore, Result, Scheme, Sc
 from ganchao.assessment.periods import AssessmentPeriod, mismatch_message, parse, period_label
 from ganchao.assessment.selectors_appeals import appeal_deadline, chinese_date
 from ganchao.assessment.snapshot import differences, standings
+from ganchao.assessment.storage import result_insert
 from ganchao.audit.registry import register, register_object_type
 from ganchao.audit.services import Target, audit_record
 from ganchao.common.errors import Conflict, FieldError, Forbidden, ValidationFailed
@@ -364,19 +365,21 @@ def result_publish(
     changes = differences(previous.snapshot, rows, unranked) if previous else []
     if previous and not changes and previous.scheme_version == scheme.scheme_version:
         return None, []
-    result = Result.objects.create(
-        scheme=scheme,
-        scheme_code=scheme.code,
-        scheme_version=scheme.scheme_version,
-        period=span.code,
-        result_revision=previous.result_revision + 1 if previous else 1,
-        cutoff=cutoff,
-        published_at=timezone.now(),
-        published_by=actor,
-        snapshot=rows,
-        standings=standings(rows),
-        unassessed=draft.unassessed,
-        differences=changes,
+    result = result_insert(
+        Result(
+            scheme=scheme,
+            scheme_code=scheme.code,
+            scheme_version=scheme.scheme_version,
+            period=span.code,
+            result_revision=previous.result_revision + 1 if previous else 1,
+            cutoff=cutoff,
+            published_at=timezone.now(),
+            published_by=actor,
+            snapshot=rows,
+            standings=standings(rows),
+            unassessed=draft.unassessed,
+            differences=changes,
+        )
     )
     audit_record(
         actor=actor,

@@ -1,15 +1,24 @@
 """How a published result's documents are stored: lz4 on PostgreSQL (migration 0007), nothing
-changed on SQLite, and a server without lz4 still migrates."""
+changed on SQLite, and a server without lz4 still migrates; sent as bound parameters on
+PostgreSQL (storage.result_insert)."""
 
 import importlib
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+
+from ganchao.assessment import selectors, services
+from ganchao.assessment.models import Result
+from ganchao.assessment.periods import parse
+from ganchao.assessment.snapshot import standings
+from ganchao.assessment.tests.test_scoring_queries import add_towns
+from ganchao.orgs.models import Unit
 
 lz4 = importlib.import_module("ganchao.assessment.migrations.0007_result_documents_lz4")
 
 pytestmark = pytest.mark.django_db
+Q2 = parse("2026-Q2", "quarter")
 
 
 def _compression() -> dict[str, str]:
@@ -79,3 +88,33 @@ def test_a_server_without_lz4_keeps_its_default_and_the_migration_goes_on():
         assert _compression() == dict.fromkeys(lz4.COLUMNS, "l")  # as migrated, unchanged
     else:
         assert without.statements == []
+
+
+def test_a_publication_stores_its_documents_as_computed_and_keeps_them_on_the_result(scenario):
+    """On PostgreSQL the documents go as bound parameters encoded by pydantic_core: the stored
+    values are still the draft's, names with quotes and backslashes included, and the
+    returned result holds the rows themselves."""
+    add_towns(scenario, [11, 12])
+    Unit.objects.filter(code="T11").update(name="新\"十一\"\\镇 '乙'")
+    draft = selectors.draft_outcome(scenario.scheme, Q2)
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        result, _changes = services.result_publish(
+            actor=None, scheme=scenario.scheme, period="2026-Q2"
+        )
+    assert result.snapshot == draft.rows and result.unassessed == draft.unassessed
+    assert result.standings == standings(draft.rows) and result.differences == []
+    stored = Result.objects.get(pk=result.pk)
+    assert stored.snapshot == draft.rows
+    assert stored.standings == standings(draft.rows)
+    assert [row["unit"] for row in stored.snapshot if row["unit_code"] == "T11"] == [
+        "新\"十一\"\\镇 '乙'"
+    ]
+    insert = next(
+        q["sql"] for q in queries if q["sql"].startswith('INSERT INTO "assessment_result"')
+    )
+    if connection.vendor == "postgresql":  # the statement carries no document text
+        assert "新" not in insert and len(insert) < 1000
+        from psycopg import ClientCursor
+
+        with connection.cursor() as cursor:  # later statements bind on the client again
+            assert isinstance(cursor.cursor, ClientCursor)
