@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from ganchao.common.errors import NotFound
+from ganchao.common.prepared import Prepared
 from ganchao.goals import selectors as goal_selectors
 from ganchao.goals.choices import ItemType, PlanState, Role, Status
 from ganchao.goals.models import STATUS_RANK, Assignment, Item, Plan, status_rank
@@ -206,7 +207,7 @@ def scoped_item_rows(*, actor, plan: Plan) -> list[dict]:
     items = Item.objects.filter(plan=plan).order_by("sort_key")
     condition = _in_scope_q(actor)
     if condition is None:
-        return list(items.values(*ITEM_FIELDS))
+        return _PLAN_ITEMS.fetch(plan_id=plan.pk)
     rows = list(
         items.annotate(in_scope=ExpressionWrapper(condition, output_field=BooleanField())).values(
             *ITEM_FIELDS, "in_scope"
@@ -221,19 +222,82 @@ def scoped_item_rows(*, actor, plan: Plan) -> list[dict]:
 def plan_leads(plan: Plan):
     """The lead assignments of the plan's items, read by item key from the plan's items (an
     index scan whatever the statistics, not a join the planner may misjudge)."""
-    items = Item.objects.filter(plan=plan).order_by().values("pk")
+    return _plan_leads(plan.pk)
+
+
+def _plan_leads(plan_id: int):
+    items = Item.objects.filter(plan_id=plan_id).order_by().values("pk")
     return Assignment.objects.filter(goal_selectors.key_in_q("item_id", items), role=Role.LEAD)
 
 
+def _leader_links(plan_id: int):
+    return Item.leaders.through.objects.filter(item__plan_id=plan_id)
+
+
+def _plan_leaders(plan_id: int, owner_id: int, today: dt.date):
+    """The leaders of a plan: named on its items or in charge of a unit under its owner (a
+    province holds every city's leaders; another city's are no filter for this tree)."""
+    owner_path = Unit.objects.filter(pk=owner_id).values("path")
+    return (
+        Leader.objects.filter(active=True)
+        .filter(
+            Q(pk__in=_leader_links(plan_id).values("leader_id"))
+            | Q(
+                pk__in=LeaderArea.objects.filter(
+                    current_areas_q(today), unit__path__startswith=Subquery(owner_path[:1])
+                ).values("leader_id")
+            )
+        )
+        .values_list("id", "name")
+    )
+
+
+# The tree page's statements, built and compiled once per process (common.prepared): their
+# SQL depends only on the values passed (the plan, its owner, the day), so the key is empty.
+_PLAN_ITEMS = Prepared(
+    Item,
+    lambda plan_id: Item.objects.filter(plan_id=plan_id).order_by("sort_key").values(*ITEM_FIELDS),
+    plan_id=int,
+)
+_LEAD_UNITS = Prepared(
+    Assignment,
+    lambda plan_id: _plan_leads(plan_id).values("item_id", "unit__code", "unit__name", "red_since"),
+    plan_id=int,
+)
+_LEADER_NAMES = Prepared(
+    Item.leaders.through,
+    lambda plan_id: (
+        _leader_links(plan_id).order_by("leader__sort_order").values("item_id", "leader__name")
+    ),
+    plan_id=int,
+)
+_CATEGORIES = Prepared(
+    Item,
+    lambda plan_id: (
+        Item.objects.filter(plan_id=plan_id).exclude(category="").values_list("category", flat=True)
+    ),
+    plan_id=int,
+)
+_LEAD_UNIT_CHOICES = Prepared(
+    Assignment,
+    lambda plan_id: (
+        _plan_leads(plan_id)
+        .values_list("unit__code", "unit__name")
+        .order_by("unit__path")
+        .distinct()
+    ),
+    plan_id=int,
+)
+_LEADER_CHOICES = Prepared(Leader, _plan_leaders, plan_id=int, owner_id=int, today=dt.date)
+
+
 def _lead_units(plan: Plan) -> dict[int, dict]:
-    rows = plan_leads(plan).values("item_id", "unit__code", "unit__name", "red_since")
-    return {r["item_id"]: r for r in rows}
+    return {r["item_id"]: r for r in _LEAD_UNITS.fetch(plan_id=plan.pk)}
 
 
 def _leader_names(plan: Plan) -> dict[int, list[str]]:
     names: dict[int, list[str]] = {}
-    through = Item.leaders.through.objects.filter(item__plan=plan).order_by("leader__sort_order")
-    for row in through.values("item_id", "leader__name"):
+    for row in _LEADER_NAMES.fetch(plan_id=plan.pk):
         names.setdefault(row["item_id"], []).append(row["leader__name"])
     return names
 
@@ -413,27 +477,11 @@ def _search(rows: list[dict], q: str) -> set[int]:
 
 def tree_filter_options(*, plan: Plan, rows_all_codes=None) -> dict:
     """Choices for the filters: categories and lead units of the plan, leaders, statuses."""
-    categories = sorted(
-        set(Item.objects.filter(plan=plan).exclude(category="").values_list("category", flat=True))
-    )
-    units = (
-        plan_leads(plan).values_list("unit__code", "unit__name").order_by("unit__path").distinct()
-    )
-    # The leaders of this plan: named on its items or in charge of a unit under its owner (a
-    # province holds every city's leaders; another city's are no filter for this tree).
-    owner_path = Unit.objects.filter(pk=plan.owner_id).values("path")
-    leaders = (
-        Leader.objects.filter(active=True)
-        .filter(
-            Q(pk__in=Item.leaders.through.objects.filter(item__plan=plan).values("leader_id"))
-            | Q(
-                pk__in=LeaderArea.objects.filter(
-                    current_areas_q(), unit__path__startswith=Subquery(owner_path[:1])
-                ).values("leader_id")
-            )
-        )
-        .values_list("id", "name")
-    )
+    today = timezone.localdate()
+    values = {"plan_id": plan.pk}
+    categories = sorted(set(_CATEGORIES.fetch(**values)))
+    units = _LEAD_UNIT_CHOICES.fetch(**values)
+    leaders = _LEADER_CHOICES.fetch(**values, owner_id=plan.owner_id, today=today)
     return {
         "categories": categories,
         "units": [{"code": c, "name": n} for c, n in units],
