@@ -10,6 +10,7 @@ import time_machine
 from django.db import transaction
 from hypothesis import settings as hypothesis_settings
 
+from ganchao import testdb
 from ganchao.orgs import services as org_services
 from ganchao.orgs.choices import Role, UnitType
 
@@ -27,6 +28,79 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 # The day the fixed-year fixtures (2026 plans, "the October report was due in early November")
 # were written for. Tests whose meaning depends on "today" ask for `pinned_clock`.
 PINNED_NOW = dt.datetime(2026, 11, 29, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def pytest_configure(config):
+    testdb.start_run(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist: tell each worker where the run keeps its test database template."""
+    testdb.configure_node(node)
+
+
+def pytest_unconfigure(config):
+    testdb.finish_run(config)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's set-up, except that each worker copies the run's one migrated template
+    instead of migrating a database of its own (ganchao/testdb.py)."""
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        if keepdb or not django_db_use_migrations or testdb.run_folder(request.config) is None:
+            db_cfg = setup_databases(
+                verbosity=verbosity,
+                interactive=False,
+                keepdb=keepdb,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+            )
+        else:
+            db_cfg = testdb.setup_from_template(
+                request.config,
+                aliases=aliases,
+                serialized_aliases=serialized_aliases,
+                verbosity=verbosity,
+            )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            try:
+                teardown_databases(db_cfg, verbosity=verbosity)
+            except Exception as exc:  # as pytest-django: a warning, not a failed run
+                request.node.warn(pytest.PytestWarning(f"test databases not torn down: {exc!r}"))
+
+
+@pytest.fixture
+def migrated_database(request, django_db_setup, django_db_blocker):
+    """migrated_database(target) → True after writing a migrated, empty database to `target` (a
+    PostgreSQL database name, which it creates, or a SQLite file path): a copy of the run's
+    template, as `ganchao migrate` leaves a new database. False when the run made no template
+    (--reuse-db): the caller migrates."""
+
+    def copy(target):
+        with django_db_blocker.unblock():
+            return testdb.copy_template_to(request.config, str(target))
+
+    return copy
 
 
 def pytest_collection_modifyitems(config, items):
