@@ -23,10 +23,11 @@ import calendar as _calendar
 import datetime as dt
 import gc
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Func, Q
@@ -86,7 +87,7 @@ ASSIGNMENT_FIELDS = [
 ]
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """The evaluation of one assignment at `at` (returned to the tick for its alerts)."""
 
@@ -96,7 +97,9 @@ class Outcome:
     role: str
     spec: rules.Spec
     result: rules.Result | None  # None for cooperating units
-    reported_ends: frozenset  # period ends with a counting report
+    # period ends with a counting report: the keys of the loaded {period end: value}, a view
+    # rather than a set built per assignment (callers only ask `end in reported_ends`)
+    reported_ends: Collection[dt.date]
     stored: tuple = ()  # status, expected, actual, red_since, stale, status_period as stored
 
 
@@ -168,13 +171,24 @@ def _no_cycle_collection():
     A province's plan makes hundreds of thousands of small objects (report rows, period dicts,
     specs, outcomes) that form no reference cycles and are freed by reference counting; the
     collector's passes over them, triggered by the allocations alone, took a quarter of the
-    recompute's CPU. Restored afterwards (to what it was: a caller may have paused it too)."""
+    recompute's CPU. Restored afterwards (to what it was: a caller may have paused it too).
+
+    What the pause made and kept (a plan's rows, specs and outcomes: 20,000 objects) would
+    be walked by the first collection after it, set off by the next allocation, and again by
+    the older generation's collection once they moved there: 10-15 % of a province's
+    recompute, finding nothing to free. So they join the oldest generation at once (frozen
+    and unfrozen: two list moves), where the next full collection looks at them as at any
+    long-lived object. Not in a process that froze objects itself (the server's workers,
+    ganchao.scheduler serve): unfreezing would hand those back to the collector."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
@@ -224,9 +238,11 @@ def _load(plan: Plan, assignment_filter: dict) -> _Data:
 
 
 class _AnyOf(Func):
-    """`column = ANY(%s)` with the ids as one array parameter (PostgreSQL): the planner reads
-    the reports through their assignment index in assignment order, where a join to the
-    plan's items hashed the assignments and sorted every report."""
+    """`column = ANY(%s::bigint[])` with the ids as one array parameter (PostgreSQL): the
+    planner reads the reports through their assignment index in assignment order, where a
+    join to the plan's items hashed the assignments and sorted every report. The array is
+    passed as its text ('{1,2,…}'), which str.join writes at once: psycopg's list adapter
+    quoted a province's 40,000 ids one by one, twice per plan."""
 
     output_field = BooleanField()
 
@@ -236,7 +252,7 @@ class _AnyOf(Func):
 
     def as_sql(self, compiler, connection, **extra):
         column, params = compiler.compile(self.source_expressions[0])
-        return f"{column} = ANY(%s)", (*params, self.ids)
+        return f"{column} = ANY(%s::bigint[])", (*params, "{" + ",".join(map(str, self.ids)) + "}")
 
 
 def _id_chunks(column: str, ids: list[int]) -> list[Q]:
@@ -279,11 +295,14 @@ def _report_rows(of_assignments: Q, columns: tuple[str, ...]) -> list[tuple]:
 
 def _load_reports(of_assignments: Q) -> dict[int, dict[dt.date, Decimal | None]]:
     """The counting report per assignment and period: its latest counting version's value."""
-    reports: dict[int, dict[dt.date, Decimal | None]] = defaultdict(dict)
+    reports: dict[int, dict[dt.date, Decimal | None]] = {}
+    current, periods = None, {}
     for assignment_id, period_end, value in _report_rows(
         of_assignments, ("assignment_id", "period_end", "value")
     ):
-        reports[assignment_id][period_end] = value  # the latest revision comes last
+        if assignment_id != current:  # the rows come by assignment: one lookup per assignment
+            current, periods = assignment_id, reports.setdefault(assignment_id, {})
+        periods[period_end] = value  # the latest revision comes last
     return reports
 
 
@@ -367,6 +386,7 @@ class _Evaluator:
 
     def __init__(self, plan: Plan, data: _Data, day: dt.date, cal, thresholds):
         self.plan = plan
+        self.year = plan.year
         self.data = data
         self.day = day
         self.cal = cal
@@ -385,8 +405,10 @@ class _Evaluator:
             done = self.data.completions.get(row[0])
             if done:
                 return self.task_spec(row, done)
-        elif row[4] is not None:
-            return spec_of(self.plan, row, {}, {})
+        elif row[4] is not None:  # spec_of of an indicator with its own target, inlined
+            return rules.Spec(
+                self.year, row[13], False, row[11], row[12], row[4], _staged(row[5:9])
+            )
         spec = self.specs.get(row[1])
         if spec is None:
             spec = self.specs[row[1]] = spec_of(self.plan, row, self.data.milestones, {})
@@ -419,11 +441,10 @@ class _Evaluator:
             result = rules.evaluate_values(
                 spec, periods, self.day, self.cal, self.thresholds, self.due_ends(spec)
             )
-        return Outcome(
-            row[0], row[1], row[2], row[3], spec, result, frozenset(periods), tuple(row[19:])
-        )
+        return Outcome(row[0], row[1], row[2], row[3], spec, result, periods.keys(), row[19:])
 
 
+@lru_cache(maxsize=256)  # a plan year has 16 period ends: asked for every assignment
 def period_code(end: dt.date | None, frequency: str) -> str:
     if end is None:
         return ""

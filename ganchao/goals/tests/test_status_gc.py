@@ -50,3 +50,27 @@ def test_a_failed_recompute_turns_the_collector_back_on(plan, collector, monkeyp
     with pytest.raises(RuntimeError):
         status.recompute_plan(plan, at=moment("2026-05-11"))
     assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_the_recompute_leaves_its_objects_to_the_oldest_generation(plan, collector):
+    """What the recompute made while the collector was paused is not walked by a young
+    generation's collection afterwards, and nothing is left frozen."""
+    gc.enable()
+    outcome = status.recompute_plan(plan, at=moment("2026-05-11"))[0]
+    assert any(found is outcome for found in gc.get_objects(generation=2))
+    assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.django_db
+def test_objects_a_server_froze_stay_frozen(plan, collector):
+    """A server worker froze what it imported before forking (scheduler serve's warm_up):
+    the recompute must not hand those objects back to the collector."""
+    gc.enable()
+    imported = [object()]  # stands for what the worker froze
+    gc.freeze()
+    try:
+        status.recompute_plan(plan, at=moment("2026-05-11"))
+        assert not any(found is imported for found in gc.get_objects())  # still frozen
+    finally:
+        gc.unfreeze()
