@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganchao.assessment import engine
+from ganchao.assessment import collector, engine
 from ganchao.assessment.choices import AppealState
 from ganchao.assessment.models import Appeal, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod
@@ -472,7 +472,11 @@ def draft_outcome(
     `copies=False` is for a caller that only reads or stores the rows (a publication): units
     scored alike (a province's villages without inputs) then share one list of component rows
     instead of 4,800 copies of it, which must not be modified."""
-    cutoff = cutoff or default_cutoff(period)
+    with collector.paused():
+        return _draft(scheme, period, cutoff or default_cutoff(period), copies)
+
+
+def _draft(scheme: Scheme, period: AssessmentPeriod, cutoff: dt.date, copies: bool) -> Draft:
     units = participant_units(scheme)
     window = engine.Period(period.start, period.end, cutoff)
     model = engine_scheme(scheme)
