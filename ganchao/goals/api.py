@@ -10,6 +10,7 @@ import json
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router
 from ninja import Status as Reply
 from ninja.files import UploadedFile
@@ -359,7 +360,7 @@ def parse_completions(text: str | None) -> dict:
         return {int(k): dt.date.fromisoformat(v) for k, v in raw.items()}
     except (ValueError, TypeError, AttributeError):
         raise ValidationFailed.on(
-            "completions", '节点完成情况须为 {"节点编号": "YYYY-MM-DD"} 格式'
+            "completions", _('节点完成情况须为 {"节点编号": "YYYY-MM-DD"} 格式')
         ) from None
 
 
@@ -509,7 +510,7 @@ def adjustment_request(request, payload: AdjustmentIn):
     if payload.milestone_id is not None:
         milestone = Milestone.objects.filter(pk=payload.milestone_id, item=item).first()
         if milestone is None:
-            raise ValidationFailed.on("milestone_id", "该节点不属于这个目标任务")
+            raise ValidationFailed.on("milestone_id", _("该节点不属于这个目标任务"))
     adjustment = services_adjustments.adjustment_request(
         actor=request.user,
         item=item,
@@ -615,12 +616,14 @@ def statuses(request, plan: int | None = None, unit: str = "", status: str = "")
     if unit:
         found = _UNIT_PATH.fetch(code=unit)
         if not found:
-            raise NotFound(f"找不到编码为“{unit}”的单位")
+            raise NotFound(_("找不到编码为“%(code)s”的单位") % {"code": unit})
         values["path"] = found[0]
     if status:
         if status not in Status.values:
             raise ValidationFailed.on(
-                "status", f"状态“{status}”无效，可选：{'、'.join(Status.values)}"
+                "status",
+                _("状态“%(status)s”无效，可选：%(choices)s")
+                % {"status": status, "choices": "、".join(Status.values)},
             )
         values["status_"] = status
         # One status is one rank: the rows come in (status, red_since) index order.

@@ -3,12 +3,6 @@
 from django.db import migrations, models
 
 
-def first_version(apps, schema_editor):
-    apps.get_model("enforcement", "PublicListVersion").objects.get_or_create(
-        pk=1, defaults={"value": 1}
-    )
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("enforcement", "0004_encrypt_personal_data"),
@@ -30,5 +24,4 @@ class Migration(migrations.Migration):
                 "verbose_name": "公开列表版本",
             },
         ),
-        migrations.RunPython(first_version, migrations.RunPython.noop),
     ]

@@ -112,10 +112,11 @@ class PublicRecord(models.Model):
 
 
 class PublicListVersion(models.Model):
-    """The version the public portal caches its lists under (one row, pk=1). Every write that
-    changes what the public sees (a publication, a withdrawal, an agency, officer or matter, an
-    annual report) raises it in its own transaction, so every server process stops serving the
-    lists cached before it; a restore raises it past the value it replaced."""
+    """The version the public portal caches its lists under: one row, pk=1, written by the first
+    change (no row reads as 1). Every write that changes what the public sees (a publication, a
+    withdrawal, an agency, officer or matter, an annual report) raises it in its own
+    transaction, so every server process stops serving the lists cached before it; a restore
+    raises it past the value it replaced."""
 
     value = models.BigIntegerField(default=1)
 
