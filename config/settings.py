@@ -168,6 +168,8 @@ AXES_USERNAME_CALLABLE = "ganchao.accounts.backends.axes_username"
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 
+# Django's database sessions, their read compiled once per process (ganchao/web/sessions.py).
+SESSION_ENGINE = "ganchao.web.sessions"
 SESSION_COOKIE_AGE = 12 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
