@@ -4,22 +4,19 @@ import datetime as dt
 
 import pytest
 
+from ganchao.conftest import PINNED_NOW
 from ganchao.demodata.generator import DEMO_PASSWORD
-from ganchao.demodata.services import demo_seed
 
-# A group of the module's tests: scripts/test's --dist loadgroup starts the groups first, so
-# these long tests (each seeds the demo city) do not end the run on one worker alone.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("test_browser"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo_city():
-    """The demo city exactly as `ganchao demo` seeds it."""
-    return demo_seed(scale="city", seed=1, as_of=dt.date(2026, 11, 29))
+def demo_city(pinned_clock, demo_snapshots):
+    """The demo city as `ganchao demo` seeds it, on the day the fixtures were written for; the
+    worker's one seed, restored (the role crawl and the chart tests restore the same one)."""
+    return demo_snapshots.restore(
+        scale="city", seed=1, as_of=dt.date(2026, 11, 29), moment=PINNED_NOW, clock=pinned_clock
+    )
 
 
 def log_in(page, username, password):
