@@ -87,8 +87,17 @@ class Walk:
             raise AssertionError(f"the {field} picker never offered {choice}")
         control.press("Enter")
         dropdown = page.locator(f"#id_{field}-ts-dropdown")
-        if dropdown.is_visible():  # a multiple choice keeps its list open
+        # A multiple choice keeps its list open, and on a loaded machine the answer to an
+        # earlier keystroke's search can arrive after the pick and open it again: close it until
+        # it stays closed.
+        for _ in range(10):
+            if not dropdown.is_visible():
+                break
             page.keyboard.press("Escape")
+            try:
+                dropdown.wait_for(state="hidden", timeout=3000)
+            except PlaywrightTimeout:
+                continue
         dropdown.wait_for(state="hidden")
         control.blur()
 

@@ -47,10 +47,12 @@ def test_demo_liaison_logs_in_and_browses_the_unit_tree(page, demo_city, artifac
     page.goto("/orgs/units/")
     page.get_by_label("查找单位").fill("工农")
     page.get_by_role("button", name="查找").click()
+    page.wait_for_url("**/orgs/units/?q=*")
     result = (
         page.get_by_role("row").filter(has_text="东城街道").get_by_role("link", name="工农社区")
     )
-    assert result.is_visible()
+    result.first.wait_for()
+    assert result.first.is_visible()
 
 
 def test_five_wrong_passwords_lock_the_account(page, demo_city):
