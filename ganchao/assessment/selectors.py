@@ -12,12 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganchao.assessment import collector, engine
+from ganchao.assessment import engine
 from ganchao.assessment.choices import AppealState
 from ganchao.assessment.models import Appeal, ManualScore, Result, Scheme, ScoreItem
 from ganchao.assessment.periods import AssessmentPeriod
 from ganchao.assessment.snapshot import snapshot_rows, unassessed_rows
-from ganchao.common import workdays
+from ganchao.common import collector, workdays
 from ganchao.common.errors import NotFound
 from ganchao.enterprises import selectors as enterprise_selectors
 from ganchao.goals import status_rules as rules

@@ -11,16 +11,13 @@ The outcome is kept as a pickle signed with the secret key, read back only when 
 holds and only for the user who started the job.
 """
 
-import contextlib
 import functools
-import gc
 import hashlib
 import hmac
 import json
 import os
 import pickle
 import re
-import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -41,31 +38,6 @@ def sheet_import(func):
     """Mark an import function as one a background job may run."""
     func.sheet_import = True
     return func
-
-
-_collector = {"pauses": 0, "was_on": True}
-_collector_lock = threading.Lock()
-
-
-@contextlib.contextmanager
-def collector_paused():
-    """Python's cyclic garbage collector paused while a sheet is read and written. Reading
-    makes millions of small objects that live until the import ends and hold no cycles, and
-    each full collection walks them all: 15 % of a 10,000-row goal import's CPU. Nested and
-    concurrent imports are counted; the collector runs again when the last one ends (if it
-    was running before the first)."""
-    with _collector_lock:
-        if _collector["pauses"] == 0:
-            _collector["was_on"] = gc.isenabled()
-            gc.disable()
-        _collector["pauses"] += 1
-    try:
-        yield
-    finally:
-        with _collector_lock:
-            _collector["pauses"] -= 1
-            if _collector["pauses"] == 0 and _collector["was_on"]:
-                gc.enable()
 
 
 def background_rows() -> int:

@@ -26,9 +26,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ganchao.audit.registry import register, register_object_type
+from ganchao.common import collector
 from ganchao.common.errors import Forbidden, ValidationFailed
 from ganchao.common.excel import ExcelBook, ExcelError, ExcelFileError
-from ganchao.common.import_jobs import collector_paused, sheet_import
+from ganchao.common.import_jobs import sheet_import
 from ganchao.goals import goal_sheet as gs
 from ganchao.goals.choices import ItemType, PlanState, Role
 from ganchao.goals.import_review import (
@@ -491,7 +492,7 @@ def goal_sheet_import(
         filename=filename, sha256=hashlib.sha256(data).hexdigest(), year=year, owner_code=owner.code
     )
     try:
-        with collector_paused():
+        with collector.paused():
             _check_and_write(actor, data, filename, year, owner, result, dry_run)
     except ExcelFileError as exc:
         result.errors = [ExcelError(exc.message)]

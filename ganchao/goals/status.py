@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import calendar as _calendar
 import datetime as dt
-import gc
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -33,7 +31,7 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Func, Q
 from django.utils import timezone
 
-from ganchao.common import workdays
+from ganchao.common import collector, workdays
 from ganchao.goals import status_rules as rules
 from ganchao.goals.choices import (
     COUNTING_REPORT_STATES,
@@ -151,45 +149,18 @@ def _recompute(
     cal = MemoCalendar(workdays.current_calendar())
     thresholds = thresholds_of(plan)
     day = timezone.localtime(at).date()
-    with _no_cycle_collection():
+    with collector.paused(settle=True):
         data = _load(plan, assignment_filter)
         evaluate = _Evaluator(plan, data, day, cal, thresholds)
         outcomes = [evaluate(row) for row in data.assignments]
     last_tick = last_tick_at()
-    with transaction.atomic(), _no_cycle_collection():
+    with transaction.atomic(), collector.paused(settle=True):
         _add_monthly(plan, outcomes, data, at, cal, thresholds, whole)
         if last_tick is None or at >= last_tick:
             _store_assignments(outcomes)
             _store_items(plan, outcomes)
             Plan.objects.filter(pk=plan.pk).update(last_status_at=at)
     return outcomes
-
-
-@contextmanager
-def _no_cycle_collection():
-    """Pause Python's cyclic garbage collector while a plan is loaded, evaluated and stored.
-    A province's plan makes hundreds of thousands of small objects (report rows, period dicts,
-    specs, outcomes) that form no reference cycles and are freed by reference counting; the
-    collector's passes over them, triggered by the allocations alone, took a quarter of the
-    recompute's CPU. Restored afterwards (to what it was: a caller may have paused it too).
-
-    What the pause made and kept (a plan's rows, specs and outcomes: 20,000 objects) would
-    be walked by the first collection after it, set off by the next allocation, and again by
-    the older generation's collection once they moved there: 10-15 % of a province's
-    recompute, finding nothing to free. So they join the oldest generation at once (frozen
-    and unfrozen: two list moves), where the next full collection looks at them as at any
-    long-lived object. Not in a process that froze objects itself (the server's workers,
-    ganchao.scheduler serve): unfreezing would hand those back to the collector."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            if gc.get_freeze_count() == 0:
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()
 
 
 # ---- loading -------------------------------------------------------------------------------

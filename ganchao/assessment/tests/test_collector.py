@@ -2,9 +2,10 @@
 
 import gc
 
-from ganchao.assessment import collector, selectors
+from ganchao.assessment import selectors
 from ganchao.assessment.periods import parse
 from ganchao.assessment.tests.test_scoring_queries import add_towns
+from ganchao.common import collector
 
 Q2 = parse("2026-Q2", "quarter")
 
