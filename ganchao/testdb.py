@@ -170,5 +170,8 @@ def _copy(connection, template: str, target: str) -> None:
         finally:
             copy.close()
             source.close()
-    else:
-        raise NotImplementedError(f"no template copy for {connection.vendor}")
+    else:  # config/env.py accepts only these two (DATABASE_URL)
+        raise RuntimeError(
+            f"test databases are copied from a template on SQLite and PostgreSQL only, "
+            f"not {connection.vendor}"
+        )
