@@ -10,13 +10,21 @@ from ganchao.orgs.models import Unit, User
 from ganchao.scheduler import runner
 from ganchao.scheduler.management.commands import serve
 
-pytestmark = pytest.mark.django_db
+# One worker for the module: its demo runs share that worker's one seed of the city (below).
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo_command")]
 
 
 @pytest.fixture
-def recorder(monkeypatch):
-    """Replaces the server, the threads and the slow set-up commands; records their calls."""
+def recorder(monkeypatch, demo_snapshots):
+    """Replaces the server, the threads and the slow set-up commands; records their calls. The
+    demo's seed writes what `demo_seed` writes with the same arguments, restored from the
+    worker's copy of that seed (ganchao/conftest.py `demo_snapshots`) instead of seeded again."""
     calls = {"serve": [], "commands": [], "threads": []}
+    monkeypatch.setattr(
+        demo,
+        "demo_seed",
+        lambda *, scale, seed, as_of: demo_snapshots.restore(scale=scale, seed=seed, as_of=as_of),
+    )
     monkeypatch.setattr(waitress, "serve", lambda app, **kw: calls["serve"].append(kw))
     monkeypatch.setattr(demo, "call_command", lambda name, **kw: calls["commands"].append(name))
     monkeypatch.setattr(runner, "start_tick_thread", lambda: calls["threads"].append("tick"))

@@ -13,7 +13,6 @@ from django.core.management import call_command
 from django.test import Client
 
 from ganchao.audit.verify import audit_verify
-from ganchao.demodata.services import demo_seed
 from ganchao.enforcement.choices import STAGE_ORDER, Stage, TaskKind, ViolationKind
 from ganchao.enforcement.models import Case, ClockAlert, PublicationTask, PublicRecord
 from ganchao.enforcement.selectors import case_facts
@@ -24,10 +23,12 @@ HREF = re.compile(r'href="(/public/[^"#?]*)"')
 
 
 @pytest.fixture
-def seeded():
+def seeded(demo_snapshots):
+    """The town as `demo_seed` leaves it on the as-of day, restored from the worker's copy of
+    that seed (ganchao/conftest.py `demo_snapshots`; the decisions' seed tests share it)."""
     moment = dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
-    with time_machine.travel(moment, tick=True):
-        yield demo_seed(scale="town", seed=1, as_of=AS_OF)
+    with time_machine.travel(moment, tick=True) as clock:
+        yield demo_snapshots.restore(scale="town", seed=1, as_of=AS_OF, moment=moment, clock=clock)
 
 
 def test_cases_in_every_stage_of_the_named_kinds_through_the_services(seeded):

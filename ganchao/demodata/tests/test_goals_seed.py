@@ -27,6 +27,13 @@ def seed(seed=1, reset=False, as_of=AS_OF):
     return demo_seed(scale="town", seed=seed, as_of=as_of, reset=reset)
 
 
+@pytest.fixture
+def seeded(demo_snapshots):
+    """The database and result of `seed()`, restored from the worker's copy of that seed
+    (ganchao/conftest.py `demo_snapshots`), for the tests that read the seeded plan."""
+    return demo_snapshots.restore(scale="town", seed=1, as_of=AS_OF)
+
+
 def snapshot() -> dict:
     return {
         "items": list(
@@ -71,8 +78,8 @@ def snapshot() -> dict:
     }
 
 
-def test_town_seed_writes_an_issued_plan_owned_by_the_root():
-    result = seed()
+def test_town_seed_writes_an_issued_plan_owned_by_the_root(seeded):
+    result = seeded
     plan = Plan.objects.get()
     assert plan.owner == Unit.objects.get(parent__isnull=True)
     assert (plan.year, plan.state) == (2026, PlanState.ISSUED)
@@ -91,8 +98,7 @@ def test_town_seed_writes_an_issued_plan_owned_by_the_root():
     assert Item.objects.filter(type=ItemType.TASK, milestones__isnull=True).count() == 0
 
 
-def test_every_indicator_and_task_has_one_lead_and_goals_none():
-    seed()
+def test_every_indicator_and_task_has_one_lead_and_goals_none(seeded):
     leads = Item.objects.annotate(leads=Count("assignments", filter=Q(assignments__role=Role.LEAD)))
     assert set(leads.filter(type=ItemType.GOAL).values_list("leads", flat=True)) == {0}
     assert set(leads.exclude(type=ItemType.GOAL).values_list("leads", flat=True)) == {1}
@@ -128,8 +134,8 @@ def test_audit_event_counts_and_summary_include_the_plan(capsys):
     assert f"进展报送 {counts['progress_reports']} 条" in out
 
 
-def test_reports_have_a_mix_of_states_and_statuses_are_filled():
-    result = seed()
+def test_reports_have_a_mix_of_states_and_statuses_are_filled(seeded):
+    result = seeded
     states = set(ProgressReport.objects.values_list("state", flat=True))
     assert {ReportState.ACCEPTED, ReportState.RETURNED} <= states
     assert ProgressReport.objects.filter(late=True).exists()

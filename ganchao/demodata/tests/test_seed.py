@@ -25,6 +25,14 @@ def seed(scale="town", seed=1, reset=False):
     return demo_seed(scale=scale, seed=seed, as_of=AS_OF, reset=reset)
 
 
+@pytest.fixture
+def seeded(demo_snapshots):
+    """seeded(scale) → the database as `seed(scale)` leaves it, restored from the worker's copy
+    of that seed (ganchao/conftest.py `demo_snapshots`), for the tests that read a seeded city
+    rather than test the seeding itself (those call `seed`)."""
+    return lambda scale="town": demo_snapshots.restore(scale=scale, seed=1, as_of=AS_OF)
+
+
 def snapshot() -> dict:
     return {
         "units": list(
@@ -42,8 +50,8 @@ def snapshot() -> dict:
     }
 
 
-def test_town_seed_writes_the_tree_with_correct_paths():
-    seed("town")
+def test_town_seed_writes_the_tree_with_correct_paths(seeded):
+    seeded("town")
     root = Unit.objects.get(parent__isnull=True)
     assert root.type == UnitType.CITY
     assert root.path == Unit.path_for("", root.pk)
@@ -54,8 +62,8 @@ def test_town_seed_writes_the_tree_with_correct_paths():
     assert Unit.objects.filter(parent=town).count() == 20
 
 
-def test_city_seed_sizes():
-    seed("city")
+def test_city_seed_sizes(seeded):
+    seeded("city")
     assert Unit.objects.filter(type=UnitType.DEPARTMENT).count() == 60
     assert Unit.objects.filter(type__in=["town", "street", "park"]).count() == 15
     assert Unit.objects.filter(type__in=["village", "community"]).count() == 300
@@ -75,8 +83,8 @@ def test_same_inputs_on_a_reset_database_give_identical_data():
     assert other["users"] != first["users"]
 
 
-def test_seed_refuses_a_database_with_units_and_writes_nothing(capsys):
-    seed("town")
+def test_seed_refuses_a_database_with_units_and_writes_nothing(capsys, seeded):
+    seeded("town")
     before = (Unit.objects.count(), User.objects.count(), AuditEvent.objects.count())
     assert main(["seed", "--scale", "town", "--as-of", "2026-05-11"]) == 1
     err = capsys.readouterr().err
@@ -156,8 +164,8 @@ def test_units_and_users_can_still_be_created_after_a_seed():
 
 
 @pytest.mark.parametrize("scale", ["town", "city"])
-def test_every_role_has_a_demo_user_and_offices_are_not_the_root(scale):
-    seed(scale)
+def test_every_role_has_a_demo_user_and_offices_are_not_the_root(scale, seeded):
+    seeded(scale)
     assert set(RoleGrant.objects.values_list("role", flat=True)) == set(Role.values)
     root = Unit.objects.get(parent__isnull=True)
     office_users = User.objects.filter(role_grants__role__in=[Role.OFFICE, Role.LEADER])
@@ -174,8 +182,8 @@ def test_every_role_has_a_demo_user_and_offices_are_not_the_root(scale):
     assert not User.objects.filter(must_change_password=True).exists()
 
 
-def test_demo_users_log_in_without_being_sent_to_change_their_password(client):
-    seed("town")
+def test_demo_users_log_in_without_being_sent_to_change_their_password(client, seeded):
+    seeded("town")
     for username in ("office1", "t01_liaison", "leader01", "auditor"):
         response = client.post(
             "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
@@ -188,8 +196,8 @@ def test_demo_users_log_in_without_being_sent_to_change_their_password(client):
         client.post("/accounts/logout/")
 
 
-def test_a_leader_reads_the_units_of_their_areas():
-    seed("city")
+def test_a_leader_reads_the_units_of_their_areas(seeded):
+    seeded("city")
     leader = User.objects.get(username="leader04")
     area_paths = LeaderArea.objects.filter(leader=leader.leader).values_list(
         "unit__path", flat=True
