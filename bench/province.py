@@ -18,7 +18,8 @@ and data folder as they are (no restore, no drop; pending migrations are applied
 the office, and the SELECTs each measured URL runs (the floors replay them). (3) `ganchao
 serve` (2 workers × 4 threads) on a free loopback port with bench.settings (the normal
 URLs plus /__floor__/…). (4) wrk, 2 threads and 16 connections, per URL and per floor: a
-warm-up, then a measured run with --latency; every
+warm-up, then a measured run with --latency; then one connection alone (a third of the time,
+at least 2 s) for the latency of a request that queues behind no other; every
 answer must be 200. (5) the server's PSS (master + workers) after the load. (6) the timers of
 bench/timers.py and the CLI, each in a process of its own. (7) the table and JSON.
 
@@ -221,8 +222,14 @@ def wait_for(url: str, seconds: int = 120) -> None:
     raise SystemExit(f"服务器在 {seconds} 秒内没有响应：{url}")
 
 
-def run_wrk(url: str, script: Path, seconds: int, timeout: int, latency=True) -> dict:
-    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", f"--timeout={timeout}s", "-s", str(script)]
+def run_wrk(
+    url: str, script: Path, seconds: int, timeout: int, latency=True, connections=16
+) -> dict:
+    threads = min(2, connections)
+    command = [
+        "wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", f"--timeout={timeout}s",
+        "-s", str(script),
+    ]  # fmt: skip
     if latency:
         command.append("--latency")
     done = subprocess.run([*command, url], capture_output=True, text=True, check=False)
@@ -317,11 +324,23 @@ def measure_endpoints(args, env, work: Path, rows: dict[str, Row]) -> None:
                 run_wrk(target_url, lua, args.warmup, timeout, latency=False)
                 results[name] = run_wrk(target_url, lua, args.duration, timeout)
                 drain(results[name], seconds)
+            # one connection: the latency of a request that waits for no other (at 16
+            # connections on 2 cores, p50 is mostly the queue: 16 / throughput, Little's law)
+            alone_seconds = max(2, args.duration // 3)
+            for name, target_url, lua in (("endpoint", url, script), ("floor", floor_url, bare)):
+                results[f"{name}_alone"] = run_wrk(
+                    target_url, lua, alone_seconds, timeout, connections=1
+                )
             measured, floor = results["endpoint"], results["floor"]
             row.measured, row.floor = measured["rps"], floor["rps"]
             for name in ("p50_ms", "p99_ms", "requests", "non200", "errors", "timeouts"):
                 row.extra[name] = measured[name]
                 row.extra[f"floor_{name}"] = floor[name]
+            for name in ("p50_ms", "p99_ms"):
+                row.extra[f"alone_{name}"] = results["endpoint_alone"][name]
+                row.extra[f"floor_alone_{name}"] = results["floor_alone"][name]
+            if results["endpoint_alone"]["non200"] or results["endpoint_alone"]["errors"]:
+                row.error = f"answered non-200 {results['endpoint_alone']['non200']}× alone"
             if floor["non200"] or floor["errors"]:
                 row.error = f"floor answered non-200 {floor['non200']}×"
         if "memory" in args.only:
@@ -577,7 +596,8 @@ def main(argv=None) -> int:
     print(report.table(ordered))
     print()
     print(f"数据库 {info['database']}（{info['source']}）；ANALYZE {'已运行' if info['analyze'] else '未运行'}；"
-          f"wrk：2 线程 16 连接，预热 {args.warmup} 秒，测量 {args.duration} 秒")  # fmt: skip
+          f"wrk：2 线程 16 连接，预热 {args.warmup} 秒，测量 {args.duration} 秒；"
+          f"alone = 1 个连接，测量 {max(2, args.duration // 3)} 秒")  # fmt: skip
     print(f"负载：开始 {' '.join(f'{x:.2f}' for x in load_start)}，结束 "
           f"{' '.join(f'{x:.2f}' for x in load_end)}（{os.cpu_count()} 核）；用时 {elapsed:.0f} 秒")  # fmt: skip
     path = args.json or str(Path(args.cache) / f"bench-{started_at:%Y%m%dT%H%M%SZ}.json")
@@ -585,7 +605,8 @@ def main(argv=None) -> int:
     report.write_json(
         path, ordered, started_at=started_at.isoformat(), seconds=round(elapsed),
         load_start=load_start, load_end=load_end, cores=os.cpu_count(), **info,
-        wrk={"threads": 2, "connections": 16, "warmup_s": args.warmup, "duration_s": args.duration},
+        wrk={"threads": 2, "connections": 16, "warmup_s": args.warmup, "duration_s": args.duration,
+             "alone_connections": 1, "alone_s": max(2, args.duration // 3)},
     )  # fmt: skip
     print(f"JSON：{path}；服务器日志及 wrk 脚本：{work}")
     return 1 if any(r.error for r in ordered) else 0

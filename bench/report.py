@@ -133,11 +133,26 @@ def detail(row: Row) -> str:
         parts.append(f"p50 {e['p50_ms']:.0f}ms")
     if e.get("p99_ms") is not None and answered:
         parts.append(f"p99 {e['p99_ms']:.0f}ms")
+    if e.get("alone_p50_ms") is not None and answered:
+        parts.append(f"alone p50 {e['alone_p50_ms']:.0f}ms")
     if e.get("peak_mb") is not None:
         parts.append(f"peak {e['peak_mb']:.0f}MB")
     for name in ("non200", "errors", "timeouts"):
         if e.get(name):
             parts.append(f"{name} {e[name]}")
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def floor_detail(row: Row) -> str:
+    """The floor's own latency after its figure: what the same SQL without the app reaches."""
+    e = row.extra
+    parts = [
+        f"{label} {e[name]:.0f}ms"
+        for name, label in (
+            ("floor_p50_ms", "p50"), ("floor_p99_ms", "p99"), ("floor_alone_p50_ms", "alone p50")
+        )
+        if e.get(name) is not None and e.get("floor_requests") != 0
+    ]  # fmt: skip
     return f" ({', '.join(parts)})" if parts else ""
 
 
@@ -158,7 +173,7 @@ def table(rows: list[Row]) -> str:
             (
                 row.what,
                 measured,
-                figure(row.floor, row.kind),
+                figure(row.floor, row.kind) + (floor_detail(row) if row.floor else ""),
                 "—"
                 if ratio is None
                 else (f"{ratio:.0%}" if row.kind == "rps" else f"{ratio:.2f}×"),

@@ -125,6 +125,17 @@ def test_table_shows_figure_floor_ratio_target_and_verdict():
     assert cells[3][1] == "two app processes" and cells[3][5] == "—"
 
 
+def test_table_shows_latency_alone_and_the_floors_own_latency():
+    row = endpoint(60.0, 100.0, p99_ms=180.0, p50_ms=150.0)
+    row.extra |= {
+        "alone_p50_ms": 41.0, "floor_p50_ms": 90.0, "floor_p99_ms": 120.0,
+        "floor_alone_p50_ms": 12.0,
+    }  # fmt: skip
+    cells = [c.strip() for c in report.table([row]).splitlines()[2].split("|")]
+    assert cells[1] == "60.0 req/s (p50 150ms, p99 180ms, alone p50 41ms)"
+    assert cells[2] == "100 req/s (p50 90ms, p99 120ms, alone p50 12ms)"
+
+
 def test_json_holds_the_context_and_every_row(tmp_path):
     path = tmp_path / "bench.json"
     rows = [endpoint(40.0, 100.0, p99_ms=80.0), Row("audit", "audit", "seconds", 3.0, 1.5)]
