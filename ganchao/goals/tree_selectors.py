@@ -136,41 +136,60 @@ def plans_visible(*, actor):
 
 def plan_for_page(*, actor, plan_id=None, today: dt.date | None = None) -> Plan | None:
     """The plan asked for, or this year's plan of the root unit (else the newest visible)."""
-    plans = plans_visible(actor=actor)
+    return plan_page(actor=actor, plan_id=plan_id, today=today)[0]
+
+
+def plan_page(
+    *, actor, plan_id=None, today: dt.date | None = None
+) -> tuple[Plan | None, list[Plan]]:
+    """(the page's plan, every plan the actor sees) from one read of the visible plans: the
+    plan asked for (NotFound if not visible), else the plan of the actor's own city this year,
+    else this year's issued plan of the highest owner, else this year's plan of the highest
+    owner, else the newest visible. A province holds a few dozen plans a year, so picking
+    here costs less than the one to three look-ups it replaces."""
+    plans = list(plans_visible(actor=actor))
     if plan_id:
-        plan = plans.filter(pk=plan_id).first()
+        plan = next((p for p in plans if p.pk == plan_id), None)
         if plan is None:
             raise NotFound("计划不存在或不在您的查看范围内")
-        return plan
+        return plan, plans
     year = (today or timezone.localdate()).year
-    current = plans.filter(year=year).exclude(state=PlanState.DRAFT)
+    this_year = [p for p in plans if p.year == year]
+    current = [p for p in this_year if p.state != PlanState.DRAFT]
     own = _own_plan(actor, current)
     if own is not None:
-        return own
-    current = current.order_by("owner__depth")
-    return (
-        current.first() or plans.filter(year=year).order_by("owner__depth").first() or plans.first()
-    )
+        return own, plans
+    highest = _highest(current) or _highest(this_year) or (plans[0] if plans else None)
+    return highest, plans
 
 
-def _own_plan(actor, plans) -> Plan | None:
+def _highest(plans: list[Plan]) -> Plan | None:
+    """The plan of the highest owner (the smallest depth; the first in the list's order, by
+    owner path, among equals)."""
+    return min(plans, key=lambda p: p.owner.depth, default=None)
+
+
+def _own_plan(actor, plans: list[Plan]) -> Plan | None:
     """The plan of the actor's own city (the deepest plan owner above their unit), if any:
     in a province, a city's office sees its city's plan first."""
     unit = getattr(actor, "unit", None)
     if unit is None:
         return None
-    ancestor_ids = [int(part) for part in unit.path.strip("/").split("/") if part]
-    return plans.filter(owner_id__in=ancestor_ids).order_by("-owner__depth").first()
+    ancestor_ids = {int(part) for part in unit.path.strip("/").split("/") if part}
+    mine = [p for p in plans if p.owner_id in ancestor_ids]
+    # one plan per owner and year, and the ancestors' depths differ: no ties
+    return max(mine, key=lambda p: p.owner.depth, default=None)
 
 
-def plan_choices(*, actor) -> list[dict]:
+def plan_choices(*, actor, plans: list[Plan] | None = None) -> list[dict]:
+    """The plan picker's entries. `plans`: plan_page's list when the caller has it."""
     return [
         {
             "id": p.pk,
             "label": f"{p.year}年 {p.owner.name}"
             + ("" if p.state == PlanState.ISSUED else f"（{p.get_state_display()}）"),
         }
-        for p in plans_visible(actor=actor)
+        for p in (plans_visible(actor=actor) if plans is None else plans)
     ]
 
 

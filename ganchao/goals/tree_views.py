@@ -39,8 +39,10 @@ def add_item_links(rows: list[dict], key: str = "item_id") -> list[dict]:
 
 
 def _plan_context(request) -> dict:
-    plan = tree_selectors.plan_for_page(actor=request.user, plan_id=_int(request.GET.get("plan")))
-    return {"plan": plan, "plans": tree_selectors.plan_choices(actor=request.user)}
+    plan, plans = tree_selectors.plan_page(
+        actor=request.user, plan_id=_int(request.GET.get("plan"))
+    )
+    return {"plan": plan, "plans": tree_selectors.plan_choices(actor=request.user, plans=plans)}
 
 
 @login_required

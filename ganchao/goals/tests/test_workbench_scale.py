@@ -13,8 +13,8 @@ from ganchao.goals.tests.factories import make_assignment, make_item, make_plan,
 pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 WORKBENCH_QUERIES = 13  # as test_views_reports: session, user, scope, plans, calendar, lists
-HOME_QUERIES = {"liaison_a": 11, "leader_user": 12}
-TREE_QUERIES = {"liaison_a": 12, "leader_user": 12, "office": 12}
+HOME_QUERIES = {"liaison_a": 11, "leader_user": 11}
+TREE_QUERIES = {"liaison_a": 11, "leader_user": 11, "office": 11}
 
 
 def _grow(city, tree, extra: int, *, reported_every: int = 2) -> None:
