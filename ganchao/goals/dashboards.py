@@ -13,8 +13,7 @@ the units, and each figure links to the tree page showing the same items.
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, FloatField, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,21 +91,33 @@ def status_summary(items) -> dict:
     }
 
 
-def monthly_series(leads, assignments, year: int) -> list[dict]:
+def punctuality_cells(assignments, year: int) -> list[dict]:
+    """Reports due and on time per unit and month of the plan year, over `assignments` (one
+    query): what the series' punctuality and the heat map are both summed from, so the year's
+    monthly statuses are read once, not three times."""
+    return list(
+        MonthlyStatus.objects.filter(
+            _ids_of(assignments, "assignment_id"), month__year=year, reported_on_time__isnull=False
+        )
+        .order_by()
+        .values("assignment__unit_id", "assignment__unit__code", "assignment__unit__name", "month")
+        .annotate(total=Count("id"), on_time=Count("id", filter=Q(reported_on_time=True)))
+    )
+
+
+def monthly_series(leads, assignments, year: int, cells: list[dict] | None = None) -> list[dict]:
     """Per month of the plan year: the on-track ratio of the items and their red and
     not-reported counts (from `leads`, the items' lead assignments), and the share of
-    `assignments`' reports on time (two queries, each a plain semi-join)."""
+    `assignments`' reports on time (from `cells`, punctuality_cells of the same assignments,
+    read here when not given)."""
     statuses = MonthlyStatus.objects.filter(month__year=year).order_by()
     by_status = (
         statuses.filter(_ids_of(leads, "assignment_id"))
         .values("month", "status")
         .annotate(n=Count("id"), w=Sum("assignment__item__weight"))
     )
-    by_punctuality = (
-        statuses.filter(_ids_of(assignments, "assignment_id"), reported_on_time__isnull=False)
-        .values("month")
-        .annotate(on_time=Count("id", filter=Q(reported_on_time=True)), due=Count("id"))
-    )
+    if cells is None:
+        cells = punctuality_cells(assignments, year)
     months: dict[dt.date, dict] = {}
 
     def month_of(day: dt.date) -> dict:
@@ -119,9 +130,10 @@ def monthly_series(leads, assignments, year: int) -> list[dict]:
         month["weights"][row["status"]] = row["w"] or 0
         month["red"] += row["n"] if row["status"] == Status.RED else 0
         month["not_reported"] += row["n"] if row["status"] == Status.NOT_REPORTED else 0
-    for row in by_punctuality:
-        month = month_of(row["month"])
-        month["on_time"], month["due"] = row["on_time"], row["due"]
+    for cell in cells:
+        month = month_of(cell["month"])
+        month["on_time"] += cell["on_time"]
+        month["due"] += cell["total"]
     series = []
     for month in sorted(months.values(), key=lambda m: m["month"]):
         ratio = _ratio(month.pop("weights"))
@@ -154,42 +166,46 @@ def lagging_units(leads, limit: int | None = LAGGING_UNITS) -> list[dict]:
     ]
 
 
-def punctuality_heatmap(assignments, year: int, limit: int = HEATMAP_UNITS) -> dict:
+def punctuality_heatmap(
+    assignments, year: int, limit: int = HEATMAP_UNITS, cells: list[dict] | None = None
+) -> dict:
     """Units × months: share of reports on time, for the units with the lowest share over the
-    year (two queries)."""
-    statuses = MonthlyStatus.objects.filter(
-        _ids_of(assignments, "assignment_id"), month__year=year, reported_on_time__isnull=False
-    )
-    worst = list(
-        statuses.order_by()
-        .values("assignment__unit_id", "assignment__unit__code", "assignment__unit__name")
-        .annotate(total=Count("id"), on_time=Count("id", filter=Q(reported_on_time=True)))
-        .annotate(share=Cast("on_time", FloatField()) / Cast("total", FloatField()))
-        .order_by("share", "-total", "assignment__unit__code")[:limit]
-    )
-    unit_ids = [u["assignment__unit_id"] for u in worst]
-    cells = (
-        statuses.filter(assignment__unit_id__in=unit_ids)
-        .order_by()
-        .values("assignment__unit_id", "month")
-        .annotate(total=Count("id"), on_time=Count("id", filter=Q(reported_on_time=True)))
-    )
-    months = sorted({c["month"] for c in cells})
-    index = {u: i for i, u in enumerate(unit_ids)}
+    year (lowest share, then most reports due, then unit code), summed from `cells`
+    (punctuality_cells of the same assignments, read here when not given)."""
+    if cells is None:
+        cells = punctuality_cells(assignments, year)
+    units: dict[int, dict] = {}
+    for cell in cells:
+        unit = units.setdefault(
+            cell["assignment__unit_id"],
+            {"code": cell["assignment__unit__code"], "name": cell["assignment__unit__name"],
+             "total": 0, "on_time": 0},
+        )  # fmt: skip
+        unit["total"] += cell["total"]
+        unit["on_time"] += cell["on_time"]
+    worst = sorted(
+        units.items(),
+        key=lambda pair: (
+            pair[1]["on_time"] / pair[1]["total"],
+            -pair[1]["total"],
+            pair[1]["code"],
+        ),
+    )[:limit]
+    index = {unit_id: i for i, (unit_id, _unit) in enumerate(worst)}
+    shown = [c for c in cells if c["assignment__unit_id"] in index]
+    months = sorted({c["month"] for c in shown})
+    column = {month: i for i, month in enumerate(months)}
     return {
-        "units": [
-            {"code": u["assignment__unit__code"], "name": u["assignment__unit__name"]}
-            for u in worst
-        ],
+        "units": [{"code": unit["code"], "name": unit["name"]} for _unit_id, unit in worst],
         "months": [f"{m.month}月" for m in months],
-        "cells": [
+        "cells": sorted(
             [
-                months.index(c["month"]),
+                column[c["month"]],
                 index[c["assignment__unit_id"]],
                 round(100 * c["on_time"] / c["total"]),
             ]
-            for c in cells
-        ],
+            for c in shown
+        ),
     }
 
 
@@ -225,7 +241,8 @@ def dashboard(
     leads = lead_assignments(items)
     assignments = dashboard_assignments(actor=actor, items=items)
     summary = status_summary(items)
-    series = monthly_series(leads, assignments, plan.year)
+    cells = punctuality_cells(assignments, plan.year)
+    series = monthly_series(leads, assignments, plan.year, cells)
     last = _previous_month(series, today)
     counts = {c["status"]: c["n"] for c in summary["counts"]}
     return {
@@ -237,7 +254,7 @@ def dashboard(
         "last_month": last,
         "series": series,
         "lagging": lagging_units(leads),
-        "heatmap": punctuality_heatmap(assignments, plan.year),
+        "heatmap": punctuality_heatmap(assignments, plan.year, cells=cells),
     }
 
 

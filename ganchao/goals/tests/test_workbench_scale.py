@@ -13,7 +13,7 @@ from ganchao.goals.tests.factories import make_assignment, make_item, make_plan,
 pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 WORKBENCH_QUERIES = 13  # as test_views_reports: session, user, scope, plans, calendar, lists
-HOME_QUERIES = {"liaison_a": 11, "leader_user": 11}
+HOME_QUERIES = {"liaison_a": 11, "leader_user": 10}
 TREE_QUERIES = {"liaison_a": 11, "leader_user": 11, "office": 11}
 
 
