@@ -108,6 +108,26 @@ def pytest_collection_modifyitems(config, items):
     (after the multi-test xdist groups), so a long test started last would end the run on one
     worker while the other waits."""
     items.sort(key=lambda item: item.get_closest_marker("heavy") is None)
+    _name_xdist_groups(config, items)
+
+
+def _name_xdist_groups(config, items) -> None:
+    """On an xdist worker under --dist loadgroup: end the id of each test marked xdist_group
+    with `@<group>`, which is how the controller's scheduler sends a group to one worker.
+    pytest-xdist 3.8 writes that suffix into `item._nodeid`, which pytest 9 no longer reads
+    (the id lives in `item._id`), so without this every group was split between the workers
+    and each worker seeded the group's module fixture again."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = sorted(
+            {str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+             for mark in item.iter_markers("xdist_group")}
+        )  # fmt: skip
+        if names and "@" not in item.nodeid.rpartition("]")[2]:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
 """`ganchao demo` and `ganchao serve`, with the servers and threads replaced by recorders."""
 
+import gc
+
 import pytest
 import waitress
 
@@ -93,7 +95,12 @@ def test_serve_loads_the_project_wsgi_application():
     from config.wsgi import application
 
     server = serve.GanchaoServer(serve.server_options("127.0.0.1:9002", 1, 1))
-    assert server.load() is application
+    try:
+        assert server.load() is application
+    finally:
+        # load() warms up as a server does before forking, freezing the objects made so far
+        # (serve.warm_up): this test process is no server, and later tests need them back
+        gc.unfreeze()
 
 
 @pytest.mark.parametrize("args", [["--bind", "nowhere"], ["--workers", "0"], ["--threads", "many"]])
