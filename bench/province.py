@@ -222,6 +222,12 @@ def wait_for(url: str, seconds: int = 120) -> None:
     raise SystemExit(f"服务器在 {seconds} 秒内没有响应：{url}")
 
 
+def alone_seconds(args) -> int:
+    """How long each page and floor is measured over one connection: a third of the loaded
+    run, at least 2 s."""
+    return max(2, args.duration // 3)
+
+
 def run_wrk(
     url: str, script: Path, seconds: int, timeout: int, latency=True, connections=16
 ) -> dict:
@@ -326,10 +332,9 @@ def measure_endpoints(args, env, work: Path, rows: dict[str, Row]) -> None:
                 drain(results[name], seconds)
             # one connection: the latency of a request that waits for no other (at 16
             # connections on 2 cores, p50 is mostly the queue: 16 / throughput, Little's law)
-            alone_seconds = max(2, args.duration // 3)
             for name, target_url, lua in (("endpoint", url, script), ("floor", floor_url, bare)):
                 results[f"{name}_alone"] = run_wrk(
-                    target_url, lua, alone_seconds, timeout, connections=1
+                    target_url, lua, alone_seconds(args), timeout, connections=1
                 )
             measured, floor = results["endpoint"], results["floor"]
             row.measured, row.floor = measured["rps"], floor["rps"]
@@ -597,7 +602,7 @@ def main(argv=None) -> int:
     print()
     print(f"数据库 {info['database']}（{info['source']}）；ANALYZE {'已运行' if info['analyze'] else '未运行'}；"
           f"wrk：2 线程 16 连接，预热 {args.warmup} 秒，测量 {args.duration} 秒；"
-          f"alone = 1 个连接，测量 {max(2, args.duration // 3)} 秒")  # fmt: skip
+          f"alone = 1 个连接，测量 {alone_seconds(args)} 秒")  # fmt: skip
     print(f"负载：开始 {' '.join(f'{x:.2f}' for x in load_start)}，结束 "
           f"{' '.join(f'{x:.2f}' for x in load_end)}（{os.cpu_count()} 核）；用时 {elapsed:.0f} 秒")  # fmt: skip
     path = args.json or str(Path(args.cache) / f"bench-{started_at:%Y%m%dT%H%M%SZ}.json")
@@ -606,7 +611,7 @@ def main(argv=None) -> int:
         path, ordered, started_at=started_at.isoformat(), seconds=round(elapsed),
         load_start=load_start, load_end=load_end, cores=os.cpu_count(), **info,
         wrk={"threads": 2, "connections": 16, "warmup_s": args.warmup, "duration_s": args.duration,
-             "alone_connections": 1, "alone_s": max(2, args.duration // 3)},
+             "alone_connections": 1, "alone_s": alone_seconds(args)},
     )  # fmt: skip
     print(f"JSON：{path}；服务器日志及 wrk 脚本：{work}")
     return 1 if any(r.error for r in ordered) else 0

@@ -105,19 +105,16 @@ def punctuality_cells(assignments, year: int) -> list[dict]:
     )
 
 
-def monthly_series(leads, assignments, year: int, cells: list[dict] | None = None) -> list[dict]:
+def monthly_series(leads, cells: list[dict], year: int) -> list[dict]:
     """Per month of the plan year: the on-track ratio of the items and their red and
     not-reported counts (from `leads`, the items' lead assignments), and the share of
-    `assignments`' reports on time (from `cells`, punctuality_cells of the same assignments,
-    read here when not given)."""
+    reports on time (from `cells`, punctuality_cells of the selection's assignments)."""
     statuses = MonthlyStatus.objects.filter(month__year=year).order_by()
     by_status = (
         statuses.filter(_ids_of(leads, "assignment_id"))
         .values("month", "status")
         .annotate(n=Count("id"), w=Sum("assignment__item__weight"))
     )
-    if cells is None:
-        cells = punctuality_cells(assignments, year)
     months: dict[dt.date, dict] = {}
 
     def month_of(day: dt.date) -> dict:
@@ -166,14 +163,10 @@ def lagging_units(leads, limit: int | None = LAGGING_UNITS) -> list[dict]:
     ]
 
 
-def punctuality_heatmap(
-    assignments, year: int, limit: int = HEATMAP_UNITS, cells: list[dict] | None = None
-) -> dict:
+def punctuality_heatmap(cells: list[dict], limit: int = HEATMAP_UNITS) -> dict:
     """Units × months: share of reports on time, for the units with the lowest share over the
     year (lowest share, then most reports due, then unit code), summed from `cells`
-    (punctuality_cells of the same assignments, read here when not given)."""
-    if cells is None:
-        cells = punctuality_cells(assignments, year)
+    (punctuality_cells of the selection's assignments)."""
     units: dict[int, dict] = {}
     for cell in cells:
         unit = units.setdefault(
@@ -242,7 +235,7 @@ def dashboard(
     assignments = dashboard_assignments(actor=actor, items=items)
     summary = status_summary(items)
     cells = punctuality_cells(assignments, plan.year)
-    series = monthly_series(leads, assignments, plan.year, cells)
+    series = monthly_series(leads, cells, plan.year)
     last = _previous_month(series, today)
     counts = {c["status"]: c["n"] for c in summary["counts"]}
     return {
@@ -254,7 +247,7 @@ def dashboard(
         "last_month": last,
         "series": series,
         "lagging": lagging_units(leads),
-        "heatmap": punctuality_heatmap(assignments, plan.year, cells=cells),
+        "heatmap": punctuality_heatmap(cells),
     }
 
 
