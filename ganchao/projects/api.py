@@ -138,6 +138,9 @@ class StepIn(Schema):
     planned_on: dt.date | None = None
     done_on: dt.date | None = None
     document_number: str = ""
+    # set to take back a done step's record (its date and 文号 are cleared); without it a done
+    # step may not leave 已办结
+    reopen: bool = False
     expected_version: int | None = None
 
 
@@ -358,6 +361,7 @@ def project_step_record(request, project_id: int, kind: str, payload: StepIn):
             planned_on=payload.planned_on,
             done_on=payload.done_on,
             document_number=payload.document_number,
+            reopen=payload.reopen,
         )
     return next(s for s in _fresh(request.user, project_id)["steps"] if s["kind"] == kind)
 

@@ -97,6 +97,11 @@ class StepForm(forms.Form):
     planned_on = forms.DateField(label=_("计划办结日期"), widget=DATE, required=False)
     done_on = forms.DateField(label=_("实际办结日期"), widget=DATE, required=False)
     document_number = forms.CharField(label=_("批复文号"), max_length=100, required=False)
+    reopen = forms.BooleanField(
+        label=_("撤销办结登记"),
+        required=False,
+        help_text=_("仅在已办结的手续登记有误时勾选：办结日期和批复文号将被清除"),
+    )
 
     def __init__(self, *args, steps=(), **kwargs):
         """`steps`: the project's steps as the page read them; each kind's version is sent back

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -310,9 +311,12 @@ def step_record(
     planned_on=None,
     done_on=None,
     document_number: str = "",
+    reopen: bool = False,
     today: dt.date | None = None,
 ) -> ApprovalStep:
-    """Record a pre-approval step: its state, planned date, and when done its date and 文号."""
+    """Record a pre-approval step: its state, planned date, and when done its date and 文号.
+    A done step keeps its date and 文号 unless `reopen` says its record was a mistake: a form
+    sent with its defaults must not erase them."""
     today = today or timezone.localdate()
     project = _lock(project)
     _require_recorder(actor, project)
@@ -320,6 +324,20 @@ def step_record(
     step = ApprovalStep.objects.select_for_update().get(project=project, kind=kind)
     check_version(step, expected_version, _("前期手续"))
     state = _choice(state, StepState, "state", _("办理状态"))
+    if step.state == StepState.DONE and state != StepState.DONE and not reopen:
+        raise ValidationFailed.on(
+            "state",
+            _(
+                "%(kind)s已于%(date)s办结（%(number)s），改为“%(state)s”会清除办结日期和批复文号；"
+                "确属登记有误，请同时勾选“撤销办结登记”"
+            )
+            % {
+                "kind": step.get_kind_display(),
+                "date": date_format(step.done_on, "DATE_FORMAT") if step.done_on else "—",
+                "number": step.document_number or "—",
+                "state": StepState(state).label,
+            },
+        )
     # a planned date left out stays as it was
     planned_on = (
         _date(planned_on, "planned_on", _("计划办结日期"), required=False) or step.planned_on

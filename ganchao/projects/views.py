@@ -225,6 +225,7 @@ def step(request, pk: int):
             planned_on=data["planned_on"],
             done_on=data["done_on"],
             document_number=data["document_number"],
+            reopen=data["reopen"],
         )
 
     return _post_back(request, row, "step_form", form, write)

@@ -119,6 +119,22 @@ def test_a_step_recorded_on_a_stale_version_is_refused(city, project):
     assert api.post(url, {"state": "pending"}).status_code == 428
 
 
+def test_a_done_step_leaves_done_only_when_its_record_is_taken_back(city, project):
+    api = TokenApi(city.liaison_a)
+    url = f"/projects/{project.pk}/steps/approval"
+    done = {"state": "done", "done_on": "2026-01-10", "document_number": "赶发改审批〔2026〕3号"}
+    assert api.post(url, {**done, "expected_version": 1}).status_code == 200
+    refused = api.post(url, {"state": "in_progress", "expected_version": 2})
+    assert refused.status_code == 422 and error_fields(refused) == {"state"}
+    assert (
+        api.get(f"/projects/{project.pk}/steps").json()[0]["document_number"]
+        == done["document_number"]
+    )
+    taken_back = api.post(url, {"state": "in_progress", "reopen": True, "expected_version": 2})
+    assert taken_back.status_code == 200, taken_back.content
+    assert (taken_back.json()["state"], taken_back.json()["done_on"]) == ("in_progress", None)
+
+
 def test_investment_is_listed_and_recorded(city, project):
     office = TokenApi(city.office)
     created = office.post(

@@ -200,3 +200,32 @@ def test_the_cockpit_list_holds_the_projects_of_the_plan_it_shows(city, tree):
     make_project(city, last_year, code="XM-02", name="去年的项目")
     rows, count, total = selectors.lagging_rows(city.office, plan=tree.plan)
     assert [r.project.code for r in rows] == ["XM-01"] and count == total == 1
+
+
+def test_a_form_sent_with_its_defaults_does_not_erase_a_done_step(city, tree, login):
+    """Given 立项 done with its date and 文号, When the form is sent as it first shows (立项,
+    未办理, nothing else), Then it is refused naming what would be lost and the record stays;
+    with 撤销办结登记 ticked the step goes back to 未办理 and its date and 文号 are cleared."""
+    project = make_project(city, tree.plan)
+    client = login(city.office)
+    url = reverse("projects:step", args=[project.pk])
+    done = {
+        "kind": "approval",
+        "state": "done",
+        "done_on": "2026-01-10",
+        "document_number": "赶发改审批〔2026〕3号",
+        "version_approval": "1",
+    }
+    assert client.post(url, done).status_code == 302
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert 'name="reopen"' in page and "撤销办结登记" in page
+    defaults = {"kind": "approval", "state": "pending", "version_approval": "2"}
+    refused = client.post(url, defaults)
+    text = refused.content.decode()
+    assert refused.status_code == 422
+    assert "已于2026年1月10日办结（赶发改审批〔2026〕3号）" in text and "撤销办结登记" in text
+    step = ApprovalStep.objects.get(project=project, kind="approval")
+    assert (step.state, step.document_number, step.version) == ("done", "赶发改审批〔2026〕3号", 2)
+    assert client.post(url, {**defaults, "reopen": "on"}).status_code == 302
+    step.refresh_from_db()
+    assert (step.state, step.done_on, step.document_number) == ("pending", None, "")
