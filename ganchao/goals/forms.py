@@ -52,7 +52,9 @@ class ReportForm(forms.Form):
                 label=f"{milestone.due_date:%Y-%m-%d}：{milestone.description}", required=False
             )
             self.fields[f"date_{milestone.pk}"] = forms.DateField(
-                label=_("完成日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+                label=_("完成日期"),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             )
 
     def clean(self):
@@ -87,7 +89,9 @@ class AdjustmentRequestForm(forms.Form):
     )
     new_value = forms.CharField(label=_("调整后的数值"), required=False, max_length=40)
     new_date = forms.DateField(
-        label=_("调整后的节点时间"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("调整后的节点时间"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label=_("调整理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000

@@ -144,7 +144,9 @@ class LeaderAreaForm(forms.Form):
         required=False,
         help_text=_("每行或用顿号分隔一个单位编码；留空表示不再分管任何单位"),
     )
-    on = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def clean_units(self):
         import re

@@ -189,7 +189,7 @@ class ExtensionForm(forms.Form):
     )
     until = forms.DateField(
         label=_("申请延至"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("当日24时前"),
     )
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from ganchao.decisions.choices import EvaluationTrigger, PublicationChannel, SuspensionReason
 from ganchao.orgs.models import Unit
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+DATE = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 TEXT = forms.TextInput(attrs={"class": "form-control"})
 AREA = forms.Textarea(attrs={"class": "form-control", "rows": 3})
 SELECT = forms.Select(attrs={"class": "form-select"})

@@ -90,7 +90,8 @@ class CatalogueItemForm(forms.Form):
 
 class ApproveForm(forms.Form):
     party_approved_on = forms.DateField(
-        label=gettext_lazy("党委同意日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("党委同意日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     party_approval_doc = forms.CharField(
         label=gettext_lazy("党委同意文号"),

@@ -93,7 +93,8 @@ class OpinionForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("论证意见"), widget=forms.Textarea(attrs={"rows": 5}))
     signed_by = forms.CharField(label=gettext_lazy("签名"), max_length=50)
     signed_on = forms.DateField(
-        label=gettext_lazy("签署日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("签署日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     seal = forms.CharField(
         label=gettext_lazy("盖章单位"),
@@ -156,7 +157,8 @@ class RiskForm(forms.Form):
 class FairForm(forms.Form):
     reviewer_unit = UnitChoiceField(label=gettext_lazy("审查机构"), queryset=Unit.objects.none())
     reviewed_on = forms.DateField(
-        label=gettext_lazy("审查日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("审查日期"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     opinion = forms.CharField(
         label=gettext_lazy("审查意见"), widget=forms.Textarea(attrs={"rows": 3})

@@ -83,7 +83,7 @@ class ReviewRequestForm(forms.Form):
     planned_meeting_on = forms.DateField(
         label=gettext_lazy("拟提交会议日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("早于最短审查时间（7个工作日）的须说明紧急情况，并在审查台上标注"),
     )
     urgency_reason = forms.CharField(

@@ -181,7 +181,7 @@ def _decision_out(decision) -> dict | None:
         "penalties": list(decision.penalties or []),
         "fine": _money(decision.fine),
         "decided_on": decision.decided_on,
-        "decided_by": decision.decided_by.get_full_name() or decision.decided_by.get_username(),
+        "decided_by": decision.decided_by.display_name,
         "number": decision.number,
         "issued": decision.issued_at is not None,
     }

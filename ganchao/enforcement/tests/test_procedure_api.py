@@ -76,6 +76,7 @@ def test_post_decision(ecity, login):
     url = f"{BASE}/cases/{case.pk}/decision"
     body = {"kind": "penalty", "penalties": ["fine"], "decided_on": "2026-03-20"}
     assert login(ecity.officer_user_a).post(url, body | {"fine": "5000"}, JSON).status_code == 403
+    type(ecity.head).objects.filter(pk=ecity.head.pk).update(full_name="赵婷佳")
     client = login(ecity.head)
     heavier = client.post(url, body | {"fine": "5000.01"}, JSON)
     assert rule_of(heavier) == "B9"
@@ -84,7 +85,10 @@ def test_post_decision(ecity, login):
     assert made.status_code == 201
     decision = made.json()["decision"]
     assert decision["fine"] == "5000.00" and decision["issued"] is False
+    assert decision["decided_by"] == "赵婷佳"  # the decider's name, not the login
     assert made.json()["stage"] == Stage.DECIDED
+    page = login(ecity.head).get(f"/enforcement/cases/{case.pk}/").content.decode()
+    assert "决定人 赵婷佳" in page
 
 
 def test_post_decision_non_penalty_without_notice(ecity, login):

@@ -100,7 +100,7 @@ class OutcomeForm(forms.Form):
     )
     decided_on = forms.DateField(
         label=gettext_lazy("结果作出日期"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"),
     )
     organ = forms.CharField(
         label=gettext_lazy("作出机关"),

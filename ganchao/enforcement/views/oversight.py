@@ -26,7 +26,7 @@ from ganchao.enforcement.services import oversight as services
 
 ERRORS = (ValidationFailed, Conflict, Forbidden)
 API = "ganchao.enforcement.services.oversight"
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 COMPLAINT_COLORS = {
     ComplaintState.OPEN: "orange",
     ComplaintState.INSPECTED: "azure",

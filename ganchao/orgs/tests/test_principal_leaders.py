@@ -2,8 +2,10 @@
 city, not the province — while other leaders read their areas (DESIGN.md part 1 "Users")."""
 
 import io
+import re
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ganchao.audit.models import AuditEvent
@@ -131,3 +133,11 @@ def test_a_bad_mark_names_the_cell_and_changes_nothing(city):
 def test_without_the_column_a_new_mayor_is_marked_by_title(city):
     run(unit_sheet(CITY_ROW, leaders=[["赵市长", "市长", "西湖镇"]]))
     assert Leader.objects.get(name="赵市长").principal
+
+
+def test_the_area_forms_effective_date_is_filled_in_as_the_date_picker_reads_it(city, login):
+    """The date picker takes only 2026-12-07; the zh-hans input format 2026/12/07 left the
+    required 生效日期 blank in the browser."""
+    page = login(city.admin).get(f"/orgs/leaders/{city.leader.pk}/").content.decode()
+    today = timezone.localdate().isoformat()
+    assert re.search(rf'<input type="date" name="on"[^>]* value="{today}"', page)
