@@ -49,6 +49,19 @@ CATCH_UP_MEASURES = (
     "加强调度、倒排工期", "开展专项督导", "召开协调会解决堵点问题", "压实责任、挂图作战",
     "加快资金拨付", "加大企业帮扶力度",
 )  # fmt: skip
+# For 逆向 indicators (accidents, deaths, rates kept down), as many as the lists above: the
+# generator draws from these instead, and the same number of choices keeps its random stream.
+NEGATIVE_LAG_REASONS = (
+    "部分企业安全生产主体责任落实不到位", "隐患排查整治不够彻底", "基层监管力量不足",
+    "极端天气影响", "重点时段管控存在薄弱环节", "个别行业领域风险集中",
+    "宣传教育覆盖面不够", "应急处置衔接不够顺畅",
+)  # fmt: skip
+NEGATIVE_MEASURES = (
+    "开展专项整治、严格执法检查", "加强隐患排查治理", "强化重点时段巡查管控",
+    "压实属地和部门监管责任", "加强宣传警示教育", "完善应急处置机制",
+)  # fmt: skip
+assert len(NEGATIVE_LAG_REASONS) == len(LAG_REASONS)
+assert len(NEGATIVE_MEASURES) == len(CATCH_UP_MEASURES)
 RETURN_REASONS = (
     "数值与统计部门口径不一致，请核实后重新报送。",
     "缺少佐证材料，请补充上传后重新报送。",

@@ -161,11 +161,21 @@ class AssignmentReports:
         rng = self.rng
         if value is None:
             return rng.choice(goals_names.WORK_PHRASES)
-        text = f"{period.label}完成{value}{self.item.measure_unit}"
+        negative = self.item.direction == Direction.NEGATIVE
+        # a 逆向 figure is kept down, not completed: 累计发生 (or 为, for a level)
+        verb = "完成" if not negative else "累计" if self.item.nature == Nature.CUMULATIVE else "为"
+        text = f"{period.label}{verb}{value}{self.item.measure_unit}"
         expected = expected_value(float(self.target), self.quarters, self.item.nature, period.end)
-        met = (value <= Decimal(f"{expected:.4f}")) == (self.item.direction == Direction.NEGATIVE)
+        met = (value <= Decimal(f"{expected:.4f}")) == negative
         if met or Decimal(f"{expected:.4f}") == value:
-            return text + "，达到序时进度。"
+            return text + ("，控制在序时目标以内。" if negative else "，达到序时进度。")
+        if negative:
+            reason = rng.choice(goals_names.NEGATIVE_LAG_REASONS)
+            measure = rng.choice(goals_names.NEGATIVE_MEASURES)
+            return (
+                f"{text}，超出序时控制目标，主要原因是{reason}；"
+                f"下一步将{measure}，确保全年控制在目标以内。"
+            )
         reason = rng.choice(goals_names.LAG_REASONS)
         measure = rng.choice(goals_names.CATCH_UP_MEASURES)
         return f"{text}，未达序时进度，主要原因是{reason}；下一步将{measure}，确保完成全年目标。"

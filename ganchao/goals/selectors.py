@@ -54,7 +54,7 @@ from ganchao.goals.models import (
     ProgressReport,
     TargetAdjustment,
 )
-from ganchao.goals.precision import display_places
+from ganchao.goals.precision import display_places, figure_pair
 from ganchao.goals.selectors_sql import CompiledKeyIn, CompiledSubquery
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
@@ -687,6 +687,10 @@ def item_page(actor, item: Item) -> dict:
     if condition is not None:
         assignments = assignments.filter(condition)
     assignments = list(assignments)
+    for assignment in assignments:  # as the tree shows them: rounding never hides a lag
+        assignment.expected_text, assignment.actual_text = figure_pair(
+            assignment.expected, assignment.actual, item.display_places
+        )
     milestones = list(item.milestones.order_by("position"))
     adjustments = list(adjustments_of_item(actor, item))
     originals = _originals(adjustments)

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from ganchao.audit.models import AuditEvent
 from ganchao.cli import main
 from ganchao.demodata.services import demo_seed
-from ganchao.goals.choices import ItemType, PlanState, ReportState, Role
+from ganchao.goals.choices import Direction, ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import (
     Assignment,
     Item,
@@ -143,6 +143,18 @@ def test_reports_have_a_mix_of_states_and_statuses_are_filled(seeded):
     if result.statuses_computed:
         reporting = Assignment.objects.exclude(role=Role.COOPERATING)
         assert not reporting.filter(status="").exists()
+
+
+def test_a_figure_kept_down_is_reported_as_kept_down_not_completed(seeded):
+    """生产安全事故死亡人数 and the like (逆向): 累计2人，控制在序时目标以内 or 超出序时控制目标,
+    never 完成2人 … 确保完成全年目标."""
+    down = ProgressReport.objects.filter(assignment__item__direction=Direction.NEGATIVE)
+    texts = list(down.exclude(narrative="").values_list("narrative", flat=True))
+    assert texts, "the town seed has 逆向 indicators with reports"
+    assert not [t for t in texts if "完成全年目标" in t or "完成" in t.split("，")[0]]
+    assert any("控制在序时目标以内" in t for t in texts)
+    up = ProgressReport.objects.filter(assignment__item__direction=Direction.POSITIVE)
+    assert up.filter(narrative__contains="达到序时进度").exists()
 
 
 def test_a_seed_before_february_leaves_a_draft_plan_without_reports():

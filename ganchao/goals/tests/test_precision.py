@@ -254,3 +254,21 @@ def test_approved_adjustments_list_their_values_as_numbers(city):
     )
     assert (target["F"].value, target["F"].data_type) == (11000.5, "n")
     assert [cell.value for cell in rows[1]][4:6] == ["2026-03-31", "2026-04-30"]  # dates stay text
+
+
+@pytest.mark.django_db
+def test_the_item_page_never_rounds_a_units_lag_into_a_match(city, login):
+    """A town of 生产安全事故死亡人数 (逆向, 人, no decimals) with 序时 1.663 and 2 reported is
+    red: its row on the item page reads 1.66 / 2, not 2 / 2 (as its tree row already did)."""
+    from ganchao.goals.models import Assignment
+
+    run(goal_sheet(basic_rows()))
+    item = Item.objects.get(code="1.1")
+    assignment = Assignment.objects.filter(item=item).first()
+    Assignment.objects.filter(pk=assignment.pk).update(
+        expected=Decimal("1.663"), actual=Decimal("2"), status="red"
+    )
+    Item.objects.filter(pk=item.pk).update(measure_unit="人", decimal_places=None)
+    page = login(city.office).get(f"/goals/items/{item.pk}/").content.decode()
+    row = page.split('id="assignments"')[1].split("</table>")[0]
+    assert '<td class="num">1.66</td><td class="num">2</td>' in row
