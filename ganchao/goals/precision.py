@@ -13,6 +13,13 @@ COUNTING_UNITS = frozenset(
 )
 
 
+def may_be_negative(name: str, measure_unit: str) -> bool:
+    """Whether a reported value may be below zero: not a count of whole things (人、起、个 …:
+    no unit has −3 deaths), unless the indicator counts a net change (净增 …)."""
+    unit = (measure_unit or "").strip()
+    return unit not in COUNTING_UNITS or "净" in (name or "")
+
+
 def default_places(measure_unit: str) -> int:
     """0 for a counting unit (with an optional 万/千/百 in front it is no longer one), else 2."""
     unit = (measure_unit or "").strip()

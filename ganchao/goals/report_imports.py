@@ -31,6 +31,8 @@ from ganchao.goals.choices import Frequency, ItemType, ReportState, Role
 from ganchao.goals.imports import owner_of
 from ganchao.goals.models import Assignment, Item, Plan, ProgressReport
 from ganchao.goals.periods import Period, due_date, parse_period
+from ganchao.goals.precision import may_be_negative
+from ganchao.goals.service_base import negative_count_message
 from ganchao.goals.sheet_rows import read_code, read_decimal, read_text
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
@@ -109,7 +111,7 @@ class ReportSheet:
         self.resolver = UnitResolver(nodes.values())
         self.paths = dict(Unit.objects.values_list("id", "path"))
         self.items = {row["code"]: row for row in Item.objects.filter(plan=plan).values(
-            "id", "code", "type", "frequency", "data_source_unit_id")}  # fmt: skip
+            "id", "code", "type", "frequency", "data_source_unit_id", "name", "measure_unit")}  # fmt: skip
         self.assignments: dict[int, dict[int, dict]] = {}
         for row in Assignment.objects.filter(item__plan=plan).values(
             "id", "item_id", "unit_id", "role"
@@ -165,6 +167,12 @@ class ReportSheet:
             row.fail(gs.VALUE, _("请填写数值"))
         elif not needs_value and value is not None:
             row.fail(gs.VALUE, _("任务和配合单位只报送进展说明，不填数值"))
+        elif (
+            value is not None
+            and value < 0
+            and not may_be_negative(item["name"], item["measure_unit"])
+        ):
+            row.fail(gs.VALUE, negative_count_message(item["measure_unit"]))
         elif not needs_value and not narrative:
             row.fail(gs.EXPLANATION, _("请填写进展说明"))
         if row.failed():

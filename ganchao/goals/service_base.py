@@ -81,6 +81,11 @@ def to_decimal(raw, field: str, label: str, *, required: bool = False) -> Decima
     return value.quantize(Decimal("0.0001"))
 
 
+def negative_count_message(measure_unit: str) -> str:
+    """A count of whole things reported below zero (precision.may_be_negative)."""
+    return _("本期数值以“%(unit)s”计，不能为负数") % {"unit": measure_unit}
+
+
 def text_of(value) -> str:
     """A stored value as the text kept in an adjustment row (old and new values)."""
     if value is None:

@@ -23,9 +23,11 @@ from ganchao.goals import periods, report_messages
 from ganchao.goals.choices import REPORT_TRANSITIONS, ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Evidence, MilestoneCompletion, ProgressReport
 from ganchao.goals.permissions import may_report, value_required
+from ganchao.goals.precision import may_be_negative
 from ganchao.goals.selectors import NOT_FOUND, reports_get_many
 from ganchao.goals.service_base import (
     check_version,
+    negative_count_message,
     recompute,
     refuse_transition,
     require_office,
@@ -86,7 +88,11 @@ def _clean_value(assignment, value):
         if value not in (None, ""):
             raise ValidationFailed.on("value", _("该项只报送进展说明，不填写数值"))
         return None
-    return to_decimal(value, "value", _("本期数值"))
+    cleaned = to_decimal(value, "value", _("本期数值"))
+    item = assignment.item
+    if cleaned is not None and cleaned < 0 and not may_be_negative(item.name, item.measure_unit):
+        raise ValidationFailed.on("value", negative_count_message(item.measure_unit))
+    return cleaned
 
 
 def _clean_completions(assignment, completions, today: dt.date) -> dict:

@@ -105,6 +105,15 @@ def test_errors_are_reported_and_nothing_written(city, plan):
 
 
 @pytest.mark.django_db
+def test_a_negative_count_names_its_cell_and_nothing_is_written(city, plan):
+    rows = rows_jan_feb()
+    rows[1][gs.VALUE] = -3
+    result = run(plan, rows)
+    assert [str(e) for e in result.errors] == ["第3行 D列（数值）：本期数值以“人”计，不能为负数"]
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.django_db
 def test_scope_office_or_data_source_unit(city, plan):
     with pytest.raises(Forbidden):
         run(plan, rows_jan_feb(), actor=city.liaison_b)

@@ -114,6 +114,30 @@ def test_submit_requires_a_value_for_an_indicator(city, tree):
         reports.report_submit(actor=city.liaison_a, report=report)
 
 
+def test_a_count_of_people_cannot_be_negative_but_a_net_change_or_a_rate_can(city, tree):
+    """新增城镇就业 in 人: −3 is refused on the value, nothing saved; the same item named as a
+    net change (净增) takes it, and so does an indicator in %."""
+    with pytest.raises(ValidationFailed) as caught:
+        draft(city, tree, value="-3")
+    assert caught.value.errors[0].field == "value"
+    assert "以“人”计，不能为负数" in caught.value.errors[0].message
+    assert not ProgressReport.objects.filter(assignment=tree.ind_lead).exists()
+    item = tree.ind_lead.item
+    item.name = "净增城镇就业人数"
+    item.save(update_fields=["name"])
+    assert draft(city, tree, value="-3").value == Decimal("-3")
+    rate = tree.level_lead
+    saved = reports.report_save_draft(
+        actor=city.liaison_b,
+        assignment=rate,
+        period="2026-Q1",
+        value="-1.5",
+        narrative="四月",
+        today=TODAY,
+    )
+    assert rate.item.measure_unit == "%" and saved.value == Decimal("-1.5")
+
+
 def test_late_flag_after_the_due_day(city, tree):
     report = draft(city, tree)
     late_moment = dt.datetime(2026, 5, 20, 10, tzinfo=dt.UTC)
