@@ -334,27 +334,29 @@ class Writer:
             matters = [m for m in self.matters.values() if m.agency_id == agency.pk]
             self.officers[slug] = []
             for n, (name, account, expires) in enumerate(rows, start=1):
+                user = self.users.get(account) if account else None
                 officer = es.officer_create(
                     actor=self.office,
                     agency=agency,
-                    name=name,
+                    # an officer with an account is that person: the name they sign in as
+                    name=user.full_name if user and user.full_name else name,
                     certificate_no=f"{CERTIFICATE_PREFIX[slug]}0100{n:04d}",
                     certificate_expires=expires,
                     matters=matters,
-                    user=self.users.get(account) if account else None,
+                    user=user,
                 )
                 self.officers[slug].append(officer)
                 self.counts["enforcement_officers"] += 1
         self.reviewer = es.officer_create(
             actor=self.office,
             agency=self.agencies["cgj"],
-            name="李法审",
+            name=getattr(self.users["reviewer"], "full_name", "") or "李雅琴",
             is_reviewer=True,
             legal_qualification=True,
             user=self.users["reviewer"],
         )
         es.officer_create(
-            actor=self.office, agency=self.agencies["cgj"], name="何审核", is_reviewer=True
+            actor=self.office, agency=self.agencies["cgj"], name="何静怡", is_reviewer=True
         )
         self.counts["enforcement_officers"] += 2
 

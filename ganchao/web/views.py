@@ -14,6 +14,7 @@ from ganchao.goals import dashboards, tree_selectors, tree_views
 from ganchao.orgs import selectors as org_selectors
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
+from ganchao.web import todo
 
 
 @login_required
@@ -29,6 +30,7 @@ def home(request):
         "overview": org_selectors.unit_overview(actor=request.user),
         "my_unit": request.user.unit,
         "leaders": org_selectors.leader_overview(actor=request.user),
+        "todo": todo.my_todo(request.user),
     }
     plan = tree_selectors.plan_for_page(actor=request.user)
     if plan is not None and scope.own_paths:

@@ -14,7 +14,7 @@ from django.test import Client
 
 from ganchao.audit.verify import audit_verify
 from ganchao.enforcement.choices import STAGE_ORDER, Stage, TaskKind, ViolationKind
-from ganchao.enforcement.models import Case, ClockAlert, PublicationTask, PublicRecord
+from ganchao.enforcement.models import Case, ClockAlert, Officer, PublicationTask, PublicRecord
 from ganchao.enforcement.selectors import case_facts
 
 AS_OF = dt.date(2026, 11, 20)
@@ -92,3 +92,12 @@ def test_no_public_page_shows_a_persons_name_id_or_phone(seeded):
             assert secret not in body, (path, secret)
     masked = {f"{name[0]}某" for name, _id, _phone in parties}
     assert any(mask in body for mask in masked for _path, body in bodies)
+
+
+def test_an_officer_with_an_account_carries_the_name_the_account_signs_in_with(seeded):
+    """scjg_officer signed in as one person and was listed on the agency and the cases as
+    another; the reviewer's record read 李法审."""
+    linked = Officer.objects.filter(user__isnull=False).select_related("user")
+    assert linked.count() >= 3
+    for officer in linked:
+        assert officer.name == officer.user.full_name, officer.user.username
