@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from ganchao.audit.verify import audit_verify
 from ganchao.enforcement.choices import STAGE_ORDER, Stage, TaskKind, ViolationKind
@@ -101,3 +102,16 @@ def test_an_officer_with_an_account_carries_the_name_the_account_signs_in_with(s
     assert linked.count() >= 3
     for officer in linked:
         assert officer.name == officer.user.full_name, officer.user.username
+
+
+def test_a_cases_records_are_dated_on_the_days_of_its_steps(seeded):
+    """Every 全过程记录 entry read the moment of the seed, though the case was filed months
+    before; and 现场检查 still read 待完成 on a decided case."""
+    closed = Case.objects.filter(stage=Stage.CLOSED).prefetch_related("records", "actions")
+    assert closed
+    for case in closed:
+        days = [timezone.localtime(r.created_at).date() for r in case.records.all()]
+        assert days and min(days) == case.filed_on, case.code
+        assert len(set(days)) >= 3, case.code  # filed, investigated, decided … on their days
+        assert days == sorted(days)
+        assert all(a.completed_at for a in case.actions.all() if a.ended_at), case.code
