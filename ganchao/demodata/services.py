@@ -67,8 +67,10 @@ from ganchao.demodata.matters_writer import (
     MattersWritten,
     write_matters,
 )
+from ganchao.orgs.choices import Role
 from ganchao.orgs.models import Leader, LeaderArea, RoleGrant, Unit, UnitCategory, User
 from ganchao.orgs.services import principal_by_title
+from ganchao.visits.services import burden_threshold_set
 
 BATCH_SIZE = 1000
 SEEDED_MODELS = (UnitCategory, Unit, Leader, LeaderArea, User, RoleGrant)
@@ -124,6 +126,7 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         # on red and yellow items, 督办单 for red assignments), so they are filled first.
         computed = recompute_statuses(plans.plan_ids, as_of)
         matters = _write_matters(dataset, plans)
+        _set_burden_threshold()
         # the key projects are goal tasks of the plan: written before the assessment scores it
         write_key_projects(dataset.seed, dataset.as_of, dataset.scale)  # through the services
         assessment = _write_assessment(dataset)
@@ -152,6 +155,18 @@ def demo_seed(*, scale: str, seed: int, as_of: dt.date, reset: bool = False) -> 
         enforcement,
         grassroots,
     )
+
+
+# The demo's towns each report some 56 indicators a month, so with the default of 30 the burden
+# meter warned for every town in every month and told the office nothing. At 70 it marks the
+# months when notices, instructions and data requests pile up on top of the routine reports.
+DEMO_BURDEN_THRESHOLD = 70
+
+
+def _set_burden_threshold() -> None:
+    office = User.objects.filter(role_grants__role=Role.OFFICE).order_by("pk").first()
+    if office is not None:
+        burden_threshold_set(actor=office, monthly_threshold=DEMO_BURDEN_THRESHOLD)
 
 
 def _write_matters(dataset: Dataset, plans: PlansWritten) -> MattersWritten:

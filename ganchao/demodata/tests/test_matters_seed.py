@@ -18,10 +18,12 @@ from ganchao.ladder.models import (
     SupervisionNotice,
     TalkProposal,
 )
+from ganchao.orgs.models import User
 from ganchao.supervision import matter_rules as rules
 from ganchao.supervision.choices import Level, Trigger
 from ganchao.supervision.matter_choices import HandlingRole, MatterState, Source
 from ganchao.supervision.models import Alert, Matter, MatterEvent, MatterFeedback, MatterHop
+from ganchao.visits.burden import burden_summary
 from ganchao.visits.models import BurdenRequest, Demand, FieldVisit, Finding, Guidance
 
 AS_OF = dt.date(2026, 11, 27)
@@ -128,6 +130,14 @@ def test_city_seed_has_a_year_of_matters_with_stalls_and_escalations(pinned_cloc
     assert Finding.objects.filter(matter_id__isnull=False).count() == 1
     assert Guidance.objects.exists() and Demand.objects.exists()
     assert BurdenRequest.objects.count() >= 4
+    # the burden meter warns for the heavy months, not for every town in every month (the
+    # routine monthly reports alone passed the default threshold of 30)
+    office = User.objects.get(username="office1")
+    summary = burden_summary(actor=office, year=CITY_AS_OF.year)
+    months = [m for row in summary["rows"] for m in row["months"] if m["total"]]
+    over = [m for m in months if m["over"]]
+    assert summary["threshold"] == 70
+    assert 0 < len(over) < len(months) / 3
 
     event = AuditEvent.objects.get(action="seed.load")
     assert event.changes["counts"]["after"]["matters"] == counts["matters"]
