@@ -130,12 +130,14 @@ def _fill(
             actor=actor,
             project=project,
             month=f"{year}-{month:02d}",
-            planned=per_month,
+            # December takes the cents the division leaves, so the months add up to the year
+            planned=per_month if month < 12 else project.annual_plan - 11 * per_month,
             actual=actuals[month - 1] if month <= len(actuals) else None,
             today=as_of,
         )
     if not lagging:
         _report_milestones(project, actor, rng, as_of)
+    short = project.item.plan.owner.name[:1]  # 江川市 → 江, as in 江发改审批〔2025〕3号
     for step in project.steps.all():
         due = step.planned_on
         if step.kind == StepKind.EIA and not eia_needed:
@@ -147,14 +149,18 @@ def _fill(
         else:
             continue  # 未办理: not due for a while yet
         done = state == StepState.DONE
+        done_on = due - dt.timedelta(days=rng.randint(0, 10)) if done else None
         services.step_record(
             actor=actor,
             project=project,
             kind=step.kind,
             state=state,
-            done_on=due - dt.timedelta(days=rng.randint(0, 10)) if done else None,
+            done_on=done_on,
+            # numbered in the year it was approved: a 2025 approval is 〔2025〕, not the plan's year
             document_number=(
-                f"赶{step.get_kind_display()}〔{year}〕{rng.randint(1, 99)}号" if done else ""
+                f"{short}{step.get_kind_display()}〔{done_on.year}〕{rng.randint(1, 99)}号"
+                if done
+                else ""
             ),
             today=as_of,
         )
