@@ -132,6 +132,14 @@ def test_a_history_with_only_numbers_names_the_type(city, login):
     assert "变更记录：单位（编号 99999）" in html
 
 
+def test_a_history_without_events_says_why(city, login):
+    """A seeded or imported item has no event of its own: the page says how such data was
+    recorded instead of a bare 没有符合条件的审计事件."""
+    html = login(city.auditor).get("/audit/history/item/424242/").content.decode()
+    assert "只在一条载入审计事件中整体记录" in html
+    assert "没有符合条件的审计事件" not in html
+
+
 @pytest.mark.django_db
 def test_codes_of_the_events_own_model_read_as_words():
     rows = change_rows({"state": {"before": "draft", "after": "issued"}}, object_type="plan")
