@@ -416,7 +416,7 @@ def test_case_page_proposal_makes_the_case_major(ecity, login):
     assert response.status_code == 302
     page = _text(client.get(f"/enforcement/cases/{case.pk}/"))
     assert 'id="major-badge"' in page and "对自然人罚款达到重大标准" in page
-    assert "15000.00 元" in page
+    assert "15000.00元" in page  # one money format on the case pages: two places, no space
     bad = client.post(f"/enforcement/cases/{case.pk}/proposal/", {"proposed_fine": "很多"})
     assert bad.status_code == 422
     case.refresh_from_db()
