@@ -403,9 +403,8 @@ class Writer:
         for n, record in enumerate(records):
             day = min(filed_on + dt.timedelta(days=STAGE_DAYS.get(record.stage, 0)), self.today)
             when = min(self.at(day, 9, 30) + dt.timedelta(minutes=7 * n), latest)
-            when = max(when, last) if last else when
-            CaseRecord.objects.filter(pk=record.pk).update(created_at=when)
-            last = when
+            record.created_at = last = max(when, last) if last else when
+        CaseRecord.objects.bulk_update(records, ["created_at"])
 
     def _case_steps(self, index: int, spec: Spec) -> None:
         matter = self.matters[spec.matter]

@@ -31,8 +31,7 @@ from ganchao.goals.choices import Frequency, ItemType, ReportState, Role
 from ganchao.goals.imports import owner_of
 from ganchao.goals.models import Assignment, Item, Plan, ProgressReport
 from ganchao.goals.periods import Period, due_date, parse_period
-from ganchao.goals.precision import may_be_negative
-from ganchao.goals.service_base import negative_count_message
+from ganchao.goals.service_base import negative_count_error
 from ganchao.goals.sheet_rows import read_code, read_decimal, read_text
 from ganchao.orgs.choices import Role as OrgRole
 from ganchao.orgs.models import Unit
@@ -167,12 +166,8 @@ class ReportSheet:
             row.fail(gs.VALUE, _("请填写数值"))
         elif not needs_value and value is not None:
             row.fail(gs.VALUE, _("任务和配合单位只报送进展说明，不填数值"))
-        elif (
-            value is not None
-            and value < 0
-            and not may_be_negative(item["name"], item["measure_unit"])
-        ):
-            row.fail(gs.VALUE, negative_count_message(item["measure_unit"]))
+        elif refused := negative_count_error(value, item["name"], item["measure_unit"]):
+            row.fail(gs.VALUE, refused)
         elif not needs_value and not narrative:
             row.fail(gs.EXPLANATION, _("请填写进展说明"))
         if row.failed():

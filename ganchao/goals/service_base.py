@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from ganchao.audit.registry import register, register_object_type
 from ganchao.common.errors import Conflict, Forbidden, ValidationFailed
+from ganchao.goals.precision import may_be_negative
 from ganchao.orgs.choices import Role
 from ganchao.orgs.scoping import scope_of
 
@@ -81,8 +82,11 @@ def to_decimal(raw, field: str, label: str, *, required: bool = False) -> Decima
     return value.quantize(Decimal("0.0001"))
 
 
-def negative_count_message(measure_unit: str) -> str:
-    """A count of whole things reported below zero (precision.may_be_negative)."""
+def negative_count_error(value, name: str, measure_unit: str) -> str | None:
+    """Why a reported value is refused when it is a count of whole things below zero
+    (precision.may_be_negative), else None: one rule for the form, the API and the sheet."""
+    if value is None or value >= 0 or may_be_negative(name, measure_unit):
+        return None
     return _("本期数值以“%(unit)s”计，不能为负数") % {"unit": measure_unit}
 
 

@@ -23,11 +23,10 @@ from ganchao.goals import periods, report_messages
 from ganchao.goals.choices import REPORT_TRANSITIONS, ItemType, PlanState, ReportState, Role
 from ganchao.goals.models import Assignment, Evidence, MilestoneCompletion, ProgressReport
 from ganchao.goals.permissions import may_report, value_required
-from ganchao.goals.precision import may_be_negative
 from ganchao.goals.selectors import NOT_FOUND, reports_get_many
 from ganchao.goals.service_base import (
     check_version,
-    negative_count_message,
+    negative_count_error,
     recompute,
     refuse_transition,
     require_office,
@@ -90,8 +89,9 @@ def _clean_value(assignment, value):
         return None
     cleaned = to_decimal(value, "value", _("本期数值"))
     item = assignment.item
-    if cleaned is not None and cleaned < 0 and not may_be_negative(item.name, item.measure_unit):
-        raise ValidationFailed.on("value", negative_count_message(item.measure_unit))
+    refused = negative_count_error(cleaned, item.name, item.measure_unit)
+    if refused:
+        raise ValidationFailed.on("value", refused)
     return cleaned
 
 
